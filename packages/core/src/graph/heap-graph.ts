@@ -1,0 +1,189 @@
+import type { ParsedSnapshot } from '../parser/snapshot-parser.js';
+import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.js';
+import type { StringTable } from '../parser/string-table.js';
+import type { TraceTree } from '../parser/trace-tree.js';
+import { buildGraphIndexes } from './build-graph-indexes.js';
+import { buildClassIndex, type ClassIndex } from './class-names.js';
+import { IdIndex } from './id-index.js';
+import { buildRetainers, type Retainers } from './retainers.js';
+
+/**
+ * A loaded heap snapshot: flat typed arrays plus indexes, with accessors that take a node
+ * ordinal (0..nodeCount-1) or an edge number (0..edgeCount-1). Nothing here allocates per node.
+ *
+ * @example
+ * const graph = await parseSnapshot('app.heapsnapshot')
+ * for (let n = 0; n < graph.nodeCount; n++) {
+ *   for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+ *     if (graph.edgeTarget(e) === target) console.log(graph.nodeName(n), graph.edgeName(e))
+ *   }
+ * }
+ */
+export class HeapGraph {
+  readonly header: SnapshotHeader;
+  readonly layout: SnapshotLayout;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** Node fields, `layout.nodeFieldCount` values per node, as in the snapshot. */
+  readonly nodes: Uint32Array;
+  /** Edge fields, `layout.edgeFieldCount` values per edge; `to_node` holds the target's ordinal. */
+  readonly edges: Uint32Array;
+  /** `firstEdge[n]..firstEdge[n + 1]` are the edges of node `n`. */
+  readonly firstEdge: Uint32Array;
+  readonly strings: StringTable;
+  /** Raw `locations` values (`object_index` is a node index, as in the file). */
+  readonly locations: Uint32Array;
+  readonly traceFunctionInfos: Uint32Array;
+  readonly traceTree: TraceTree | undefined;
+  readonly samples: Float64Array;
+  /** Ordinal of the snapshot's root node. */
+  readonly rootOrdinal: number;
+
+  readonly #nodeFieldCount: number;
+  readonly #edgeFieldCount: number;
+  #retainers: Retainers | undefined;
+  #idIndex: IdIndex | undefined;
+  #classes: ClassIndex | undefined;
+  #maxJsNodeId: number | undefined;
+
+  constructor(parsed: ParsedSnapshot, file?: string) {
+    const indexes = buildGraphIndexes(parsed, file);
+    this.header = parsed.header;
+    this.layout = parsed.header.layout;
+    this.nodeCount = parsed.header.nodeCount;
+    this.edgeCount = parsed.header.edgeCount;
+    this.nodes = parsed.nodes;
+    this.edges = parsed.edges;
+    this.firstEdge = indexes.firstEdge;
+    this.strings = parsed.strings;
+    this.locations = parsed.locations;
+    this.traceFunctionInfos = parsed.traceFunctionInfos;
+    this.traceTree = parsed.traceTree;
+    this.samples = parsed.samples;
+    this.#nodeFieldCount = this.layout.nodeFieldCount;
+    this.#edgeFieldCount = this.layout.edgeFieldCount;
+    this.rootOrdinal = parsed.header.rootIndex / this.#nodeFieldCount;
+  }
+
+  // ---- nodes ----
+
+  /** Index of the node's type in `layout.nodeTypes`. */
+  nodeTypeIndex(node: number): number {
+    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeTypeOffset]!;
+  }
+
+  /** The node's type name: `object`, `closure`, `string`, `hidden`, … */
+  nodeType(node: number): string {
+    return this.layout.nodeTypes[this.nodeTypeIndex(node)]!;
+  }
+
+  /** Index of the node's name in the strings table. */
+  nodeNameIndex(node: number): number {
+    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeNameOffset]!;
+  }
+
+  /** The node's name: a constructor name for objects, the text for strings, … */
+  nodeName(node: number): string {
+    return this.strings.get(this.nodeNameIndex(node));
+  }
+
+  /** The node's id: stable for the same object across snapshots of one process. */
+  nodeId(node: number): number {
+    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeIdOffset]!;
+  }
+
+  /** The node's own size in bytes, not counting what it references. */
+  selfSize(node: number): number {
+    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeSelfSizeOffset]!;
+  }
+
+  /** Number of outgoing edges of the node. */
+  edgeCountOf(node: number): number {
+    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeEdgeCountOffset]!;
+  }
+
+  /** The allocation trace node id, or 0 when the snapshot has none. */
+  traceNodeId(node: number): number {
+    const offset = this.layout.nodeTraceNodeIdOffset;
+    return offset < 0 ? 0 : this.nodes[node * this.#nodeFieldCount + offset]!;
+  }
+
+  /** The class the node is grouped under, as in DevTools' Summary (see `classNameForType`). */
+  className(node: number): string {
+    const classes = this.classes;
+    return classes.names[classes.classOf[node]!]!;
+  }
+
+  /** Every node's class (built on first use). */
+  get classes(): ClassIndex {
+    this.#classes ??= buildClassIndex(this.nodes, this.nodeCount, this.layout, this.strings);
+    return this.#classes;
+  }
+
+  // ---- edges ----
+
+  /** Index of the edge's type in `layout.edgeTypes`. */
+  edgeTypeIndex(edge: number): number {
+    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeTypeOffset]!;
+  }
+
+  /** The edge's type name: `property`, `element`, `internal`, `weak`, … */
+  edgeType(edge: number): string {
+    return this.layout.edgeTypes[this.edgeTypeIndex(edge)]!;
+  }
+
+  /** Ordinal of the node the edge points to. */
+  edgeTarget(edge: number): number {
+    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeToNodeOffset]!;
+  }
+
+  /** The raw `name_or_index`: an element index for `element`/`hidden` edges, a string index otherwise. */
+  edgeNameOrIndex(edge: number): number {
+    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeNameOffset]!;
+  }
+
+  /** The edge's name as text: the property name, or the element index as a decimal string. */
+  edgeName(edge: number): string {
+    const type = this.edgeType(edge);
+    const value = this.edgeNameOrIndex(edge);
+    return type === 'element' || type === 'hidden' ? String(value) : this.strings.get(value);
+  }
+
+  // ---- indexes built on first use ----
+
+  /** The retainer index (built on first use, then kept). */
+  get retainers(): Retainers {
+    this.#retainers ??= buildRetainers(
+      this.nodeCount,
+      this.edges,
+      this.#edgeFieldCount,
+      this.layout.edgeToNodeOffset,
+      this.firstEdge,
+    );
+    return this.#retainers;
+  }
+
+  /** The ordinal of the node with this id, or -1 when there is none. */
+  ordinalOfId(id: number): number {
+    this.#idIndex ??= new IdIndex(this.nodes, this.nodeCount, this.#nodeFieldCount, this.layout.nodeIdOffset);
+    return this.#idIndex.ordinalOf(id);
+  }
+
+  /**
+   * The highest odd node id. V8 gives JavaScript heap objects odd ids in allocation order, so
+   * every object allocated after this snapshot has a higher odd id.
+   */
+  get maxJsNodeId(): number {
+    if (this.#maxJsNodeId === undefined) {
+      let max = 0;
+      const step = this.#nodeFieldCount;
+      const nodes = this.nodes;
+      for (let i = this.layout.nodeIdOffset; i < nodes.length; i += step) {
+        const id = nodes[i]!;
+        if (id & 1 && id > max) max = id;
+      }
+      this.#maxJsNodeId = max;
+    }
+    return this.#maxJsNodeId;
+  }
+}

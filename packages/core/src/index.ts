@@ -1,0 +1,20 @@
+export {
+  HeapdiffError,
+  SnapshotFormatError,
+  SnapshotTruncatedError,
+  SnapshotInconsistentError,
+  SnapshotEncodingError,
+  SnapshotTooLargeError,
+  InputReadError,
+  AbortedError,
+  type InputLocation,
+} from './errors.js';
+export { parseSnapshot, type ParseOptions, type ParseProgress } from './parser/parse-snapshot.js';
+export type { SnapshotInput } from './parser/byte-source.js';
+export type { SnapshotHeader, SnapshotLayout } from './parser/snapshot-layout.js';
+export type { StringTable } from './parser/string-table.js';
+export type { TraceTree } from './parser/trace-tree.js';
+export { HeapGraph } from './graph/heap-graph.js';
+export { classNameForType, type ClassIndex } from './graph/class-names.js';
+export type { Retainers } from './graph/retainers.js';
+export { summarizeClasses, type ClassSummaryRow, type HeapSummary } from './analysis/class-summary.js';

@@ -1,0 +1,167 @@
+import { open, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { AbortedError, InputReadError, SnapshotFormatError, SnapshotTruncatedError } from '../errors.js';
+
+/** What `parseSnapshot` reads: a file path (or `file:` URL), a Node stream, or chunks. */
+export type SnapshotInput = string | URL | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+
+/** The snapshot text as a stream of chunks, inflated when the input is gzip. */
+export interface ByteSource {
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Size of the input as stored (compressed size for gzip), when known. */
+  readonly totalBytes: number | undefined;
+  /** Size of the text itself, when known (never for gzip). */
+  readonly textBytes: number | undefined;
+  readonly file: string | undefined;
+  readonly gzip: boolean;
+  /** Bytes of the input read so far (compressed bytes for gzip), for progress. */
+  bytesRead(): number;
+}
+
+const CHUNK_SIZE = 4 * 1024 * 1024;
+
+function describeFsError(err: NodeJS.ErrnoException, file: string): InputReadError {
+  switch (err.code) {
+    case 'ENOENT':
+      return new InputReadError(`no such file: ${file}`, file, { cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new InputReadError(`permission denied reading ${file}`, file, { cause: err });
+    case 'EISDIR':
+      return new InputReadError(`${file} is a directory, not a heap snapshot file`, file, { cause: err });
+    default:
+      return new InputReadError(`cannot read ${file}: ${err.message}`, file, { cause: err });
+  }
+}
+
+async function* readFileChunks(file: string, signal: AbortSignal | undefined, counter: { read: number }) {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw describeFsError(err as NodeJS.ErrnoException, file);
+  }
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
+      const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, CHUNK_SIZE, null));
+      } catch (err) {
+        throw describeFsError(err as NodeJS.ErrnoException, file);
+      }
+      if (bytesRead === 0) return;
+      counter.read += bytesRead;
+      yield bytesRead === CHUNK_SIZE ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readStreamChunks(
+  input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+  counter: { read: number },
+) {
+  try {
+    for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+      if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      counter.read += bytes.length;
+      yield bytes;
+    }
+  } catch (err) {
+    if (err instanceof AbortedError) throw err;
+    throw new InputReadError(`the input stream failed: ${(err as Error).message}`, undefined, { cause: err });
+  }
+}
+
+/** Peeks at the first chunk to detect gzip, then yields every chunk (inflated if needed). */
+async function* maybeGunzip(
+  raw: AsyncIterable<Uint8Array>,
+  file: string | undefined,
+  onDetect: (gzip: boolean) => void,
+) {
+  const iterator = raw[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) {
+    onDetect(false);
+    return;
+  }
+  const head = first.value;
+  const gzip = head[0] === 0x1f && (head.length < 2 || head[1] === 0x8b);
+  onDetect(gzip);
+  async function* rest() {
+    yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  if (!gzip) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
+  const inflated = Readable.from(rest(), { objectMode: false }).pipe(gunzip);
+  try {
+    for await (const chunk of inflated as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e instanceof InputReadError || e instanceof AbortedError) throw e;
+    const where = file === undefined ? {} : { file };
+    if (e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)) {
+      throw new SnapshotTruncatedError('the gzip data ends early; the file is incomplete', where);
+    }
+    throw new SnapshotFormatError(`the gzip data is corrupt: ${e.message}`, where, { cause: err });
+  }
+}
+
+/**
+ * Opens any supported input as a stream of snapshot text. File errors (missing, a directory,
+ * no permission) surface here as {@link InputReadError}, before any parsing starts.
+ */
+export async function openByteSource(input: SnapshotInput, signal?: AbortSignal): Promise<ByteSource> {
+  const counter = { read: 0 };
+  let file: string | undefined;
+  let size: number | undefined;
+  let raw: AsyncIterable<Uint8Array>;
+  if (typeof input === 'string' || input instanceof URL) {
+    file = typeof input === 'string' ? input : fileURLToPath(input);
+    let info;
+    try {
+      info = await stat(file);
+    } catch (err) {
+      throw describeFsError(err as NodeJS.ErrnoException, file);
+    }
+    if (info.isDirectory()) throw new InputReadError(`${file} is a directory, not a heap snapshot file`, file);
+    size = info.isFile() ? info.size : undefined;
+    raw = readFileChunks(file, signal, counter);
+  } else if (input && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
+    raw = readStreamChunks(input, signal, counter);
+  } else {
+    throw new TypeError('parseSnapshot expects a file path, a URL, a readable stream or an async iterable of Uint8Array');
+  }
+  let gzip = false;
+  const chunks = maybeGunzip(raw, file, (detected) => {
+    gzip = detected;
+  });
+  return {
+    chunks,
+    totalBytes: size,
+    get textBytes() {
+      return gzip ? undefined : size;
+    },
+    file,
+    get gzip() {
+      return gzip;
+    },
+    bytesRead: () => counter.read,
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The hot loop of the parser: turns the bytes of a JSON array of integers into a typed array.
+ *
+ * These functions are deliberately self-contained (no imports, no closures, no helpers) so that
+ * the very same source runs on the main thread and, serialised with `Function#toString`, inside
+ * the parse workers. The parallel path is identical to the single-threaded one by construction.
+ *
+ * State is kept in a small Float64Array so a number split across two chunks carries over:
+ * `[value, phase, count, status, negative]`.
+ */
+
+/** Index of the partially read value in the tokenizer state. */
+export const STATE_VALUE = 0;
+/** Index of the phase: see `PHASE_*`. */
+export const STATE_PHASE = 1;
+/** Index of the number of values written to the output. */
+export const STATE_COUNT = 2;
+/** Index of the status of the last call: see `STATUS_*`. */
+export const STATE_STATUS = 3;
+/** Index of the sign flag of the value being read (float tokenizer only). */
+export const STATE_NEGATIVE = 4;
+export const STATE_LENGTH = 5;
+
+/** Right after `[`: a value or `]` may follow. */
+export const PHASE_OPENED = 3;
+/** After `,`: a value must follow. */
+export const PHASE_EXPECT_VALUE = 0;
+/** Inside the digits of a value. */
+export const PHASE_IN_VALUE = 1;
+/** After a value and some white space: `,` or `]` must follow. */
+export const PHASE_AFTER_VALUE = 2;
+/** After a `-` sign: a digit must follow. */
+export const PHASE_AFTER_SIGN = 4;
+
+/** All bytes up to `end` were consumed; call again with the next chunk. */
+export const STATUS_NEED_MORE = 0;
+/** The closing `]` was consumed; the returned position is just after it. */
+export const STATUS_CLOSED = 1;
+/** The output is full; the returned position is where to resume after growing it. */
+export const STATUS_FULL = 2;
+/** A byte that cannot appear in an array of integers; the returned position points at it. */
+export const STATUS_BAD_BYTE = 3;
+/** A missing value (`,,`, `[,` or `,]`); the returned position points at it. */
+export const STATUS_MISSING_VALUE = 4;
+/** A value too large for the output type; the returned position points just after it. */
+export const STATUS_TOO_LARGE = 5;
+
+export function createTokenizerState(): Float64Array {
+  const state = new Float64Array(STATE_LENGTH);
+  state[1] = 3; // PHASE_OPENED
+  return state;
+}
+
+/**
+ * Reads unsigned 32-bit integers from `bytes[start..end)` into `out`, starting at `state[2]`.
+ * Returns the position where reading stopped; `state[3]` says why.
+ */
+export function tokenizeUint32(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  state: Float64Array,
+): number {
+  let value = state[0]!;
+  let phase = state[1]!;
+  let count = state[2]!;
+  const capacity = out.length;
+  let status = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = bytes[i]!;
+    const digit = c - 48;
+    if (digit >= 0 && digit <= 9) {
+      if (phase === 2) {
+        status = 3;
+        break;
+      }
+      value = value * 10 + digit;
+      phase = 1;
+    } else if (c === 44) {
+      if (phase === 0 || phase === 3) {
+        status = 4;
+        break;
+      }
+      if (count === capacity) {
+        status = 2;
+        break;
+      }
+      if (value > 4294967295) {
+        status = 5;
+        break;
+      }
+      out[count++] = value;
+      value = 0;
+      phase = 0;
+    } else if (c === 93) {
+      if (phase === 0) {
+        status = 4;
+        break;
+      }
+      if (phase !== 3) {
+        if (count === capacity) {
+          status = 2;
+          break;
+        }
+        if (value > 4294967295) {
+          status = 5;
+          break;
+        }
+        out[count++] = value;
+        value = 0;
+      }
+      phase = 3;
+      status = 1;
+      i++;
+      break;
+    } else if (c === 10 || c === 32 || c === 13 || c === 9) {
+      if (phase === 1) phase = 2;
+    } else {
+      status = 3;
+      break;
+    }
+  }
+  state[0] = value;
+  state[1] = phase;
+  state[2] = count;
+  state[3] = status;
+  return i;
+}
+
+/**
+ * Like {@link tokenizeUint32} but for signed integers up to 2^53 (sample timestamps and the
+ * like), into a Float64Array.
+ */
+export function tokenizeFloat64(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  state: Float64Array,
+): number {
+  let value = state[0]!;
+  let phase = state[1]!;
+  let count = state[2]!;
+  let negative = state[4]!;
+  const capacity = out.length;
+  let status = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = bytes[i]!;
+    const digit = c - 48;
+    if (digit >= 0 && digit <= 9) {
+      if (phase === 2) {
+        status = 3;
+        break;
+      }
+      value = value * 10 + digit;
+      phase = 1;
+    } else if (c === 45) {
+      if (phase !== 0 && phase !== 3) {
+        status = 3;
+        break;
+      }
+      negative = 1;
+      phase = 4;
+    } else if (c === 44 || c === 93) {
+      if (phase === 0 || phase === 4 || (phase === 3 && c === 44)) {
+        status = 4;
+        break;
+      }
+      if (phase !== 3) {
+        if (count === capacity) {
+          status = 2;
+          break;
+        }
+        if (value > 9007199254740991) {
+          status = 5;
+          break;
+        }
+        out[count++] = negative ? -value : value;
+        value = 0;
+        negative = 0;
+      }
+      if (c === 93) {
+        phase = 3;
+        status = 1;
+        i++;
+        break;
+      }
+      phase = 0;
+    } else if (c === 10 || c === 32 || c === 13 || c === 9) {
+      if (phase === 1) phase = 2;
+      else if (phase === 4) {
+        status = 3;
+        break;
+      }
+    } else {
+      status = 3;
+      break;
+    }
+  }
+  state[0] = value;
+  state[1] = phase;
+  state[2] = count;
+  state[3] = status;
+  state[4] = negative;
+  return i;
+}

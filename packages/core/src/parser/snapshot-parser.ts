@@ -1,0 +1,704 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  SnapshotEncodingError,
+  SnapshotFormatError,
+  SnapshotInconsistentError,
+  SnapshotTooLargeError,
+  SnapshotTruncatedError,
+  type InputLocation,
+} from '../errors.js';
+import {
+  STATE_COUNT,
+  STATE_STATUS,
+  STATUS_BAD_BYTE,
+  STATUS_CLOSED,
+  STATUS_FULL,
+  STATUS_MISSING_VALUE,
+  STATUS_NEED_MORE,
+  STATUS_TOO_LARGE,
+  createTokenizerState,
+  tokenizeFloat64,
+  tokenizeUint32,
+} from './number-tokenizer.js';
+import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
+import { StringTable } from './string-table.js';
+import { parseTraceTree, type TraceTree } from './trace-tree.js';
+
+/** The raw content of a snapshot, before the graph indexes are built. */
+export interface ParsedSnapshot {
+  readonly header: SnapshotHeader;
+  /** `node_count × node_fields` values, as in the file. */
+  readonly nodes: Uint32Array;
+  /** `edge_count × edge_fields` values, as in the file (`to_node` is still a node index). */
+  readonly edges: Uint32Array;
+  readonly strings: StringTable;
+  readonly locations: Uint32Array;
+  readonly traceFunctionInfos: Uint32Array;
+  readonly traceTree: TraceTree | undefined;
+  readonly samples: Float64Array;
+  /** Lets a later check turn "value #k of section S" back into a byte offset. */
+  readonly checkpoints: SectionCheckpoints;
+}
+
+/** For each numeric section: at byte offset `offsets[i]`, value number `values[i]` began. */
+export type SectionCheckpoints = Map<string, { values: number[]; offsets: number[] }>;
+
+export interface SnapshotParserOptions {
+  file?: string;
+  /** Total size of the text when known up front (uncompressed files): lets arrays be sized once. */
+  totalBytes?: number;
+}
+
+const enum Mode {
+  Start,
+  ExpectKey,
+  Key,
+  ExpectColon,
+  ExpectValue,
+  AfterValue,
+  Header,
+  Numbers,
+  Strings,
+  TraceTree,
+  Skip,
+  Done,
+}
+
+const HEADER_LIMIT = 16 * 1024 * 1024;
+const KEY_LIMIT = 256;
+const NUMERIC_SECTIONS = new Set(['nodes', 'edges', 'locations', 'trace_function_infos', 'samples']);
+const INITIAL_CAPACITY = 1 << 16;
+
+type NumericArray = Uint32Array | Float64Array;
+
+interface NumericTarget {
+  key: string;
+  out: NumericArray;
+  /** The most values the section may hold (from the header), or Infinity. */
+  limit: number;
+  float: boolean;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function describeByte(c: number): string {
+  if (c >= 0x20 && c < 0x7f) return JSON.stringify(String.fromCharCode(c));
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * A push parser for the `.heapsnapshot` JSON text. It works on bytes and never builds a string
+ * from more than the small header, so input size is bounded only by typed-array limits.
+ *
+ * @example
+ * const parser = new SnapshotParser({ file })
+ * for await (const chunk of stream) parser.push(chunk)
+ * const parsed = parser.finish()
+ */
+export class SnapshotParser {
+  readonly #file: string | undefined;
+  readonly #totalBytes: number | undefined;
+  #mode = Mode.Start;
+  /** Bytes consumed before the current chunk. */
+  #base = 0;
+
+  #key = '';
+  #keyBytes: number[] = [];
+  readonly #seen = new Set<string>();
+
+  #header: SnapshotHeader | undefined;
+  #headerBytes: Uint8Array[] = [];
+  #headerLength = 0;
+  #headerStart = 0;
+  #depth = 0;
+  #inString = false;
+  #escape = false;
+
+  #numeric: NumericTarget | undefined;
+  readonly #state = createTokenizerState();
+  readonly #results = new Map<string, NumericArray>();
+  readonly #checkpoints: SectionCheckpoints = new Map();
+
+  // strings
+  #stringBytes = new Uint8Array(0);
+  #stringLength = 0;
+  #stringOffsets = new Uint32Array(0);
+  #stringCount = 0;
+  /** 0 opened, 1 after comma, 2 inside a string, 3 after a string. */
+  #stringPhase = 0;
+  /** 0 none, 1 after backslash, 2..5 reading the hex digits of \uXXXX. */
+  #stringEscape = 0;
+  #stringHighBits = 0;
+  #stringStartOffset = 0;
+  #stringsDone = false;
+
+  #traceTreeBytes: Uint8Array[] = [];
+  #traceTreeLength = 0;
+  #traceTreeStart = 0;
+  #traceTree: TraceTree | undefined;
+
+  // generic value skipping
+  #skipScalar = false;
+
+  constructor(options: SnapshotParserOptions = {}) {
+    this.#file = options.file;
+    this.#totalBytes = options.totalBytes;
+  }
+
+  /** Bytes consumed so far. */
+  get bytesParsed(): number {
+    return this.#base;
+  }
+
+  #where(offset: number): InputLocation {
+    return this.#file === undefined ? { offset } : { offset, file: this.#file };
+  }
+
+  #formatError(message: string, offset: number): never {
+    throw new SnapshotFormatError(message, this.#where(offset));
+  }
+
+  /** Feeds the next chunk of the snapshot text. */
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    const end = chunk.length;
+    while (i < end) {
+      switch (this.#mode) {
+        case Mode.Numbers:
+          i = this.#numbers(chunk, i, end);
+          break;
+        case Mode.Strings:
+          i = this.#strings(chunk, i, end);
+          break;
+        case Mode.Header:
+          i = this.#headerBody(chunk, i, end);
+          break;
+        case Mode.TraceTree:
+          i = this.#traceTreeBody(chunk, i, end);
+          break;
+        case Mode.Skip:
+          i = this.#skip(chunk, i, end);
+          break;
+        default:
+          i = this.#structure(chunk, i, end);
+      }
+    }
+    this.#base += end;
+  }
+
+  /** Call once the input has ended: checks completeness and returns the parsed content. */
+  finish(): ParsedSnapshot {
+    const at = this.#base;
+    if (this.#mode === Mode.Start) {
+      if (at === 0) this.#truncated('the input is empty; a .heapsnapshot file starts with {"snapshot":', at);
+      this.#truncated('the input holds only white space', at);
+    }
+    if (this.#mode !== Mode.Done) {
+      this.#truncated(`the snapshot ends early, ${this.#describePosition()}`, at);
+    }
+    const header = this.#header;
+    if (!header) this.#formatError('the input is JSON but has no "snapshot" header; is this a V8 heap snapshot?', 0);
+    for (const key of ['nodes', 'edges', 'strings']) {
+      if (!this.#seen.has(key)) this.#formatError(`the snapshot has no "${key}" array`, at);
+    }
+    const nodes = this.#results.get('nodes') as Uint32Array;
+    const edges = this.#results.get('edges') as Uint32Array;
+    return {
+      header,
+      nodes,
+      edges,
+      strings: new StringTable(
+        this.#stringBytes.subarray(0, this.#stringLength),
+        this.#stringOffsets.subarray(0, this.#stringCount + 1),
+        this.#stringCount,
+      ),
+      locations: (this.#results.get('locations') as Uint32Array | undefined) ?? new Uint32Array(0),
+      traceFunctionInfos: (this.#results.get('trace_function_infos') as Uint32Array | undefined) ?? new Uint32Array(0),
+      traceTree: this.#traceTree,
+      samples: (this.#results.get('samples') as Float64Array | undefined) ?? new Float64Array(0),
+      checkpoints: this.#checkpoints,
+    };
+  }
+
+  #truncated(message: string, offset: number): never {
+    throw new SnapshotTruncatedError(`${message}; the file is incomplete (an interrupted write or download?)`, this.#where(offset));
+  }
+
+  #describePosition(): string {
+    switch (this.#mode) {
+      case Mode.Header:
+        return 'inside the "snapshot" header';
+      case Mode.Numbers: {
+        const target = this.#numeric!;
+        const got = this.#state[STATE_COUNT]!;
+        const expected = Number.isFinite(target.limit) ? ` of ${target.limit}` : '';
+        return `inside "${target.key}" after ${got}${expected} values`;
+      }
+      case Mode.Strings:
+        return `inside "strings" after ${this.#stringCount} strings`;
+      case Mode.TraceTree:
+        return 'inside "trace_tree"';
+      default:
+        return this.#key ? `after "${this.#key}"` : 'before the first section';
+    }
+  }
+
+  // ---- top-level structure: { "key": value, ... } ----
+
+  #structure(chunk: Uint8Array, start: number, end: number): number {
+    for (let i = start; i < end; i++) {
+      const c = chunk[i]!;
+      switch (this.#mode) {
+        case Mode.Start:
+          if (isSpace(c)) continue;
+          if (c === 0x7b) {
+            this.#mode = Mode.ExpectKey;
+            continue;
+          }
+          if (c === 0x1f && this.#base + i === 0) {
+            this.#formatError('the input is gzip-compressed but was not inflated', 0);
+          }
+          this.#formatError(
+            `expected "{" at the start of a heap snapshot, found ${describeByte(c)}; is this a .heapsnapshot file?`,
+            this.#base + i,
+          );
+        case Mode.ExpectKey:
+          if (isSpace(c)) continue;
+          if (c === 0x22) {
+            this.#keyBytes = [];
+            this.#mode = Mode.Key;
+            continue;
+          }
+          if (c === 0x7d && this.#seen.size === 0) {
+            this.#mode = Mode.Done;
+            continue;
+          }
+          this.#formatError(`expected a section name in quotes, found ${describeByte(c)}`, this.#base + i);
+        case Mode.Key:
+          if (c === 0x22) {
+            this.#key = String.fromCharCode(...this.#keyBytes);
+            if (this.#seen.has(this.#key)) this.#formatError(`the section "${this.#key}" appears twice`, this.#base + i);
+            this.#seen.add(this.#key);
+            this.#mode = Mode.ExpectColon;
+            continue;
+          }
+          if (this.#keyBytes.length >= KEY_LIMIT) this.#formatError('a section name is implausibly long', this.#base + i);
+          this.#keyBytes.push(c);
+          continue;
+        case Mode.ExpectColon:
+          if (isSpace(c)) continue;
+          if (c === 0x3a) {
+            this.#mode = Mode.ExpectValue;
+            continue;
+          }
+          this.#formatError(`expected ":" after "${this.#key}", found ${describeByte(c)}`, this.#base + i);
+        case Mode.ExpectValue:
+          if (isSpace(c)) continue;
+          return this.#beginValue(c, i);
+        case Mode.AfterValue:
+          if (isSpace(c)) continue;
+          if (c === 0x2c) {
+            this.#mode = Mode.ExpectKey;
+            continue;
+          }
+          if (c === 0x7d) {
+            this.#mode = Mode.Done;
+            continue;
+          }
+          this.#formatError(`expected "," or "}" after the "${this.#key}" section, found ${describeByte(c)}`, this.#base + i);
+        case Mode.Done:
+          if (isSpace(c)) continue;
+          this.#formatError(`unexpected ${describeByte(c)} after the end of the snapshot`, this.#base + i);
+        default:
+          return i;
+      }
+    }
+    return end;
+  }
+
+  #beginValue(c: number, i: number): number {
+    const key = this.#key;
+    const offset = this.#base + i;
+    if (key === 'snapshot') {
+      if (c !== 0x7b) this.#formatError(`"snapshot" must be an object, found ${describeByte(c)}`, offset);
+      this.#mode = Mode.Header;
+      this.#headerStart = offset;
+      this.#headerBytes = [];
+      this.#headerLength = 0;
+      this.#depth = 0;
+      this.#inString = false;
+      this.#escape = false;
+      return i;
+    }
+    const isKnownArray = NUMERIC_SECTIONS.has(key) || key === 'strings' || key === 'trace_tree';
+    if (isKnownArray && c !== 0x5b) this.#formatError(`"${key}" must be an array, found ${describeByte(c)}`, offset);
+    if (isKnownArray && !this.#header) {
+      this.#formatError(`"${key}" comes before the "snapshot" header; heapdiff needs the header first`, offset);
+    }
+    if (NUMERIC_SECTIONS.has(key)) {
+      this.#beginNumbers(key, offset);
+      this.#mode = Mode.Numbers;
+      return i + 1;
+    }
+    if (key === 'strings') {
+      this.#beginStrings(offset);
+      this.#mode = Mode.Strings;
+      return i + 1;
+    }
+    if (key === 'trace_tree') {
+      this.#mode = Mode.TraceTree;
+      this.#traceTreeStart = offset;
+      this.#traceTreeBytes = [];
+      this.#traceTreeLength = 0;
+      this.#depth = 0;
+      return i;
+    }
+    // An unknown section: skip its value, whatever it is, so newer V8 versions still load.
+    this.#mode = Mode.Skip;
+    this.#depth = 0;
+    this.#inString = false;
+    this.#escape = false;
+    this.#skipScalar = c !== 0x7b && c !== 0x5b && c !== 0x22;
+    return i;
+  }
+
+  // ---- the "snapshot" header: small, collected and handed to JSON.parse ----
+
+  #headerBody(chunk: Uint8Array, start: number, end: number): number {
+    let i = start;
+    let done = false;
+    for (; i < end; i++) {
+      const c = chunk[i]!;
+      if (this.#inString) {
+        if (this.#escape) this.#escape = false;
+        else if (c === 0x5c) this.#escape = true;
+        else if (c === 0x22) this.#inString = false;
+      } else if (c === 0x22) this.#inString = true;
+      else if (c === 0x7b || c === 0x5b) this.#depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        this.#depth--;
+        if (this.#depth === 0) {
+          i++;
+          done = true;
+          break;
+        }
+      }
+    }
+    this.#headerBytes.push(chunk.slice(start, i));
+    this.#headerLength += i - start;
+    if (this.#headerLength > HEADER_LIMIT) {
+      this.#formatError(`the "snapshot" header is larger than ${HEADER_LIMIT} bytes; this is not a V8 heap snapshot`, this.#headerStart);
+    }
+    if (done) this.#finishHeader();
+    return i;
+  }
+
+  #finishHeader(): void {
+    const text = Buffer.concat(this.#headerBytes).toString('utf8');
+    this.#headerBytes = [];
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (cause) {
+      throw new SnapshotFormatError(`the "snapshot" header is not valid JSON: ${(cause as Error).message}`, this.#where(this.#headerStart), { cause });
+    }
+    this.#header = readSnapshotHeader(raw, this.#where(this.#headerStart));
+    const { layout, nodeCount, edgeCount } = this.#header;
+    // Every value takes at least two bytes ("0,"): a header claiming more than the input can hold is refused now.
+    if (this.#totalBytes !== undefined) {
+      const minimum = 2 * (nodeCount * layout.nodeFieldCount + edgeCount * layout.edgeFieldCount);
+      if (minimum > this.#totalBytes) {
+        throw new SnapshotTooLargeError(
+          `the header declares ${nodeCount} nodes and ${edgeCount} edges, which need at least ${minimum} bytes, but the input has only ${this.#totalBytes}`,
+          this.#where(this.#headerStart),
+        );
+      }
+    }
+    this.#mode = Mode.AfterValue;
+  }
+
+  // ---- numeric sections ----
+
+  #beginNumbers(key: string, offset: number): void {
+    const header = this.#header!;
+    let limit = Infinity;
+    if (key === 'nodes') limit = header.nodeCount * header.layout.nodeFieldCount;
+    else if (key === 'edges') limit = header.edgeCount * header.layout.edgeFieldCount;
+    const float = key === 'samples';
+    // Trust the header's counts for the allocation only when the input size backs them up.
+    const trusted = this.#totalBytes !== undefined && Number.isFinite(limit);
+    const capacity = trusted ? limit : Math.min(limit, INITIAL_CAPACITY);
+    this.#numeric = { key, limit, float, out: float ? new Float64Array(capacity) : new Uint32Array(capacity) };
+    this.#state.fill(0);
+    this.#state[1] = 3;
+    this.#checkpoints.set(key, { values: [0], offsets: [offset + 1] });
+  }
+
+  #numbers(chunk: Uint8Array, start: number, end: number): number {
+    const target = this.#numeric!;
+    const state = this.#state;
+    let i = start;
+    for (;;) {
+      const before = state[STATE_COUNT]!;
+      i = target.float
+        ? tokenizeFloat64(chunk, i, end, target.out as Float64Array, state)
+        : tokenizeUint32(chunk, i, end, target.out as Uint32Array, state);
+      const status = state[STATE_STATUS]!;
+      if (status === STATUS_NEED_MORE) {
+        this.#checkpoint(target.key, before, i);
+        return i;
+      }
+      if (status === STATUS_CLOSED) {
+        this.#finishNumbers(i);
+        return i;
+      }
+      if (status === STATUS_FULL) {
+        this.#grow(target, this.#base + i);
+        continue;
+      }
+      this.#numberError(status, chunk, i, target);
+    }
+  }
+
+  #checkpoint(key: string, valuesBefore: number, position: number): void {
+    const cp = this.#checkpoints.get(key)!;
+    // One entry per chunk boundary is plenty to locate a bad value to within a chunk.
+    cp.values.push(this.#state[STATE_COUNT]!);
+    cp.offsets.push(this.#base + position);
+    void valuesBefore;
+  }
+
+  #grow(target: NumericTarget, offset: number): void {
+    const length = target.out.length;
+    if (length >= target.limit) {
+      const what = target.key === 'nodes' ? 'node_count × node_fields' : 'edge_count × edge_fields';
+      throw new SnapshotInconsistentError(
+        `"${target.key}" holds more than the ${target.limit} values the header declares (${what})`,
+        this.#where(offset),
+      );
+    }
+    const next = Math.min(target.limit, Math.max(INITIAL_CAPACITY, length * 2));
+    const grown = target.float ? new Float64Array(next) : new Uint32Array(next);
+    grown.set(target.out as never);
+    target.out = grown;
+  }
+
+  #finishNumbers(position: number): void {
+    const target = this.#numeric!;
+    const count = this.#state[STATE_COUNT]!;
+    if (Number.isFinite(target.limit) && count !== target.limit) {
+      const fields = target.key === 'nodes' ? 'node_count × node_fields' : 'edge_count × edge_fields';
+      throw new SnapshotInconsistentError(
+        `"${target.key}" holds ${count} values but the header declares ${target.limit} (${fields})`,
+        this.#where(this.#base + position - 1),
+      );
+    }
+    const out = count === target.out.length ? target.out : target.out.slice(0, count);
+    this.#results.set(target.key, out);
+    this.#checkpoint(target.key, count, position);
+    this.#numeric = undefined;
+    this.#mode = Mode.AfterValue;
+  }
+
+  #numberError(status: number, chunk: Uint8Array, i: number, target: NumericTarget): never {
+    const offset = this.#base + i;
+    if (status === STATUS_BAD_BYTE) {
+      const c = chunk[i]!;
+      this.#formatError(`"${target.key}" must hold only integers, found ${describeByte(c)}`, offset);
+    }
+    if (status === STATUS_MISSING_VALUE) this.#formatError(`"${target.key}" has an empty value (",," or a trailing comma)`, offset);
+    if (status === STATUS_TOO_LARGE) {
+      const kind = target.float ? '2^53' : '2^32';
+      this.#formatError(`"${target.key}" has a value that does not fit below ${kind}`, offset);
+    }
+    this.#formatError(`"${target.key}" could not be read (status ${status})`, offset);
+  }
+
+  // ---- strings ----
+
+  #beginStrings(offset: number): void {
+    // Strings are nearly always the last section: with a known size the rest of the input bounds them.
+    const remaining = this.#totalBytes !== undefined ? Math.max(0, this.#totalBytes - offset) : 1 << 20;
+    this.#stringBytes = new Uint8Array(Math.max(16, remaining));
+    this.#stringLength = 0;
+    this.#stringOffsets = new Uint32Array(1 << 16);
+    this.#stringCount = 0;
+    this.#stringPhase = 0;
+    this.#stringEscape = 0;
+  }
+
+  #appendStringBytes(chunk: Uint8Array, from: number, to: number): void {
+    const length = to - from;
+    if (length <= 0) return;
+    const needed = this.#stringLength + length;
+    if (needed > this.#stringBytes.length) {
+      if (needed > 2 ** 32 - 1) {
+        throw new SnapshotTooLargeError('the strings section is larger than 4 GiB', this.#where(this.#base + from));
+      }
+      const grown = new Uint8Array(Math.min(2 ** 32 - 1, Math.max(needed, this.#stringBytes.length * 2)));
+      grown.set(this.#stringBytes.subarray(0, this.#stringLength));
+      this.#stringBytes = grown;
+    }
+    this.#stringBytes.set(chunk.subarray(from, to), this.#stringLength);
+    this.#stringLength = needed;
+  }
+
+  #strings(chunk: Uint8Array, start: number, end: number): number {
+    let i = start;
+    while (i < end) {
+      if (this.#stringPhase === 2) {
+        i = this.#stringBody(chunk, i, end);
+        continue;
+      }
+      const c = chunk[i]!;
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
+      if (c === 0x22 && this.#stringPhase !== 3) {
+        this.#stringPhase = 2;
+        this.#stringHighBits = 0;
+        this.#stringStartOffset = this.#base + i;
+        if (this.#stringCount + 1 >= this.#stringOffsets.length) {
+          const grown = new Uint32Array(this.#stringOffsets.length * 2);
+          grown.set(this.#stringOffsets);
+          this.#stringOffsets = grown;
+        }
+        this.#stringOffsets[this.#stringCount] = this.#stringLength;
+        i++;
+        continue;
+      }
+      if (c === 0x2c && this.#stringPhase === 3) {
+        this.#stringPhase = 1;
+        i++;
+        continue;
+      }
+      if (c === 0x5d && (this.#stringPhase === 0 || this.#stringPhase === 3)) {
+        this.#stringOffsets[this.#stringCount] = this.#stringLength;
+        this.#stringsDone = true;
+        this.#mode = Mode.AfterValue;
+        return i + 1;
+      }
+      const expected = this.#stringPhase === 3 ? '"," or "]"' : 'a string';
+      this.#formatError(`"strings" expected ${expected}, found ${describeByte(c)}`, this.#base + i);
+    }
+    return i;
+  }
+
+  /** Scans string content up to its closing quote, validating escapes and control characters. */
+  #stringBody(chunk: Uint8Array, start: number, end: number): number {
+    let escape = this.#stringEscape;
+    let high = this.#stringHighBits;
+    let i = start;
+    let closed = false;
+    for (; i < end; i++) {
+      const c = chunk[i]!;
+      if (escape === 0) {
+        if (c === 0x22) {
+          closed = true;
+          break;
+        }
+        if (c === 0x5c) escape = 1;
+        else if (c < 0x20) {
+          this.#encodingError(`string #${this.#stringCount} holds an unescaped control character (${describeByte(c)})`, this.#base + i);
+        }
+        high |= c;
+      } else if (escape === 1) {
+        // " \ / b f n r t
+        if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
+          escape = 0;
+        } else if (c === 0x75) escape = 2;
+        else this.#encodingError(`string #${this.#stringCount} has an invalid escape "\\${String.fromCharCode(c)}"`, this.#base + i);
+      } else {
+        const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+        if (!hex) this.#encodingError(`string #${this.#stringCount} has an invalid \\u escape`, this.#base + i);
+        escape = escape === 5 ? 0 : escape + 1;
+      }
+    }
+    this.#appendStringBytes(chunk, start, i);
+    this.#stringEscape = escape;
+    this.#stringHighBits = high;
+    if (!closed) return i;
+    const from = this.#stringOffsets[this.#stringCount]!;
+    if (high & 0x80 && !isUtf8(this.#stringBytes.subarray(from, this.#stringLength))) {
+      this.#encodingError(`string #${this.#stringCount} is not valid UTF-8`, this.#stringStartOffset);
+    }
+    this.#stringCount++;
+    this.#stringPhase = 3;
+    return i + 1;
+  }
+
+  #encodingError(message: string, offset: number): never {
+    throw new SnapshotEncodingError(message, this.#where(offset));
+  }
+
+  // ---- trace_tree: nested arrays of numbers, small; collected then flattened ----
+
+  #traceTreeBody(chunk: Uint8Array, start: number, end: number): number {
+    let i = start;
+    let done = false;
+    for (; i < end; i++) {
+      const c = chunk[i]!;
+      if (c === 0x5b) this.#depth++;
+      else if (c === 0x5d) {
+        this.#depth--;
+        if (this.#depth === 0) {
+          i++;
+          done = true;
+          break;
+        }
+      }
+    }
+    this.#traceTreeBytes.push(chunk.slice(start, i));
+    this.#traceTreeLength += i - start;
+    if (done) {
+      const bytes = Buffer.concat(this.#traceTreeBytes, this.#traceTreeLength);
+      this.#traceTreeBytes = [];
+      this.#traceTree = parseTraceTree(bytes, this.#header!.layout.traceNodeFields, this.#where(this.#traceTreeStart));
+      this.#mode = Mode.AfterValue;
+    }
+    return i;
+  }
+
+  // ---- unknown sections ----
+
+  #skip(chunk: Uint8Array, start: number, end: number): number {
+    for (let i = start; i < end; i++) {
+      const c = chunk[i]!;
+      if (this.#skipScalar) {
+        if (c === 0x2c || c === 0x7d || isSpace(c)) {
+          this.#mode = Mode.AfterValue;
+          return i;
+        }
+        continue;
+      }
+      if (this.#inString) {
+        if (this.#escape) this.#escape = false;
+        else if (c === 0x5c) this.#escape = true;
+        else if (c === 0x22) {
+          this.#inString = false;
+          if (this.#depth === 0) {
+            this.#mode = Mode.AfterValue;
+            return i + 1;
+          }
+        }
+      } else if (c === 0x22) this.#inString = true;
+      else if (c === 0x7b || c === 0x5b) this.#depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        this.#depth--;
+        if (this.#depth === 0) {
+          this.#mode = Mode.AfterValue;
+          return i + 1;
+        }
+      }
+    }
+    return end;
+  }
+
+  /** Whether the strings section has been read completely. */
+  get stringsDone(): boolean {
+    return this.#stringsDone;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The snapshot's `strings` array, kept as the raw bytes between the quotes of each string
+ * (still JSON-escaped) in one buffer. Decoding happens only for the strings somebody asks for,
+ * so a snapshot with millions of strings costs its bytes and one offset per string.
+ *
+ * @example
+ * const name = graph.strings.get(nameIndex)
+ */
+export class StringTable {
+  readonly #bytes: Uint8Array;
+  /** `offsets[i]..offsets[i + 1]` are the bytes of string `i`. */
+  readonly #offsets: Uint32Array;
+  readonly #cache = new Map<number, string>();
+  readonly count: number;
+  static readonly #decoder = new TextDecoder('utf-8');
+
+  constructor(bytes: Uint8Array, offsets: Uint32Array, count: number) {
+    this.#bytes = bytes;
+    this.#offsets = offsets;
+    this.count = count;
+  }
+
+  /** The decoded string at `index`; throws a RangeError outside `0..count-1`. */
+  get(index: number): string {
+    const cached = this.#cache.get(index);
+    if (cached !== undefined) return cached;
+    if (!(index >= 0 && index < this.count)) {
+      throw new RangeError(`string index ${index} is outside the strings table (0..${this.count - 1})`);
+    }
+    const value = this.#decode(index);
+    if (this.#cache.size < 1_000_000) this.#cache.set(index, value);
+    return value;
+  }
+
+  /** The number of raw (still escaped) bytes of string `index`. */
+  byteLength(index: number): number {
+    return this.#offsets[index + 1]! - this.#offsets[index]!;
+  }
+
+  /** Whether the raw bytes of string `index` start with the ASCII text `prefix`. */
+  startsWith(index: number, prefix: string): boolean {
+    const start = this.#offsets[index]!;
+    if (this.#offsets[index + 1]! - start < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) {
+      if (this.#bytes[start + i] !== prefix.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  /** Total bytes held (for memory accounting). */
+  get byteSize(): number {
+    return this.#bytes.byteLength + this.#offsets.byteLength;
+  }
+
+  #decode(index: number): string {
+    const start = this.#offsets[index]!;
+    const end = this.#offsets[index + 1]!;
+    const raw = this.#bytes.subarray(start, end);
+    const text = StringTable.#decoder.decode(raw);
+    // Escapes are rare; JSON.parse resolves them exactly (including surrogate pairs).
+    return raw.indexOf(0x5c) === -1 ? text : (JSON.parse(`"${text}"`) as string);
+  }
+}

@@ -17,4 +17,11 @@ export type { TraceTree } from './parser/trace-tree.js';
 export { HeapGraph } from './graph/heap-graph.js';
 export { classNameForType, type ClassIndex } from './graph/class-names.js';
 export type { Retainers } from './graph/retainers.js';
-export { summarizeClasses, type ClassSummaryRow, type HeapSummary } from './analysis/class-summary.js';
+export {
+  summarizeClasses,
+  viewSummary,
+  type ClassSummaryRow,
+  type HeapSummary,
+  type SummarySortKey,
+  type SummaryView,
+} from './analysis/class-summary.js';

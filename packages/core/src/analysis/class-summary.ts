@@ -51,3 +51,41 @@ export function summarizeClasses(graph: HeapGraph): HeapSummary {
   rows.sort((a, b) => b.selfSize - a.selfSize || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0));
   return { rows, totalCount, totalSelfSize };
 }
+
+export type SummarySortKey = 'size' | 'count' | 'name';
+
+export interface SummaryView {
+  /** Keep classes whose name contains this text (case-insensitive). */
+  filter?: string;
+  /** `size` (default): total self size, largest first; `count`: most objects first; `name`: A→Z. */
+  sort?: SummarySortKey;
+}
+
+/**
+ * A filtered, re-sorted copy of a summary, with totals recomputed over the rows kept.
+ *
+ * @example viewSummary(summary, { filter: 'session', sort: 'count' })
+ */
+export function viewSummary(summary: HeapSummary, view: SummaryView = {}): HeapSummary {
+  const needle = view.filter?.toLowerCase();
+  const rows = needle ? summary.rows.filter((row) => row.className.toLowerCase().includes(needle)) : [...summary.rows];
+  const byName = (a: ClassSummaryRow, b: ClassSummaryRow): number =>
+    a.className < b.className ? -1 : a.className > b.className ? 1 : 0;
+  switch (view.sort ?? 'size') {
+    case 'count':
+      rows.sort((a, b) => b.count - a.count || b.selfSize - a.selfSize || byName(a, b));
+      break;
+    case 'name':
+      rows.sort(byName);
+      break;
+    default:
+      rows.sort((a, b) => b.selfSize - a.selfSize || b.count - a.count || byName(a, b));
+  }
+  let totalCount = 0;
+  let totalSelfSize = 0;
+  for (const row of rows) {
+    totalCount += row.count;
+    totalSelfSize += row.selfSize;
+  }
+  return { rows, totalCount, totalSelfSize };
+}

@@ -62,23 +62,40 @@ export function tokenizeUint32(
   out: Uint32Array,
   state: Float64Array,
 ): number {
+  // Integer-typed locals (| 0, >>> 0) keep V8 on its fast paths; the value itself may pass 2^31.
   let value = state[0]!;
-  let phase = state[1]!;
-  let count = state[2]!;
-  const capacity = out.length;
+  let phase = state[1]! | 0;
+  let count = state[2]! >>> 0;
+  const capacity = out.length >>> 0;
   let status = 0;
-  let i = start;
-  for (; i < end; i++) {
-    const c = bytes[i]!;
-    const digit = c - 48;
-    if (digit >= 0 && digit <= 9) {
+  let i = start | 0;
+  while (i < end) {
+    let c = bytes[i]!;
+    if (c >= 48 && c <= 57) {
       if (phase === 2) {
         status = 3;
         break;
       }
-      value = value * 10 + digit;
+      // Read the whole run of digits at once, then take the common "digits then comma" path.
+      let v = value;
+      for (;;) {
+        v = v * 10 + (c - 48);
+        if (++i === end) break;
+        c = bytes[i]!;
+        if (c < 48 || c > 57) break;
+      }
+      if (c === 44 && i < end && count !== capacity && v <= 4294967295) {
+        out[count++] = v;
+        value = 0;
+        phase = 0;
+        i++;
+        continue;
+      }
+      value = v;
       phase = 1;
-    } else if (c === 44) {
+      continue;
+    }
+    if (c === 44) {
       if (phase === 0 || phase === 3) {
         status = 4;
         break;
@@ -94,7 +111,10 @@ export function tokenizeUint32(
       out[count++] = value;
       value = 0;
       phase = 0;
-    } else if (c === 93) {
+      i++;
+      continue;
+    }
+    if (c === 93) {
       if (phase === 0) {
         status = 4;
         break;
@@ -115,12 +135,14 @@ export function tokenizeUint32(
       status = 1;
       i++;
       break;
-    } else if (c === 10 || c === 32 || c === 13 || c === 9) {
-      if (phase === 1) phase = 2;
-    } else {
-      status = 3;
-      break;
     }
+    if (c === 10 || c === 32 || c === 13 || c === 9) {
+      if (phase === 1) phase = 2;
+      i++;
+      continue;
+    }
+    status = 3;
+    break;
   }
   state[0] = value;
   state[1] = phase;
@@ -141,9 +163,9 @@ export function tokenizeFloat64(
   state: Float64Array,
 ): number {
   let value = state[0]!;
-  let phase = state[1]!;
-  let count = state[2]!;
-  let negative = state[4]!;
+  let phase = state[1]! | 0;
+  let count = state[2]! >>> 0;
+  let negative = state[4]! | 0;
   const capacity = out.length;
   let status = 0;
   let i = start;

@@ -410,8 +410,8 @@ export class SnapshotParser {
     if (this.#totalBytes !== undefined) {
       const minimum = 2 * (nodeCount * layout.nodeFieldCount + edgeCount * layout.edgeFieldCount);
       if (minimum > this.#totalBytes) {
-        throw new SnapshotTooLargeError(
-          `the header declares ${nodeCount} nodes and ${edgeCount} edges, which need at least ${minimum} bytes, but the input has only ${this.#totalBytes}`,
+        throw new SnapshotTruncatedError(
+          `the header declares ${nodeCount} nodes and ${edgeCount} edges, which need at least ${minimum} bytes, but the file has only ${this.#totalBytes}: it is truncated or its header is wrong`,
           this.#where(this.#headerStart),
         );
       }

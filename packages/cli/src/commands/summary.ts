@@ -1,0 +1,68 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UsageError } from '../usage-error.js';
+
+interface SummaryArgs {
+  file: string;
+  top: number | undefined;
+  sort: 'size' | 'count' | 'name';
+  filter: string | undefined;
+  json: boolean;
+}
+
+/** `heapdiff summary <file>`: the type / count / size table of one snapshot. */
+export const summaryCommand: CommandModule<object, SummaryArgs> = {
+  command: 'summary <file>',
+  describe: 'Count objects and their sizes per class in one heap snapshot',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('file', {
+        type: 'string',
+        describe: 'a .heapsnapshot file (gzip-compressed is fine)',
+        demandOption: true,
+      })
+      .option('top', { type: 'number', describe: 'show only the first N classes' })
+      .option('sort', {
+        choices: ['size', 'count', 'name'] as const,
+        default: 'size' as const,
+        describe: 'order by total size, object count or class name',
+      })
+      .option('filter', { type: 'string', describe: 'only classes whose name contains this text (any case)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/summary@1)' })
+      .check((args) => {
+        if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) {
+          throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
+        }
+        return true;
+      })
+      .example('$0 summary app.heapsnapshot --top 20', 'the 20 classes taking the most memory')
+      .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON') as Argv<SummaryArgs>,
+  handler: async (args: ArgumentsCamelCase<SummaryArgs>) => {
+    const { parseSnapshot, summarizeClasses, viewSummary } = await import('@heapdiff/core');
+    const { renderSummaryText, toSummaryJson } = await import('@heapdiff/reporter');
+    const { createLoadProgress } = await import('../progress.js');
+    const progress = createLoadProgress(args.file);
+    let graph;
+    try {
+      graph = await parseSnapshot(args.file, { onProgress: progress.update });
+    } finally {
+      progress.done();
+    }
+    const summary = viewSummary(summarizeClasses(graph), {
+      sort: args.sort,
+      ...(args.filter === undefined ? {} : { filter: args.filter }),
+    });
+    const top = args.top;
+    if (args.json) {
+      const json = toSummaryJson({
+        summary,
+        file: args.file,
+        nodeCount: graph.nodeCount,
+        edgeCount: graph.edgeCount,
+        ...(top === undefined ? {} : { top }),
+      });
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      process.stdout.write(renderSummaryText(summary, top === undefined ? {} : { top }));
+    }
+  },
+};

@@ -1,0 +1,11 @@
+/** Process exit codes of `heapdiff`, documented in the README. */
+export const ExitCode = {
+  /** The command did what was asked. */
+  Ok: 0,
+  /** A leak was found (leak commands only). */
+  LeaksFound: 1,
+  /** Bad flags or arguments, or an input that cannot be read as a heap snapshot. */
+  UsageOrInput: 2,
+  /** A bug in heapdiff. */
+  Internal: 3,
+} as const;

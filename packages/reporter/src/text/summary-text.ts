@@ -1,0 +1,33 @@
+import type { HeapSummary } from '@heapdiff/core';
+import { formatBytes, formatCount } from '../format/bytes.js';
+import { renderTable } from '../format/table.js';
+
+export interface SummaryTextOptions {
+  /** Rows shown; the rest are folded into one "… N more classes" line. Default: all. */
+  top?: number;
+}
+
+/**
+ * Renders a class summary as an aligned table: `class | # objects | total size`.
+ *
+ * @example
+ * process.stdout.write(renderSummaryText(summarizeClasses(graph), { top: 20 }))
+ */
+export function renderSummaryText(summary: HeapSummary, options: SummaryTextOptions = {}): string {
+  const top = options.top ?? summary.rows.length;
+  const shown = summary.rows.slice(0, top);
+  const lines = renderTable(
+    [
+      { title: 'class', align: 'left', maxWidth: 60 },
+      { title: '# objects', align: 'right' },
+      { title: 'total size', align: 'right' },
+    ],
+    shown.map((row) => [row.className, formatCount(row.count), formatBytes(row.selfSize)]),
+  );
+  const hidden = summary.rows.length - shown.length;
+  if (hidden > 0) lines.push(`… ${formatCount(hidden)} more ${hidden === 1 ? 'class' : 'classes'}`);
+  lines.push(
+    `${formatCount(summary.totalCount)} objects in ${formatCount(summary.rows.length)} classes, ${formatBytes(summary.totalSelfSize)} in total`,
+  );
+  return `${lines.join('\n')}\n`;
+}

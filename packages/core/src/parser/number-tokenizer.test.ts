@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  STATE_COUNT,
+  STATE_STATUS,
+  STATUS_BAD_BYTE,
+  STATUS_CLOSED,
+  STATUS_FULL,
+  STATUS_MISSING_VALUE,
+  STATUS_NEED_MORE,
+  STATUS_TOO_LARGE,
+  createTokenizerState,
+  tokenizeFloat64,
+  tokenizeUint32,
+} from './number-tokenizer.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Tokenizes `text` (which follows an opening "[") split into pieces at every cut. */
+function tokenizeInPieces(text: string, cuts: number[], capacity = 64) {
+  const input = bytes(text);
+  const out = new Uint32Array(capacity);
+  const state = createTokenizerState();
+  let position = 0;
+  const bounds = [...cuts, input.length];
+  for (const bound of bounds) {
+    while (position < bound) {
+      position = tokenizeUint32(input, position, bound, out, state);
+      if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
+    }
+    if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
+  }
+  return { values: Array.from(out.subarray(0, state[STATE_COUNT])), status: state[STATE_STATUS], position };
+}
+
+describe('tokenizeUint32', () => {
+  const text = '9,1,1,0,8,0,0\n,9,2,3,0,27,4294967295,12345]';
+  const expected = [9, 1, 1, 0, 8, 0, 0, 9, 2, 3, 0, 27, 4294967295, 12345];
+
+  it('reads every value, whole', () => {
+    expect(tokenizeInPieces(text, [])).toEqual({ values: expected, status: STATUS_CLOSED, position: text.length });
+  });
+
+  it('gives the same values however the input is cut into chunks', () => {
+    for (let a = 0; a <= text.length; a++) {
+      for (let b = a; b <= text.length; b += 3) {
+        expect(tokenizeInPieces(text, [a, b]).values).toEqual(expected);
+      }
+    }
+  });
+
+  it('reads an empty array', () => {
+    expect(tokenizeInPieces(']', [])).toEqual({ values: [], status: STATUS_CLOSED, position: 1 });
+  });
+
+  it('stops when the output is full, and resumes at the same place', () => {
+    const input = bytes('1,2,3]');
+    const state = createTokenizerState();
+    const small = new Uint32Array(2);
+    const stop = tokenizeUint32(input, 0, input.length, small, state);
+    expect(state[STATE_STATUS]).toBe(STATUS_FULL);
+    expect(Array.from(small)).toEqual([1, 2]);
+    const big = new Uint32Array(3);
+    big.set(small);
+    tokenizeUint32(input, stop, input.length, big, state);
+    expect(state[STATE_STATUS]).toBe(STATUS_CLOSED);
+    expect(Array.from(big)).toEqual([1, 2, 3]);
+  });
+
+  it.each([
+    ['1,,2]', STATUS_MISSING_VALUE, 2],
+    [',1]', STATUS_MISSING_VALUE, 0],
+    ['1,2,]', STATUS_MISSING_VALUE, 4],
+    ['1,x]', STATUS_BAD_BYTE, 2],
+    ['1 2]', STATUS_BAD_BYTE, 2],
+    ['-1]', STATUS_BAD_BYTE, 0],
+    ['1.5]', STATUS_BAD_BYTE, 1],
+    ['4294967296]', STATUS_TOO_LARGE, 10],
+  ])('rejects %j', (input, status, position) => {
+    expect(tokenizeInPieces(input, [])).toMatchObject({ status, position });
+  });
+});
+
+describe('tokenizeFloat64', () => {
+  it('reads signed integers up to 2^53', () => {
+    const input = bytes('-5, 0,9007199254740991 ,12]');
+    const out = new Float64Array(8);
+    const state = createTokenizerState();
+    tokenizeFloat64(input, 0, input.length, out, state);
+    expect(state[STATE_STATUS]).toBe(STATUS_CLOSED);
+    expect(Array.from(out.subarray(0, state[STATE_COUNT]))).toEqual([-5, 0, 9007199254740991, 12]);
+  });
+
+  it.each([['-]'], ['1,-,2]'], ['1,--2]'], ['1,]']])('rejects %j', (input) => {
+    const data = bytes(input);
+    const state = createTokenizerState();
+    tokenizeFloat64(data, 0, data.length, new Float64Array(8), state);
+    expect([STATUS_BAD_BYTE, STATUS_MISSING_VALUE]).toContain(state[STATE_STATUS]);
+  });
+});

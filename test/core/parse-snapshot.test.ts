@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HeapGraph, parseSnapshot, summarizeClasses, viewSummary } from '@heapdiff/core';
+import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const text = buildSnapshotText(tinySnapshotNodes());
+
+async function* inPieces(data: Uint8Array, size: number) {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+function describeGraph(graph: HeapGraph) {
+  const nodes = [];
+  for (let n = 0; n < graph.nodeCount; n++) {
+    const edges = [];
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      edges.push(`${graph.edgeType(e)}:${graph.edgeName(e)}->${graph.edgeTarget(e)}`);
+    }
+    nodes.push({ id: graph.nodeId(n), type: graph.nodeType(n), name: graph.nodeName(n), size: graph.selfSize(n), cls: graph.className(n), edges });
+  }
+  return nodes;
+}
+
+describe('parseSnapshot on a hand-made snapshot', () => {
+  it('reads nodes, edges, strings and class names', async () => {
+    const graph = await parseSnapshot(Readable.from([Buffer.from(text)]));
+    expect(graph.nodeCount).toBe(9);
+    expect(graph.edgeCount).toBe(7);
+    expect(describeGraph(graph)).toEqual([
+      { id: 1, type: 'synthetic', name: '', size: 0, cls: '(synthetic)', edges: ['shortcut:1->2', 'element:1->1'] },
+      { id: 3, type: 'synthetic', name: '(GC roots)', size: 0, cls: '(synthetic)', edges: ['element:1->2'] },
+      { id: 5, type: 'object', name: 'global', size: 40, cls: 'global', edges: ['property:a->3', 'property:b->4'] },
+      { id: 7, type: 'object', name: 'Foo', size: 24, cls: 'Foo', edges: ['property:text->5'] },
+      { id: 9, type: 'object', name: 'Foo', size: 24, cls: 'Foo', edges: ['weak:peer->3'] },
+      { id: 11, type: 'string', name: 'café 😀 "q"', size: 32, cls: '(string)', edges: [] },
+      { id: 13, type: 'closure', name: 'handler', size: 32, cls: 'Function', edges: [] },
+      { id: 14, type: 'native', name: '<div id="x" class="y">', size: 100, cls: '<div>', edges: [] },
+      { id: 15, type: 'hidden', name: 'system / Context', size: 0, cls: '(system)', edges: [] },
+    ]);
+  });
+
+  it('gives the same graph for every chunk size, including one byte at a time', async () => {
+    const data = Buffer.from(text);
+    const whole = describeGraph(await parseSnapshot(inPieces(data, data.length)));
+    for (const size of [1, 2, 3, 7, 64]) {
+      expect(describeGraph(await parseSnapshot(inPieces(data, size)))).toEqual(whole);
+    }
+  });
+
+  it('reads gzip input from a file and from a stream', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'tiny.heapsnapshot.gz');
+    const gz = gzipSync(text);
+    writeFileSync(file, gz);
+    const expected = describeGraph(await parseSnapshot(Readable.from([Buffer.from(text)])));
+    expect(describeGraph(await parseSnapshot(file))).toEqual(expected);
+    expect(describeGraph(await parseSnapshot(inPieces(gz, 5)))).toEqual(expected);
+  });
+
+  it('builds retainers, the id index and maxJsNodeId', async () => {
+    const graph = await parseSnapshot(inPieces(Buffer.from(text), 1000));
+    const { firstRetainer, retainerNodes, retainerEdges } = graph.retainers;
+    const retainersOf = (n: number) =>
+      Array.from(retainerNodes.subarray(firstRetainer[n], firstRetainer[n + 1])).map(
+        (from, i) => `${from}:${graph.edgeName(retainerEdges[firstRetainer[n]! + i]!)}`,
+      );
+    expect(retainersOf(2)).toEqual(['0:1', '1:1']);
+    expect(retainersOf(3)).toEqual(['2:a', '4:peer']);
+    expect(retainersOf(0)).toEqual([]);
+    expect(graph.ordinalOfId(11)).toBe(5);
+    expect(graph.ordinalOfId(14)).toBe(7);
+    expect(graph.ordinalOfId(12)).toBe(-1);
+    expect(graph.maxJsNodeId).toBe(15);
+  });
+
+  it('summarises classes like DevTools (zero-size nodes left out)', async () => {
+    const graph = await parseSnapshot(inPieces(Buffer.from(text), 1000));
+    const summary = summarizeClasses(graph);
+    expect(summary.rows).toEqual([
+      { className: '<div>', count: 1, selfSize: 100 },
+      { className: 'Foo', count: 2, selfSize: 48 },
+      { className: 'global', count: 1, selfSize: 40 },
+      { className: '(string)', count: 1, selfSize: 32 },
+      { className: 'Function', count: 1, selfSize: 32 },
+    ]);
+    expect(summary.totalCount).toBe(6);
+    expect(summary.totalSelfSize).toBe(252);
+    expect(viewSummary(summary, { filter: 'o', sort: 'count' }).rows.map((r) => r.className)).toEqual(['Foo', 'global', 'Function']);
+  });
+});

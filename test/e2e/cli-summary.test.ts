@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
+import { fixturePath, tempDir } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const dir = tempDir();
+const tiny = join(dir, 'tiny.heapsnapshot');
+writeFileSync(tiny, buildSnapshotText(tinySnapshotNodes()));
+
+describe('heapdiff summary', () => {
+  it('prints an aligned class table', async () => {
+    const result = await runCli(['summary', tiny]);
+    expect(result).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        'class    | # objects | total size',
+        '======== | ========= | ==========',
+        '<div>    |         1 |      100 B',
+        'Foo      |         2 |       48 B',
+        'global   |         1 |       40 B',
+        '(string) |         1 |       32 B',
+        'Function |         1 |       32 B',
+        '6 objects in 5 classes, 252 B in total',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('sorts, filters and cuts', async () => {
+    const result = await runCli(['summary', tiny, '--sort', 'count', '--top', '2']);
+    expect(result.stdout.split('\n').slice(2, 5)).toEqual(['Foo   |         2 |       48 B', '<div> |         1 |      100 B', '… 3 more classes']);
+    const filtered = await runCli(['summary', tiny, '--filter', 'FOO']);
+    expect(filtered.stdout.split('\n')[2]).toBe('Foo   |         2 |       48 B');
+  });
+
+  it('prints JSON in the documented schema', async () => {
+    const result = await runCli(['summary', fixturePath(22), '--json', '--filter', 'foo', '--top', '1']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({
+      schema: 'heapdiff/summary@1',
+      file: fixturePath(22),
+      classes: [{ className: 'Foo', count: 1000, selfSize: expect.any(Number) }],
+    });
+    expect(json.nodeCount).toBeGreaterThan(30_000);
+    expect(Object.keys(json)).toEqual(['schema', 'file', 'nodeCount', 'edgeCount', 'totals', 'classes']);
+  });
+
+  it.each([
+    [['summary', '/no/such/file.heapsnapshot'], /^heapdiff: no such file: \/no\/such\/file.heapsnapshot\n$/],
+    [['summary', '/'], /^heapdiff: \/ is a directory, not a heap snapshot file\n$/],
+    [['summary', 'x', '--top', '0'], /^heapdiff: --top must be a whole number of at least 1, got 0\nRun "heapdiff --help" for usage.\n$/],
+    [['summary', 'x', '--sort', 'weight'], /Invalid values:[\s\S]*Choices: "size", "count", "name"/],
+    [['summary'], /Not enough non-option arguments/],
+    [['frobnicate'], /Unknown argument: frobnicate/],
+  ])('exits 2 with one clear message for %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on a file that is not a snapshot, naming the byte offset', async () => {
+    const file = join(dir, 'package.json');
+    writeFileSync(file, '{"name": "x"}');
+    const result = await runCli(['summary', file]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `heapdiff: the input is JSON but has no "snapshot" header; is this a V8 heap snapshot? (${file}, byte offset 0)\n`,
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HeapdiffError, parseSnapshot } from '@heapdiff/core';
+import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
+import { fixturePath } from '../helpers/fixtures.js';
+
+/** A medium hand-made snapshot: a chain of objects with strings, elements and weak edges. */
+function mediumSnapshot(): string {
+  const nodes: BuilderNode[] = tinySnapshotNodes();
+  for (let i = 0; i < 150; i++) {
+    const at = nodes.length;
+    nodes.push({
+      type: i % 3 ? 'object' : 'array',
+      name: i % 5 ? `Thing${i % 7}` : 'ünïcødé \\ "x"',
+      id: 101 + 2 * i,
+      selfSize: 16 + i,
+      edges: [
+        { type: 'property', name: `p${i % 4}`, to: Math.max(2, at - 1) },
+        { type: 'element', name: i, to: 3 },
+        { type: i % 2 ? 'weak' : 'internal', name: 'w', to: at },
+      ],
+    });
+  }
+  return buildSnapshotText(nodes);
+}
+
+interface Reference {
+  nodes: number[];
+  edges: number[];
+  strings: string[];
+}
+
+/** What a correct parse must produce, by the obvious method: JSON.parse and checks. */
+function referenceParse(text: string): Reference | undefined {
+  let json: { snapshot?: { meta?: { node_fields?: string[]; edge_fields?: string[]; node_types?: unknown[]; edge_types?: unknown[] }; node_count?: number; edge_count?: number }; nodes?: number[]; edges?: number[]; strings?: string[] };
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const meta = json.snapshot?.meta;
+  const { nodes, edges, strings } = json;
+  if (!meta || !Array.isArray(nodes) || !Array.isArray(edges) || !Array.isArray(strings)) return undefined;
+  const nf = meta.node_fields?.length ?? 0;
+  const ef = meta.edge_fields?.length ?? 0;
+  if (nf !== 6 || ef !== 3 || JSON.stringify(meta.node_fields) !== JSON.stringify(['type', 'name', 'id', 'self_size', 'edge_count', 'detachedness'])) return undefined;
+  if (JSON.stringify(meta.edge_fields) !== JSON.stringify(['type', 'name_or_index', 'to_node'])) return undefined;
+  const nodeTypes = (meta.node_types?.[0] ?? []) as string[];
+  const edgeTypes = (meta.edge_types?.[0] ?? []) as string[];
+  if (![...nodes, ...edges].every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) return undefined;
+  if (nodes.length !== json.snapshot!.node_count! * nf || edges.length !== json.snapshot!.edge_count! * ef) return undefined;
+  if (!strings.every((s) => typeof s === 'string')) return undefined;
+  let total = 0;
+  for (let i = 0; i < nodes.length; i += nf) {
+    if (nodes[i]! >= nodeTypes.length || nodes[i + 1]! >= strings.length) return undefined;
+    total += nodes[i + 4]!;
+  }
+  if (total !== json.snapshot!.edge_count) return undefined;
+  const converted = [...edges];
+  for (let i = 0; i < edges.length; i += ef) {
+    const type = edgeTypes[edges[i]!];
+    if (type === undefined || edges[i + 2]! % nf !== 0 || edges[i + 2]! >= nodes.length) return undefined;
+    if (type !== 'element' && type !== 'hidden' && edges[i + 1]! >= strings.length) return undefined;
+    converted[i + 2] = edges[i + 2]! / nf;
+  }
+  return { nodes, edges: converted, strings };
+}
+
+type Mutation = { kind: 'truncate' | 'flip' | 'delete' | 'insert'; at: number; length: number; byte: number; text: string };
+
+function mutate(data: Uint8Array, m: Mutation): Uint8Array {
+  const at = Math.floor(m.at * data.length);
+  switch (m.kind) {
+    case 'truncate':
+      return data.subarray(0, at);
+    case 'flip': {
+      const copy = Uint8Array.from(data);
+      if (at < copy.length) copy[at] = m.byte;
+      return copy;
+    }
+    case 'delete':
+      return Buffer.concat([data.subarray(0, at), data.subarray(at + m.length)]);
+    case 'insert':
+      return Buffer.concat([data.subarray(0, at), Buffer.from(m.text), data.subarray(at)]);
+  }
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom('truncate', 'flip', 'delete', 'insert'),
+  at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+  length: fc.integer({ min: 1, max: 40 }),
+  byte: fc.oneof(fc.constantFrom(0x22, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d, 0x5c, 0x30, 0x39, 0x2d, 0x0a, 0xff, 0xc3), fc.integer({ min: 0, max: 255 })),
+  text: fc.constantFrom(' ', '\n', '\t', ',', '0', '99999999999', '"', '[', ']', '\\u', '\\', ',"x":1', '{}', '1,', 'é'),
+});
+
+async function check(data: Uint8Array, chunkSize: number): Promise<void> {
+  const started = performance.now();
+  let graph;
+  let error: unknown;
+  async function* chunks() {
+    for (let i = 0; i < data.length; i += chunkSize) yield data.subarray(i, i + chunkSize);
+  }
+  try {
+    graph = await parseSnapshot(chunks());
+  } catch (e) {
+    error = e;
+  }
+  expect(performance.now() - started).toBeLessThan(5_000);
+  const reference = referenceParse(Buffer.from(data).toString('utf8'));
+  if (error !== undefined) {
+    // Anything heapdiff rejects, it rejects with one of its own errors, never a crash from inside.
+    if (!(error instanceof HeapdiffError)) throw error;
+    return;
+  }
+  // heapdiff accepted it: then it must be a snapshot, read exactly.
+  expect(reference).toBeDefined();
+  expect(Array.from(graph!.nodes)).toEqual(reference!.nodes);
+  expect(Array.from(graph!.edges)).toEqual(reference!.edges);
+  expect(graph!.strings.count).toBe(reference!.strings.length);
+  for (let i = 0; i < reference!.strings.length; i++) expect(graph!.strings.get(i)).toBe(reference!.strings[i]);
+}
+
+describe('mutated snapshots: a correct parse or a HeapdiffError, every time', () => {
+  it('on a hand-made snapshot', async () => {
+    const data = Buffer.from(mediumSnapshot());
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 4096 }), async (mutations, chunk) => {
+        await check(mutations.reduce(mutate, data as Uint8Array), chunk);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('on a real snapshot written by Node', async () => {
+    const data = gunzipSync(readFileSync(fixturePath(18)));
+    await fc.assert(
+      fc.asyncProperty(mutation, fc.integer({ min: 1024, max: 1 << 20 }), async (m, chunk) => {
+        const mutated = mutate(data, m);
+        const started = performance.now();
+        try {
+          await parseSnapshot((async function* () {
+            for (let i = 0; i < mutated.length; i += chunk) yield mutated.subarray(i, i + chunk);
+          })());
+        } catch (error) {
+          if (!(error instanceof HeapdiffError)) throw error;
+        }
+        expect(performance.now() - started).toBeLessThan(5_000);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -20,7 +20,13 @@ export interface ByteSource {
   bytesRead(): number;
 }
 
-const CHUNK_SIZE = 4 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+
+export interface ByteSourceOptions {
+  signal?: AbortSignal | undefined;
+  /** Bytes per file read. */
+  chunkSize?: number | undefined;
+}
 
 function describeFsError(err: NodeJS.ErrnoException, file: string): InputReadError {
   switch (err.code) {
@@ -36,7 +42,9 @@ function describeFsError(err: NodeJS.ErrnoException, file: string): InputReadErr
   }
 }
 
-async function* readFileChunks(file: string, signal: AbortSignal | undefined, counter: { read: number }) {
+async function* readFileChunks(file: string, options: ByteSourceOptions, counter: { read: number }) {
+  const { signal } = options;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let handle;
   try {
     handle = await open(file, 'r');
@@ -46,16 +54,16 @@ async function* readFileChunks(file: string, signal: AbortSignal | undefined, co
   try {
     for (;;) {
       if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-      const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
+      const buffer = Buffer.allocUnsafe(chunkSize);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, CHUNK_SIZE, null));
+        ({ bytesRead } = await handle.read(buffer, 0, chunkSize, null));
       } catch (err) {
         throw describeFsError(err as NodeJS.ErrnoException, file);
       }
       if (bytesRead === 0) return;
       counter.read += bytesRead;
-      yield bytesRead === CHUNK_SIZE ? buffer : buffer.subarray(0, bytesRead);
+      yield bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
@@ -127,7 +135,8 @@ async function* maybeGunzip(
  * Opens any supported input as a stream of snapshot text. File errors (missing, a directory,
  * no permission) surface here as {@link InputReadError}, before any parsing starts.
  */
-export async function openByteSource(input: SnapshotInput, signal?: AbortSignal): Promise<ByteSource> {
+export async function openByteSource(input: SnapshotInput, options: ByteSourceOptions = {}): Promise<ByteSource> {
+  const { signal } = options;
   const counter = { read: 0 };
   let file: string | undefined;
   let size: number | undefined;
@@ -142,7 +151,7 @@ export async function openByteSource(input: SnapshotInput, signal?: AbortSignal)
     }
     if (info.isDirectory()) throw new InputReadError(`${file} is a directory, not a heap snapshot file`, file);
     size = info.isFile() ? info.size : undefined;
-    raw = readFileChunks(file, signal, counter);
+    raw = readFileChunks(file, options, counter);
   } else if (input && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
     raw = readStreamChunks(input, signal, counter);
   } else {

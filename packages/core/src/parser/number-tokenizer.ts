@@ -46,7 +46,7 @@ export const STATUS_MISSING_VALUE = 4;
 export const STATUS_TOO_LARGE = 5;
 
 export function createTokenizerState(): Float64Array {
-  const state = new Float64Array(STATE_LENGTH);
+  const state = new Float64Array(5); // STATE_LENGTH, inlined: this function also runs in workers
   state[1] = 3; // PHASE_OPENED
   return state;
 }

@@ -20,6 +20,7 @@ import {
   tokenizeFloat64,
   tokenizeUint32,
 } from './number-tokenizer.js';
+import { SLAB_BYTES, createSlab, type NumberJobResult, type ParseWorkerPool, type Slab } from './parse-worker-pool.js';
 import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
 import { StringTable } from './string-table.js';
 import { parseTraceTree, type TraceTree } from './trace-tree.js';
@@ -47,6 +48,13 @@ export interface SnapshotParserOptions {
   file?: string;
   /** Total size of the text when known up front (uncompressed files): lets arrays be sized once. */
   totalBytes?: number;
+  /**
+   * Supplies worker threads for big `nodes` and `edges` sections (called at most once, on the
+   * first section with at least `parallelMinValues` values). Without it, all parsing is inline.
+   */
+  getPool?: () => ParseWorkerPool;
+  /** Sections with fewer values than this are parsed inline. Default 4 Mi values. */
+  parallelMinValues?: number;
 }
 
 const enum Mode {
@@ -77,7 +85,31 @@ interface NumericTarget {
   /** The most values the section may hold (from the header), or Infinity. */
   limit: number;
   float: boolean;
+  /** Values merged so far (parallel sections only; inline sections count in the tokenizer state). */
+  count: number;
 }
+
+/** A section being parsed by workers: the bytes after its last comma wait here for the next chunk. */
+interface ParallelSection {
+  target: NumericTarget;
+  carry: Uint8Array;
+  carryOffset: number;
+  first: boolean;
+}
+
+type JobOutcome = { ok: true; result: NumberJobResult } | { ok: false; error: unknown };
+
+interface QueuedJob {
+  outcome: Promise<JobOutcome>;
+  slab: Slab;
+  target: NumericTarget;
+  /** Byte offset of the job's first byte (its carry, if any) in the input. */
+  offset: number;
+  final: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+const CARRY_LIMIT = 64 * 1024;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -142,9 +174,29 @@ export class SnapshotParser {
   // generic value skipping
   #skipScalar = false;
 
+  // parallel numeric sections
+  readonly #getPool: (() => ParseWorkerPool) | undefined;
+  #pool: ParseWorkerPool | undefined;
+  readonly #parallelMinValues: number;
+  #parallel: ParallelSection | undefined;
+  readonly #jobs: QueuedJob[] = [];
+  readonly #freeSlabs: Slab[] = [];
+
   constructor(options: SnapshotParserOptions = {}) {
     this.#file = options.file;
     this.#totalBytes = options.totalBytes;
+    this.#getPool = options.getPool;
+    this.#parallelMinValues = options.parallelMinValues ?? 4 * 1024 * 1024;
+  }
+
+  /** Worker jobs submitted and not yet merged. */
+  get pendingJobs(): number {
+    return this.#jobs.length;
+  }
+
+  /** Merges finished worker jobs, in order, until at most `max` remain pending. */
+  async settle(max = 0): Promise<void> {
+    while (this.#jobs.length > max) await this.#mergeHead();
   }
 
   /** Bytes consumed so far. */
@@ -167,7 +219,7 @@ export class SnapshotParser {
     while (i < end) {
       switch (this.#mode) {
         case Mode.Numbers:
-          i = this.#numbers(chunk, i, end);
+          i = this.#parallel ? this.#numbersParallel(chunk, i, end) : this.#numbers(chunk, i, end);
           break;
         case Mode.Strings:
           i = this.#strings(chunk, i, end);
@@ -189,7 +241,8 @@ export class SnapshotParser {
   }
 
   /** Call once the input has ended: checks completeness and returns the parsed content. */
-  finish(): ParsedSnapshot {
+  async finish(): Promise<ParsedSnapshot> {
+    await this.settle(0);
     const at = this.#base;
     if (this.#mode === Mode.Start) {
       if (at === 0) this.#truncated('the input is empty; a .heapsnapshot file starts with {"snapshot":', at);
@@ -232,7 +285,7 @@ export class SnapshotParser {
         return 'inside the "snapshot" header';
       case Mode.Numbers: {
         const target = this.#numeric!;
-        const got = this.#state[STATE_COUNT]!;
+        const got = this.#parallel ? target.count : this.#state[STATE_COUNT]!;
         const expected = Number.isFinite(target.limit) ? ` of ${target.limit}` : '';
         return `inside "${target.key}" after ${got}${expected} values`;
       }
@@ -430,10 +483,96 @@ export class SnapshotParser {
     // Trust the header's counts for the allocation only when the input size backs them up.
     const trusted = this.#totalBytes !== undefined && Number.isFinite(limit);
     const capacity = trusted ? limit : Math.min(limit, INITIAL_CAPACITY);
-    this.#numeric = { key, limit, float, out: float ? new Float64Array(capacity) : new Uint32Array(capacity) };
+    this.#numeric = { key, limit, float, count: 0, out: float ? new Float64Array(capacity) : new Uint32Array(capacity) };
     this.#state.fill(0);
     this.#state[1] = 3;
     this.#checkpoints.set(key, { values: [0], offsets: [offset + 1] });
+    if (this.#getPool && !float && (key === 'nodes' || key === 'edges') && limit >= this.#parallelMinValues) {
+      this.#pool ??= this.#getPool();
+      this.#parallel = { target: this.#numeric, carry: EMPTY, carryOffset: offset + 1, first: true };
+    }
+  }
+
+  // ---- numeric sections on worker threads ----
+
+  /**
+   * Cuts the chunk after its last comma (or after the closing "]") and hands the slice, with
+   * the bytes carried over from the previous chunk, to a worker. Results merge in order later.
+   */
+  #numbersParallel(chunk: Uint8Array, start: number, end: number): number {
+    const section = this.#parallel!;
+    // Found once per chunk; slices never reach past it.
+    const close = chunk.indexOf(0x5d, start);
+    let i = start;
+    while (i < end) {
+      const pieceEnd = Math.min(end, i + SLAB_BYTES - section.carry.length);
+      if (close !== -1 && close < pieceEnd) {
+        this.#submit(section, chunk, i, close + 1, true);
+        this.#parallel = undefined;
+        this.#numeric = undefined;
+        this.#mode = Mode.AfterValue;
+        return close + 1;
+      }
+      const lastComma = chunk.lastIndexOf(0x2c, pieceEnd - 1);
+      if (lastComma < i) {
+        if (section.carry.length + pieceEnd - i > CARRY_LIMIT) {
+          this.#formatError(`"${section.target.key}" has a run of more than ${CARRY_LIMIT} bytes without a comma`, this.#base + i);
+        }
+        const carry = new Uint8Array(section.carry.length + pieceEnd - i);
+        carry.set(section.carry);
+        carry.set(chunk.subarray(i, pieceEnd), section.carry.length);
+        if (section.carry.length === 0) section.carryOffset = this.#base + i;
+        section.carry = carry;
+        i = pieceEnd;
+        continue;
+      }
+      this.#submit(section, chunk, i, lastComma + 1, false);
+      section.carry = chunk.slice(lastComma + 1, pieceEnd);
+      section.carryOffset = this.#base + lastComma + 1;
+      i = pieceEnd;
+    }
+    return end;
+  }
+
+  /** Copies the carry and `chunk[from..to)` into a slab and queues it for a worker. */
+  #submit(section: ParallelSection, chunk: Uint8Array, from: number, to: number, final: boolean): void {
+    const slab = this.#freeSlabs.pop() ?? createSlab();
+    const input = new Uint8Array(slab.input);
+    const carryLength = section.carry.length;
+    input.set(section.carry);
+    input.set(chunk.subarray(from, to), carryLength);
+    const offset = carryLength > 0 ? section.carryOffset : this.#base + from;
+    const outcome = this.#pool!.run({ slab, length: carryLength + to - from, phase: section.first ? 3 : 0 }).then(
+      (result): JobOutcome => ({ ok: true, result }),
+      (error: unknown): JobOutcome => ({ ok: false, error }),
+    );
+    section.first = false;
+    section.carry = EMPTY;
+    this.#jobs.push({ outcome, slab, target: section.target, offset, final });
+  }
+
+  async #mergeHead(): Promise<void> {
+    const job = this.#jobs.shift()!;
+    const outcome = await job.outcome;
+    if (!outcome.ok) throw outcome.error;
+    const { result } = outcome;
+    const target = job.target;
+    const expected = job.final ? STATUS_CLOSED : STATUS_NEED_MORE;
+    if (result.status !== expected || (!job.final && result.phase !== 0)) {
+      const offset = job.offset + result.position;
+      if (result.status === STATUS_NEED_MORE || result.status === STATUS_CLOSED) {
+        this.#formatError(`"${target.key}" could not be read in parallel (a slice ended in phase ${result.phase})`, offset);
+      }
+      this.#numberStatusError(result.status, result.byte, offset, target);
+    }
+    const merged = target.count + result.count;
+    while (merged > target.out.length) this.#grow(target, job.offset + result.position);
+    (target.out as Uint32Array).set(result.values, target.count);
+    this.#freeSlabs.push(job.slab);
+    this.#checkpoints.get(target.key)!.values.push(target.count);
+    this.#checkpoints.get(target.key)!.offsets.push(job.offset);
+    target.count = merged;
+    if (job.final) this.#completeSection(target, merged, job.offset + result.position - 1);
   }
 
   #numbers(chunk: Uint8Array, start: number, end: number): number {
@@ -441,13 +580,12 @@ export class SnapshotParser {
     const state = this.#state;
     let i = start;
     for (;;) {
-      const before = state[STATE_COUNT]!;
       i = target.float
         ? tokenizeFloat64(chunk, i, end, target.out as Float64Array, state)
         : tokenizeUint32(chunk, i, end, target.out as Uint32Array, state);
       const status = state[STATE_STATUS]!;
       if (status === STATUS_NEED_MORE) {
-        this.#checkpoint(target.key, before, i);
+        this.#checkpoint(target.key, i);
         return i;
       }
       if (status === STATUS_CLOSED) {
@@ -462,12 +600,11 @@ export class SnapshotParser {
     }
   }
 
-  #checkpoint(key: string, valuesBefore: number, position: number): void {
+  #checkpoint(key: string, position: number): void {
     const cp = this.#checkpoints.get(key)!;
     // One entry per chunk boundary is plenty to locate a bad value to within a chunk.
     cp.values.push(this.#state[STATE_COUNT]!);
     cp.offsets.push(this.#base + position);
-    void valuesBefore;
   }
 
   #grow(target: NumericTarget, offset: number): void {
@@ -488,25 +625,31 @@ export class SnapshotParser {
   #finishNumbers(position: number): void {
     const target = this.#numeric!;
     const count = this.#state[STATE_COUNT]!;
-    if (Number.isFinite(target.limit) && count !== target.limit) {
-      const fields = target.key === 'nodes' ? 'node_count × node_fields' : 'edge_count × edge_fields';
-      throw new SnapshotInconsistentError(
-        `"${target.key}" holds ${count} values but the header declares ${target.limit} (${fields})`,
-        this.#where(this.#base + position - 1),
-      );
-    }
-    const out = count === target.out.length ? target.out : target.out.slice(0, count);
-    this.#results.set(target.key, out);
-    this.#checkpoint(target.key, count, position);
+    this.#checkpoint(target.key, position);
+    this.#completeSection(target, count, this.#base + position - 1);
     this.#numeric = undefined;
     this.#mode = Mode.AfterValue;
   }
 
+  #completeSection(target: NumericTarget, count: number, closeOffset: number): void {
+    if (Number.isFinite(target.limit) && count !== target.limit) {
+      const fields = target.key === 'nodes' ? 'node_count × node_fields' : 'edge_count × edge_fields';
+      throw new SnapshotInconsistentError(
+        `"${target.key}" holds ${count} values but the header declares ${target.limit} (${fields})`,
+        this.#where(closeOffset),
+      );
+    }
+    const out = count === target.out.length ? target.out : target.out.slice(0, count);
+    this.#results.set(target.key, out);
+  }
+
   #numberError(status: number, chunk: Uint8Array, i: number, target: NumericTarget): never {
-    const offset = this.#base + i;
+    this.#numberStatusError(status, chunk[i] ?? -1, this.#base + i, target);
+  }
+
+  #numberStatusError(status: number, byte: number, offset: number, target: NumericTarget): never {
     if (status === STATUS_BAD_BYTE) {
-      const c = chunk[i]!;
-      this.#formatError(`"${target.key}" must hold only integers, found ${describeByte(c)}`, offset);
+      this.#formatError(`"${target.key}" must hold only integers, found ${describeByte(byte)}`, offset);
     }
     if (status === STATUS_MISSING_VALUE) this.#formatError(`"${target.key}" has an empty value (",," or a trailing comma)`, offset);
     if (status === STATUS_TOO_LARGE) {

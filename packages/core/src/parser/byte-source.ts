@@ -26,6 +26,13 @@ export interface ByteSourceOptions {
   signal?: AbortSignal | undefined;
   /** Bytes per file read. */
   chunkSize?: number | undefined;
+  /**
+   * Supplies the buffers plain (not gzip) files are read into, for example shared slabs that
+   * worker threads read in place. The consumer then owns each chunk it is given.
+   */
+  allocate?: (() => Uint8Array) | undefined;
+  /** Only files at least this big use `allocate`. */
+  allocateMinBytes?: number | undefined;
 }
 
 function describeFsError(err: NodeJS.ErrnoException, file: string): InputReadError {
@@ -42,7 +49,12 @@ function describeFsError(err: NodeJS.ErrnoException, file: string): InputReadErr
   }
 }
 
-async function* readFileChunks(file: string, options: ByteSourceOptions, counter: { read: number }) {
+async function* readFileChunks(
+  file: string,
+  size: number,
+  options: ByteSourceOptions,
+  counter: { read: number },
+) {
   const { signal } = options;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let handle;
@@ -52,18 +64,26 @@ async function* readFileChunks(file: string, options: ByteSourceOptions, counter
     throw describeFsError(err as NodeJS.ErrnoException, file);
   }
   try {
+    // Gzip files go through zlib, which keeps its input buffers: only plain files use `allocate`.
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    const gzip = head[0] === 0x1f && head[1] === 0x8b;
+    const allocate = !gzip && size >= (options.allocateMinBytes ?? 0) ? options.allocate : undefined;
+    let position = 0;
     for (;;) {
       if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-      const buffer = Buffer.allocUnsafe(chunkSize);
+      const buffer = allocate ? allocate() : Buffer.allocUnsafe(chunkSize);
+      const want = Math.min(chunkSize, buffer.length);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, chunkSize, null));
+        ({ bytesRead } = await handle.read(buffer, 0, want, position));
       } catch (err) {
         throw describeFsError(err as NodeJS.ErrnoException, file);
       }
       if (bytesRead === 0) return;
+      position += bytesRead;
       counter.read += bytesRead;
-      yield bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead);
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
@@ -151,7 +171,7 @@ export async function openByteSource(input: SnapshotInput, options: ByteSourceOp
     }
     if (info.isDirectory()) throw new InputReadError(`${file} is a directory, not a heap snapshot file`, file);
     size = info.isFile() ? info.size : undefined;
-    raw = readFileChunks(file, options, counter);
+    raw = readFileChunks(file, size ?? 0, options, counter);
   } else if (input && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
     raw = readStreamChunks(input, signal, counter);
   } else {

@@ -1,7 +1,7 @@
 import { AbortedError, HeapdiffError, InputReadError } from '../errors.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { openByteSource, type SnapshotInput } from './byte-source.js';
-import { ParseWorkerPool } from './parse-worker-pool.js';
+import { ParseWorkerPool, SlabPool } from './parse-worker-pool.js';
 import { SnapshotParser } from './snapshot-parser.js';
 
 /** Progress of a load, reported after each chunk and at each phase change. */
@@ -45,12 +45,16 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
   const workers = options.workers === 'auto' || options.workers === undefined ? ParseWorkerPool.defaultSize() : options.workers;
   const parallelMinValues = options.parallelMinValues ?? 4 * 1024 * 1024;
+  const slabs = new SlabPool();
   const source = await openByteSource(input, {
     signal,
     chunkSize: options.readChunkSize,
+    // Files big enough to be parsed on workers are read straight into shared slabs.
+    ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
   });
   let pool: ParseWorkerPool | undefined;
   const parserOptions = {
+    slabs,
     ...(source.file === undefined ? {} : { file: source.file }),
     ...(workers > 0 ? { getPool: () => (pool ??= new ParseWorkerPool(workers)), parallelMinValues } : {}),
   };
@@ -65,6 +69,7 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
         ...(source.textBytes === undefined ? {} : { totalBytes: source.textBytes }),
       });
       parser.push(chunk);
+      parser.releaseChunk(chunk);
       // Keep a few slices per worker in flight; merge the rest before reading on.
       if (pool && parser.pendingJobs > pool.size * 2) await parser.settle(pool.size);
       report('parse');

@@ -2,47 +2,87 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
 
-/** Bytes of one slice a worker parses at most, and room for the values they can hold. */
+/** Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes. */
 export const SLAB_BYTES = 4 * 1024 * 1024;
-const SLAB_VALUES = (SLAB_BYTES >>> 1) + 2;
+export const SLAB_RESERVE = 64 * 1024;
+const SLAB_INPUT = SLAB_RESERVE + SLAB_BYTES;
+const SLAB_VALUES = (SLAB_INPUT >>> 1) + 2;
 
-/** Shared memory for one job: the slice's bytes in, its values out. Reused across jobs. */
+/**
+ * Shared memory holding input bytes for workers (read from the file straight into `input`
+ * after the reserve). Reused; `refs` counts the chunk and the jobs still using it.
+ */
 export interface Slab {
   readonly input: SharedArrayBuffer;
-  readonly output: SharedArrayBuffer;
+  refs: number;
 }
 
-export function createSlab(): Slab {
-  return { input: new SharedArrayBuffer(SLAB_BYTES), output: new SharedArrayBuffer(SLAB_VALUES * 4) };
+/** Slabs in use and free, found again from a chunk's buffer; and output buffers for jobs. */
+export class SlabPool {
+  readonly #free: Slab[] = [];
+  readonly #freeOutputs: SharedArrayBuffer[] = [];
+  readonly #byBuffer = new WeakMap<ArrayBufferLike, Slab>();
+
+  acquire(): Slab {
+    let slab = this.#free.pop();
+    if (!slab) {
+      slab = { input: new SharedArrayBuffer(SLAB_INPUT), refs: 0 };
+      this.#byBuffer.set(slab.input, slab);
+    }
+    slab.refs = 1;
+    return slab;
+  }
+
+  /** Room for the values of one job (any stretch of at most one slab's input). */
+  acquireOutput(): SharedArrayBuffer {
+    return this.#freeOutputs.pop() ?? new SharedArrayBuffer(SLAB_VALUES * 4);
+  }
+
+  releaseOutput(output: SharedArrayBuffer): void {
+    this.#freeOutputs.push(output);
+  }
+
+  /** A read buffer for the byte source: the slab's input after the reserve. */
+  acquireChunk(): Buffer {
+    return Buffer.from(this.acquire().input, SLAB_RESERVE, SLAB_BYTES);
+  }
+
+  /** The slab a chunk was read into, if any. */
+  slabOf(chunk: Uint8Array): Slab | undefined {
+    return this.#byBuffer.get(chunk.buffer);
+  }
+
+  retain(slab: Slab): void {
+    slab.refs++;
+  }
+
+  release(slab: Slab): void {
+    if (--slab.refs === 0) this.#free.push(slab);
+  }
 }
 
-/** A slice of a numeric section for a worker, already copied into `slab.input`. */
+/** A stretch of `slab.input` for a worker to turn into values in `output`. */
 export interface NumberJob {
   readonly slab: Slab;
+  readonly output: SharedArrayBuffer;
+  readonly start: number;
   readonly length: number;
   /** Tokenizer phase to start in: 3 right after "[", 0 right after ",". */
   readonly phase: number;
 }
 
 export interface NumberJobResult {
-  /** The values, a view into the job's slab (valid until the slab is reused). */
-  readonly values: Uint32Array;
   readonly count: number;
   readonly status: number;
   readonly phase: number;
-  /** Where the tokenizer stopped, counting the carried bytes first. */
+  /** Where the tokenizer stopped, relative to the job's start. */
   readonly position: number;
   /** The offending byte when `status` is STATUS_BAD_BYTE, else -1. */
   readonly byte: number;
 }
 
-interface WorkerReply {
+interface WorkerReply extends NumberJobResult {
   id: number;
-  count: number;
-  status: number;
-  phase: number;
-  position: number;
-  byte: number;
 }
 
 /**
@@ -61,8 +101,13 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
   for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
 }
 parentPort.on('message', (job) => {
-  const bytes = new Uint8Array(job.slab.input, 0, job.length);
-  const out = new Uint32Array(job.slab.output);
+  if (job.kind === 'copy') {
+    new Uint32Array(job.dest).set(new Uint32Array(job.output, 0, job.count), job.offset);
+    parentPort.postMessage({ id: job.id });
+    return;
+  }
+  const bytes = new Uint8Array(job.input, job.start, job.length);
+  const out = new Uint32Array(job.output);
   const state = createTokenizerState();
   state[1] = job.phase;
   const position = tokenizeUint32(bytes, 0, bytes.length, out, state);
@@ -72,17 +117,19 @@ parentPort.on('message', (job) => {
 `;
 }
 
+type Task = { id: number; message: object };
+
 /**
- * A small pool of worker threads that turn slices of numeric sections into integers.
- * Workers are unref'd while idle so they never keep a process alive; `close()` ends them.
+ * A small pool of worker threads that turn stretches of numeric sections into integers and
+ * copy them into place. Workers are unref'd while idle so they never keep a process alive;
+ * `close()` ends them.
  */
 export class ParseWorkerPool {
   readonly size: number;
   readonly #workers: Worker[] = [];
   readonly #idle: Worker[] = [];
-  readonly #queue: { id: number; job: NumberJob }[] = [];
-  readonly #slabs = new Map<number, Slab>();
-  readonly #pending = new Map<number, { resolve: (r: NumberJobResult) => void; reject: (e: unknown) => void }>();
+  readonly #queue: Task[] = [];
+  readonly #pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
   #nextId = 0;
   #closed = false;
 
@@ -104,12 +151,22 @@ export class ParseWorkerPool {
     return Math.min(4, Math.max(1, availableParallelism()));
   }
 
-  run(job: NumberJob): Promise<NumberJobResult> {
+  /** Tokenizes a stretch of a slab into the slab's output. */
+  parse(job: NumberJob): Promise<NumberJobResult> {
+    const { slab, output, start, length, phase } = job;
+    return this.#run({ kind: 'parse', input: slab.input, output, start, length, phase });
+  }
+
+  /** Copies the first `count` values of a job's output into `dest` at `offset` (on a worker). */
+  copy(output: SharedArrayBuffer, count: number, dest: Uint32Array, offset: number): Promise<unknown> {
+    return this.#run({ kind: 'copy', output, count, dest: dest.buffer, offset: dest.byteOffset / 4 + offset });
+  }
+
+  #run(message: object): Promise<WorkerReply> {
     if (this.#closed) return Promise.reject(new Error('the parse worker pool is closed'));
     const id = this.#nextId++;
-    const promise = new Promise<NumberJobResult>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.#queue.push({ id, job });
-    this.#slabs.set(id, job.slab);
+    const promise = new Promise<WorkerReply>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#queue.push({ id, message });
     this.#dispatch();
     return promise;
   }
@@ -117,28 +174,19 @@ export class ParseWorkerPool {
   #dispatch(): void {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.pop()!;
-      const { id, job } = this.#queue.shift()!;
+      const { id, message } = this.#queue.shift()!;
       worker.ref();
-      worker.postMessage({ id, slab: job.slab, length: job.length, phase: job.phase });
+      worker.postMessage({ id, ...message });
     }
   }
 
   #onReply(worker: Worker, reply: WorkerReply): void {
     const pending = this.#pending.get(reply.id);
-    const slab = this.#slabs.get(reply.id)!;
     this.#pending.delete(reply.id);
-    this.#slabs.delete(reply.id);
     worker.unref();
     this.#idle.push(worker);
     this.#dispatch();
-    pending?.resolve({
-      values: new Uint32Array(slab.output, 0, reply.count),
-      count: reply.count,
-      status: reply.status,
-      phase: reply.phase,
-      position: reply.position,
-      byte: reply.byte,
-    });
+    pending?.resolve(reply);
   }
 
   #failAll(error: unknown): void {

@@ -20,7 +20,7 @@ import {
   tokenizeFloat64,
   tokenizeUint32,
 } from './number-tokenizer.js';
-import { SLAB_BYTES, createSlab, type NumberJobResult, type ParseWorkerPool, type Slab } from './parse-worker-pool.js';
+import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type NumberJobResult, type ParseWorkerPool, type Slab } from './parse-worker-pool.js';
 import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
 import { StringTable } from './string-table.js';
 import { parseTraceTree, type TraceTree } from './trace-tree.js';
@@ -53,6 +53,8 @@ export interface SnapshotParserOptions {
    * first section with at least `parallelMinValues` values). Without it, all parsing is inline.
    */
   getPool?: () => ParseWorkerPool;
+  /** Where chunks read straight into shared memory come from (see `SlabPool.acquireChunk`). */
+  slabs?: SlabPool;
   /** Sections with fewer values than this are parsed inline. Default 4 Mi values. */
   parallelMinValues?: number;
 }
@@ -94,6 +96,8 @@ interface ParallelSection {
   target: NumericTarget;
   carry: Uint8Array;
   carryOffset: number;
+  /** The carry is the bytes right before the current position of the current chunk. */
+  carryInChunk: boolean;
   first: boolean;
 }
 
@@ -102,6 +106,8 @@ type JobOutcome = { ok: true; result: NumberJobResult } | { ok: false; error: un
 interface QueuedJob {
   outcome: Promise<JobOutcome>;
   slab: Slab;
+  output: SharedArrayBuffer;
+  section: ParallelSection;
   target: NumericTarget;
   /** Byte offset of the job's first byte (its carry, if any) in the input. */
   offset: number;
@@ -109,6 +115,11 @@ interface QueuedJob {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A copy of `bytes[from..to)` that owns its memory (Buffer#slice would only make a view). */
+function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, from, to);
+}
 const CARRY_LIMIT = 64 * 1024;
 
 function isSpace(c: number): boolean {
@@ -180,13 +191,16 @@ export class SnapshotParser {
   readonly #parallelMinValues: number;
   #parallel: ParallelSection | undefined;
   readonly #jobs: QueuedJob[] = [];
-  readonly #freeSlabs: Slab[] = [];
+  readonly #slabs: SlabPool;
+  /** Copies into the destination arrays, done by workers, not yet finished. */
+  readonly #copies: Promise<unknown>[] = [];
 
   constructor(options: SnapshotParserOptions = {}) {
     this.#file = options.file;
     this.#totalBytes = options.totalBytes;
     this.#getPool = options.getPool;
     this.#parallelMinValues = options.parallelMinValues ?? 4 * 1024 * 1024;
+    this.#slabs = options.slabs ?? new SlabPool();
   }
 
   /** Worker jobs submitted and not yet merged. */
@@ -197,6 +211,7 @@ export class SnapshotParser {
   /** Merges finished worker jobs, in order, until at most `max` remain pending. */
   async settle(max = 0): Promise<void> {
     while (this.#jobs.length > max) await this.#mergeHead();
+    if (max === 0) await Promise.all(this.#copies.splice(0));
   }
 
   /** Bytes consumed so far. */
@@ -439,7 +454,7 @@ export class SnapshotParser {
         }
       }
     }
-    this.#headerBytes.push(chunk.slice(start, i));
+    this.#headerBytes.push(copyOf(chunk, start, i));
     this.#headerLength += i - start;
     if (this.#headerLength > HEADER_LIMIT) {
       this.#formatError(`the "snapshot" header is larger than ${HEADER_LIMIT} bytes; this is not a V8 heap snapshot`, this.#headerStart);
@@ -489,19 +504,23 @@ export class SnapshotParser {
     this.#checkpoints.set(key, { values: [0], offsets: [offset + 1] });
     if (this.#getPool && !float && (key === 'nodes' || key === 'edges') && limit >= this.#parallelMinValues) {
       this.#pool ??= this.#getPool();
-      this.#parallel = { target: this.#numeric, carry: EMPTY, carryOffset: offset + 1, first: true };
+      // Workers copy their values straight into the result, so it lives in shared memory.
+      const shared = new Uint32Array(new SharedArrayBuffer(capacity * 4));
+      this.#numeric.out = shared;
+      this.#parallel = { target: this.#numeric, carry: EMPTY, carryOffset: offset + 1, carryInChunk: false, first: true };
     }
   }
 
   // ---- numeric sections on worker threads ----
 
   /**
-   * Cuts the chunk after its last comma (or after the closing "]") and hands the slice, with
-   * the bytes carried over from the previous chunk, to a worker. Results merge in order later.
+   * Cuts the chunk after its last comma (or after the closing "]") and hands each stretch,
+   * with the bytes carried over before it, to a worker. Results merge in order later.
    */
   #numbersParallel(chunk: Uint8Array, start: number, end: number): number {
     const section = this.#parallel!;
-    // Found once per chunk; slices never reach past it.
+    section.carryInChunk = false;
+    // Found once per chunk; stretches never reach past it.
     const close = chunk.indexOf(0x5d, start);
     let i = start;
     while (i < end) {
@@ -523,32 +542,58 @@ export class SnapshotParser {
         carry.set(chunk.subarray(i, pieceEnd), section.carry.length);
         if (section.carry.length === 0) section.carryOffset = this.#base + i;
         section.carry = carry;
+        section.carryInChunk = false;
         i = pieceEnd;
         continue;
       }
       this.#submit(section, chunk, i, lastComma + 1, false);
-      section.carry = chunk.slice(lastComma + 1, pieceEnd);
+      section.carry = copyOf(chunk, lastComma + 1, pieceEnd);
       section.carryOffset = this.#base + lastComma + 1;
+      section.carryInChunk = true;
       i = pieceEnd;
     }
     return end;
   }
 
-  /** Copies the carry and `chunk[from..to)` into a slab and queues it for a worker. */
+  /**
+   * Queues `carry + chunk[from..to)` for a worker. When the chunk was read into a slab the
+   * bytes are used in place (the carry goes into the reserve just before them); otherwise
+   * they are copied into a fresh slab.
+   */
   #submit(section: ParallelSection, chunk: Uint8Array, from: number, to: number, final: boolean): void {
-    const slab = this.#freeSlabs.pop() ?? createSlab();
-    const input = new Uint8Array(slab.input);
     const carryLength = section.carry.length;
-    input.set(section.carry);
-    input.set(chunk.subarray(from, to), carryLength);
+    const owner = this.#slabs.slabOf(chunk);
+    let slab: Slab;
+    let jobStart: number;
+    if (owner && (section.carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset >= carryLength))) {
+      slab = owner;
+      this.#slabs.retain(slab);
+      jobStart = chunk.byteOffset + from - carryLength;
+      if (!section.carryInChunk && carryLength > 0) new Uint8Array(slab.input).set(section.carry, jobStart);
+    } else {
+      slab = this.#slabs.acquire();
+      jobStart = SLAB_RESERVE;
+      const input = new Uint8Array(slab.input);
+      input.set(section.carry, jobStart);
+      input.set(chunk.subarray(from, to), jobStart + carryLength);
+    }
     const offset = carryLength > 0 ? section.carryOffset : this.#base + from;
-    const outcome = this.#pool!.run({ slab, length: carryLength + to - from, phase: section.first ? 3 : 0 }).then(
+    const output = this.#slabs.acquireOutput();
+    const job = { slab, output, start: jobStart, length: carryLength + to - from, phase: section.first ? 3 : 0 };
+    const outcome = this.#pool!.parse(job).then(
       (result): JobOutcome => ({ ok: true, result }),
       (error: unknown): JobOutcome => ({ ok: false, error }),
     );
     section.first = false;
     section.carry = EMPTY;
-    this.#jobs.push({ outcome, slab, target: section.target, offset, final });
+    section.carryInChunk = false;
+    this.#jobs.push({ outcome, slab, output, section, target: section.target, offset, final });
+  }
+
+  /** Call after `push(chunk)` returns: lets the chunk's slab be reused once its jobs are done. */
+  releaseChunk(chunk: Uint8Array): void {
+    const slab = this.#slabs.slabOf(chunk);
+    if (slab) this.#slabs.release(slab);
   }
 
   async #mergeHead(): Promise<void> {
@@ -566,9 +611,19 @@ export class SnapshotParser {
       this.#numberStatusError(result.status, result.byte, offset, target);
     }
     const merged = target.count + result.count;
-    while (merged > target.out.length) this.#grow(target, job.offset + result.position);
-    (target.out as Uint32Array).set(result.values, target.count);
-    this.#freeSlabs.push(job.slab);
+    if (merged > target.out.length) {
+      // Sizes not backed by a known input size grow as values arrive: let copies land first.
+      await Promise.all(this.#copies.splice(0));
+      while (merged > target.out.length) this.#grow(target, job.offset + result.position);
+    }
+    // The input is no longer needed once parsed; the output once copied into place.
+    this.#slabs.release(job.slab);
+    const copy = this.#pool!.copy(job.output, result.count, target.out as Uint32Array, target.count).finally(() =>
+      this.#slabs.releaseOutput(job.output),
+    );
+    // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.
+    copy.catch(() => {});
+    this.#copies.push(copy);
     this.#checkpoints.get(target.key)!.values.push(target.count);
     this.#checkpoints.get(target.key)!.offsets.push(job.offset);
     target.count = merged;
@@ -617,7 +672,12 @@ export class SnapshotParser {
       );
     }
     const next = Math.min(target.limit, Math.max(INITIAL_CAPACITY, length * 2));
-    const grown = target.float ? new Float64Array(next) : new Uint32Array(next);
+    const shared = target.out.buffer instanceof SharedArrayBuffer;
+    const grown = target.float
+      ? new Float64Array(next)
+      : shared
+        ? new Uint32Array(new SharedArrayBuffer(next * 4))
+        : new Uint32Array(next);
     grown.set(target.out as never);
     target.out = grown;
   }
@@ -794,7 +854,7 @@ export class SnapshotParser {
         }
       }
     }
-    this.#traceTreeBytes.push(chunk.slice(start, i));
+    this.#traceTreeBytes.push(copyOf(chunk, start, i));
     this.#traceTreeLength += i - start;
     if (done) {
       const bytes = Buffer.concat(this.#traceTreeBytes, this.#traceTreeLength);

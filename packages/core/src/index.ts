@@ -16,6 +16,8 @@ export type { StringTable } from './parser/string-table.js';
 export type { TraceTree } from './parser/trace-tree.js';
 export { HeapGraph } from './graph/heap-graph.js';
 export { classNameForType, type ClassIndex } from './graph/class-names.js';
+export { DomState, propagateDomState } from './graph/dom-state.js';
+export { shallowSizes } from './analysis/shallow-sizes.js';
 export type { Retainers } from './graph/retainers.js';
 export {
   summarizeClasses,

@@ -1,4 +1,6 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { classOf } from '../graph/class-names.js';
+import { shallowSizes } from './shallow-sizes.js';
 
 /** One row of the type / count / size summary. */
 export interface ClassSummaryRow {
@@ -6,7 +8,7 @@ export interface ClassSummaryRow {
   readonly className: string;
   /** Number of objects of this class. */
   readonly count: number;
-  /** Sum of their self sizes, in bytes. */
+  /** Sum of their shallow sizes (self sizes as DevTools shows them, see `shallowSizes`), in bytes. */
   readonly selfSize: number;
 }
 
@@ -18,24 +20,30 @@ export interface HeapSummary {
 }
 
 /**
- * Counts objects and adds up self sizes per class, in one pass over the nodes. Like DevTools'
- * Summary, nodes with a self size of 0 (synthetic roots and the like) are left out.
+ * Counts objects and adds up their shallow sizes per class, in one pass over the nodes, with
+ * the numbers DevTools' Summary shows: sizes after `shallowSizes` moved backing stores onto
+ * their owners, and nodes whose size is then 0 (synthetic roots, owned parts) left out.
  *
  * @example
  * const { rows } = summarizeClasses(graph)
  * console.log(rows[0]?.className, rows[0]?.count, rows[0]?.selfSize)
  */
 export function summarizeClasses(graph: HeapGraph): HeapSummary {
-  const { classOf, names } = graph.classes;
+  const classes = graph.classes;
+  const { names, byType, byString } = classes;
+  const detached = classes.detached;
   const counts = new Float64Array(names.length);
   const sizes = new Float64Array(names.length);
+  const shallow = shallowSizes(graph);
   const nodes = graph.nodes;
   const step = graph.layout.nodeFieldCount;
-  const sizeOffset = graph.layout.nodeSelfSizeOffset;
-  for (let n = 0, i = sizeOffset; n < graph.nodeCount; n++, i += step) {
-    const size = nodes[i]!;
+  const typeOffset = graph.layout.nodeTypeOffset;
+  const nameOffset = graph.layout.nodeNameOffset;
+  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += step) {
+    const size = shallow[n]!;
     if (size === 0) continue;
-    const c = classOf[n]!;
+    const fixed = byType[nodes[base + typeOffset]!]!;
+    const c = fixed >= 0 ? fixed : detached?.states[n] === 2 ? classOf(classes, nodes, n, graph.layout) : byString[nodes[base + nameOffset]!]!;
     counts[c]!++;
     sizes[c]! += size;
   }

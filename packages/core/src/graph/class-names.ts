@@ -44,18 +44,40 @@ function normalizeElementName(name: string): string {
   return name;
 }
 
-/** Every node's class, as an index into `names`. */
+/**
+ * Every node's class, as an index into `names`, without an array per node: a node's class is
+ * `byType[type]` when its type alone decides it, else `byString[name]` (objects and natives).
+ */
 export interface ClassIndex {
-  readonly classOf: Uint32Array;
   readonly names: readonly string[];
+  /** Class per node type index, or -1 for the types named by their node name. */
+  readonly byType: Int32Array;
+  /** Class per string index, for the names of object and native nodes. */
+  readonly byString: Int32Array;
+  /** Detached native nodes (see `propagateDomState`): their class per string index. */
+  readonly detached: { readonly states: Uint8Array; readonly byString: ReadonlyMap<number, number> } | undefined;
 }
 
-/** Computes the class of every node in one pass; each distinct name string is decoded once. */
+/** The class index of node ordinal `node`. */
+export function classOf(classes: ClassIndex, nodes: Uint32Array, node: number, layout: SnapshotLayout): number {
+  const base = node * layout.nodeFieldCount;
+  const fixed = classes.byType[nodes[base + layout.nodeTypeOffset]!]!;
+  if (fixed >= 0) return fixed;
+  const name = nodes[base + layout.nodeNameOffset]!;
+  if (classes.detached?.states[node] === 2) {
+    const detachedClass = classes.detached.byString.get(name);
+    if (detachedClass !== undefined) return detachedClass;
+  }
+  return classes.byString[name]!;
+}
+
+/** Computes the classes in one pass over the nodes; each distinct name string is decoded once. */
 export function buildClassIndex(
   nodes: Uint32Array,
   nodeCount: number,
   layout: SnapshotLayout,
   strings: StringTable,
+  domStates: Uint8Array | undefined,
 ): ClassIndex {
   const names: string[] = [];
   const byName = new Map<string, number>();
@@ -70,29 +92,31 @@ export function buildClassIndex(
   };
   const objectType = layout.nodeTypes.indexOf('object');
   const nativeType = layout.nodeTypes.indexOf('native');
-  // Classes that depend on the type only, by type index; -1 for object/native (named by string).
   const byType = new Int32Array(layout.nodeTypes.length).fill(-1);
   layout.nodeTypes.forEach((type, index) => {
     if (index !== objectType && index !== nativeType) byType[index] = intern(classNameForType(type, () => ''));
   });
   const byString = new Int32Array(strings.count).fill(-1);
-  const classOf = new Uint32Array(nodeCount);
   const fieldCount = layout.nodeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
-  for (let ordinal = 0, base = 0; ordinal < nodeCount; ordinal++, base += fieldCount) {
-    const fixed = byType[nodes[base + typeOffset]!]!;
-    if (fixed >= 0) {
-      classOf[ordinal] = fixed;
-      continue;
-    }
+  for (let base = 0; base < nodeCount * fieldCount; base += fieldCount) {
+    if (byType[nodes[base + typeOffset]!]! >= 0) continue;
     const name = nodes[base + nameOffset]!;
-    let id = byString[name]!;
-    if (id < 0) {
-      id = intern(normalizeElementName(strings.get(name)));
-      byString[name] = id;
-    }
-    classOf[ordinal] = id;
+    if (byString[name]! < 0) byString[name] = intern(normalizeElementName(strings.get(name)));
   }
-  return { classOf, names };
+  // DevTools renames detached native nodes "Detached <name>", which puts them in classes of their own.
+  let detached: ClassIndex['detached'];
+  if (domStates) {
+    const detachedByString = new Map<number, number>();
+    for (let n = 0, base = 0; n < nodeCount; n++, base += fieldCount) {
+      if (domStates[n] !== 2 || nodes[base + typeOffset] !== nativeType) continue;
+      const name = nodes[base + nameOffset]!;
+      if (detachedByString.has(name)) continue;
+      const text = strings.get(name);
+      detachedByString.set(name, intern(normalizeElementName(text.startsWith('Detached ') ? text : `Detached ${text}`)));
+    }
+    detached = { states: domStates, byString: detachedByString };
+  }
+  return { names, byType, byString, detached };
 }

@@ -3,7 +3,8 @@ import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.j
 import type { StringTable } from '../parser/string-table.js';
 import type { TraceTree } from '../parser/trace-tree.js';
 import { buildGraphIndexes } from './build-graph-indexes.js';
-import { buildClassIndex, type ClassIndex } from './class-names.js';
+import { buildClassIndex, classOf, type ClassIndex } from './class-names.js';
+import { propagateDomState } from './dom-state.js';
 import { IdIndex } from './id-index.js';
 import { buildRetainers, type Retainers } from './retainers.js';
 
@@ -45,6 +46,7 @@ export class HeapGraph {
   #idIndex: IdIndex | undefined;
   #classes: ClassIndex | undefined;
   #maxJsNodeId: number | undefined;
+  #domStates: Uint8Array | undefined | null = null;
 
   constructor(parsed: ParsedSnapshot, file?: string) {
     const indexes = buildGraphIndexes(parsed, file);
@@ -110,14 +112,27 @@ export class HeapGraph {
 
   /** The class the node is grouped under, as in DevTools' Summary (see `classNameForType`). */
   className(node: number): string {
-    const classes = this.classes;
-    return classes.names[classes.classOf[node]!]!;
+    return this.classes.names[this.classIndexOf(node)]!;
+  }
+
+  /** The node's class as an index into `classes.names`. */
+  classIndexOf(node: number): number {
+    return classOf(this.classes, this.nodes, node, this.layout);
   }
 
   /** Every node's class (built on first use). */
   get classes(): ClassIndex {
-    this.#classes ??= buildClassIndex(this.nodes, this.nodeCount, this.layout, this.strings);
+    this.#classes ??= buildClassIndex(this.nodes, this.nodeCount, this.layout, this.strings, this.domStates);
     return this.#classes;
+  }
+
+  /**
+   * Each node's DOM state after propagation (0 unknown, 1 attached, 2 detached), or undefined
+   * when the snapshot reports none. See `propagateDomState`.
+   */
+  get domStates(): Uint8Array | undefined {
+    if (this.#domStates === null) this.#domStates = propagateDomState(this);
+    return this.#domStates;
   }
 
   // ---- edges ----

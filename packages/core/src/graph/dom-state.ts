@@ -1,0 +1,73 @@
+import type { HeapGraph } from './heap-graph.js';
+
+/** Whether an embedder (DOM-like) node is still attached to a live document or tree. */
+export const DomState = { Unknown: 0, Attached: 1, Detached: 2 } as const;
+
+/**
+ * Each node's DOM state after propagation, as DevTools computes it: nodes that report a state
+ * keep it; native nodes reachable from an attached one (over edges that are not weak or
+ * hidden) are attached; native nodes reachable only from detached ones are detached. State
+ * does not spread through JavaScript objects. Snapshots without a `detachedness` field treat
+ * native nodes named "Detached …" as detached.
+ *
+ * Returns undefined when no node has a known state (most Node.js snapshots).
+ */
+export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
+  const { nodeCount, nodes, layout, edges, firstEdge } = graph;
+  const step = layout.nodeFieldCount;
+  const typeOffset = layout.nodeTypeOffset;
+  const nativeType = layout.nodeTypes.indexOf('native');
+  const offset = layout.nodeDetachednessOffset;
+  const states = new Uint8Array(nodeCount);
+  let known = 0;
+  if (offset >= 0) {
+    for (let n = 0, i = offset; n < nodeCount; n++, i += step) {
+      const state = nodes[i]!;
+      if (state === DomState.Attached || state === DomState.Detached) {
+        states[n] = state;
+        known++;
+      }
+    }
+  } else {
+    for (let n = 0, base = 0; n < nodeCount; n++, base += step) {
+      if (nodes[base + typeOffset] === nativeType && graph.strings.startsWith(graph.nodeNameIndex(n), 'Detached ')) {
+        states[n] = DomState.Detached;
+        known++;
+      }
+    }
+  }
+  if (known === 0) return undefined;
+
+  const visited = new Uint8Array(nodeCount);
+  const attached: number[] = [];
+  const detached: number[] = [];
+  const visit = (n: number, state: number): void => {
+    if (visited[n]) return;
+    visited[n] = 1;
+    if (nodes[n * step + typeOffset] !== nativeType) return;
+    states[n] = state;
+    if (state === DomState.Attached) attached.push(n);
+    else if (state === DomState.Detached) detached.push(n);
+  };
+  for (let n = 0; n < nodeCount; n++) if (states[n] !== DomState.Unknown) visit(n, states[n]!);
+
+  const edgeStep = layout.edgeFieldCount;
+  const edgeTypeOffset = layout.edgeTypeOffset;
+  const toNodeOffset = layout.edgeToNodeOffset;
+  const weakType = layout.edgeTypes.indexOf('weak');
+  const hiddenType = layout.edgeTypes.indexOf('hidden');
+  const spread = (from: number, state: number): void => {
+    const end = firstEdge[from + 1]!;
+    for (let e = firstEdge[from]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+      const type = edges[base + edgeTypeOffset];
+      if (type === weakType || type === hiddenType) continue;
+      visit(edges[base + toNodeOffset]!, state);
+    }
+  };
+  while (attached.length) spread(attached.pop()!, DomState.Attached);
+  while (detached.length) {
+    const n = detached.pop()!;
+    if (states[n] !== DomState.Attached) spread(n, DomState.Detached);
+  }
+  return states;
+}

@@ -1,0 +1,123 @@
+// `pnpm bench parse`: times whole processes loading the same snapshots with heapdiff and its
+// peers, and prints wall time, peak RSS and ratios side by side.
+//   pnpm bench parse [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
+import { fork } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildDevToolsLoader } from '../helpers/devtools/build-devtools-loader.js';
+import { ensureBenchSnapshot, BENCH_SIZES, type BenchSize } from './bench-snapshots.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface Measurement {
+  ok: boolean;
+  seconds: number;
+  peakRssBytes: number;
+  error?: string;
+}
+
+interface Tool {
+  name: string;
+  script: string;
+  args: (file: string) => string[];
+  execArgv: string[];
+}
+
+async function tools(): Promise<Tool[]> {
+  const devtools = await buildDevToolsLoader();
+  const big = ['--max-old-space-size=20000'];
+  return [
+    { name: 'heapdiff', script: join(here, 'loaders/heapdiff.mjs'), args: (f) => [f], execArgv: [] },
+    { name: 'devtools', script: join(here, 'loaders/devtools.mjs'), args: (f) => [devtools.loader, f], execArgv: big },
+    { name: 'memlab', script: join(here, 'loaders/memlab.cjs'), args: (f) => [f], execArgv: big },
+    { name: 'heapsnapshot-parser', script: join(here, 'loaders/heapsnapshot-parser.cjs'), args: (f) => [f], execArgv: big },
+  ];
+}
+
+function measure(tool: Tool, file: string, timeoutMs: number): Promise<Measurement> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = fork(tool.script, tool.args(file), {
+      execArgv: tool.execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      cwd: here,
+    });
+    let report: { maxRssKb?: number } | undefined;
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('message', (m) => (report = m as { maxRssKb: number }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const ok = code === 0 && report !== undefined;
+      const lastLine = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+      const error = ok ? undefined : signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000}s` : lastLine.slice(0, 80) || `exit ${code}`;
+      resolve({ ok, seconds, peakRssBytes: (report?.maxRssKb ?? 0) * 1024, ...(error ? { error } : {}) });
+    });
+  });
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+
+async function benchParse(sizes: BenchSize[], toolNames: string[], runs: number): Promise<void> {
+  const all = (await tools()).filter((t) => toolNames.includes(t.name));
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const file = await ensureBenchSnapshot(size, (m) => process.stderr.write(`${m}\n`));
+    const bytes = statSync(file).size;
+    const results = new Map<string, Measurement>();
+    for (const tool of all) {
+      let best: Measurement | undefined;
+      for (let r = 0; r < runs; r++) {
+        process.stderr.write(`  ${size} ${tool.name} run ${r + 1}/${runs}…\n`);
+        const m = await measure(tool, file, 15 * 60_000);
+        if (!best || (m.ok && (!best.ok || m.seconds < best.seconds))) best = m;
+        if (!m.ok) break;
+      }
+      results.set(tool.name, best!);
+    }
+    const ours = results.get('heapdiff');
+    for (const [name, m] of results) {
+      const ratio = ours?.ok && m.ok && name !== 'heapdiff' ? `${(m.seconds / ours.seconds).toFixed(1)}× / ${(m.peakRssBytes / ours.peakRssBytes).toFixed(1)}×` : '';
+      rows.push([
+        `${size} (${(bytes / 1e6).toFixed(0)} MB)`,
+        name,
+        m.ok ? `${m.seconds.toFixed(2)} s` : 'failed',
+        m.ok ? gb(m.peakRssBytes) : (m.error ?? ''),
+        ratio,
+      ]);
+    }
+  }
+  const header = ['snapshot', 'loader', 'wall time', 'peak RSS', 'time / RSS vs heapdiff'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    sizes: { type: 'string', default: BENCH_SIZES.join(',') },
+    tools: { type: 'string', default: 'heapdiff,devtools,memlab,heapsnapshot-parser' },
+    runs: { type: 'string', default: '1' },
+  },
+});
+const command = positionals[0];
+const sizes = values.sizes.split(',') as BenchSize[];
+for (const size of sizes) {
+  if (!BENCH_SIZES.includes(size)) {
+    console.error(`bench: unknown size "${size}"; choose from ${BENCH_SIZES.join(', ')}`);
+    process.exit(2);
+  }
+}
+if (command === 'parse') {
+  await benchParse(sizes, values.tools.split(','), Number(values.runs));
+} else {
+  console.error('usage: pnpm bench parse [--sizes 90mb,730mb,1.8gb] [--tools …] [--runs N]');
+  process.exit(2);
+}

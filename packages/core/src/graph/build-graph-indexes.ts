@@ -25,18 +25,17 @@ export interface GraphIndexes {
 
 /**
  * Checks that nodes, edges and strings agree and builds the forward-edge index. Rewrites each
- * edge's `to_node` from a node index into a node ordinal, in place (halving later lookups).
- * One flat pass over each array; the errors name the node or edge and where it was read.
+ * edge's `to_node` from a node index into a node ordinal, in place. Sections the parse workers
+ * already checked (see `PrecheckedSection`) are only finished here: the records cut between
+ * two jobs, and string indexes against the final string count.
  */
 export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefined): GraphIndexes {
-  const { header, nodes, edges, strings, checkpoints } = parsed;
+  const { header, nodes, edges, strings, checkpoints, prechecked } = parsed;
   const { layout, nodeCount, edgeCount } = header;
   const nodeFieldCount = layout.nodeFieldCount;
   const edgeFieldCount = layout.edgeFieldCount;
-  const typeOffset = layout.nodeTypeOffset;
-  const nameOffset = layout.nodeNameOffset;
-  const edgeCountOffset = layout.nodeEdgeCountOffset;
   const nodeTypeCount = layout.nodeTypes.length;
+  const edgeTypeCount = layout.edgeTypes.length;
   const stringCount = strings.count;
   const where = (section: string, valueIndex: number): InputLocation => {
     const offset = offsetOfValue(checkpoints, section, valueIndex);
@@ -45,66 +44,89 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     if (offset !== undefined) location.offset = offset;
     return location;
   };
+  const fail = (message: string, section: string, valueIndex: number): never => {
+    throw new SnapshotInconsistentError(message, where(section, valueIndex));
+  };
+
+  // ---- nodes ----
+  const typeOffset = layout.nodeTypeOffset;
+  const nameOffset = layout.nodeNameOffset;
+  const checkNode = (ordinal: number): void => {
+    const base = ordinal * nodeFieldCount;
+    const type = nodes[base + typeOffset]!;
+    if (type >= nodeTypeCount) {
+      fail(`node #${ordinal} has type ${type}, but meta.node_types lists only ${nodeTypeCount} types`, 'nodes', base + typeOffset);
+    }
+    const name = nodes[base + nameOffset]!;
+    if (name >= stringCount) {
+      fail(`node #${ordinal} names string ${name}, but the strings table has only ${stringCount} entries`, 'nodes', base + nameOffset);
+    }
+  };
+  const nodeCheck = prechecked.get('nodes');
+  if (nodeCheck) {
+    if (nodeCheck.bad) checkNode(Math.floor(nodeCheck.bad.valueIndex / nodeFieldCount));
+    for (const ordinal of nodeCheck.uncheckedRecords) checkNode(ordinal);
+    // Workers saw every other name; only a name past the table sends us looking for it.
+    if (nodeCheck.maxName >= stringCount) for (let n = 0; n < nodeCount; n++) checkNode(n);
+  } else {
+    for (let n = 0; n < nodeCount; n++) checkNode(n);
+  }
 
   const firstEdge = new Uint32Array(nodeCount + 1);
   let edgeTotal = 0;
-  for (let ordinal = 0, base = 0; ordinal < nodeCount; ordinal++, base += nodeFieldCount) {
-    const type = nodes[base + typeOffset]!;
-    const name = nodes[base + nameOffset]!;
-    if (type >= nodeTypeCount) {
-      throw new SnapshotInconsistentError(
-        `node #${ordinal} has type ${type}, but meta.node_types lists only ${nodeTypeCount} types`,
-        where('nodes', base + typeOffset),
-      );
-    }
-    if (name >= stringCount) {
-      throw new SnapshotInconsistentError(
-        `node #${ordinal} names string ${name}, but the strings table has only ${stringCount} entries`,
-        where('nodes', base + nameOffset),
-      );
-    }
+  for (let ordinal = 0, at = layout.nodeEdgeCountOffset; ordinal < nodeCount; ordinal++, at += nodeFieldCount) {
     firstEdge[ordinal] = edgeTotal;
-    edgeTotal += nodes[base + edgeCountOffset]!;
+    edgeTotal += nodes[at]!;
   }
   firstEdge[nodeCount] = edgeTotal;
   if (edgeTotal !== edgeCount) {
-    throw new SnapshotInconsistentError(
-      `the nodes' edge_count fields add up to ${edgeTotal}, but the header declares ${edgeCount} edges`,
-      where('nodes', 0),
-    );
+    fail(`the nodes' edge_count fields add up to ${edgeTotal}, but the header declares ${edgeCount} edges`, 'nodes', 0);
   }
 
+  // ---- edges ----
   const edgeTypeOffset = layout.edgeTypeOffset;
   const edgeNameOffset = layout.edgeNameOffset;
   const toNodeOffset = layout.edgeToNodeOffset;
-  const edgeTypeCount = layout.edgeTypes.length;
   const elementType = layout.edgeTypes.indexOf('element');
   const hiddenType = layout.edgeTypes.indexOf('hidden');
   const nodesLength = nodes.length;
-  const edgesLength = edges.length;
-  for (let base = 0; base < edgesLength; base += edgeFieldCount) {
+  const checkEdge = (edge: number, convert: boolean): void => {
+    const base = edge * edgeFieldCount;
     const type = edges[base + edgeTypeOffset]!;
-    const toNode = edges[base + toNodeOffset]!;
     if (type >= edgeTypeCount) {
-      throw new SnapshotInconsistentError(
-        `edge #${base / edgeFieldCount} has type ${type}, but meta.edge_types lists only ${edgeTypeCount} types`,
-        where('edges', base + edgeTypeOffset),
-      );
+      fail(`edge #${edge} has type ${type}, but meta.edge_types lists only ${edgeTypeCount} types`, 'edges', base + edgeTypeOffset);
     }
-    if (toNode % nodeFieldCount !== 0 || toNode >= nodesLength) {
-      const why = toNode >= nodesLength ? `past the last node (${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
-      throw new SnapshotInconsistentError(
-        `edge #${base / edgeFieldCount} points to node index ${toNode}, ${why}`,
-        where('edges', base + toNodeOffset),
-      );
+    if (convert) {
+      const toNode = edges[base + toNodeOffset]!;
+      if (toNode % nodeFieldCount !== 0 || toNode >= nodesLength) {
+        const why = toNode >= nodesLength ? `past the last node (${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
+        fail(`edge #${edge} points to node index ${toNode}, ${why}`, 'edges', base + toNodeOffset);
+      }
     }
     if (type !== elementType && type !== hiddenType && edges[base + edgeNameOffset]! >= stringCount) {
-      throw new SnapshotInconsistentError(
-        `edge #${base / edgeFieldCount} names string ${edges[base + edgeNameOffset]}, but the strings table has only ${stringCount} entries`,
-        where('edges', base + edgeNameOffset),
-      );
+      fail(`edge #${edge} names string ${edges[base + edgeNameOffset]}, but the strings table has only ${stringCount} entries`, 'edges', base + edgeNameOffset);
     }
-    edges[base + toNodeOffset] = toNode / nodeFieldCount;
+    if (convert) edges[base + toNodeOffset] = edges[base + toNodeOffset]! / nodeFieldCount;
+  };
+  const edgeCheck = prechecked.get('edges');
+  if (edgeCheck) {
+    if (edgeCheck.bad) {
+      const edge = Math.floor(edgeCheck.bad.valueIndex / edgeFieldCount);
+      // The worker stopped at this record before converting it; this reports it.
+      checkEdge(edge, true);
+    }
+    const unchecked = [...new Set(edgeCheck.uncheckedRecords)];
+    for (const edge of unchecked) checkEdge(edge, true);
+    if (edgeCheck.maxName >= stringCount) {
+      // Names are not changed by the conversion: look for the first one past the table.
+      for (let e = 0; e < edgeCount; e++) {
+        const base = e * edgeFieldCount;
+        const type = edges[base + edgeTypeOffset]!;
+        if (type !== elementType && type !== hiddenType && edges[base + edgeNameOffset]! >= stringCount) checkEdge(e, false);
+      }
+    }
+  } else {
+    for (let e = 0; e < edgeCount; e++) checkEdge(e, true);
   }
   return { firstEdge };
 }

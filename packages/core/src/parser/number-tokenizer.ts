@@ -70,29 +70,42 @@ export function tokenizeUint32(
   let status = 0;
   let i = start | 0;
   while (i < end) {
-    let c = bytes[i]!;
+    // Fast path, while a value is expected: "digits," over and over, no other checks.
+    if (phase === 0 || phase === 3) {
+      while (i < end) {
+        let c = bytes[i]!;
+        let d = (c - 48) >>> 0;
+        if (d > 9) break;
+        let v = d;
+        i++;
+        while (i < end) {
+          c = bytes[i]!;
+          d = (c - 48) >>> 0;
+          if (d > 9) break;
+          v = v * 10 + d;
+          i++;
+        }
+        if (i < end && c === 44 && count !== capacity && v <= 4294967295) {
+          out[count++] = v;
+          i++;
+          phase = 0;
+          continue;
+        }
+        value = v;
+        phase = 1;
+        break;
+      }
+      if (i >= end) break;
+    }
+    const c = bytes[i]!;
     if (c >= 48 && c <= 57) {
       if (phase === 2) {
         status = 3;
         break;
       }
-      // Read the whole run of digits at once, then take the common "digits then comma" path.
-      let v = value;
-      for (;;) {
-        v = v * 10 + (c - 48);
-        if (++i === end) break;
-        c = bytes[i]!;
-        if (c < 48 || c > 57) break;
-      }
-      if (c === 44 && i < end && count !== capacity && v <= 4294967295) {
-        out[count++] = v;
-        value = 0;
-        phase = 0;
-        i++;
-        continue;
-      }
-      value = v;
+      value = value * 10 + (c - 48);
       phase = 1;
+      i++;
       continue;
     }
     if (c === 44) {

@@ -85,6 +85,7 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     if (err instanceof HeapdiffError) throw err;
     throw new InputReadError(`reading the snapshot failed: ${(err as Error).message}`, source.file, { cause: err });
   } finally {
-    await (pool as ParseWorkerPool | undefined)?.close();
+    // Idle workers are unref'd and hold nothing we need: end them without waiting.
+    void (pool as ParseWorkerPool | undefined)?.close();
   }
 }

@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
+import { placeRecords, type PlaceResult, type RecordSpec } from './place-records.js';
 
 /** Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes. */
-export const SLAB_BYTES = 4 * 1024 * 1024;
+export const SLAB_BYTES = 1024 * 1024;
 export const SLAB_RESERVE = 64 * 1024;
 const SLAB_INPUT = SLAB_RESERVE + SLAB_BYTES;
 const SLAB_VALUES = (SLAB_INPUT >>> 1) + 2;
@@ -83,6 +84,7 @@ export interface NumberJobResult {
 
 interface WorkerReply extends NumberJobResult {
   id: number;
+  place?: PlaceResult;
 }
 
 /**
@@ -94,6 +96,7 @@ function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
+const placeRecords = ${placeRecords.toString()};
 // Warm the tokenizer up so the first real slice runs optimised code.
 {
   const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
@@ -101,9 +104,9 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
   for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
 }
 parentPort.on('message', (job) => {
-  if (job.kind === 'copy') {
-    new Uint32Array(job.dest).set(new Uint32Array(job.output, 0, job.count), job.offset);
-    parentPort.postMessage({ id: job.id });
+  if (job.kind === 'place') {
+    const result = placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec);
+    parentPort.postMessage({ id: job.id, place: result });
     return;
   }
   const bytes = new Uint8Array(job.input, job.start, job.length);
@@ -157,9 +160,11 @@ export class ParseWorkerPool {
     return this.#run({ kind: 'parse', input: slab.input, output, start, length, phase });
   }
 
-  /** Copies the first `count` values of a job's output into `dest` at `offset` (on a worker). */
-  copy(output: SharedArrayBuffer, count: number, dest: Uint32Array, offset: number): Promise<unknown> {
-    return this.#run({ kind: 'copy', output, count, dest: dest.buffer, offset: dest.byteOffset / 4 + offset });
+  /** Puts the first `count` values of a job's output into `dest` at `offset`, checking them (on a worker). */
+  async place(output: SharedArrayBuffer, count: number, dest: Uint32Array, offset: number, spec: RecordSpec): Promise<PlaceResult> {
+    if (dest.byteOffset !== 0) throw new Error('place() needs a destination array at the start of its buffer');
+    const reply = await this.#run({ kind: 'place', output, count, dest: dest.buffer, offset, spec });
+    return reply.place!;
   }
 
   #run(message: object): Promise<WorkerReply> {

@@ -21,6 +21,7 @@ import {
   tokenizeUint32,
 } from './number-tokenizer.js';
 import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type NumberJobResult, type ParseWorkerPool, type Slab } from './parse-worker-pool.js';
+import type { PlaceResult, RecordSpec } from './place-records.js';
 import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
 import { StringTable } from './string-table.js';
 import { parseTraceTree, type TraceTree } from './trace-tree.js';
@@ -39,6 +40,18 @@ export interface ParsedSnapshot {
   readonly samples: Float64Array;
   /** Lets a later check turn "value #k of section S" back into a byte offset. */
   readonly checkpoints: SectionCheckpoints;
+  /** Sections whose records workers already checked (and, for edges, converted to ordinals). */
+  readonly prechecked: ReadonlyMap<string, PrecheckedSection>;
+}
+
+/** What the parse workers found while placing a section's values. */
+export interface PrecheckedSection {
+  /** Largest string index a checked record names, -1 if none. */
+  maxName: number;
+  /** Records cut between two jobs, left unchecked (and unconverted) for the caller. */
+  uncheckedRecords: number[];
+  /** The first bad field found, by value index, with `BAD_TYPE` or `BAD_TO_NODE`. */
+  bad: { valueIndex: number; kind: number } | undefined;
 }
 
 /** For each numeric section: at byte offset `offsets[i]`, value number `values[i]` began. */
@@ -194,6 +207,7 @@ export class SnapshotParser {
   readonly #slabs: SlabPool;
   /** Copies into the destination arrays, done by workers, not yet finished. */
   readonly #copies: Promise<unknown>[] = [];
+  readonly #prechecked = new Map<string, PrecheckedSection>();
 
   constructor(options: SnapshotParserOptions = {}) {
     this.#file = options.file;
@@ -287,6 +301,7 @@ export class SnapshotParser {
       traceTree: this.#traceTree,
       samples: (this.#results.get('samples') as Float64Array | undefined) ?? new Float64Array(0),
       checkpoints: this.#checkpoints,
+      prechecked: this.#prechecked,
     };
   }
 
@@ -508,6 +523,7 @@ export class SnapshotParser {
       const shared = new Uint32Array(new SharedArrayBuffer(capacity * 4));
       this.#numeric.out = shared;
       this.#parallel = { target: this.#numeric, carry: EMPTY, carryOffset: offset + 1, carryInChunk: false, first: true };
+      this.#prechecked.set(key, { maxName: -1, uncheckedRecords: [], bad: undefined });
     }
   }
 
@@ -590,6 +606,42 @@ export class SnapshotParser {
     this.#jobs.push({ outcome, slab, output, section, target: section.target, offset, final });
   }
 
+  #recordSpec(key: string): RecordSpec {
+    const { layout, nodeCount } = this.#header!;
+    if (key === 'nodes') {
+      return {
+        fieldCount: layout.nodeFieldCount,
+        typeOffset: layout.nodeTypeOffset,
+        nameOffset: layout.nodeNameOffset,
+        toNodeOffset: -1,
+        typeCount: layout.nodeTypes.length,
+        nodeFieldCount: layout.nodeFieldCount,
+        nodesLength: nodeCount * layout.nodeFieldCount,
+        stringNamed: layout.nodeTypes.map(() => 1),
+      };
+    }
+    return {
+      fieldCount: layout.edgeFieldCount,
+      typeOffset: layout.edgeTypeOffset,
+      nameOffset: layout.edgeNameOffset,
+      toNodeOffset: layout.edgeToNodeOffset,
+      typeCount: layout.edgeTypes.length,
+      nodeFieldCount: layout.nodeFieldCount,
+      nodesLength: nodeCount * layout.nodeFieldCount,
+      stringNamed: layout.edgeTypes.map((type) => (type === 'element' || type === 'hidden' ? 0 : 1)),
+    };
+  }
+
+  #notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: number, from: number, count: number): void {
+    if (placed.maxName > precheck.maxName) precheck.maxName = placed.maxName;
+    if (placed.badValue >= 0 && (!precheck.bad || placed.badValue < precheck.bad.valueIndex)) {
+      precheck.bad = { valueIndex: placed.badValue, kind: placed.badKind };
+    }
+    const end = from + count;
+    if (from < placed.checkedFrom) precheck.uncheckedRecords.push(Math.floor(from / width));
+    if (placed.checkedTo < end) precheck.uncheckedRecords.push(Math.floor(placed.checkedTo / width));
+  }
+
   /** Call after `push(chunk)` returns: lets the chunk's slab be reused once its jobs are done. */
   releaseChunk(chunk: Uint8Array): void {
     const slab = this.#slabs.slabOf(chunk);
@@ -618,9 +670,12 @@ export class SnapshotParser {
     }
     // The input is no longer needed once parsed; the output once copied into place.
     this.#slabs.release(job.slab);
-    const copy = this.#pool!.copy(job.output, result.count, target.out as Uint32Array, target.count).finally(() =>
-      this.#slabs.releaseOutput(job.output),
-    );
+    const spec = this.#recordSpec(target.key);
+    const precheck = this.#prechecked.get(target.key)!;
+    const at = target.count;
+    const copy = this.#pool!.place(job.output, result.count, target.out as Uint32Array, at, spec)
+      .then((placed) => this.#notePlaced(precheck, placed, spec.fieldCount, at, result.count))
+      .finally(() => this.#slabs.releaseOutput(job.output));
     // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.
     copy.catch(() => {});
     this.#copies.push(copy);
@@ -732,105 +787,104 @@ export class SnapshotParser {
     this.#stringEscape = 0;
   }
 
-  #appendStringBytes(chunk: Uint8Array, from: number, to: number): void {
-    const length = to - from;
-    if (length <= 0) return;
-    const needed = this.#stringLength + length;
-    if (needed > this.#stringBytes.length) {
-      if (needed > 2 ** 32 - 1) {
-        throw new SnapshotTooLargeError('the strings section is larger than 4 GiB', this.#where(this.#base + from));
-      }
-      const grown = new Uint8Array(Math.min(2 ** 32 - 1, Math.max(needed, this.#stringBytes.length * 2)));
-      grown.set(this.#stringBytes.subarray(0, this.#stringLength));
-      this.#stringBytes = grown;
+  /** Makes room for `more` bytes of string content (never more than the input that holds it). */
+  #reserveStringBytes(more: number, offset: number): void {
+    const needed = this.#stringLength + more;
+    if (needed <= this.#stringBytes.length) return;
+    if (needed > 2 ** 32 - 1) {
+      throw new SnapshotTooLargeError('the strings section is larger than 4 GiB', this.#where(offset));
     }
-    this.#stringBytes.set(chunk.subarray(from, to), this.#stringLength);
-    this.#stringLength = needed;
+    const grown = new Uint8Array(Math.min(2 ** 32 - 1, Math.max(needed, this.#stringBytes.length * 2)));
+    grown.set(this.#stringBytes.subarray(0, this.#stringLength));
+    this.#stringBytes = grown;
   }
 
+  /**
+   * The strings section, in one flat loop: structure (quotes, commas, "]"), escapes checked
+   * as they pass, content bytes copied into the string buffer, UTF-8 checked per string only
+   * when it has non-ASCII bytes.
+   */
   #strings(chunk: Uint8Array, start: number, end: number): number {
-    let i = start;
-    while (i < end) {
-      if (this.#stringPhase === 2) {
-        i = this.#stringBody(chunk, i, end);
-        continue;
-      }
-      const c = chunk[i]!;
-      if (isSpace(c)) {
-        i++;
-        continue;
-      }
-      if (c === 0x22 && this.#stringPhase !== 3) {
-        this.#stringPhase = 2;
-        this.#stringHighBits = 0;
-        this.#stringStartOffset = this.#base + i;
-        if (this.#stringCount + 1 >= this.#stringOffsets.length) {
-          const grown = new Uint32Array(this.#stringOffsets.length * 2);
-          grown.set(this.#stringOffsets);
-          this.#stringOffsets = grown;
-        }
-        this.#stringOffsets[this.#stringCount] = this.#stringLength;
-        i++;
-        continue;
-      }
-      if (c === 0x2c && this.#stringPhase === 3) {
-        this.#stringPhase = 1;
-        i++;
-        continue;
-      }
-      if (c === 0x5d && (this.#stringPhase === 0 || this.#stringPhase === 3)) {
-        this.#stringOffsets[this.#stringCount] = this.#stringLength;
-        this.#stringsDone = true;
-        this.#mode = Mode.AfterValue;
-        return i + 1;
-      }
-      const expected = this.#stringPhase === 3 ? '"," or "]"' : 'a string';
-      this.#formatError(`"strings" expected ${expected}, found ${describeByte(c)}`, this.#base + i);
-    }
-    return i;
-  }
-
-  /** Scans string content up to its closing quote, validating escapes and control characters. */
-  #stringBody(chunk: Uint8Array, start: number, end: number): number {
+    this.#reserveStringBytes(end - start, this.#base + start);
+    const dst = this.#stringBytes;
+    let offsets = this.#stringOffsets;
+    let length = this.#stringLength;
+    let count = this.#stringCount;
+    let phase = this.#stringPhase;
     let escape = this.#stringEscape;
     let high = this.#stringHighBits;
+    let startOffset = this.#stringStartOffset;
+    const base = this.#base;
     let i = start;
     let closed = false;
-    for (; i < end; i++) {
+    const fail = (message: string, at: number): never => {
+      throw new SnapshotEncodingError(`string #${count} ${message}`, this.#where(at));
+    };
+    while (i < end) {
       const c = chunk[i]!;
-      if (escape === 0) {
-        if (c === 0x22) {
-          closed = true;
-          break;
+      if (phase === 2) {
+        if (escape === 0) {
+          if (c === 0x22) {
+            if (high & 0x80 && !isUtf8(dst.subarray(offsets[count]!, length))) fail('is not valid UTF-8', startOffset);
+            count++;
+            phase = 3;
+          } else {
+            if (c === 0x5c) escape = 1;
+            else if (c < 0x20) fail(`holds an unescaped control character (${describeByte(c)})`, base + i);
+            high |= c;
+            dst[length++] = c;
+          }
+        } else if (escape === 1) {
+          // " \ / b f n r t, or u and four hex digits
+          if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
+            escape = 0;
+          } else if (c === 0x75) escape = 2;
+          else fail(`has an invalid escape "\\${String.fromCharCode(c)}"`, base + i);
+          dst[length++] = c;
+        } else {
+          const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+          if (!hex) fail('has an invalid \\u escape', base + i);
+          escape = escape === 5 ? 0 : escape + 1;
+          dst[length++] = c;
         }
-        if (c === 0x5c) escape = 1;
-        else if (c < 0x20) {
-          this.#encodingError(`string #${this.#stringCount} holds an unescaped control character (${describeByte(c)})`, this.#base + i);
-        }
-        high |= c;
-      } else if (escape === 1) {
-        // " \ / b f n r t
-        if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
-          escape = 0;
-        } else if (c === 0x75) escape = 2;
-        else this.#encodingError(`string #${this.#stringCount} has an invalid escape "\\${String.fromCharCode(c)}"`, this.#base + i);
-      } else {
-        const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-        if (!hex) this.#encodingError(`string #${this.#stringCount} has an invalid \\u escape`, this.#base + i);
-        escape = escape === 5 ? 0 : escape + 1;
+        i++;
+        continue;
       }
+      if (c === 0x22 && phase !== 3) {
+        phase = 2;
+        high = 0;
+        startOffset = base + i;
+        if (count + 1 >= offsets.length) {
+          const grown = new Uint32Array(offsets.length * 2);
+          grown.set(offsets);
+          offsets = grown;
+        }
+        offsets[count] = length;
+      } else if (c === 0x2c && phase === 3) {
+        phase = 1;
+      } else if (c === 0x5d && (phase === 0 || phase === 3)) {
+        offsets[count] = length;
+        closed = true;
+        i++;
+        break;
+      } else if (!isSpace(c)) {
+        const expected = phase === 3 ? '"," or "]"' : 'a string';
+        this.#formatError(`"strings" expected ${expected}, found ${describeByte(c)}`, base + i);
+      }
+      i++;
     }
-    this.#appendStringBytes(chunk, start, i);
+    this.#stringOffsets = offsets;
+    this.#stringLength = length;
+    this.#stringCount = count;
+    this.#stringPhase = phase;
     this.#stringEscape = escape;
     this.#stringHighBits = high;
-    if (!closed) return i;
-    const from = this.#stringOffsets[this.#stringCount]!;
-    if (high & 0x80 && !isUtf8(this.#stringBytes.subarray(from, this.#stringLength))) {
-      this.#encodingError(`string #${this.#stringCount} is not valid UTF-8`, this.#stringStartOffset);
+    this.#stringStartOffset = startOffset;
+    if (closed) {
+      this.#stringsDone = true;
+      this.#mode = Mode.AfterValue;
     }
-    this.#stringCount++;
-    this.#stringPhase = 3;
-    return i + 1;
+    return i;
   }
 
   #encodingError(message: string, offset: number): never {

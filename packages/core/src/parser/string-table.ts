@@ -47,6 +47,16 @@ export class StringTable {
     return true;
   }
 
+  /** The index of the first string equal to the ASCII text `text`, or -1. */
+  indexOf(text: string): number {
+    const length = text.length;
+    const offsets = this.#offsets;
+    for (let i = 0; i < this.count; i++) {
+      if (offsets[i + 1]! - offsets[i]! === length && this.startsWith(i, text)) return i;
+    }
+    return -1;
+  }
+
   /** Total bytes held (for memory accounting). */
   get byteSize(): number {
     return this.#bytes.byteLength + this.#offsets.byteLength;

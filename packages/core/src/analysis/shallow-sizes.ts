@@ -1,7 +1,26 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
 
-const UNVISITED = 0xffffffff;
-const MULTIPLE_OWNERS = 0xfffffffe;
+/** Everything `shallowSizesKernel` needs besides the arrays, all plain numbers. */
+export interface ShallowSizesParams {
+  nodeCount: number;
+  nodeFieldCount: number;
+  selfSizeOffset: number;
+  typeOffset: number;
+  nameOffset: number;
+  hiddenType: number;
+  arrayType: number;
+  nativeType: number;
+  syntheticType: number;
+  /** String index of "system / ExternalStringData", -1 if absent. */
+  externalStringData: number;
+  edgeFieldCount: number;
+  edgeTypeOffset: number;
+  toNodeOffset: number;
+  weakType: number;
+  root: number;
+  /** 0 when the snapshot has no user roots: sizes are then left as they are. */
+  hasUserRoots: number;
+}
 
 const cache = new WeakMap<HeapGraph, Uint32Array | Float64Array>();
 
@@ -13,8 +32,9 @@ const cache = new WeakMap<HeapGraph, Uint32Array | Float64Array>();
  * Nothing moves onto the root or synthetic nodes, and snapshots without user roots (taken
  * with internals exposed) keep their sizes as they are.
  *
- * Computed once per graph and cached. Values are exact; the array is a Float64Array only if
- * the heap's total could pass 2^32 bytes.
+ * Computed once per graph and cached (`parseSnapshot` computes it on a worker thread while
+ * the main thread names classes). Values are exact; the array is a Float64Array only if an
+ * owner's size passes 2^32 - 1.
  *
  * @example
  * const sizes = shallowSizes(graph)
@@ -23,95 +43,131 @@ const cache = new WeakMap<HeapGraph, Uint32Array | Float64Array>();
 export function shallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
   let sizes = cache.get(graph);
   if (!sizes) {
-    sizes = computeShallowSizes(graph);
+    sizes = new Uint32Array(graph.nodeCount);
+    sizes = shallowSizesKernel(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph), sizes);
     cache.set(graph, sizes);
   }
   return sizes;
 }
 
-function computeShallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
-  const { nodeCount, nodes, edges, firstEdge, layout } = graph;
-  const nodeFieldCount = layout.nodeFieldCount;
-  const selfSizeOffset = layout.nodeSelfSizeOffset;
-  const sizes = new Uint32Array(nodeCount);
-  if (!hasUserRoots(graph)) {
-    for (let n = 0, i = selfSizeOffset; n < nodeCount; n++, i += nodeFieldCount) sizes[n] = nodes[i]!;
+/** Stores sizes computed elsewhere (on a worker) for `shallowSizes` to return. */
+export function setShallowSizes(graph: HeapGraph, sizes: Uint32Array | Float64Array): void {
+  cache.set(graph, sizes);
+}
+
+export function shallowSizesParams(graph: HeapGraph): ShallowSizesParams {
+  const { layout } = graph;
+  return {
+    nodeCount: graph.nodeCount,
+    nodeFieldCount: layout.nodeFieldCount,
+    selfSizeOffset: layout.nodeSelfSizeOffset,
+    typeOffset: layout.nodeTypeOffset,
+    nameOffset: layout.nodeNameOffset,
+    hiddenType: layout.nodeTypes.indexOf('hidden'),
+    arrayType: layout.nodeTypes.indexOf('array'),
+    nativeType: layout.nodeTypes.indexOf('native'),
+    syntheticType: layout.nodeTypes.indexOf('synthetic'),
+    externalStringData: graph.strings.indexOf('system / ExternalStringData'),
+    edgeFieldCount: layout.edgeFieldCount,
+    edgeTypeOffset: layout.edgeTypeOffset,
+    toNodeOffset: layout.edgeToNodeOffset,
+    weakType: layout.edgeTypes.indexOf('weak'),
+    root: graph.rootOrdinal,
+    hasUserRoots: hasUserRoots(graph) ? 1 : 0,
+  };
+}
+
+/**
+ * The computation itself, into `sizes` (returned, or a Float64Array copy if a sum passes
+ * 2^32 - 1). Self-contained — no imports, closures or helpers — so that it also runs on a
+ * worker thread, serialised with `Function#toString`.
+ *
+ * `owners[n]` is n itself for ordinary nodes; for ownable ones (backing stores) it starts
+ * UNVISITED and becomes the one ordinary node that owns it, or MULTIPLE. That is the fixpoint
+ * DevTools' worklist reaches (the lattice only climbs, so the order of visits does not
+ * matter); here one sequential pass over all edges seeds it and a worklist over ownable nodes
+ * spreads it.
+ */
+export function shallowSizesKernel(
+  nodes: Uint32Array,
+  edges: Uint32Array,
+  firstEdge: Uint32Array,
+  p: ShallowSizesParams,
+  sizes: Uint32Array,
+): Uint32Array | Float64Array {
+  const UNVISITED = 0xffffffff;
+  const MULTIPLE = 0xfffffffe;
+  const nodeCount = p.nodeCount;
+  const step = p.nodeFieldCount;
+  if (!p.hasUserRoots) {
+    for (let n = 0, i = p.selfSizeOffset; n < nodeCount; n++, i += step) sizes[n] = nodes[i]!;
     return sizes;
   }
-
-  const typeOffset = layout.nodeTypeOffset;
-  const nameOffset = layout.nodeNameOffset;
-  const hiddenType = layout.nodeTypes.indexOf('hidden');
-  const arrayType = layout.nodeTypes.indexOf('array');
-  const nativeType = layout.nodeTypes.indexOf('native');
-  const syntheticType = layout.nodeTypes.indexOf('synthetic');
-  const externalStringData = graph.strings.indexOf('system / ExternalStringData');
-
-  // owners[n]: n itself for ordinary nodes; for ownable ones (backing stores) UNVISITED, then
-  // the one ordinary node that owns it, or MULTIPLE_OWNERS. This is the fixpoint DevTools'
-  // worklist reaches (the lattice only climbs, so the order of visits does not matter); we
-  // reach it with one sequential pass over all edges, then a worklist over ownable nodes only.
-  const owners = new Uint32Array(nodeCount);
+  // One array serves twice: an ordinary node's slot holds its size from the start; an ownable
+  // node's slot holds its owner while the fixpoint is found, then its final size.
+  const out = sizes;
   // One bit per node saying "ownable": small enough to stay in cache while edges stream by.
   const ownableBits = new Int32Array((nodeCount + 31) >>> 5);
   let ownable = 0;
-  // One pass over the nodes (they are the biggest array: every pass costs memory bandwidth).
-  for (let n = 0, base = 0; n < nodeCount; n++, base += nodeFieldCount) {
-    sizes[n] = nodes[base + selfSizeOffset]!;
-    const type = nodes[base + typeOffset]!;
-    if (type === hiddenType || type === arrayType || (type === nativeType && nodes[base + nameOffset] === externalStringData)) {
-      owners[n] = UNVISITED;
+  // One pass over the nodes (the biggest array: every pass costs memory bandwidth).
+  for (let n = 0, base = 0; n < nodeCount; n++, base += step) {
+    const type = nodes[base + p.typeOffset]!;
+    if (type === p.hiddenType || type === p.arrayType || (type === p.nativeType && nodes[base + p.nameOffset] === p.externalStringData)) {
+      out[n] = UNVISITED;
       ownableBits[n >>> 5]! |= 1 << (n & 31);
       ownable++;
     } else {
-      owners[n] = n;
+      out[n] = nodes[base + p.selfSizeOffset]!;
     }
   }
-  if (ownable === 0) return sizes;
+  if (ownable === 0) return out;
 
-  const edgeFieldCount = layout.edgeFieldCount;
-  const edgeTypeOffset = layout.edgeTypeOffset;
-  const toNodeOffset = layout.edgeToNodeOffset;
-  const weakType = layout.edgeTypes.indexOf('weak');
+  const edgeStep = p.edgeFieldCount;
+  const typeAt = p.edgeTypeOffset;
+  const toAt = p.toNodeOffset;
+  const weakType = p.weakType;
   let stack = new Uint32Array(Math.min(ownable, 1 << 20));
   let top = 0;
-  // Gives `target` (ownable) the owner `owner`; returns true when that changed it.
-  const join = (target: number, owner: number): void => {
-    const current = owners[target]!;
-    let next: number;
-    if (current === UNVISITED) next = owner;
-    else if (current === owner || current === MULTIPLE_OWNERS) return;
-    else next = MULTIPLE_OWNERS;
-    owners[target] = next;
-    if (top === stack.length) {
-      const grown = new Uint32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
+  // Seeds: ordinary nodes hand themselves to the ownable nodes they point at. Then the
+  // worklist: ownable nodes hand their owner on. (`phase` 0 scans nodes, 1 drains the stack.)
+  let scan = 0;
+  for (let phase = 0; phase < 2; ) {
+    let n: number;
+    let owner: number;
+    if (phase === 0) {
+      if (scan === nodeCount) {
+        phase = 1;
+        continue;
+      }
+      n = scan++;
+      if (ownableBits[n >>> 5]! & (1 << (n & 31))) continue;
+      owner = n;
+    } else {
+      if (top === 0) break;
+      n = stack[--top]!;
+      owner = out[n]!;
     }
-    stack[top++] = target;
-  };
-
-  // Seeds: ordinary nodes hand themselves to the ownable nodes they point at.
-  for (let n = 0; n < nodeCount; n++) {
-    if (ownableBits[n >>> 5]! & (1 << (n & 31))) continue;
     const end = firstEdge[n + 1]!;
-    for (let e = firstEdge[n]!, base = e * edgeFieldCount; e < end; e++, base += edgeFieldCount) {
-      const target = edges[base + toNodeOffset]!;
-      if (ownableBits[target >>> 5]! & (1 << (target & 31)) && edges[base + edgeTypeOffset] !== weakType) join(target, n);
+    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+      const target = edges[base + toAt]!;
+      if (!(ownableBits[target >>> 5]! & (1 << (target & 31))) || edges[base + typeAt] === weakType) continue;
+      const current = out[target]!;
+      let next: number;
+      if (current === UNVISITED) next = owner;
+      else if (current === owner || current === MULTIPLE) continue;
+      else next = MULTIPLE;
+      out[target] = next;
+      if (top === stack.length) {
+        const grown = new Uint32Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
+      stack[top++] = target;
     }
   }
-  // Spread: ownable nodes hand their owner on to the ownable nodes they point at.
-  while (top > 0) {
-    const n = stack[--top]!;
-    const owner = owners[n]!;
-    const end = firstEdge[n + 1]!;
-    for (let e = firstEdge[n]!, base = e * edgeFieldCount; e < end; e++, base += edgeFieldCount) {
-      const target = edges[base + toNodeOffset]!;
-      if (ownableBits[target >>> 5]! & (1 << (target & 31)) && edges[base + edgeTypeOffset] !== weakType) join(target, owner);
-    }
-  }
 
-  const root = graph.rootOrdinal;
+  // Ownable nodes, in order: hand the size to the owner, or keep it. Owners are ordinary
+  // nodes, whose slots already hold sizes.
   let wide: Float64Array | undefined;
   for (let word = 0; word < ownableBits.length; word++) {
     let bits = ownableBits[word]!;
@@ -119,21 +175,26 @@ function computeShallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
       const bit = 31 - Math.clz32(bits & -bits);
       bits &= bits - 1;
       const n = (word << 5) | bit;
-      const owner = owners[n]!;
-      if (owner === UNVISITED || owner === MULTIPLE_OWNERS) continue;
-      if (owner === root || nodes[owner * nodeFieldCount + typeOffset] === syntheticType) continue;
-      const sum = (wide ? wide[owner]! : sizes[owner]!) + (wide ? wide[n]! : sizes[n]!);
-      if (!wide && sum > 0xffffffff) wide = Float64Array.from(sizes);
+      const size = nodes[n * step + p.selfSizeOffset]!;
+      const owner = wide ? wide[n]! : out[n]!;
+      const moves =
+        owner !== UNVISITED && owner !== MULTIPLE && owner !== p.root && nodes[owner * step + p.typeOffset] !== p.syntheticType;
+      if (!moves) {
+        if (wide) wide[n] = size;
+        else out[n] = size;
+        continue;
+      }
+      if (!wide && out[owner]! + size > 0xffffffff) wide = Float64Array.from(out);
       if (wide) {
-        wide[owner] = sum;
+        wide[owner] = wide[owner]! + size;
         wide[n] = 0;
       } else {
-        sizes[owner] = sum;
-        sizes[n] = 0;
+        out[owner] = out[owner]! + size;
+        out[n] = 0;
       }
     }
   }
-  return wide ?? sizes;
+  return wide ?? out;
 }
 
 /** User roots hang off the root: non-synthetic nodes, or the "(Document DOM trees)" group. */

@@ -72,7 +72,11 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     for (let n = 0; n < nodeCount; n++) checkNode(n);
   }
 
-  const firstEdge = new Uint32Array(nodeCount + 1);
+  // Shared when the nodes are, so analyses can run on worker threads without copies.
+  const firstEdge =
+    nodes.buffer instanceof SharedArrayBuffer
+      ? new Uint32Array(new SharedArrayBuffer((nodeCount + 1) * 4))
+      : new Uint32Array(nodeCount + 1);
   let edgeTotal = 0;
   for (let ordinal = 0, at = layout.nodeEdgeCountOffset; ordinal < nodeCount; ordinal++, at += nodeFieldCount) {
     firstEdge[ordinal] = edgeTotal;

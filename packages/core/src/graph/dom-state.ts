@@ -38,18 +38,21 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   }
   if (known === 0) return undefined;
 
-  const visited = new Uint8Array(nodeCount);
+  // Bit 4 of a node's entry marks it visited, so no second array per node is needed.
+  const VISITED = 4;
   const attached: number[] = [];
   const detached: number[] = [];
   const visit = (n: number, state: number): void => {
-    if (visited[n]) return;
-    visited[n] = 1;
-    if (nodes[n * step + typeOffset] !== nativeType) return;
-    states[n] = state;
+    if (states[n]! & VISITED) return;
+    if (nodes[n * step + typeOffset] !== nativeType) {
+      states[n] = states[n]! | VISITED;
+      return;
+    }
+    states[n] = state | VISITED;
     if (state === DomState.Attached) attached.push(n);
     else if (state === DomState.Detached) detached.push(n);
   };
-  for (let n = 0; n < nodeCount; n++) if (states[n] !== DomState.Unknown) visit(n, states[n]!);
+  for (let n = 0; n < nodeCount; n++) if (states[n] !== DomState.Unknown) visit(n, states[n]! & 3);
 
   const edgeStep = layout.edgeFieldCount;
   const edgeTypeOffset = layout.edgeTypeOffset;
@@ -67,7 +70,8 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   while (attached.length) spread(attached.pop()!, DomState.Attached);
   while (detached.length) {
     const n = detached.pop()!;
-    if (states[n] !== DomState.Attached) spread(n, DomState.Detached);
+    if ((states[n]! & 3) !== DomState.Attached) spread(n, DomState.Detached);
   }
+  for (let n = 0; n < nodeCount; n++) states[n] = states[n]! & 3;
   return states;
 }

@@ -2,6 +2,7 @@ import { AbortedError, HeapdiffError, InputReadError } from '../errors.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { openByteSource, type SnapshotInput } from './byte-source.js';
 import { ParseWorkerPool, SlabPool } from './parse-worker-pool.js';
+import { setShallowSizes, shallowSizesParams } from '../analysis/shallow-sizes.js';
 import { SnapshotParser } from './snapshot-parser.js';
 
 /** Progress of a load, reported after each chunk and at each phase change. */
@@ -53,6 +54,10 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
   });
   let pool: ParseWorkerPool | undefined;
+  // A file this big will be parsed on workers: start them now, while the header is read.
+  if (workers > 0 && source.textBytes !== undefined && source.textBytes >= 2 * parallelMinValues) {
+    pool = new ParseWorkerPool(workers);
+  }
   const parserOptions = {
     slabs,
     ...(source.file === undefined ? {} : { file: source.file }),
@@ -79,6 +84,14 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     const parsed = await parser.finish();
     report('index');
     const graph = new HeapGraph(parsed, source.file);
+    const shared = [graph.nodes, graph.edges, graph.firstEdge].every((a) => a.buffer instanceof SharedArrayBuffer);
+    if (pool && shared) {
+      // Big graphs: shallow sizes on a worker while this thread names the classes.
+      const sizes = pool.shallowSizes(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph));
+      sizes.catch(() => {});
+      void graph.classes;
+      setShallowSizes(graph, await sizes);
+    }
     report('done');
     return graph;
   } catch (err) {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
 import { placeRecords, type PlaceResult, type RecordSpec } from './place-records.js';
+import { shallowSizesKernel, type ShallowSizesParams } from '../analysis/shallow-sizes.js';
 
 /** Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes. */
 export const SLAB_BYTES = 1024 * 1024;
@@ -85,6 +86,7 @@ export interface NumberJobResult {
 interface WorkerReply extends NumberJobResult {
   id: number;
   place?: PlaceResult;
+  wide?: Float64Array;
 }
 
 /**
@@ -97,6 +99,7 @@ const { parentPort } = require('node:worker_threads');
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
 const placeRecords = ${placeRecords.toString()};
+const shallowSizesKernel = ${shallowSizesKernel.toString()};
 // Warm the tokenizer up so the first real slice runs optimised code.
 {
   const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
@@ -104,6 +107,12 @@ const placeRecords = ${placeRecords.toString()};
   for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
 }
 parentPort.on('message', (job) => {
+  if (job.kind === 'shallow') {
+    const sizes = new Uint32Array(job.sizes);
+    const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
+    parentPort.postMessage({ id: job.id, wide: result === sizes ? undefined : result });
+    return;
+  }
   if (job.kind === 'place') {
     const result = placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec);
     parentPort.postMessage({ id: job.id, place: result });
@@ -165,6 +174,16 @@ export class ParseWorkerPool {
     if (dest.byteOffset !== 0) throw new Error('place() needs a destination array at the start of its buffer');
     const reply = await this.#run({ kind: 'place', output, count, dest: dest.buffer, offset, spec });
     return reply.place!;
+  }
+
+  /**
+   * Computes shallow sizes (see `shallowSizes`) on a worker, from arrays in shared memory.
+   * Resolves with the sizes: a shared Uint32Array, or a Float64Array if sums outgrew 32 bits.
+   */
+  async shallowSizes(nodes: Uint32Array, edges: Uint32Array, firstEdge: Uint32Array, params: ShallowSizesParams): Promise<Uint32Array | Float64Array> {
+    const sizes = new Uint32Array(new SharedArrayBuffer(params.nodeCount * 4));
+    const reply = await this.#run({ kind: 'shallow', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer });
+    return reply.wide ?? sizes;
   }
 
   #run(message: object): Promise<WorkerReply> {

@@ -15,6 +15,8 @@ import {
 } from '@heapdiff/core';
 import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { CLI_SOURCE, runCli } from '../helpers/run-cli.js';
+import { spawnSync } from 'node:child_process';
 
 const good = buildSnapshotText(tinySnapshotNodes());
 const dir = tempDir();
@@ -156,11 +158,20 @@ describe('bad input gets a specific, located error', () => {
     await expect(parseSnapshot(sub)).rejects.toThrow(/is a directory/);
   });
 
-  // Root reads any file whatever its mode, so this can only be checked as another user.
-  it.skipIf(process.getuid?.() === 0)('a file without read permission', async () => {
+  // Root reads any file whatever its mode: as root, ask as "nobody" through the CLI, which
+  // needs this checkout to be readable by nobody (true for a clone in a world-readable place).
+  const asRoot = process.getuid?.() === 0;
+  const nobodyCanRunCli = asRoot && spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(CLI_SOURCE)})`], { uid: 65534, gid: 65534 }).status === 0;
+  it.skipIf(asRoot && !nobodyCanRunCli)('a file without read permission', async () => {
     const file = asFile(good);
+    chmodSync(dir, 0o755);
     chmodSync(file, 0o000);
-    await expect(parseSnapshot(file)).rejects.toThrow(/permission denied/);
+    if (!asRoot) {
+      await expect(parseSnapshot(file)).rejects.toThrow(/permission denied/);
+      return;
+    }
+    const result = await runCli(['summary', file], { uid: 65534, gid: 65534 });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `heapdiff: permission denied reading ${file}\n` });
   });
 
   it('errors carry stable codes', async () => {

@@ -30,7 +30,7 @@ async function ourSummary(file: string) {
 }
 
 describe("the class summary equals DevTools' Summary", () => {
-  it.each([18, 20, 22, 24, 26] as const)('on the Node %i snapshot: every class, count and shallow size', async (major) => {
+  it.each([18, 20, 22, 24, 26, 'chrome'] as const)('on the %s snapshot: every class, count and shallow size', async (major) => {
     const file = inflatedFixture(major);
     const [ours, theirs] = await Promise.all([ourSummary(file), devToolsSummary(file)]);
     expect(ours.size).toBeGreaterThan(100);

@@ -6,19 +6,25 @@ import { gunzipSync } from 'node:zlib';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/snapshots/', import.meta.url));
 export const NODE_MAJORS = [18, 20, 22, 24, 26] as const;
+/** A committed fixture: written by Node of that major version, or by Chromium (`'chrome'`). */
+export type Fixture = (typeof NODE_MAJORS)[number] | 'chrome';
 
-/** Path of the committed gzipped fixture written by Node `major`. */
-export function fixturePath(major: (typeof NODE_MAJORS)[number]): string {
-  return join(FIXTURES_DIR, `node${major}.heapsnapshot.gz`);
+function fixtureName(fixture: Fixture): string {
+  return fixture === 'chrome' ? 'chrome' : `node${fixture}`;
+}
+
+/** Path of a committed gzipped fixture. */
+export function fixturePath(fixture: Fixture): string {
+  return join(FIXTURES_DIR, `${fixtureName(fixture)}.heapsnapshot.gz`);
 }
 
 const inflated = new Map<string, string>();
 /** The fixture inflated to a temporary `.heapsnapshot` file (once per test process). */
-export function inflatedFixture(major: (typeof NODE_MAJORS)[number]): string {
-  const source = fixturePath(major);
+export function inflatedFixture(fixture: Fixture): string {
+  const source = fixturePath(fixture);
   let path = inflated.get(source);
   if (!path) {
-    path = join(mkdtempSync(join(tmpdir(), 'heapdiff-fixture-')), `node${major}.heapsnapshot`);
+    path = join(mkdtempSync(join(tmpdir(), 'heapdiff-fixture-')), `${fixtureName(fixture)}.heapsnapshot`);
     writeFileSync(path, gunzipSync(readFileSync(source)));
     inflated.set(source, path);
   }

@@ -30,58 +30,49 @@ function locate(message: string, where: InputLocation): string {
   return parts.length ? `${message} (${parts.join(', ')})` : message;
 }
 
-/** The input is not a V8 heap snapshot, or its JSON is malformed. */
-export class SnapshotFormatError extends HeapdiffError {
+/** Base of the errors about a snapshot's content; they say where: the file and byte offset. */
+export abstract class SnapshotError extends HeapdiffError {
   readonly offset: number | undefined;
   readonly file: string | undefined;
-  constructor(message: string, where: InputLocation = {}, options?: { cause?: unknown }) {
-    super('HEAPDIFF_SNAPSHOT_FORMAT', locate(message, where), options);
+  protected constructor(code: string, message: string, where: InputLocation, options?: { cause?: unknown }) {
+    super(code, locate(message, where), options);
     this.offset = where.offset;
     this.file = where.file;
+  }
+}
+
+/** The input is not a V8 heap snapshot, or its JSON is malformed. */
+export class SnapshotFormatError extends SnapshotError {
+  constructor(message: string, where: InputLocation = {}, options?: { cause?: unknown }) {
+    super('HEAPDIFF_SNAPSHOT_FORMAT', message, where, options);
   }
 }
 
 /** The input ended before the snapshot did (an interrupted write or a partial download). */
-export class SnapshotTruncatedError extends HeapdiffError {
-  readonly offset: number | undefined;
-  readonly file: string | undefined;
+export class SnapshotTruncatedError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_TRUNCATED', locate(message, where));
-    this.offset = where.offset;
-    this.file = where.file;
+    super('HEAPDIFF_SNAPSHOT_TRUNCATED', message, where);
   }
 }
 
 /** The snapshot is well-formed JSON but its parts disagree (counts, node references, string indexes). */
-export class SnapshotInconsistentError extends HeapdiffError {
-  readonly offset: number | undefined;
-  readonly file: string | undefined;
+export class SnapshotInconsistentError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_INCONSISTENT', locate(message, where));
-    this.offset = where.offset;
-    this.file = where.file;
+    super('HEAPDIFF_SNAPSHOT_INCONSISTENT', message, where);
   }
 }
 
 /** A string in the snapshot is not valid UTF-8 or holds an invalid JSON escape. */
-export class SnapshotEncodingError extends HeapdiffError {
-  readonly offset: number | undefined;
-  readonly file: string | undefined;
+export class SnapshotEncodingError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_ENCODING', locate(message, where));
-    this.offset = where.offset;
-    this.file = where.file;
+    super('HEAPDIFF_SNAPSHOT_ENCODING', message, where);
   }
 }
 
 /** The snapshot declares more than heapdiff can hold (checked before anything is allocated). */
-export class SnapshotTooLargeError extends HeapdiffError {
-  readonly offset: number | undefined;
-  readonly file: string | undefined;
+export class SnapshotTooLargeError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_TOO_LARGE', locate(message, where));
-    this.offset = where.offset;
-    this.file = where.file;
+    super('HEAPDIFF_SNAPSHOT_TOO_LARGE', message, where);
   }
 }
 

@@ -1,5 +1,6 @@
 export {
   HeapdiffError,
+  SnapshotError,
   SnapshotFormatError,
   SnapshotTruncatedError,
   SnapshotInconsistentError,

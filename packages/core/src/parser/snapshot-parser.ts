@@ -436,6 +436,8 @@ export class SnapshotParser {
       this.#traceTreeBytes = [];
       this.#traceTreeLength = 0;
       this.#depth = 0;
+      this.#inString = false;
+      this.#escape = false;
       return i;
     }
     // An unknown section: skip its value, whatever it is, so newer V8 versions still load.
@@ -449,32 +451,39 @@ export class SnapshotParser {
 
   // ---- the "snapshot" header: small, collected and handed to JSON.parse ----
 
-  #headerBody(chunk: Uint8Array, start: number, end: number): number {
-    let i = start;
-    let done = false;
-    for (; i < end; i++) {
+  /**
+   * Advances over one JSON value (an object, an array or a string) across chunks, tracking
+   * nesting and strings. Returns the position just after the value, or -1 if the chunk ended
+   * first.
+   */
+  #scanValue(chunk: Uint8Array, start: number, end: number): number {
+    for (let i = start; i < end; i++) {
       const c = chunk[i]!;
       if (this.#inString) {
         if (this.#escape) this.#escape = false;
         else if (c === 0x5c) this.#escape = true;
-        else if (c === 0x22) this.#inString = false;
+        else if (c === 0x22) {
+          this.#inString = false;
+          if (this.#depth === 0) return i + 1;
+        }
       } else if (c === 0x22) this.#inString = true;
       else if (c === 0x7b || c === 0x5b) this.#depth++;
       else if (c === 0x7d || c === 0x5d) {
-        this.#depth--;
-        if (this.#depth === 0) {
-          i++;
-          done = true;
-          break;
-        }
+        if (--this.#depth === 0) return i + 1;
       }
     }
+    return -1;
+  }
+
+  #headerBody(chunk: Uint8Array, start: number, end: number): number {
+    const stop = this.#scanValue(chunk, start, end);
+    const i = stop < 0 ? end : stop;
     this.#headerBytes.push(copyOf(chunk, start, i));
     this.#headerLength += i - start;
     if (this.#headerLength > HEADER_LIMIT) {
       this.#formatError(`the "snapshot" header is larger than ${HEADER_LIMIT} bytes; this is not a V8 heap snapshot`, this.#headerStart);
     }
-    if (done) this.#finishHeader();
+    if (stop >= 0) this.#finishHeader();
     return i;
   }
 
@@ -894,23 +903,11 @@ export class SnapshotParser {
   // ---- trace_tree: nested arrays of numbers, small; collected then flattened ----
 
   #traceTreeBody(chunk: Uint8Array, start: number, end: number): number {
-    let i = start;
-    let done = false;
-    for (; i < end; i++) {
-      const c = chunk[i]!;
-      if (c === 0x5b) this.#depth++;
-      else if (c === 0x5d) {
-        this.#depth--;
-        if (this.#depth === 0) {
-          i++;
-          done = true;
-          break;
-        }
-      }
-    }
+    const stop = this.#scanValue(chunk, start, end);
+    const i = stop < 0 ? end : stop;
     this.#traceTreeBytes.push(copyOf(chunk, start, i));
     this.#traceTreeLength += i - start;
-    if (done) {
+    if (stop >= 0) {
       const bytes = Buffer.concat(this.#traceTreeBytes, this.#traceTreeLength);
       this.#traceTreeBytes = [];
       this.#traceTree = parseTraceTree(bytes, this.#header!.layout.traceNodeFields, this.#where(this.#traceTreeStart));
@@ -922,36 +919,20 @@ export class SnapshotParser {
   // ---- unknown sections ----
 
   #skip(chunk: Uint8Array, start: number, end: number): number {
-    for (let i = start; i < end; i++) {
-      const c = chunk[i]!;
-      if (this.#skipScalar) {
+    if (this.#skipScalar) {
+      for (let i = start; i < end; i++) {
+        const c = chunk[i]!;
         if (c === 0x2c || c === 0x7d || isSpace(c)) {
           this.#mode = Mode.AfterValue;
           return i;
         }
-        continue;
       }
-      if (this.#inString) {
-        if (this.#escape) this.#escape = false;
-        else if (c === 0x5c) this.#escape = true;
-        else if (c === 0x22) {
-          this.#inString = false;
-          if (this.#depth === 0) {
-            this.#mode = Mode.AfterValue;
-            return i + 1;
-          }
-        }
-      } else if (c === 0x22) this.#inString = true;
-      else if (c === 0x7b || c === 0x5b) this.#depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        this.#depth--;
-        if (this.#depth === 0) {
-          this.#mode = Mode.AfterValue;
-          return i + 1;
-        }
-      }
+      return end;
     }
-    return end;
+    const stop = this.#scanValue(chunk, start, end);
+    if (stop < 0) return end;
+    this.#mode = Mode.AfterValue;
+    return stop;
   }
 
   /** Whether the strings section has been read completely. */

@@ -43,6 +43,15 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     ]);
   });
 
+  it('decodes escapes lazily: \\uXXXX surrogate pairs, \\n, quotes, and raw UTF-8', async () => {
+    // V8 writes non-ASCII as raw UTF-8 or as \\u escapes; both must decode to the same text.
+    const escaped = text.replace('café 😀', 'caf\\u00e9 \\ud83d\\ude00');
+    expect(escaped).not.toBe(text);
+    const graph = await parseSnapshot(inPieces(Buffer.from(escaped), 3));
+    expect(graph.nodeName(5)).toBe('café 😀 "q"');
+    expect((await parseSnapshot(inPieces(Buffer.from(text), 3))).nodeName(5)).toBe('café 😀 "q"');
+  });
+
   it('gives the same graph for every chunk size, including one byte at a time', async () => {
     const data = Buffer.from(text);
     const whole = describeGraph(await parseSnapshot(inPieces(data, data.length)));

@@ -52,16 +52,15 @@ describe('heapdiff summary', () => {
   it.each([
     [['summary', '/no/such/file.heapsnapshot'], /^heapdiff: no such file: \/no\/such\/file.heapsnapshot\n$/],
     [['summary', '/'], /^heapdiff: \/ is a directory, not a heap snapshot file\n$/],
-    [['summary', 'x', '--top', '0'], /^heapdiff: --top must be a whole number of at least 1, got 0\nRun "heapdiff --help" for usage.\n$/],
-    [['summary', 'x', '--sort', 'weight'], /Invalid values:[\s\S]*Choices: "size", "count", "name"/],
-    [['summary'], /Not enough non-option arguments/],
-    [['frobnicate'], /Unknown argument: frobnicate/],
-  ])('exits 2 with one clear message for %j', async (args, message) => {
+    [['summary', 'x', '--top', '0'], /^heapdiff: --top must be a whole number of at least 1, got 0 \(see "heapdiff --help"\)\n$/],
+    [['summary', 'x', '--sort', 'weight'], /^heapdiff: Invalid values: Argument: sort, Given: "weight", Choices: "size", "count", "name" \(see "heapdiff --help"\)\n$/],
+    [['summary'], /^heapdiff: Not enough non-option arguments: got 0, need at least 1 \(see "heapdiff --help"\)\n$/],
+    [['frobnicate'], /^heapdiff: Unknown argument: frobnicate \(see "heapdiff --help"\)\n$/],
+  ])('exits 2 with one clear line for %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('exits 2 on a file that is not a snapshot, naming the byte offset', async () => {

@@ -19,12 +19,16 @@ export { HeapGraph } from './graph/heap-graph.js';
 export { classNameForType, type ClassIndex } from './graph/class-names.js';
 export { DomState, propagateDomState } from './graph/dom-state.js';
 export { shallowSizes } from './analysis/shallow-sizes.js';
+export { nodeDistances, NO_DISTANCE, BASE_SYSTEM_DISTANCE } from './analysis/distances.js';
+export { dominatorTree, essentialEdges, type DominatorTree } from './analysis/dominators.js';
+export { pageOwnedNodes } from './analysis/page-objects.js';
 export type { Retainers } from './graph/retainers.js';
 export {
   summarizeClasses,
   viewSummary,
   type ClassSummaryRow,
   type HeapSummary,
+  type SummaryOptions,
   type SummarySortKey,
   type SummaryView,
 } from './analysis/class-summary.js';

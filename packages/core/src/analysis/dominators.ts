@@ -1,0 +1,231 @@
+import type { HeapGraph } from '../graph/heap-graph.js';
+import { pageOwnedNodes } from './page-objects.js';
+import { shallowSizes } from './shallow-sizes.js';
+import { EphemeronEdgeNames } from './weakmap-edges.js';
+
+/** The dominator tree and what hangs off it. */
+export interface DominatorTree {
+  /** Immediate dominator of each node (the root is its own). */
+  readonly dominators: Uint32Array;
+  /** Bytes freed if the node were freed: its shallow size plus all it dominates. Exact. */
+  readonly retainedSizes: Float64Array;
+  /** `dominated[firstDominated[n]..firstDominated[n + 1]]` are the nodes `n` dominates directly. */
+  readonly firstDominated: Uint32Array;
+  readonly dominated: Uint32Array;
+}
+
+const cache = new WeakMap<HeapGraph, DominatorTree>();
+
+/**
+ * Which edges count when computing dominators, as in DevTools, one bit per edge: not weak, not
+ * a self edge, not a `shortcut` (except from the root, where shortcuts mark the globals), not
+ * from an engine-owned node into a program-owned one (see `pageOwnedNodes`), and not the
+ * table's half of a WeakMap entry (the key's half is kept).
+ */
+export function essentialEdges(graph: HeapGraph): Int32Array {
+  const { nodeCount, edges, firstEdge, layout } = graph;
+  const bits = new Int32Array((graph.edgeCount + 31) >>> 5);
+  const page = pageOwnedNodes(graph);
+  const edgeStep = layout.edgeFieldCount;
+  const typeAt = layout.edgeTypeOffset;
+  const nameAt = layout.edgeNameOffset;
+  const toAt = layout.edgeToNodeOffset;
+  const weak = layout.edgeTypes.indexOf('weak');
+  const shortcut = layout.edgeTypes.indexOf('shortcut');
+  const internal = layout.edgeTypes.indexOf('internal');
+  const ephemerons = new EphemeronEdgeNames(graph);
+  const root = graph.rootOrdinal;
+  for (let n = 0; n < nodeCount; n++) {
+    const end = firstEdge[n + 1]!;
+    const fromPage = page[n];
+    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+      const type = edges[base + typeAt]!;
+      if (type === weak) continue;
+      if (type === internal) {
+        const ephemeron = ephemerons.parse(edges[base + nameAt]!);
+        if (ephemeron && ephemeron.tableId === graph.nodeId(n)) continue;
+      }
+      const target = edges[base + toAt]!;
+      if (target === n) continue;
+      if (n !== root) {
+        if (type === shortcut) continue;
+        if (page[target] && !fromPage) continue;
+      }
+      bits[e >>> 5]! |= 1 << (e & 31);
+    }
+  }
+  return bits;
+}
+
+/**
+ * The dominator tree by Lengauer–Tarjan (iterative, typed arrays only), and retained sizes,
+ * exactly as DevTools computes them: only `essentialEdges` count; nodes left unreached from
+ * the root that have only non-essential retainers are searched from next, hanging off the
+ * root; any still unreached (cliques keeping each other alive) hang off the root one by one.
+ * Retained sizes start from `shallowSizes`.
+ *
+ * Computed once per graph and cached.
+ *
+ * @example
+ * const { dominators, retainedSizes } = dominatorTree(graph)
+ */
+export function dominatorTree(graph: HeapGraph): DominatorTree {
+  let tree = cache.get(graph);
+  if (tree) return tree;
+  const { nodeCount, edges, firstEdge, layout } = graph;
+  const essential = essentialEdges(graph);
+  const isEssential = (e: number): boolean => (essential[e >>> 5]! & (1 << (e & 31))) !== 0;
+  const { firstRetainer, retainerEdges, retainerNodes } = graph.retainers;
+  const edgeStep = layout.edgeFieldCount;
+  const toAt = layout.edgeToNodeOffset;
+
+  // Vertices are numbered 1..n (0 means none): vertex v is node ordinal v - 1.
+  const size = nodeCount + 1;
+  const parent = new Uint32Array(size);
+  const ancestor = new Uint32Array(size);
+  const vertex = new Uint32Array(size);
+  const label = new Uint32Array(size);
+  const semi = new Uint32Array(size);
+  const dom = new Uint32Array(size);
+  // During the DFS: the next edge of each vertex; afterwards, reused as the compression stack.
+  const scratch = new Uint32Array(size);
+  let n = 0;
+
+  const dfs = (start: number): void => {
+    scratch[start] = firstEdge[start - 1]!;
+    let v = start;
+    while (v !== 0) {
+      if (semi[v] === 0) {
+        semi[v] = ++n;
+        vertex[n] = label[v] = v;
+      }
+      let next = parent[v]!;
+      const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
+      for (; scratch[v]! < end; scratch[v]!++) {
+        const e = scratch[v]!;
+        if (!isEssential(e)) continue;
+        const w = edges[e * edgeStep + toAt]! + 1;
+        if (semi[w] === 0) {
+          parent[w] = v;
+          scratch[w] = firstEdge[w - 1]!;
+          next = w;
+          break;
+        }
+      }
+      v = next;
+    }
+  };
+
+  const r = graph.rootOrdinal + 1;
+  dfs(r);
+  if (n < nodeCount) {
+    // Nodes whose every retaining edge is non-essential (weak and the like): search from each.
+    for (let v = 1; v <= nodeCount; v++) {
+      if (semi[v] !== 0) continue;
+      let onlyWeak = true;
+      for (let i = firstRetainer[v - 1]!; i < firstRetainer[v]!; i++) {
+        if (isEssential(retainerEdges[i]!)) {
+          onlyWeak = false;
+          break;
+        }
+      }
+      if (!onlyWeak) continue;
+      parent[v] = r;
+      dfs(v);
+    }
+  }
+  if (n < nodeCount) {
+    // Still unreached: cliques that keep one another alive. Each hangs off the root alone.
+    for (let v = 1; v <= nodeCount; v++) {
+      if (semi[v] !== 0) continue;
+      parent[v] = r;
+      semi[v] = ++n;
+      vertex[n] = label[v] = v;
+    }
+  }
+
+  const stack = scratch;
+  const compress = (start: number): void => {
+    let v = start;
+    let sp = 0;
+    while (ancestor[ancestor[v]!] !== 0) {
+      stack[++sp] = v;
+      v = ancestor[v]!;
+    }
+    while (sp > 0) {
+      const w = stack[sp--]!;
+      const a = ancestor[w]!;
+      if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
+      ancestor[w] = ancestor[a]!;
+    }
+  };
+  const evaluate = (v: number): number => {
+    if (ancestor[v] === 0) return v;
+    compress(v);
+    return label[v]!;
+  };
+
+  // Buckets as linked lists in typed arrays: bucketHead[v] → first w, bucketNext[w] → next.
+  const bucketHead = new Uint32Array(size);
+  const bucketNext = new Uint32Array(size);
+  const semiR = semi[r]!;
+  for (let i = n; i >= 2; i--) {
+    const w = vertex[i]!;
+    let orphan = true;
+    for (let k = firstRetainer[w - 1]!; k < firstRetainer[w]!; k++) {
+      if (!isEssential(retainerEdges[k]!)) continue;
+      orphan = false;
+      const u = evaluate(retainerNodes[k]! + 1);
+      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+    }
+    // A node without essential retainers is treated as retained by the root alone.
+    if (orphan) semi[w] = semiR;
+    const s = vertex[semi[w]!]!;
+    bucketNext[w] = bucketHead[s]!;
+    bucketHead[s] = w;
+    const p = parent[w]!;
+    ancestor[w] = p;
+    for (let v = bucketHead[p]!; v !== 0; v = bucketNext[v]!) {
+      const u = evaluate(v);
+      dom[v] = semi[u]! < semi[v]! ? u : p;
+    }
+    bucketHead[p] = 0;
+  }
+  dom[0] = dom[r] = r;
+  for (let i = 2; i <= n; i++) {
+    const w = vertex[i]!;
+    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+  }
+
+  const dominators = new Uint32Array(nodeCount);
+  const retainedSizes = new Float64Array(nodeCount);
+  const shallow = shallowSizes(graph);
+  for (let o = 0; o < nodeCount; o++) {
+    dominators[o] = dom[o + 1]! - 1;
+    retainedSizes[o] = shallow[o]!;
+  }
+  // Children before parents: reverse DFS order.
+  for (let i = n; i > 1; i--) {
+    const o = vertex[i]! - 1;
+    retainedSizes[dominators[o]!]! += retainedSizes[o]!;
+  }
+
+  // The dominated-nodes index (children of each node in the tree), in node order.
+  const firstDominated = new Uint32Array(nodeCount + 1);
+  const root = graph.rootOrdinal;
+  for (let o = 0; o < nodeCount; o++) if (o !== root) firstDominated[dominators[o]!]!++;
+  let sum = 0;
+  for (let o = 0; o < nodeCount; o++) {
+    const count = firstDominated[o]!;
+    firstDominated[o] = sum;
+    sum += count;
+  }
+  firstDominated[nodeCount] = sum;
+  const dominated = new Uint32Array(sum);
+  const cursor = firstDominated.slice(0, nodeCount);
+  for (let o = 0; o < nodeCount; o++) if (o !== root) dominated[cursor[dominators[o]!]!++] = o;
+
+  tree = { dominators, retainedSizes, firstDominated, dominated };
+  cache.set(graph, tree);
+  return tree;
+}

@@ -1,0 +1,50 @@
+import type { HeapGraph } from '../graph/heap-graph.js';
+
+const cache = new WeakMap<HeapGraph, Uint8Array>();
+
+/**
+ * Which nodes belong to the program rather than to the engine or a debugger: those reachable,
+ * over non-weak edges, from the root's `shortcut` edges (the global objects, or windows) and
+ * from the "(Document DOM trees)" group. 1 for such a node, 0 otherwise. DevTools uses this to
+ * ignore edges from engine-owned nodes into program-owned ones when computing dominators.
+ */
+export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
+  let flags = cache.get(graph);
+  if (flags) return flags;
+  const { nodeCount, edges, firstEdge, layout } = graph;
+  flags = new Uint8Array(nodeCount);
+  const stack = new Uint32Array(nodeCount);
+  let top = 0;
+  const edgeStep = layout.edgeFieldCount;
+  const typeAt = layout.edgeTypeOffset;
+  const toAt = layout.edgeToNodeOffset;
+  const shortcut = layout.edgeTypes.indexOf('shortcut');
+  const element = layout.edgeTypes.indexOf('element');
+  const weak = layout.edgeTypes.indexOf('weak');
+  const synthetic = layout.nodeTypes.indexOf('synthetic');
+  const root = graph.rootOrdinal;
+  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
+    const type = edges[e * edgeStep + typeAt];
+    const target = edges[e * edgeStep + toAt]!;
+    if (type === element) {
+      if (graph.nodeTypeIndex(target) !== synthetic || graph.nodeName(target) !== '(Document DOM trees)') continue;
+    } else if (type !== shortcut) {
+      continue;
+    }
+    if (flags[target]) continue;
+    stack[top++] = target;
+    flags[target] = 1;
+  }
+  while (top > 0) {
+    const n = stack[--top]!;
+    const end = firstEdge[n + 1]!;
+    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+      const target = edges[base + toAt]!;
+      if (flags[target] || edges[base + typeAt] === weak) continue;
+      flags[target] = 1;
+      stack[top++] = target;
+    }
+  }
+  cache.set(graph, flags);
+  return flags;
+}

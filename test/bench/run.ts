@@ -1,6 +1,7 @@
-// `pnpm bench parse`: times whole processes loading the same snapshots with heapdiff and its
-// peers, and prints wall time, peak RSS and ratios side by side.
-//   pnpm bench parse [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
+// `pnpm bench parse` / `pnpm bench analyze`: times whole processes loading (or loading and
+// analysing: retainers, distances, dominators, retained sizes) the same snapshots with
+// heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
+//   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
 import { fork } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ interface Measurement {
   ok: boolean;
   seconds: number;
   peakRssBytes: number;
+  /** The root's retained size, from the analyze loaders: the same bytes for every tool. */
+  rootRetained?: number;
   error?: string;
 }
 
@@ -25,9 +28,16 @@ interface Tool {
   execArgv: string[];
 }
 
-async function tools(): Promise<Tool[]> {
+async function tools(mode: 'parse' | 'analyze'): Promise<Tool[]> {
   const devtools = await buildDevToolsLoader();
   const big = ['--max-old-space-size=20000'];
+  if (mode === 'analyze') {
+    return [
+      { name: 'heapdiff', script: join(here, 'loaders/heapdiff-analyze.mjs'), args: (f) => [f], execArgv: [] },
+      { name: 'devtools', script: join(here, 'loaders/devtools-analyze.mjs'), args: (f) => [devtools.loader, devtools.secondary, f], execArgv: big },
+      { name: 'memlab', script: join(here, 'loaders/memlab-analyze.cjs'), args: (f) => [f], execArgv: big },
+    ];
+  }
   return [
     { name: 'heapdiff', script: join(here, 'loaders/heapdiff.mjs'), args: (f) => [f], execArgv: [] },
     { name: 'devtools', script: join(here, 'loaders/devtools.mjs'), args: (f) => [devtools.loader, f], execArgv: big },
@@ -44,7 +54,7 @@ function measure(tool: Tool, file: string, timeoutMs: number): Promise<Measureme
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       cwd: here,
     });
-    let report: { maxRssKb?: number } | undefined;
+    let report: { maxRssKb?: number; rootRetained?: number } | undefined;
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('message', (m) => (report = m as { maxRssKb: number }));
@@ -56,15 +66,21 @@ function measure(tool: Tool, file: string, timeoutMs: number): Promise<Measureme
       const lines = stderr.trim().split('\n').filter(Boolean);
       const errorLine = lines.find((l) => /Error|error:|heap out of memory/i.test(l)) ?? lines.pop() ?? '';
       const error = ok ? undefined : signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000}s` : errorLine.trim().slice(0, 70) || `exit ${code}`;
-      resolve({ ok, seconds, peakRssBytes: (report?.maxRssKb ?? 0) * 1024, ...(error ? { error } : {}) });
+      resolve({
+        ok,
+        seconds,
+        peakRssBytes: (report?.maxRssKb ?? 0) * 1024,
+        ...(report?.rootRetained === undefined ? {} : { rootRetained: report.rootRetained }),
+        ...(error ? { error } : {}),
+      });
     });
   });
 }
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
 
-async function benchParse(sizes: BenchSize[], toolNames: string[], runs: number): Promise<void> {
-  const all = (await tools()).filter((t) => toolNames.includes(t.name));
+async function bench(mode: 'parse' | 'analyze', sizes: BenchSize[], toolNames: string[], runs: number): Promise<void> {
+  const all = (await tools(mode)).filter((t) => toolNames.includes(t.name));
   const rows: string[][] = [];
   for (const size of sizes) {
     const file = await ensureBenchSnapshot(size, (m) => process.stderr.write(`${m}\n`));
@@ -91,10 +107,11 @@ async function benchParse(sizes: BenchSize[], toolNames: string[], runs: number)
         m.ok ? `${m.seconds.toFixed(2)} s` : 'failed',
         m.ok ? gb(m.peakRssBytes) : (m.error ?? ''),
         ratio,
+        ...(mode === 'analyze' ? [m.rootRetained === undefined ? '' : String(m.rootRetained)] : []),
       ]);
     }
   }
-  const header = ['snapshot', 'loader', 'wall time', 'peak RSS', 'time / RSS vs heapdiff'];
+  const header = ['snapshot', mode === 'parse' ? 'loader' : 'pipeline', 'wall time', 'peak RSS', 'time / RSS vs heapdiff', ...(mode === 'analyze' ? ['root retained size'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
@@ -118,9 +135,10 @@ for (const size of sizes) {
     process.exit(2);
   }
 }
-if (command === 'parse') {
-  await benchParse(sizes, values.tools.split(','), Number(values.runs));
+if (command === 'parse' || command === 'analyze') {
+  const defaultTools = command === 'parse' ? values.tools : values.tools.replace(',heapsnapshot-parser', '');
+  await bench(command, sizes, defaultTools.split(','), Number(values.runs));
 } else {
-  console.error(`usage: pnpm bench parse [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

@@ -1,5 +1,6 @@
 import { HeapdiffError } from '@heapdiff/core';
 import yargs from 'yargs';
+import { inspectCommand } from './commands/inspect.js';
 import { summaryCommand } from './commands/summary.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -16,6 +17,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .scriptName('heapdiff')
     .usage('$0 <command> [options]\n\nFind memory leaks in Node.js programs from V8 heap snapshots.')
     .command(summaryCommand)
+    .command(inspectCommand)
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()

@@ -22,6 +22,16 @@ export { shallowSizes } from './analysis/shallow-sizes.js';
 export { nodeDistances, NO_DISTANCE, BASE_SYSTEM_DISTANCE } from './analysis/distances.js';
 export { dominatorTree, essentialEdges, type DominatorTree } from './analysis/dominators.js';
 export { pageOwnedNodes } from './analysis/page-objects.js';
+export {
+  retainerPath,
+  formatRetainerPath,
+  edgeLabel,
+  nodeLabel,
+  dominatorChain,
+  dominatedChildren,
+  type RetainerStep,
+} from './analysis/retainer-path.js';
+export { describeNode, summarizeNode, type NodeReport, type NodeSummary } from './analysis/node-report.js';
 export type { Retainers } from './graph/retainers.js';
 export {
   summarizeClasses,

@@ -4,9 +4,10 @@ import { UsageError } from '../usage-error.js';
 interface SummaryArgs {
   file: string;
   top: number | undefined;
-  sort: 'size' | 'count' | 'name';
+  sort: 'retained' | 'size' | 'count' | 'name' | undefined;
   filter: string | undefined;
   json: boolean;
+  shallow: boolean;
 }
 
 /** `heapdiff summary <file>`: the type / count / size table of one snapshot. */
@@ -22,15 +23,22 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
       })
       .option('top', { type: 'number', describe: 'show only the first N classes' })
       .option('sort', {
-        choices: ['size', 'count', 'name'] as const,
-        default: 'size' as const,
-        describe: 'order by total size, object count or class name',
+        choices: ['retained', 'size', 'count', 'name'] as const,
+        describe: 'order by retained size (default), shallow size, object count or class name',
+      })
+      .option('shallow', {
+        type: 'boolean',
+        default: false,
+        describe: 'skip retained sizes (no dominator tree): faster on big files',
       })
       .option('filter', { type: 'string', describe: 'only classes whose name contains this text (any case)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/summary@1)' })
       .check((args) => {
         if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) {
           throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
+        }
+        if (args.shallow && args.sort === 'retained') {
+          throw new UsageError('--sort retained needs retained sizes; leave out --shallow');
         }
         return true;
       })
@@ -47,8 +55,8 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     } finally {
       progress.done();
     }
-    const summary = viewSummary(summarizeClasses(graph), {
-      sort: args.sort,
+    const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow }), {
+      sort: args.sort ?? (args.shallow ? 'size' : 'retained'),
       ...(args.filter === undefined ? {} : { filter: args.filter }),
     });
     const top = args.top;

@@ -274,8 +274,8 @@ export class SnapshotParser {
     await this.settle(0);
     const at = this.#base;
     if (this.#mode === Mode.Start) {
-      if (at === 0) this.#truncated('the input is empty; a .heapsnapshot file starts with {"snapshot":', at);
-      this.#truncated('the input holds only white space', at);
+      const what = at === 0 ? 'the input is empty' : 'the input holds only white space';
+      throw new SnapshotTruncatedError(`${what}; a .heapsnapshot file starts with {"snapshot":`, this.#where(at));
     }
     if (this.#mode !== Mode.Done) {
       this.#truncated(`the snapshot ends early, ${this.#describePosition()}`, at);

@@ -15,7 +15,7 @@ export interface SummaryJson {
   edgeCount: number;
   totals: { count: number; selfSize: number; classes: number };
   /** The rows shown (after filtering, sorting and --top), in display order. */
-  classes: { className: string; count: number; selfSize: number }[];
+  classes: { className: string; count: number; selfSize: number; retainedSize?: number }[];
 }
 
 export interface SummaryJsonInput {
@@ -35,10 +35,10 @@ export function toSummaryJson(input: SummaryJsonInput): SummaryJson {
     nodeCount: input.nodeCount,
     edgeCount: input.edgeCount,
     totals: { count: summary.totalCount, selfSize: summary.totalSelfSize, classes: summary.rows.length },
-    classes: summary.rows.slice(0, input.top ?? summary.rows.length).map((row) => ({
-      className: row.className,
-      count: row.count,
-      selfSize: row.selfSize,
-    })),
+    classes: summary.rows.slice(0, input.top ?? summary.rows.length).map((row) =>
+      row.retainedSize === undefined
+        ? { className: row.className, count: row.count, selfSize: row.selfSize }
+        : { className: row.className, count: row.count, selfSize: row.selfSize, retainedSize: row.retainedSize },
+    ),
   };
 }

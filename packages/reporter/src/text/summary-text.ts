@@ -8,7 +8,8 @@ export interface SummaryTextOptions {
 }
 
 /**
- * Renders a class summary as an aligned table: `class | # objects | total size`.
+ * Renders a class summary as an aligned table: `class | # objects | shallow size`, and
+ * `retained size` when the summary has retained sizes.
  *
  * @example
  * process.stdout.write(renderSummaryText(summarizeClasses(graph), { top: 20 }))
@@ -16,13 +17,20 @@ export interface SummaryTextOptions {
 export function renderSummaryText(summary: HeapSummary, options: SummaryTextOptions = {}): string {
   const top = options.top ?? summary.rows.length;
   const shown = summary.rows.slice(0, top);
+  const retained = summary.rows.some((row) => row.retainedSize !== undefined);
   const lines = renderTable(
     [
       { title: 'class', align: 'left', maxWidth: 60 },
       { title: '# objects', align: 'right' },
-      { title: 'total size', align: 'right' },
+      { title: 'shallow size', align: 'right' },
+      ...(retained ? [{ title: 'retained size', align: 'right' as const }] : []),
     ],
-    shown.map((row) => [row.className, formatCount(row.count), formatBytes(row.selfSize)]),
+    shown.map((row) => [
+      row.className,
+      formatCount(row.count),
+      formatBytes(row.selfSize),
+      ...(retained ? [formatBytes(row.retainedSize ?? 0)] : []),
+    ]),
   );
   const hidden = summary.rows.length - shown.length;
   if (hidden > 0) lines.push(`… ${formatCount(hidden)} more ${hidden === 1 ? 'class' : 'classes'}`);

@@ -1,0 +1,58 @@
+import type { NodeReport, NodeSummary } from '@heapdiff/core';
+import { formatBytes, formatCount } from '../format/bytes.js';
+import { renderTable } from '../format/table.js';
+
+/** Synthetic nodes (the root, "(GC roots)", …) by their name; everything else by class. */
+const label = (node: NodeSummary): string =>
+  `${node.type === 'synthetic' ? node.name || '(root)' : node.className} @${node.id}`;
+
+function describeDistance(distance: number): string {
+  if (distance < 0) return 'unreachable';
+  if (distance >= 100_000_000) return `${distance - 100_000_000} (held by the engine only)`;
+  return String(distance);
+}
+
+/**
+ * Renders `heapdiff inspect` for people: the node, its retainer path, first retainers,
+ * dominator chain and biggest dominated objects.
+ *
+ * @example process.stdout.write(renderNodeText(describeNode(graph, node)))
+ */
+export function renderNodeText(report: NodeReport): string {
+  const lines: string[] = [];
+  const name = report.name && report.name !== report.className && report.type !== 'synthetic' ? `  "${report.name.length > 60 ? `${report.name.slice(0, 59)}…` : report.name}"` : '';
+  lines.push(`${label(report)}  (${report.type})${name}`);
+  lines.push(
+    `  shallow size ${formatBytes(report.selfSize)}   retained size ${formatBytes(report.retainedSize)}   distance ${describeDistance(report.distance)}`,
+  );
+  lines.push('', 'Retainer path', `  ${report.retainerPath || '(none: nothing reaches this object)'}`);
+  lines.push('', `Retainers (${report.retainers.length} of ${formatCount(report.retainerCount)})`);
+  if (report.retainers.length === 0) lines.push('  (none)');
+  else {
+    const table = renderTable(
+      [
+        { title: 'edge', align: 'left', maxWidth: 40 },
+        { title: 'type', align: 'left' },
+        { title: 'from', align: 'left', maxWidth: 60 },
+        { title: 'retained size', align: 'right' },
+      ],
+      report.retainers.map((r) => [r.edge, r.edgeType, label(r.node), formatBytes(r.node.retainedSize)]),
+    );
+    lines.push(...table.map((line) => `  ${line}`));
+  }
+  lines.push('', 'Dominator chain (nearest first)', `  ${report.dominators.map(label).join(' ← ') || '(this is the root)'}`);
+  lines.push('', `Dominates (${report.dominated.length} of ${formatCount(report.dominatedCount)}, biggest first)`);
+  if (report.dominated.length === 0) lines.push('  (nothing)');
+  else {
+    const table = renderTable(
+      [
+        { title: 'object', align: 'left', maxWidth: 60 },
+        { title: 'shallow size', align: 'right' },
+        { title: 'retained size', align: 'right' },
+      ],
+      report.dominated.map((d) => [label(d), formatBytes(d.selfSize), formatBytes(d.retainedSize)]),
+    );
+    lines.push(...table.map((line) => `  ${line}`));
+  }
+  return `${lines.join('\n')}\n`;
+}

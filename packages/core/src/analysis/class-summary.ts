@@ -83,32 +83,53 @@ export function summarizeClasses(graph: HeapGraph, options: SummaryOptions = {})
  */
 function classRetainedSizes(graph: HeapGraph, classCount: number, shallow: ArrayLike<number>): Float64Array {
   const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const classes = graph.classes;
+  const { byType, byString } = classes;
+  const nodes = graph.nodes;
+  const layout = graph.layout;
+  const step = layout.nodeFieldCount;
+  const typeAt = layout.nodeTypeOffset;
+  const nameAt = layout.nodeNameOffset;
+  const detached = classes.detached;
+  const classIndex = (n: number): number => {
+    const fixed = byType[nodes[n * step + typeAt]!]!;
+    if (fixed >= 0) return fixed;
+    return detached?.states[n] === 2 ? classOf(classes, nodes, n, layout) : byString[nodes[n * step + nameAt]!]!;
+  };
   const result = new Float64Array(classCount);
   const onPath = new Uint32Array(classCount);
   // Depth-first with explicit enter/leave: a stack entry is a node ordinal, or ~ordinal to leave it.
-  const stack = new Int32Array(graph.nodeCount * 2 + 2);
+  let stack = new Int32Array(1 << 16);
   let top = 0;
-  stack[top++] = graph.rootOrdinal;
+  const push = (entry: number): void => {
+    if (top === stack.length) {
+      const grown = new Int32Array(stack.length * 2);
+      grown.set(stack);
+      stack = grown;
+    }
+    stack[top++] = entry;
+  };
+  push(graph.rootOrdinal);
   while (top > 0) {
     const entry = stack[--top]!;
     if (entry < 0) {
-      onPath[graph.classIndexOf(~entry)]!--;
+      onPath[classIndex(~entry)]!--;
       continue;
     }
     const n = entry;
     const from = firstDominated[n]!;
     const to = firstDominated[n + 1]!;
     if (shallow[n]! > 0) {
-      const c = graph.classIndexOf(n);
+      const c = classIndex(n);
       if (onPath[c] === 0) {
         result[c]! += retainedSizes[n]!;
         if (from !== to) {
           onPath[c]!++;
-          stack[top++] = ~n;
+          push(~n);
         }
       }
     }
-    for (let i = from; i < to; i++) stack[top++] = dominated[i]!;
+    for (let i = from; i < to; i++) push(dominated[i]!);
   }
   return result;
 }

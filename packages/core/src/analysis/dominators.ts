@@ -80,9 +80,14 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const toAt = layout.edgeToNodeOffset;
 
   // Vertices are numbered 1..n (0 means none): vertex v is node ordinal v - 1.
+  // The working arrays are laid out so that the results can take over their memory afterwards
+  // (no big allocation once the tree is known): parent and ancestor share one buffer that
+  // becomes the Float64 retained sizes; the bucket lists and the scratch array become the
+  // dominated-nodes index; dom becomes the dominators.
   const size = nodeCount + 1;
-  const parent = new Uint32Array(size);
-  const ancestor = new Uint32Array(size);
+  const pair = new ArrayBuffer(8 * size);
+  const parent = new Uint32Array(pair, 0, size);
+  const ancestor = new Uint32Array(pair, 4 * size, size);
   const vertex = new Uint32Array(size);
   const label = new Uint32Array(size);
   const semi = new Uint32Array(size);
@@ -197,13 +202,13 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
   }
 
-  const dominators = new Uint32Array(nodeCount);
-  const retainedSizes = new Float64Array(nodeCount);
+  // dom[v] (vertices) becomes dominators[o] (ordinals), in place.
+  for (let v = 1; v <= nodeCount; v++) dom[v] = dom[v]! - 1;
+  const dominators = dom.subarray(1);
   const shallow = shallowSizes(graph);
-  for (let o = 0; o < nodeCount; o++) {
-    dominators[o] = dom[o + 1]! - 1;
-    retainedSizes[o] = shallow[o]!;
-  }
+  // Order of the retained-size pass, saved before `pair` is overwritten (vertex stays intact).
+  const retainedSizes = new Float64Array(pair, 0, nodeCount);
+  for (let o = 0; o < nodeCount; o++) retainedSizes[o] = shallow[o]!;
   // Children before parents: reverse DFS order.
   for (let i = n; i > 1; i--) {
     const o = vertex[i]! - 1;
@@ -211,7 +216,8 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   }
 
   // The dominated-nodes index (children of each node in the tree), in node order.
-  const firstDominated = new Uint32Array(nodeCount + 1);
+  const firstDominated = bucketHead;
+  firstDominated.fill(0);
   const root = graph.rootOrdinal;
   for (let o = 0; o < nodeCount; o++) if (o !== root) firstDominated[dominators[o]!]!++;
   let sum = 0;
@@ -221,8 +227,9 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     sum += count;
   }
   firstDominated[nodeCount] = sum;
-  const dominated = new Uint32Array(sum);
-  const cursor = firstDominated.slice(0, nodeCount);
+  const dominated = bucketNext.subarray(0, sum);
+  const cursor = scratch;
+  cursor.set(firstDominated);
   for (let o = 0; o < nodeCount; o++) if (o !== root) dominated[cursor[dominators[o]!]!++] = o;
 
   tree = { dominators, retainedSizes, firstDominated, dominated };

@@ -13,8 +13,16 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
   if (flags) return flags;
   const { nodeCount, edges, firstEdge, layout } = graph;
   flags = new Uint8Array(nodeCount);
-  const stack = new Uint32Array(nodeCount);
+  let stack = new Uint32Array(Math.min(nodeCount, 1 << 20) || 1);
   let top = 0;
+  const push = (n: number): void => {
+    if (top === stack.length) {
+      const grown = new Uint32Array(stack.length * 2);
+      grown.set(stack);
+      stack = grown;
+    }
+    stack[top++] = n;
+  };
   const edgeStep = layout.edgeFieldCount;
   const typeAt = layout.edgeTypeOffset;
   const toAt = layout.edgeToNodeOffset;
@@ -32,7 +40,7 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
       continue;
     }
     if (flags[target]) continue;
-    stack[top++] = target;
+    push(target);
     flags[target] = 1;
   }
   while (top > 0) {
@@ -42,7 +50,7 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
       const target = edges[base + toAt]!;
       if (flags[target] || edges[base + typeAt] === weak) continue;
       flags[target] = 1;
-      stack[top++] = target;
+      push(target);
     }
   }
   cache.set(graph, flags);

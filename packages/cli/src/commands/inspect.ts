@@ -38,17 +38,11 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       })
       .example('$0 inspect app.heapsnapshot @1234', 'why is object @1234 still alive?') as Argv<InspectArgs>,
   handler: async (args: ArgumentsCamelCase<InspectArgs>) => {
-    const { parseSnapshot, describeNode } = await import('@heapdiff/core');
+    const { describeNode } = await import('@heapdiff/core');
     const { renderNodeText, toInspectJson } = await import('@heapdiff/reporter');
-    const { createLoadProgress } = await import('../progress.js');
+    const { loadGraph } = await import('../load-graph.js');
     const id = parseNodeId(args.id);
-    const progress = createLoadProgress(args.file);
-    let graph;
-    try {
-      graph = await parseSnapshot(args.file, { onProgress: progress.update });
-    } finally {
-      progress.done();
-    }
+    const graph = await loadGraph(args.file);
     const node = graph.ordinalOfId(id);
     if (node < 0) {
       throw new HeapdiffError(

@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { doubled } from './doubled.js';
 import { classOf } from '../graph/class-names.js';
 import { dominatorTree } from './dominators.js';
 import { shallowSizes } from './shallow-sizes.js';
@@ -102,11 +103,7 @@ function classRetainedSizes(graph: HeapGraph, classCount: number, shallow: Array
   let stack = new Int32Array(1 << 16);
   let top = 0;
   const push = (entry: number): void => {
-    if (top === stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
+    if (top === stack.length) stack = doubled(stack);
     stack[top++] = entry;
   };
   push(graph.rootOrdinal);

@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { doubled } from './doubled.js';
 
 const cache = new WeakMap<HeapGraph, Uint8Array>();
 
@@ -16,11 +17,7 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
   let stack = new Uint32Array(Math.min(nodeCount, 1 << 20) || 1);
   let top = 0;
   const push = (n: number): void => {
-    if (top === stack.length) {
-      const grown = new Uint32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
+    if (top === stack.length) stack = doubled(stack);
     stack[top++] = n;
   };
   const edgeStep = layout.edgeFieldCount;

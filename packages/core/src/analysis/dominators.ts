@@ -82,8 +82,8 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   // Vertices are numbered 1..n (0 means none): vertex v is node ordinal v - 1.
   // The working arrays are laid out so that the results can take over their memory afterwards
   // (no big allocation once the tree is known): parent and ancestor share one buffer that
-  // becomes the Float64 retained sizes; the bucket lists and the scratch array become the
-  // dominated-nodes index; dom becomes the dominators.
+  // becomes the Float64 retained sizes; label, semi and scratch become the dominated-nodes
+  // index; dom becomes the dominators.
   const size = nodeCount + 1;
   const pair = new ArrayBuffer(8 * size);
   const parent = new Uint32Array(pair, 0, size);
@@ -170,9 +170,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     return label[v]!;
   };
 
-  // Buckets as linked lists in typed arrays: bucketHead[v] → first w, bucketNext[w] → next.
-  const bucketHead = new Uint32Array(size);
-  const bucketNext = new Uint32Array(size);
+  // Semidominators, in reverse preorder (eval/link with path compression, as in the paper).
   const semiR = semi[r]!;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
@@ -185,21 +183,20 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     }
     // A node without essential retainers is treated as retained by the root alone.
     if (orphan) semi[w] = semiR;
-    const s = vertex[semi[w]!]!;
-    bucketNext[w] = bucketHead[s]!;
-    bucketHead[s] = w;
-    const p = parent[w]!;
-    ancestor[w] = p;
-    for (let v = bucketHead[p]!; v !== 0; v = bucketNext[v]!) {
-      const u = evaluate(v);
-      dom[v] = semi[u]! < semi[v]! ? u : p;
-    }
-    bucketHead[p] = 0;
+    ancestor[w] = parent[w]!;
   }
+  // Immediate dominators from the semidominators, in preorder ("semi-NCA"): the nearest
+  // ancestor in the tree whose number is at most the semidominator's. `ancestor` now serves
+  // as each vertex's preorder number.
+  for (let i = 1; i <= n; i++) ancestor[vertex[i]!] = i;
+  const pre = ancestor;
   dom[0] = dom[r] = r;
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
-    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+    const s = semi[w]!;
+    let d = parent[w]!;
+    while (pre[d]! > s) d = dom[d]!;
+    dom[w] = d;
   }
 
   // dom[v] (vertices) becomes dominators[o] (ordinals), in place.
@@ -216,7 +213,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   }
 
   // The dominated-nodes index (children of each node in the tree), in node order.
-  const firstDominated = bucketHead;
+  const firstDominated = label;
   firstDominated.fill(0);
   const root = graph.rootOrdinal;
   for (let o = 0; o < nodeCount; o++) if (o !== root) firstDominated[dominators[o]!]!++;
@@ -227,7 +224,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     sum += count;
   }
   firstDominated[nodeCount] = sum;
-  const dominated = bucketNext.subarray(0, sum);
+  const dominated = semi.subarray(0, sum);
   const cursor = scratch;
   cursor.set(firstDominated);
   for (let o = 0; o < nodeCount; o++) if (o !== root) dominated[cursor[dominators[o]!]!++] = o;

@@ -32,7 +32,7 @@ export function nodeDistances(graph: HeapGraph): Int32Array {
   const { nodeCount, edges, firstEdge, layout, nodes } = graph;
   distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
   // Room for every node once, plus the root's children (a program root listed twice is queued twice).
-  const queue = new Uint32Array(nodeCount + graph.firstEdge[graph.rootOrdinal + 1]! - graph.firstEdge[graph.rootOrdinal]!);
+  const queue = graph.scratch.take(nodeCount + graph.firstEdge[graph.rootOrdinal + 1]! - graph.firstEdge[graph.rootOrdinal]!);
   const edgeStep = layout.edgeFieldCount;
   const typeAt = layout.edgeTypeOffset;
   const nameAt = layout.edgeNameOffset;
@@ -111,6 +111,7 @@ export function nodeDistances(graph: HeapGraph): Int32Array {
   distances[root] = length > 0 ? BASE_SYSTEM_DISTANCE : 0;
   queue[0] = root;
   bfs(1);
+  graph.scratch.give(queue);
   cache.set(graph, distances);
   return distances;
 }

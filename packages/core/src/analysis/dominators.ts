@@ -93,7 +93,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const semi = new Uint32Array(size);
   const dom = new Uint32Array(size);
   // During the DFS: the next edge of each vertex; afterwards, reused as the compression stack.
-  const scratch = new Uint32Array(size);
+  const scratch = graph.scratch.take(size);
   let n = 0;
 
   const dfs = (start: number): void => {
@@ -228,6 +228,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const cursor = scratch;
   cursor.set(firstDominated);
   for (let o = 0; o < nodeCount; o++) if (o !== root) dominated[cursor[dominators[o]!]!++] = o;
+  graph.scratch.give(scratch);
 
   tree = { dominators, retainedSizes, firstDominated, dominated };
   cache.set(graph, tree);

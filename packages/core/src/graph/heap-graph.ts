@@ -6,6 +6,7 @@ import { buildGraphIndexes } from './build-graph-indexes.js';
 import { buildClassIndex, classOf, type ClassIndex } from './class-names.js';
 import { propagateDomState } from './dom-state.js';
 import { IdIndex } from './id-index.js';
+import { ScratchArrays } from './scratch-arrays.js';
 import { buildRetainers, type Retainers } from './retainers.js';
 
 /**
@@ -39,6 +40,8 @@ export class HeapGraph {
   readonly samples: Float64Array;
   /** Ordinal of the snapshot's root node. */
   readonly rootOrdinal: number;
+  /** Work arrays the analyses pass on to one another (see `ScratchArrays`). */
+  readonly scratch = new ScratchArrays();
 
   readonly #nodeFieldCount: number;
   readonly #edgeFieldCount: number;

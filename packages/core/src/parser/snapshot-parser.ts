@@ -291,9 +291,10 @@ export class SnapshotParser {
       header,
       nodes,
       edges,
+      // Exact-size copies: the growth slack of both buffers would otherwise stay resident.
       strings: new StringTable(
-        this.#stringBytes.subarray(0, this.#stringLength),
-        this.#stringOffsets.subarray(0, this.#stringCount + 1),
+        this.#stringBytes.length - this.#stringLength > 1 << 20 ? this.#stringBytes.slice(0, this.#stringLength) : this.#stringBytes.subarray(0, this.#stringLength),
+        this.#stringOffsets.slice(0, this.#stringCount + 1),
         this.#stringCount,
       ),
       locations: (this.#results.get('locations') as Uint32Array | undefined) ?? new Uint32Array(0),

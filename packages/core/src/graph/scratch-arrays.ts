@@ -1,0 +1,23 @@
+/**
+ * Big temporary Uint32Arrays shared by the analyses of one graph: the breadth-first queue of
+ * one analysis becomes the depth-first stack of the next instead of fresh memory being
+ * allocated and touched (on big graphs each array is tens of megabytes). Contents of a taken
+ * array are whatever its last user left: callers write before they read.
+ */
+export class ScratchArrays {
+  readonly #free: Uint32Array[] = [];
+
+  /** An array of exactly `length` elements (a view on a bigger free one when possible). */
+  take(length: number): Uint32Array {
+    const index = this.#free.findIndex((array) => array.length >= length);
+    if (index < 0) return new Uint32Array(length);
+    const [array] = this.#free.splice(index, 1);
+    return array!.length === length ? array! : array!.subarray(0, length);
+  }
+
+  /** Hands an array back for the next analysis; the caller must not use it afterwards. */
+  give(array: Uint32Array): void {
+    const whole = array.byteOffset === 0 && array.length * 4 === array.buffer.byteLength ? array : new Uint32Array(array.buffer);
+    this.#free.push(whole);
+  }
+}

@@ -6,6 +6,40 @@ export const NO_DISTANCE = -5;
 /** Base distance of nodes reached only through the engine's own roots, not the program's. */
 export const BASE_SYSTEM_DISTANCE = 100_000_000;
 
+/** Plain numbers `distancesKernel` needs about the snapshot's layout and strings. */
+export interface DistanceParams {
+  nodeCount: number;
+  nodeFieldCount: number;
+  nodeTypeOffset: number;
+  nodeNameOffset: number;
+  edgeFieldCount: number;
+  edgeTypeOffset: number;
+  edgeNameOffset: number;
+  toNodeOffset: number;
+  weakType: number;
+  internalType: number;
+  elementType: number;
+  hiddenEdgeType: number;
+  hiddenType: number;
+  arrayType: number;
+  syntheticType: number;
+  nativeContext: number;
+  mapDescriptors: number;
+  sloppyFunctionMap: number;
+  documentTrees: number;
+  root: number;
+  pairCount: number;
+}
+
+/** Everything the kernel needs besides the graph arrays; built on the main thread. */
+export interface DistanceInputs {
+  params: DistanceParams;
+  /** Per string index: the id of the WeakMap entry its ephemeron edge name describes, or -1. */
+  ephemeronPairOf: Int32Array;
+  /** [stringIndex, number, …]: names of (map descriptors) slots that are numbers in text. */
+  descriptorSlots: number[];
+}
+
 const cache = new WeakMap<HeapGraph, Int32Array>();
 
 /**
@@ -21,7 +55,7 @@ const cache = new WeakMap<HeapGraph, Int32Array>();
  *   alike): only the second of the two to be met counts, so the value is one step beyond both.
  * - Unreached nodes get `NO_DISTANCE` (-5).
  *
- * Computed once per graph and cached.
+ * Computed once per graph and cached (`analyzeGraph` computes it on a worker thread).
  *
  * @example
  * const distance = nodeDistances(graph)[graph.ordinalOfId(1234)]
@@ -29,89 +63,164 @@ const cache = new WeakMap<HeapGraph, Int32Array>();
 export function nodeDistances(graph: HeapGraph): Int32Array {
   let distances = cache.get(graph);
   if (distances) return distances;
-  const { nodeCount, edges, firstEdge, layout, nodes } = graph;
-  distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
-  // Room for every node once, plus the root's children (a program root listed twice is queued twice).
-  const queue = graph.scratch.take(nodeCount + graph.firstEdge[graph.rootOrdinal + 1]! - graph.firstEdge[graph.rootOrdinal]!);
-  const edgeStep = layout.edgeFieldCount;
-  const typeAt = layout.edgeTypeOffset;
-  const nameAt = layout.edgeNameOffset;
-  const toAt = layout.edgeToNodeOffset;
-  const weak = layout.edgeTypes.indexOf('weak');
-  const internal = layout.edgeTypes.indexOf('internal');
-  const element = layout.edgeTypes.indexOf('element');
-  const hiddenEdge = layout.edgeTypes.indexOf('hidden');
-  const nodeStep = layout.nodeFieldCount;
-  const nodeTypeAt = layout.nodeTypeOffset;
-  const nodeNameAt = layout.nodeNameOffset;
-  const hiddenType = layout.nodeTypes.indexOf('hidden');
-  const arrayType = layout.nodeTypes.indexOf('array');
-  const syntheticType = layout.nodeTypes.indexOf('synthetic');
-  const strings = graph.strings;
-  const nativeContext = strings.indexOf('system / NativeContext');
-  const mapDescriptors = strings.indexOf('(map descriptors)');
-  const sloppyFunctionMap = strings.indexOf('sloppy_function_map');
-  const ephemerons = new EphemeronEdgeNames(graph);
-  const pendingEphemerons = new Set<string>();
-
-  // Whether the BFS may follow edge `e` of node `n` (asked only for edges to unvisited nodes).
-  const follow = (n: number, e: number): boolean => {
-    const base = e * edgeStep;
-    const nodeType = nodes[n * nodeStep + nodeTypeAt];
-    const nodeName = nodes[n * nodeStep + nodeNameAt];
-    const edgeType = edges[base + typeAt]!;
-    const edgeName = edges[base + nameAt]!;
-    const named = edgeType !== element && edgeType !== hiddenEdge;
-    if (nodeType === hiddenType && nodeName === nativeContext && named && edgeName === sloppyFunctionMap) return false;
-    if (nodeType === arrayType && nodeName === mapDescriptors) {
-      // Slots 2, 5, 8, … of a descriptor array may belong to another map sharing the array.
-      const index = named ? Number.parseInt(strings.get(edgeName), 10) : edgeName;
-      return !(index >= 2 && index % 3 === 1);
-    }
-    if (edgeType === internal) {
-      const ephemeron = ephemerons.parse(edgeName);
-      if (ephemeron) {
-        if (!pendingEphemerons.delete(ephemeron.duplicatedPart)) {
-          pendingEphemerons.add(ephemeron.duplicatedPart);
-          return false;
-        }
-      }
-    }
-    return true;
-  };
-
-  const bfs = (length: number): number => {
-    for (let head = 0; head < length; head++) {
-      const n = queue[head]!;
-      const next = distances![n]! + 1;
-      const end = firstEdge[n + 1]!;
-      for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-        if (edges[base + typeAt] === weak) continue;
-        const target = edges[base + toAt]!;
-        if (distances![target] !== NO_DISTANCE) continue;
-        if (!follow(n, e)) continue;
-        distances![target] = next;
-        queue[length++] = target;
-      }
-    }
-    return length;
-  };
-
-  const root = graph.rootOrdinal;
-  let length = 0;
-  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const target = edges[e * edgeStep + toAt]!;
-    const userRoot =
-      nodes[target * nodeStep + nodeTypeAt] !== syntheticType || strings.get(nodes[target * nodeStep + nodeNameAt]!) === '(Document DOM trees)';
-    if (!userRoot) continue;
-    distances[target] = 1;
-    queue[length++] = target;
-  }
-  bfs(length);
-  distances[root] = length > 0 ? BASE_SYSTEM_DISTANCE : 0;
-  queue[0] = root;
-  bfs(1);
+  const inputs = distanceInputs(graph);
+  distances = new Int32Array(graph.nodeCount);
+  const queue = graph.scratch.take(queueLength(graph));
+  distancesKernel(graph.nodes, graph.edges, graph.firstEdge, inputs.params, inputs.ephemeronPairOf, inputs.descriptorSlots, distances, queue);
   graph.scratch.give(queue);
   cache.set(graph, distances);
   return distances;
+}
+
+/** Stores distances computed elsewhere (on a worker) for `nodeDistances` to return. */
+export function setNodeDistances(graph: HeapGraph, distances: Int32Array): void {
+  cache.set(graph, distances);
+}
+
+/** Room for every node once, plus the root's children (a program root listed twice is queued twice). */
+export function queueLength(graph: HeapGraph): number {
+  return graph.nodeCount + graph.firstEdge[graph.rootOrdinal + 1]! - graph.firstEdge[graph.rootOrdinal]!;
+}
+
+/** Resolves the strings the rules name, and the WeakMap pairs, into numbers for the kernel. */
+export function distanceInputs(graph: HeapGraph): DistanceInputs {
+  const { layout, strings } = graph;
+  const ephemeronPairOf = new Int32Array(strings.count).fill(-1);
+  const pairs = new Map<string, number>();
+  const ephemerons = new EphemeronEdgeNames(graph);
+  for (const index of strings.indexesContaining(' / part of key (')) {
+    const parsed = ephemerons.parse(index);
+    if (!parsed) continue;
+    let pair = pairs.get(parsed.duplicatedPart);
+    if (pair === undefined) {
+      pair = pairs.size;
+      pairs.set(parsed.duplicatedPart, pair);
+    }
+    ephemeronPairOf[index] = pair;
+  }
+  const mapDescriptors = strings.indexOf('(map descriptors)');
+  const arrayType = layout.nodeTypes.indexOf('array');
+  const element = layout.edgeTypes.indexOf('element');
+  const hiddenEdge = layout.edgeTypes.indexOf('hidden');
+  const descriptorSlots: number[] = [];
+  if (mapDescriptors >= 0) {
+    // Descriptor arrays' slots are element edges; any named one is resolved here, once.
+    const seen = new Set<number>();
+    for (let n = 0; n < graph.nodeCount; n++) {
+      if (graph.nodeTypeIndex(n) !== arrayType || graph.nodeNameIndex(n) !== mapDescriptors) continue;
+      for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+        const type = graph.edgeTypeIndex(e);
+        if (type === element || type === hiddenEdge) continue;
+        const name = graph.edgeNameOrIndex(e);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const value = Number.parseInt(strings.get(name), 10);
+        if (!Number.isNaN(value)) descriptorSlots.push(name, value);
+      }
+    }
+  }
+  return {
+    params: {
+      nodeCount: graph.nodeCount,
+      nodeFieldCount: layout.nodeFieldCount,
+      nodeTypeOffset: layout.nodeTypeOffset,
+      nodeNameOffset: layout.nodeNameOffset,
+      edgeFieldCount: layout.edgeFieldCount,
+      edgeTypeOffset: layout.edgeTypeOffset,
+      edgeNameOffset: layout.edgeNameOffset,
+      toNodeOffset: layout.edgeToNodeOffset,
+      weakType: layout.edgeTypes.indexOf('weak'),
+      internalType: layout.edgeTypes.indexOf('internal'),
+      elementType: element,
+      hiddenEdgeType: hiddenEdge,
+      hiddenType: layout.nodeTypes.indexOf('hidden'),
+      arrayType,
+      syntheticType: layout.nodeTypes.indexOf('synthetic'),
+      nativeContext: strings.indexOf('system / NativeContext'),
+      mapDescriptors,
+      sloppyFunctionMap: strings.indexOf('sloppy_function_map'),
+      documentTrees: strings.indexOf('(Document DOM trees)'),
+      root: graph.rootOrdinal,
+      pairCount: pairs.size,
+    },
+    ephemeronPairOf,
+    descriptorSlots,
+  };
+}
+
+/**
+ * The breadth-first search itself, into `out`. Self-contained — no imports, closures or
+ * helpers — so that it also runs on a worker thread, serialised with `Function#toString`.
+ */
+export function distancesKernel(
+  nodes: Uint32Array,
+  edges: Uint32Array,
+  firstEdge: Uint32Array,
+  p: DistanceParams,
+  ephemeronPairOf: Int32Array,
+  descriptorSlots: number[],
+  out: Int32Array,
+  queue: Uint32Array,
+): void {
+  const NONE = -5;
+  const BASE = 100000000;
+  out.fill(NONE);
+  const pending = new Uint8Array(p.pairCount);
+  const slotValue = new Map<number, number>();
+  for (let i = 0; i < descriptorSlots.length; i += 2) slotValue.set(descriptorSlots[i]!, descriptorSlots[i + 1]!);
+  const edgeStep = p.edgeFieldCount;
+  const nodeStep = p.nodeFieldCount;
+  let length = 0;
+  // Program roots first, then (pass 1) the root itself for what only the engine holds.
+  const root = p.root;
+  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
+    const target = edges[e * edgeStep + p.toNodeOffset]!;
+    const base = target * nodeStep;
+    if (nodes[base + p.nodeTypeOffset] === p.syntheticType && nodes[base + p.nodeNameOffset] !== p.documentTrees) continue;
+    out[target] = 1;
+    queue[length++] = target;
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) {
+      out[root] = length > 0 ? BASE : 0;
+      queue[0] = root;
+      length = 1;
+    }
+    for (let head = 0; head < length; head++) {
+      const n = queue[head]!;
+      const next = out[n]! + 1;
+      const nodeType = nodes[n * nodeStep + p.nodeTypeOffset];
+      const nodeName = nodes[n * nodeStep + p.nodeNameOffset];
+      const nativeContext = nodeType === p.hiddenType && nodeName === p.nativeContext;
+      const descriptors = nodeType === p.arrayType && nodeName === p.mapDescriptors;
+      const end = firstEdge[n + 1]!;
+      for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+        const type = edges[base + p.edgeTypeOffset]!;
+        if (type === p.weakType) continue;
+        const target = edges[base + p.toNodeOffset]!;
+        if (out[target] !== NONE) continue;
+        const name = edges[base + p.edgeNameOffset]!;
+        const named = type !== p.elementType && type !== p.hiddenEdgeType;
+        if (nativeContext && named && name === p.sloppyFunctionMap) continue;
+        if (descriptors) {
+          // Slots 2, 5, 8, … of a descriptor array may belong to another map sharing the array.
+          const index = named ? (slotValue.get(name) ?? -1) : name;
+          if (index >= 2 && index % 3 === 1) continue;
+        }
+        if (type === p.internalType) {
+          const pair = ephemeronPairOf[name]!;
+          if (pair >= 0) {
+            // A WeakMap value: follow only the second of its key and table edges.
+            if (pending[pair] === 0) {
+              pending[pair] = 1;
+              continue;
+            }
+            pending[pair] = 0;
+          }
+        }
+        out[target] = next;
+        queue[length++] = target;
+      }
+    }
+  }
 }

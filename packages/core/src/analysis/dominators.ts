@@ -22,7 +22,11 @@ const cache = new WeakMap<HeapGraph, DominatorTree>();
  * from an engine-owned node into a program-owned one (see `pageOwnedNodes`), and not the
  * table's half of a WeakMap entry (the key's half is kept).
  */
+const essentialCache = new WeakMap<HeapGraph, Int32Array>();
+
 export function essentialEdges(graph: HeapGraph): Int32Array {
+  const cached = essentialCache.get(graph);
+  if (cached) return cached;
   const { nodeCount, edges, firstEdge, layout } = graph;
   const bits = new Int32Array((graph.edgeCount + 31) >>> 5);
   const page = pageOwnedNodes(graph);
@@ -54,6 +58,7 @@ export function essentialEdges(graph: HeapGraph): Int32Array {
       bits[e >>> 5]! |= 1 << (e & 31);
     }
   }
+  essentialCache.set(graph, bits);
   return bits;
 }
 

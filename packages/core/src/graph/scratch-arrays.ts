@@ -10,7 +10,8 @@ export class ScratchArrays {
   /** An array of exactly `length` elements (a view on a bigger free one when possible). */
   take(length: number): Uint32Array {
     const index = this.#free.findIndex((array) => array.length >= length);
-    if (index < 0) return new Uint32Array(length);
+    // Shared memory, so that a worker thread can use the array too.
+    if (index < 0) return new Uint32Array(new SharedArrayBuffer(length * 4));
     const [array] = this.#free.splice(index, 1);
     return array!.length === length ? array! : array!.subarray(0, length);
   }

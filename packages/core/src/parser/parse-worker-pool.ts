@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
 import { placeRecords, type PlaceResult, type RecordSpec } from './place-records.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../analysis/shallow-sizes.js';
+import { distancesKernel, type DistanceInputs } from '../analysis/distances.js';
 
 /** Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes. */
 export const SLAB_BYTES = 1024 * 1024;
@@ -100,6 +101,7 @@ const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};
+const distancesKernel = ${distancesKernel.toString()};
 // Warm the tokenizer up so the first real slice runs optimised code.
 {
   const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
@@ -107,6 +109,12 @@ const shallowSizesKernel = ${shallowSizesKernel.toString()};
   for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
 }
 parentPort.on('message', (job) => {
+  if (job.kind === 'distances') {
+    distancesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
+      job.ephemeronPairOf, job.descriptorSlots, new Int32Array(job.out), new Uint32Array(job.queue, 0, job.queueLength));
+    parentPort.postMessage({ id: job.id });
+    return;
+  }
   if (job.kind === 'shallow') {
     const sizes = new Uint32Array(job.sizes);
     const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
@@ -184,6 +192,29 @@ export class ParseWorkerPool {
     const sizes = new Uint32Array(new SharedArrayBuffer(params.nodeCount * 4));
     const reply = await this.#run({ kind: 'shallow', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer });
     return reply.wide ?? sizes;
+  }
+
+  /** Computes distances from the GC roots (see `nodeDistances`) on a worker, into `out`. */
+  async distances(
+    nodes: Uint32Array,
+    edges: Uint32Array,
+    firstEdge: Uint32Array,
+    inputs: DistanceInputs,
+    out: Int32Array,
+    queue: Uint32Array,
+  ): Promise<void> {
+    await this.#run({
+      kind: 'distances',
+      nodes: nodes.buffer,
+      edges: edges.buffer,
+      firstEdge: firstEdge.buffer,
+      params: inputs.params,
+      ephemeronPairOf: inputs.ephemeronPairOf,
+      descriptorSlots: inputs.descriptorSlots,
+      out: out.buffer,
+      queue: queue.buffer,
+      queueLength: queue.length,
+    });
   }
 
   #run(message: object): Promise<WorkerReply> {

@@ -57,6 +57,30 @@ export class StringTable {
     return -1;
   }
 
+  /**
+   * Indexes of the strings whose raw bytes contain the ASCII text `part`, found with one
+   * native search over the whole buffer (no decoding).
+   */
+  indexesContaining(part: string): number[] {
+    const needle = Buffer.from(part, 'latin1');
+    const haystack = Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
+    const offsets = this.#offsets;
+    const found: number[] = [];
+    for (let at = haystack.indexOf(needle); at >= 0; ) {
+      // The string holding byte `at`: the last one starting at or before it.
+      let lo = 0;
+      let hi = this.count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (offsets[mid]! <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      if (at + needle.length <= offsets[lo + 1]!) found.push(lo);
+      at = haystack.indexOf(needle, Math.max(at + 1, offsets[lo + 1]!));
+    }
+    return found;
+  }
+
   /** Total bytes held (for memory accounting). */
   get byteSize(): number {
     return this.#bytes.byteLength + this.#offsets.byteLength;

@@ -72,11 +72,11 @@ describe('parseSnapshot on a hand-made snapshot', () => {
 
   it('builds retainers, the id index and maxJsNodeId', async () => {
     const graph = await parseSnapshot(inPieces(Buffer.from(text), 1000));
-    const { firstRetainer, retainerNodes, retainerEdges } = graph.retainers;
-    const retainersOf = (n: number) =>
-      Array.from(retainerNodes.subarray(firstRetainer[n], firstRetainer[n + 1])).map(
-        (from, i) => `${from}:${graph.edgeName(retainerEdges[firstRetainer[n]! + i]!)}`,
-      );
+    const { firstRetainer, retainerNodes } = graph.retainers;
+    const retainersOf = (n: number) => {
+      const edges = graph.retainingEdges(n);
+      return Array.from(retainerNodes.subarray(firstRetainer[n], firstRetainer[n + 1])).map((from, i) => `${from}:${graph.edgeName(edges[i]!)}`);
+    };
     expect(retainersOf(2)).toEqual(['0:1', '1:1']);
     expect(retainersOf(3)).toEqual(['2:a', '4:peer']);
     expect(retainersOf(0)).toEqual([]);
@@ -84,6 +84,16 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     expect(graph.ordinalOfId(14)).toBe(7);
     expect(graph.ordinalOfId(12)).toBe(-1);
     expect(graph.maxJsNodeId).toBe(15);
+  });
+
+  it('finds retaining edges when one node points at another twice', async () => {
+    const nodes = tinySnapshotNodes();
+    nodes[2]!.edges!.push({ type: 'property', name: 'again', to: 3 }, { type: 'element', name: 7, to: 4 });
+    const graph = await parseSnapshot(inPieces(Buffer.from(buildSnapshotText(nodes)), 1000));
+    const names = (n: number) => Array.from(graph.retainingEdges(n)).map((e) => `${graph.edgeType(e)}:${graph.edgeName(e)}`);
+    expect(names(3)).toEqual(['property:a', 'property:again', 'weak:peer']);
+    expect(names(4)).toEqual(['property:b', 'element:7']);
+    expect(Array.from(graph.retainers.retainerNodes.subarray(graph.retainers.firstRetainer[3], graph.retainers.firstRetainer[4]))).toEqual([2, 2, 4]);
   });
 
   it('summarises classes like DevTools (zero-size nodes left out)', async () => {

@@ -1,7 +1,7 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { ParseWorkerPool } from '../parser/parse-worker-pool.js';
 import { distanceInputs, queueLength, setNodeDistances } from './distances.js';
-import { dominatorTree, essentialEdges } from './dominators.js';
+import { dominatorTree, essentialRetainerSlots } from './dominators.js';
 
 /**
  * Runs the graph analyses — retainers, distances, dominator tree, retained sizes — and keeps
@@ -28,8 +28,8 @@ export async function analyzeGraph(graph: HeapGraph): Promise<void> {
     const queue = graph.scratch.take(queueLength(graph));
     const distances = pool.distances(graph.nodes, graph.edges, graph.firstEdge, inputs, out, queue);
     distances.catch(() => {});
-    void graph.retainers;
-    essentialEdges(graph);
+    // Essential edges, then the retainer index with their bits, in one pass.
+    essentialRetainerSlots(graph);
     await distances;
     graph.scratch.give(queue);
     setNodeDistances(graph, out);

@@ -62,6 +62,36 @@ export function essentialEdges(graph: HeapGraph): Int32Array {
   return bits;
 }
 
+const slotCache = new WeakMap<HeapGraph, Int32Array>();
+
+/**
+ * Which retainer slots (see `Retainers`) hold an essential edge: built together with the
+ * retainer index when that does not exist yet, else by one more pass in the same order.
+ */
+export function essentialRetainerSlots(graph: HeapGraph): Int32Array {
+  const cached = slotCache.get(graph);
+  if (cached) return cached;
+  const essential = essentialEdges(graph);
+  let bits = graph.buildRetainersWithSlotBits(essential);
+  if (!bits) {
+    bits = new Int32Array(essential.length);
+    const { firstRetainer } = graph.retainers;
+    const cursor = graph.scratch.take(graph.nodeCount + 1);
+    cursor.set(firstRetainer);
+    const edgeStep = graph.layout.edgeFieldCount;
+    const toAt = graph.layout.edgeToNodeOffset;
+    for (let from = 0; from < graph.nodeCount; from++) {
+      for (let e = graph.firstEdge[from]!; e < graph.firstEdge[from + 1]!; e++) {
+        const slot = cursor[graph.edges[e * edgeStep + toAt]!]!++;
+        if (essential[e >>> 5]! & (1 << (e & 31))) bits[slot >>> 5]! |= 1 << (slot & 31);
+      }
+    }
+    graph.scratch.give(cursor);
+  }
+  slotCache.set(graph, bits);
+  return bits;
+}
+
 /**
  * The dominator tree by Lengauer–Tarjan (iterative, typed arrays only), and retained sizes,
  * exactly as DevTools computes them: only `essentialEdges` count; nodes left unreached from
@@ -78,9 +108,11 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   let tree = cache.get(graph);
   if (tree) return tree;
   const { nodeCount, edges, firstEdge, layout } = graph;
+  const slotBits = essentialRetainerSlots(graph);
+  const isEssentialSlot = (k: number): boolean => (slotBits[k >>> 5]! & (1 << (k & 31))) !== 0;
   const essential = essentialEdges(graph);
   const isEssential = (e: number): boolean => (essential[e >>> 5]! & (1 << (e & 31))) !== 0;
-  const { firstRetainer, retainerEdges, retainerNodes } = graph.retainers;
+  const { firstRetainer, retainerNodes } = graph.retainers;
   const edgeStep = layout.edgeFieldCount;
   const toAt = layout.edgeToNodeOffset;
 
@@ -134,7 +166,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
       if (semi[v] !== 0) continue;
       let onlyWeak = true;
       for (let i = firstRetainer[v - 1]!; i < firstRetainer[v]!; i++) {
-        if (isEssential(retainerEdges[i]!)) {
+        if (isEssentialSlot(i)) {
           onlyWeak = false;
           break;
         }
@@ -181,7 +213,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
     const w = vertex[i]!;
     let orphan = true;
     for (let k = firstRetainer[w - 1]!; k < firstRetainer[w]!; k++) {
-      if (!isEssential(retainerEdges[k]!)) continue;
+      if (!isEssentialSlot(k)) continue;
       orphan = false;
       const u = evaluate(retainerNodes[k]! + 1);
       if (semi[u]! < semi[w]!) semi[w] = semi[u]!;

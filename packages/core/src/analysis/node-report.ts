@@ -54,10 +54,12 @@ export function describeNode(graph: HeapGraph, node: number, limits: { retainers
   const maxRetainers = limits.retainers ?? 10;
   const maxDominated = limits.dominated ?? 10;
   const steps = retainerPath(graph, node);
-  const { firstRetainer, retainerEdges, retainerNodes } = graph.retainers;
+  const { firstRetainer, retainerNodes } = graph.retainers;
+  const edges = graph.retainingEdges(node);
   const retainers = [];
   for (let i = firstRetainer[node]!; i < firstRetainer[node + 1]! && retainers.length < maxRetainers; i++) {
-    retainers.push({ edge: edgeLabel(graph, retainerEdges[i]!), edgeType: graph.edgeType(retainerEdges[i]!), node: summarizeNode(graph, retainerNodes[i]!) });
+    const edge = edges[i - firstRetainer[node]!]!;
+    retainers.push({ edge: edgeLabel(graph, edge), edgeType: graph.edgeType(edge), node: summarizeNode(graph, retainerNodes[i]!) });
   }
   const { firstDominated } = dominatorTree(graph);
   return {

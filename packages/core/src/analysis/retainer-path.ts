@@ -48,7 +48,7 @@ function edgeRank(type: string): number {
 export function retainerPath(graph: HeapGraph, node: number): RetainerStep[] {
   const distances = nodeDistances(graph);
   if (distances[node] === NO_DISTANCE || node === graph.rootOrdinal) return [];
-  const { firstRetainer, retainerEdges, retainerNodes } = graph.retainers;
+  const { firstRetainer, retainerNodes } = graph.retainers;
   const hidden = graph.layout.nodeTypes.indexOf('hidden');
   const steps: RetainerStep[] = [];
   let current = node;
@@ -57,9 +57,12 @@ export function retainerPath(graph: HeapGraph, node: number): RetainerStep[] {
     const want = distances[current]! - 1;
     let best = -1;
     let bestScore = Infinity;
-    for (let i = firstRetainer[current]!; i < firstRetainer[current + 1]!; i++) {
+    const retainingEdges = graph.retainingEdges(current);
+    const first = firstRetainer[current]!;
+    let bestEdge = -1;
+    for (let i = first; i < firstRetainer[current + 1]!; i++) {
       const from = retainerNodes[i]!;
-      const edge = retainerEdges[i]!;
+      const edge = retainingEdges[i - first]!;
       const type = graph.edgeType(edge);
       if (type === 'weak') continue;
       const d = distances[from]!;
@@ -70,10 +73,11 @@ export function retainerPath(graph: HeapGraph, node: number): RetainerStep[] {
       if (score < bestScore) {
         bestScore = score;
         best = i;
+        bestEdge = edge;
       }
     }
     if (best < 0) break;
-    steps.push({ from: retainerNodes[best]!, edge: retainerEdges[best]!, to: current });
+    steps.push({ from: retainerNodes[best]!, edge: bestEdge, to: current });
     current = retainerNodes[best]!;
   }
   return steps.reverse();

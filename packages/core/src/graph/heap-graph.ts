@@ -171,14 +171,40 @@ export class HeapGraph {
 
   /** The retainer index (built on first use, then kept). */
   get retainers(): Retainers {
-    this.#retainers ??= buildRetainers(
-      this.nodeCount,
-      this.edges,
-      this.#edgeFieldCount,
-      this.layout.edgeToNodeOffset,
-      this.firstEdge,
-    );
+    this.#retainers ??= buildRetainers(this.nodeCount, this.edges, this.#edgeFieldCount, this.layout.edgeToNodeOffset, this.firstEdge).retainers;
     return this.#retainers;
+  }
+
+  /**
+   * Builds the retainer index (if not built yet) and rearranges a bitset over edges into one
+   * over retainer slots, in the same pass. Returns undefined when the index already existed.
+   */
+  buildRetainersWithSlotBits(edgeBits: Int32Array): Int32Array | undefined {
+    if (this.#retainers) return undefined;
+    const built = buildRetainers(this.nodeCount, this.edges, this.#edgeFieldCount, this.layout.edgeToNodeOffset, this.firstEdge, edgeBits);
+    this.#retainers = built.retainers;
+    return built.slotBits;
+  }
+
+  /**
+   * The edges that point at `node`, one per retainer slot and in the same order: for slots of
+   * the same source node, its edges to `node` in snapshot order. Found by scanning each
+   * retainer's edges (the index stores nodes, not edges, to halve its memory).
+   */
+  retainingEdges(node: number): Uint32Array {
+    const { firstRetainer, retainerNodes } = this.retainers;
+    const from = firstRetainer[node]!;
+    const to = firstRetainer[node + 1]!;
+    const result = new Uint32Array(to - from);
+    const toAt = this.layout.edgeToNodeOffset;
+    let k = from;
+    while (k < to) {
+      const source = retainerNodes[k]!;
+      for (let e = this.firstEdge[source]!; e < this.firstEdge[source + 1]! && k < to && retainerNodes[k] === source; e++) {
+        if (this.edges[e * this.#edgeFieldCount + toAt] === node) result[k++ - from] = e;
+      }
+    }
+    return result;
   }
 
   /** The ordinal of the node with this id, or -1 when there is none. */

@@ -1,22 +1,26 @@
 /**
- * The reverse of the edge index: for each node, the edges that point at it.
- * `firstRetainer[n]..firstRetainer[n + 1]` index into `retainerEdges` (edge records) and
- * `retainerNodes` (the ordinals of the nodes those edges start from).
+ * The reverse of the edge index: for each node, the nodes that point at it.
+ * `firstRetainer[n]..firstRetainer[n + 1]` index into `retainerNodes`, in the order of the
+ * retaining edges in the snapshot (by source node, then edge). The edges themselves are not
+ * stored — that would cost as much memory again — `retainingEdges()` finds a node's on demand.
  */
 export interface Retainers {
   readonly firstRetainer: Uint32Array;
-  readonly retainerEdges: Uint32Array;
   readonly retainerNodes: Uint32Array;
 }
 
-/** Builds the retainer index in two flat passes (count, then fill), O(nodes + edges). */
+/**
+ * Builds the retainer index in two flat passes (count, then fill), O(nodes + edges). Given a
+ * bitset over edges, also returns the same bits rearranged over retainer slots.
+ */
 export function buildRetainers(
   nodeCount: number,
   edges: Uint32Array,
   edgeFieldCount: number,
   toNodeOffset: number,
   firstEdge: Uint32Array,
-): Retainers {
+  edgeBits?: Int32Array,
+): { retainers: Retainers; slotBits: Int32Array | undefined } {
   const edgeCount = edges.length / edgeFieldCount;
   const firstRetainer = new Uint32Array(nodeCount + 1);
   for (let e = 0, base = toNodeOffset; e < edgeCount; e++, base += edgeFieldCount) {
@@ -30,19 +34,19 @@ export function buildRetainers(
     sum += count;
   }
   firstRetainer[nodeCount] = sum;
-  const retainerEdges = new Uint32Array(edgeCount);
   const retainerNodes = new Uint32Array(edgeCount);
+  const slotBits = edgeBits ? new Int32Array(edgeBits.length) : undefined;
   for (let from = 0; from < nodeCount; from++) {
     const end = firstEdge[from + 1]!;
     for (let e = firstEdge[from]!; e < end; e++) {
       const to = edges[e * edgeFieldCount + toNodeOffset]!;
       const slot = firstRetainer[to]!++;
-      retainerEdges[slot] = e;
       retainerNodes[slot] = from;
+      if (slotBits && edgeBits![e >>> 5]! & (1 << (e & 31))) slotBits[slot >>> 5]! |= 1 << (slot & 31);
     }
   }
   // The fill advanced each cursor to the next node's start; shift back.
   for (let n = nodeCount; n > 0; n--) firstRetainer[n] = firstRetainer[n - 1]!;
   firstRetainer[0] = 0;
-  return { firstRetainer, retainerEdges, retainerNodes };
+  return { retainers: { firstRetainer, retainerNodes }, slotBits };
 }

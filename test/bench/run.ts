@@ -3,12 +3,12 @@
 // heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
 import { fork } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildDevToolsLoader } from '../helpers/devtools/build-devtools-loader.js';
-import { ensureBenchSnapshot, ALL_BENCH_SIZES, BENCH_SIZES, type BenchSize } from './bench-snapshots.js';
+import { benchCacheDir, ensureBenchSnapshot, ALL_BENCH_SIZES, BENCH_SIZES, type BenchSize } from './bench-snapshots.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -46,22 +46,28 @@ async function tools(mode: 'parse' | 'analyze'): Promise<Tool[]> {
   ];
 }
 
-function measure(tool: Tool, file: string, timeoutMs: number): Promise<Measurement> {
+function measure(tool: Tool, file: string, timeoutMs: number, compareTo?: string): Promise<Measurement> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
+    let finished: bigint | undefined;
     const child = fork(tool.script, tool.args(file), {
       execArgv: tool.execArgv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       cwd: here,
+      env: compareTo ? { ...process.env, HEAPDIFF_BENCH_COMPARE: compareTo } : process.env,
     });
     let report: { maxRssKb?: number; rootRetained?: number } | undefined;
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('message', (m) => (report = m as { maxRssKb: number }));
+    child.on('message', (m) => {
+      // The clock stops when the work is done: writing comparison files afterwards is not timed.
+      finished = process.hrtime.bigint();
+      report = m as { maxRssKb: number };
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = Number((finished ?? process.hrtime.bigint()) - started) / 1e9;
       const ok = code === 0 && report !== undefined;
       const lines = stderr.trim().split('\n').filter(Boolean);
       const errorLine = lines.find((l) => /Error|error:|heap out of memory/i.test(l)) ?? lines.pop() ?? '';
@@ -82,21 +88,27 @@ const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
 async function bench(mode: 'parse' | 'analyze', sizes: BenchSize[], toolNames: string[], runs: number): Promise<void> {
   const all = (await tools(mode)).filter((t) => toolNames.includes(t.name));
   const rows: string[][] = [];
+  const comparisons: string[] = [];
   for (const size of sizes) {
     const file = await ensureBenchSnapshot(size, (m) => process.stderr.write(`${m}\n`));
     const bytes = statSync(file).size;
     const results = new Map<string, Measurement>();
+    const compareBase = join(benchCacheDir(), `compare-${size}`);
     for (const tool of all) {
       let best: Measurement | undefined;
       // heapdiff is quick to run: take the best of at least three to tame a noisy machine.
       const toolRuns = tool.name === 'heapdiff' ? Math.max(3, runs) : runs;
       for (let r = 0; r < toolRuns; r++) {
         process.stderr.write(`  ${size} ${tool.name} run ${r + 1}/${toolRuns}…\n`);
-        const m = await measure(tool, file, 15 * 60_000);
+        const compare = mode === 'analyze' && r === 0 && (tool.name === 'heapdiff' || tool.name === 'devtools') ? `${compareBase}-${tool.name}` : undefined;
+        const m = await measure(tool, file, 15 * 60_000, compare);
         if (!best || (m.ok && (!best.ok || m.seconds < best.seconds))) best = m;
         if (!m.ok) break;
       }
       results.set(tool.name, best!);
+    }
+    if (mode === 'analyze' && results.get('heapdiff')?.ok && results.get('devtools')?.ok) {
+      comparisons.push(`${size}: ${compareNodeByNode(`${compareBase}-heapdiff`, `${compareBase}-devtools`)}`);
     }
     const ours = results.get('heapdiff');
     for (const [name, m] of results) {
@@ -117,6 +129,26 @@ async function bench(mode: 'parse' | 'analyze', sizes: BenchSize[], toolNames: s
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
+  for (const comparison of comparisons) console.log(comparison);
+}
+
+/** Compares the per-node results two loaders wrote: equal, or the first nodes that differ. */
+function compareNodeByNode(ours: string, theirs: string): string {
+  const parts: string[] = [];
+  for (const [suffix, Kind] of [['distances', Int32Array], ['dominators', Uint32Array], ['retained', Float64Array]] as const) {
+    const a = readFileSync(`${ours}.${suffix}`);
+    const b = readFileSync(`${theirs}.${suffix}`);
+    if (a.equals(b)) {
+      parts.push(`${suffix} equal`);
+      continue;
+    }
+    const x = new Kind(a.buffer, a.byteOffset, a.byteLength / Kind.BYTES_PER_ELEMENT);
+    const y = new Kind(b.buffer, b.byteOffset, b.byteLength / Kind.BYTES_PER_ELEMENT);
+    let at = 0;
+    while (at < x.length && x[at] === y[at]) at++;
+    parts.push(`${suffix} DIFFER (first at node ${at}: ${x[at]} vs ${y[at]}; lengths ${x.length}/${y.length})`);
+  }
+  return `node by node vs DevTools: ${parts.join(', ')}`;
 }
 
 const { values, positionals } = parseArgs({

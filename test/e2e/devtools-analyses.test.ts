@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dominatorTree, nodeDistances, parseSnapshot, summarizeClasses } from '@heapdiff/core';
 import { inflatedFixture, type Fixture } from '../helpers/fixtures.js';
 import { loadWithDevTools } from '../helpers/devtools/load-with-devtools.js';
+import { memlabRootRetainedSize } from '../helpers/peers.js';
 
 interface DevToolsArrays {
   retainedSizes: Float64Array;
@@ -29,6 +30,8 @@ describe.each([20, 24, 26, 'chrome'] as Fixture[])("analyses equal DevTools' on 
     expect(differences(distances, theirs.nodeDistances)).toEqual([]);
     expect(differences(dominators, theirs.dominatorsTree)).toEqual([]);
     expect(differences(retainedSizes, theirs.retainedSizes)).toEqual([]);
+    // memlab computes retained sizes its own way; the root's (the whole heap) must agree too.
+    expect(await memlabRootRetainedSize(file)).toBe(retainedSizes[graph.rootOrdinal]);
 
     const byName = new Map<string, number>();
     for (const aggregate of Object.values(devtools.aggregatesWithFilter({}))) {

@@ -70,3 +70,16 @@ export async function readWithMemlab(file: string): Promise<PeerNode[]> {
   }
   return nodes;
 }
+
+/** The root's retained size as @memlab/core computes it (load, then its path-finder analysis). */
+export async function memlabRootRetainedSize(file: string): Promise<number> {
+  const memlab = require('@memlab/core') as {
+    config: { muteConsole: boolean };
+    utils: { getSnapshotFromFile(file: string, options: object): Promise<{ nodes: { get(i: number): { retainedSize: number } } }> };
+    analysis: { preparePathFinder(snapshot: object): unknown };
+  };
+  memlab.config.muteConsole = true;
+  const snapshot = await memlab.utils.getSnapshotFromFile(file, { buildNodeIdIndex: true, verbose: false });
+  memlab.analysis.preparePathFinder(snapshot);
+  return snapshot.nodes.get(0).retainedSize;
+}

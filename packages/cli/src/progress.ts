@@ -1,4 +1,4 @@
-import type { ParseProgress } from '@heapdiff/core';
+import type { AnalyzeProgress, ParseProgress } from '@heapdiff/core';
 import { formatBytes } from '@heapdiff/reporter';
 
 /**
@@ -21,6 +21,12 @@ export function createLoadProgress(label: string, stream: NodeJS.WriteStream = p
         : formatBytes(bytesRead);
       const what = progress.phase === 'parse' ? 'Loading' : 'Indexing';
       stream.write(`\r\x1b[2K${what} ${label}  ${amount}`);
+      drawn = true;
+    },
+    analyzing(progress: AnalyzeProgress): void {
+      if (!active || progress.phase === 'done') return;
+      const what = { retainers: 'Building retainers', distances: 'Measuring distances', dominators: 'Computing dominators' }[progress.phase];
+      stream.write(`\r\x1b[2K${what} for ${label}…`);
       drawn = true;
     },
     done(): void {

@@ -20,7 +20,7 @@ export { classNameForType, type ClassIndex } from './graph/class-names.js';
 export { DomState, propagateDomState } from './graph/dom-state.js';
 export { shallowSizes } from './analysis/shallow-sizes.js';
 export { nodeDistances, NO_DISTANCE, BASE_SYSTEM_DISTANCE } from './analysis/distances.js';
-export { analyzeGraph } from './analysis/analyze-graph.js';
+export { analyzeGraph, type AnalyzeOptions, type AnalyzeProgress } from './analysis/analyze-graph.js';
 export { dominatorTree, essentialEdges, type DominatorTree } from './analysis/dominators.js';
 export { pageOwnedNodes } from './analysis/page-objects.js';
 export {

@@ -38,7 +38,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       })
       .example('$0 inspect app.heapsnapshot @1234', 'why is object @1234 still alive?') as Argv<InspectArgs>,
   handler: async (args: ArgumentsCamelCase<InspectArgs>) => {
-    const { analyzeGraph, describeNode } = await import('@heapdiff/core');
+    const { describeNode } = await import('@heapdiff/core');
     const { renderNodeText, toInspectJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
     const id = parseNodeId(args.id);
@@ -50,7 +50,6 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
         `no object with id @${id} in ${args.file}; ids come from this snapshot (try heapdiff summary to find classes, or DevTools' @ numbers)`,
       );
     }
-    await analyzeGraph(graph);
     const report = describeNode(graph, node, { retainers: args.retainers, dominated: args.dominated });
     process.stdout.write(args.json ? `${JSON.stringify(toInspectJson(report, args.file), null, 2)}\n` : renderNodeText(report));
   },

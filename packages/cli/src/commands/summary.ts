@@ -45,11 +45,10 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
       .example('$0 summary app.heapsnapshot --top 20', 'the 20 classes taking the most memory')
       .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON') as Argv<SummaryArgs>,
   handler: async (args: ArgumentsCamelCase<SummaryArgs>) => {
-    const { analyzeGraph, summarizeClasses, viewSummary } = await import('@heapdiff/core');
+    const { summarizeClasses, viewSummary } = await import('@heapdiff/core');
     const { renderSummaryText, toSummaryJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
-    const graph = await loadGraph(args.file);
-    if (!args.shallow) await analyzeGraph(graph);
+    const graph = await loadGraph(args.file, { analyze: !args.shallow });
     const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow }), {
       sort: args.sort ?? (args.shallow ? 'size' : 'retained'),
       ...(args.filter === undefined ? {} : { filter: args.filter }),

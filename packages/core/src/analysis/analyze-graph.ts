@@ -1,7 +1,16 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { ParseWorkerPool } from '../parser/parse-worker-pool.js';
-import { distanceInputs, queueLength, setNodeDistances } from './distances.js';
-import { dominatorTree, essentialRetainerSlots } from './dominators.js';
+import { distanceInputs, nodeDistances, queueLength, setNodeDistances } from './distances.js';
+import { dominatorTree, essentialEdges, essentialRetainerSlots, ltArrays, setDominatorDfs } from './dominators.js';
+
+/** Progress of `analyzeGraph`: the phase that is starting. */
+export interface AnalyzeProgress {
+  readonly phase: 'retainers' | 'distances' | 'dominators' | 'done';
+}
+
+export interface AnalyzeOptions {
+  onProgress?: (progress: AnalyzeProgress) => void;
+}
 
 /**
  * Runs the graph analyses — retainers, distances, dominator tree, retained sizes — and keeps
@@ -15,10 +24,17 @@ import { dominatorTree, essentialRetainerSlots } from './dominators.js';
  * await analyzeGraph(graph)
  * console.table(summarizeClasses(graph, { retained: true }).rows.slice(0, 10))
  */
-export async function analyzeGraph(graph: HeapGraph): Promise<void> {
+export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {}): Promise<void> {
+  const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
   const shared = [graph.nodes, graph.edges, graph.firstEdge].every((array) => array.buffer instanceof SharedArrayBuffer);
   if (!shared || ParseWorkerPool.defaultSize() < 2) {
+    report('retainers');
+    essentialRetainerSlots(graph);
+    report('distances');
+    nodeDistances(graph);
+    report('dominators');
     dominatorTree(graph);
+    report('done');
     return;
   }
   const pool = new ParseWorkerPool(1);
@@ -26,14 +42,26 @@ export async function analyzeGraph(graph: HeapGraph): Promise<void> {
     const inputs = distanceInputs(graph);
     const out = new Int32Array(new SharedArrayBuffer(graph.nodeCount * 4));
     const queue = graph.scratch.take(queueLength(graph));
+    report('distances');
     const distances = pool.distances(graph.nodes, graph.edges, graph.firstEdge, inputs, out, queue);
     distances.catch(() => {});
-    // Essential edges, then the retainer index with their bits, in one pass.
+    // Meanwhile, here: the essential edges; then the worker (after the distances) searches the
+    // dominator tree's depth-first order, reusing the queue's memory, while this thread builds
+    // the retainer index with the essential bits per slot.
+    report('retainers');
+    const essential = essentialEdges(graph);
+    const arrays = ltArrays(graph, queue.length > graph.nodeCount ? queue : graph.scratch.take(graph.nodeCount + 1));
+    const { edgeFieldCount, edgeToNodeOffset } = graph.layout;
+    const dfs = pool.dominatorDfs(graph.edges, graph.firstEdge, essential, edgeFieldCount, edgeToNodeOffset, graph.rootOrdinal + 1, arrays);
+    dfs.catch(() => {});
     essentialRetainerSlots(graph);
     await distances;
-    graph.scratch.give(queue);
     setNodeDistances(graph, out);
+    setDominatorDfs(graph, arrays, await dfs);
+    if (queue.length <= graph.nodeCount) graph.scratch.give(queue);
+    report('dominators');
     dominatorTree(graph);
+    report('done');
   } finally {
     void pool.close();
   }

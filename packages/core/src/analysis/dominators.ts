@@ -64,6 +64,95 @@ export function essentialEdges(graph: HeapGraph): Int32Array {
 
 const slotCache = new WeakMap<HeapGraph, Int32Array>();
 
+/** The Lengauer–Tarjan working arrays, indexed by vertex (node ordinal + 1; 0 means none). */
+export interface LtArrays {
+  /** parent and ancestor share it; afterwards it becomes the Float64 retained sizes. */
+  readonly pair: ArrayBufferLike;
+  readonly parent: Uint32Array;
+  readonly ancestor: Uint32Array;
+  readonly vertex: Uint32Array;
+  readonly label: Uint32Array;
+  readonly semi: Uint32Array;
+  readonly dom: Uint32Array;
+  /** Next edge of each vertex during the DFS, then the compression stack. */
+  readonly scratch: Uint32Array;
+}
+
+/**
+ * Allocates the working arrays, laid out so that the results can take over their memory
+ * afterwards (no big allocation once the tree is known): `pair` becomes the retained sizes;
+ * label, semi and scratch the dominated-nodes index; dom the dominators. Shared memory when
+ * the graph is, so that a worker can run the depth-first search.
+ */
+export function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
+  const size = graph.nodeCount + 1;
+  const shared = graph.nodes.buffer instanceof SharedArrayBuffer;
+  const buffer = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const pair = buffer(8 * size);
+  return {
+    pair,
+    parent: new Uint32Array(pair, 0, size),
+    ancestor: new Uint32Array(pair, 4 * size, size),
+    vertex: new Uint32Array(buffer(4 * size)),
+    label: new Uint32Array(buffer(4 * size)),
+    semi: new Uint32Array(buffer(4 * size)),
+    dom: new Uint32Array(buffer(4 * size)),
+    scratch: scratch.length === size ? scratch : scratch.subarray(0, size),
+  };
+}
+
+const dfsCache = new WeakMap<HeapGraph, { arrays: LtArrays; count: number }>();
+
+/** Hands `dominatorTree` a depth-first search done elsewhere (on a worker, by `analyzeGraph`). */
+export function setDominatorDfs(graph: HeapGraph, arrays: LtArrays, count: number): void {
+  dfsCache.set(graph, { arrays, count });
+}
+
+/**
+ * Iterative depth-first search over essential edges from vertex `start`, numbering vertices
+ * from `count + 1` on (`semi` holds the number, `vertex` the inverse, `label` the vertex,
+ * `parent` the tree). Returns the new count. Self-contained, so that it also runs on a worker.
+ */
+export function dominatorDfsKernel(
+  edges: Uint32Array,
+  firstEdge: Uint32Array,
+  essential: Int32Array,
+  edgeStep: number,
+  toAt: number,
+  start: number,
+  count: number,
+  parent: Uint32Array,
+  vertex: Uint32Array,
+  label: Uint32Array,
+  semi: Uint32Array,
+  scratch: Uint32Array,
+): number {
+  let n = count;
+  scratch[start] = firstEdge[start - 1]!;
+  let v = start;
+  while (v !== 0) {
+    if (semi[v] === 0) {
+      semi[v] = ++n;
+      vertex[n] = label[v] = v;
+    }
+    let next = parent[v]!;
+    const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
+    for (; scratch[v]! < end; scratch[v]!++) {
+      const e = scratch[v]!;
+      if ((essential[e >>> 5]! & (1 << (e & 31))) === 0) continue;
+      const w = edges[e * edgeStep + toAt]! + 1;
+      if (semi[w] === 0) {
+        parent[w] = v;
+        scratch[w] = firstEdge[w - 1]!;
+        next = w;
+        break;
+      }
+    }
+    v = next;
+  }
+  return n;
+}
+
 /**
  * Which retainer slots (see `Retainers`) hold an essential edge: built together with the
  * retainer index when that does not exist yet, else by one more pass in the same order.
@@ -111,55 +200,19 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const slotBits = essentialRetainerSlots(graph);
   const isEssentialSlot = (k: number): boolean => (slotBits[k >>> 5]! & (1 << (k & 31))) !== 0;
   const essential = essentialEdges(graph);
-  const isEssential = (e: number): boolean => (essential[e >>> 5]! & (1 << (e & 31))) !== 0;
   const { firstRetainer, retainerNodes } = graph.retainers;
   const edgeStep = layout.edgeFieldCount;
   const toAt = layout.edgeToNodeOffset;
 
-  // Vertices are numbered 1..n (0 means none): vertex v is node ordinal v - 1.
-  // The working arrays are laid out so that the results can take over their memory afterwards
-  // (no big allocation once the tree is known): parent and ancestor share one buffer that
-  // becomes the Float64 retained sizes; label, semi and scratch become the dominated-nodes
-  // index; dom becomes the dominators.
-  const size = nodeCount + 1;
-  const pair = new ArrayBuffer(8 * size);
-  const parent = new Uint32Array(pair, 0, size);
-  const ancestor = new Uint32Array(pair, 4 * size, size);
-  const vertex = new Uint32Array(size);
-  const label = new Uint32Array(size);
-  const semi = new Uint32Array(size);
-  const dom = new Uint32Array(size);
-  // During the DFS: the next edge of each vertex; afterwards, reused as the compression stack.
-  const scratch = graph.scratch.take(size);
-  let n = 0;
-
+  const prepared = dfsCache.get(graph);
+  dfsCache.delete(graph);
+  const { pair, parent, ancestor, vertex, label, semi, dom, scratch } = prepared?.arrays ?? ltArrays(graph, graph.scratch.take(nodeCount + 1));
+  const r = graph.rootOrdinal + 1;
+  let n = prepared?.count ?? dominatorDfsKernel(edges, firstEdge, essential, edgeStep, toAt, r, 0, parent, vertex, label, semi, scratch);
   const dfs = (start: number): void => {
-    scratch[start] = firstEdge[start - 1]!;
-    let v = start;
-    while (v !== 0) {
-      if (semi[v] === 0) {
-        semi[v] = ++n;
-        vertex[n] = label[v] = v;
-      }
-      let next = parent[v]!;
-      const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-      for (; scratch[v]! < end; scratch[v]!++) {
-        const e = scratch[v]!;
-        if (!isEssential(e)) continue;
-        const w = edges[e * edgeStep + toAt]! + 1;
-        if (semi[w] === 0) {
-          parent[w] = v;
-          scratch[w] = firstEdge[w - 1]!;
-          next = w;
-          break;
-        }
-      }
-      v = next;
-    }
+    n = dominatorDfsKernel(edges, firstEdge, essential, edgeStep, toAt, start, n, parent, vertex, label, semi, scratch);
   };
 
-  const r = graph.rootOrdinal + 1;
-  dfs(r);
   if (n < nodeCount) {
     // Nodes whose every retaining edge is non-essential (weak and the like): search from each.
     for (let v = 1; v <= nodeCount; v++) {

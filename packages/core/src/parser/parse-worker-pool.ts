@@ -4,6 +4,7 @@ import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
 import { placeRecords, type PlaceResult, type RecordSpec } from './place-records.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../analysis/shallow-sizes.js';
 import { distancesKernel, type DistanceInputs } from '../analysis/distances.js';
+import { dominatorDfsKernel, type LtArrays } from '../analysis/dominators.js';
 
 /** Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes. */
 export const SLAB_BYTES = 1024 * 1024;
@@ -102,6 +103,7 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
+const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
 // Warm the tokenizer up so the first real slice runs optimised code.
 {
   const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
@@ -109,6 +111,14 @@ const distancesKernel = ${distancesKernel.toString()};
   for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
 }
 parentPort.on('message', (job) => {
+  if (job.kind === 'dfs') {
+    const view = (buffer, offset, length) => new Uint32Array(buffer, offset, length);
+    const a = job.arrays;
+    const count = dominatorDfsKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.essential, job.edgeStep, job.toAt, job.start, 0,
+      view(a.pair, 0, job.size), view(a.vertex, 0, job.size), view(a.label, 0, job.size), view(a.semi, 0, job.size), view(a.scratch, a.scratchOffset, job.size));
+    parentPort.postMessage({ id: job.id, count });
+    return;
+  }
   if (job.kind === 'distances') {
     distancesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
       job.ephemeronPairOf, job.descriptorSlots, new Int32Array(job.out), new Uint32Array(job.queue, 0, job.queueLength));
@@ -215,6 +225,37 @@ export class ParseWorkerPool {
       queue: queue.buffer,
       queueLength: queue.length,
     });
+  }
+
+  /** The dominator tree's first depth-first search (see `dominatorDfsKernel`), into `arrays`. */
+  async dominatorDfs(
+    edges: Uint32Array,
+    firstEdge: Uint32Array,
+    essential: Int32Array,
+    edgeStep: number,
+    toAt: number,
+    start: number,
+    arrays: LtArrays,
+  ): Promise<number> {
+    const reply = await this.#run({
+      kind: 'dfs',
+      edges: edges.buffer,
+      firstEdge: firstEdge.buffer,
+      essential,
+      edgeStep,
+      toAt,
+      start,
+      size: arrays.parent.length,
+      arrays: {
+        pair: arrays.pair,
+        vertex: arrays.vertex.buffer,
+        label: arrays.label.buffer,
+        semi: arrays.semi.buffer,
+        scratch: arrays.scratch.buffer,
+        scratchOffset: arrays.scratch.byteOffset,
+      },
+    });
+    return reply.count;
   }
 
   #run(message: object): Promise<WorkerReply> {

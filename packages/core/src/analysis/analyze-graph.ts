@@ -1,5 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { ParseWorkerPool } from '../parser/parse-worker-pool.js';
+import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { distanceInputs, nodeDistances, queueLength, setNodeDistances } from './distances.js';
 import { dominatorTree, essentialEdges, essentialRetainerSlots, ltArrays, setDominatorDfs } from './dominators.js';
 
@@ -27,7 +27,7 @@ export interface AnalyzeOptions {
 export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {}): Promise<void> {
   const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
   const shared = [graph.nodes, graph.edges, graph.firstEdge].every((array) => array.buffer instanceof SharedArrayBuffer);
-  if (!shared || ParseWorkerPool.defaultSize() < 2) {
+  if (!shared || HeapWorkerPool.defaultSize() < 2) {
     report('retainers');
     essentialRetainerSlots(graph);
     report('distances');
@@ -37,7 +37,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     report('done');
     return;
   }
-  const pool = new ParseWorkerPool(1);
+  const pool = new HeapWorkerPool(1);
   try {
     const inputs = distanceInputs(graph);
     const out = new Int32Array(new SharedArrayBuffer(graph.nodeCount * 4));

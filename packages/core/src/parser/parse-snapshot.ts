@@ -1,7 +1,7 @@
 import { AbortedError, HeapdiffError, InputReadError } from '../errors.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { openByteSource, type SnapshotInput } from './byte-source.js';
-import { ParseWorkerPool, SlabPool } from './parse-worker-pool.js';
+import { HeapWorkerPool, SlabPool } from '../workers/heap-worker-pool.js';
 import { setShallowSizes, shallowSizesParams } from '../analysis/shallow-sizes.js';
 import { SnapshotParser } from './snapshot-parser.js';
 
@@ -44,7 +44,7 @@ export interface ParseOptions {
 export async function parseSnapshot(input: SnapshotInput, options: ParseOptions = {}): Promise<HeapGraph> {
   const { onProgress, signal } = options;
   if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-  const workers = options.workers === 'auto' || options.workers === undefined ? ParseWorkerPool.defaultSize() : options.workers;
+  const workers = options.workers === 'auto' || options.workers === undefined ? HeapWorkerPool.defaultSize() : options.workers;
   const parallelMinValues = options.parallelMinValues ?? 4 * 1024 * 1024;
   const slabs = new SlabPool();
   const source = await openByteSource(input, {
@@ -53,15 +53,15 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     // Files big enough to be parsed on workers are read straight into shared slabs.
     ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
   });
-  let pool: ParseWorkerPool | undefined;
+  let pool: HeapWorkerPool | undefined;
   // A file this big will be parsed on workers: start them now, while the header is read.
   if (workers > 0 && source.textBytes !== undefined && source.textBytes >= 2 * parallelMinValues) {
-    pool = new ParseWorkerPool(workers);
+    pool = new HeapWorkerPool(workers);
   }
   const parserOptions = {
     slabs,
     ...(source.file === undefined ? {} : { file: source.file }),
-    ...(workers > 0 ? { getPool: () => (pool ??= new ParseWorkerPool(workers)), parallelMinValues } : {}),
+    ...(workers > 0 ? { getPool: () => (pool ??= new HeapWorkerPool(workers)), parallelMinValues } : {}),
   };
   let parser: SnapshotParser | undefined;
   const report = (phase: ParseProgress['phase']): void => {
@@ -99,6 +99,6 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     throw new InputReadError(`reading the snapshot failed: ${(err as Error).message}`, source.file, { cause: err });
   } finally {
     // Idle workers are unref'd and hold nothing we need: end them without waiting.
-    void (pool as ParseWorkerPool | undefined)?.close();
+    void (pool as HeapWorkerPool | undefined)?.close();
   }
 }

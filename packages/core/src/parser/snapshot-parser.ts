@@ -20,7 +20,7 @@ import {
   tokenizeFloat64,
   tokenizeUint32,
 } from './number-tokenizer.js';
-import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type NumberJobResult, type ParseWorkerPool, type Slab } from './parse-worker-pool.js';
+import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type NumberJobResult, type HeapWorkerPool, type Slab } from '../workers/heap-worker-pool.js';
 import type { PlaceResult, RecordSpec } from './place-records.js';
 import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
 import { StringTable } from './string-table.js';
@@ -65,7 +65,7 @@ export interface SnapshotParserOptions {
    * Supplies worker threads for big `nodes` and `edges` sections (called at most once, on the
    * first section with at least `parallelMinValues` values). Without it, all parsing is inline.
    */
-  getPool?: () => ParseWorkerPool;
+  getPool?: () => HeapWorkerPool;
   /** Where chunks read straight into shared memory come from (see `SlabPool.acquireChunk`). */
   slabs?: SlabPool;
   /** Sections with fewer values than this are parsed inline. Default 4 Mi values. */
@@ -199,8 +199,8 @@ export class SnapshotParser {
   #skipScalar = false;
 
   // parallel numeric sections
-  readonly #getPool: (() => ParseWorkerPool) | undefined;
-  #pool: ParseWorkerPool | undefined;
+  readonly #getPool: (() => HeapWorkerPool) | undefined;
+  #pool: HeapWorkerPool | undefined;
   readonly #parallelMinValues: number;
   #parallel: ParallelSection | undefined;
   readonly #jobs: QueuedJob[] = [];

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createTokenizerState, tokenizeUint32 } from './number-tokenizer.js';
-import { placeRecords, type PlaceResult, type RecordSpec } from './place-records.js';
+import { createTokenizerState, tokenizeUint32 } from '../parser/number-tokenizer.js';
+import { placeRecords, type PlaceResult, type RecordSpec } from '../parser/place-records.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../analysis/shallow-sizes.js';
 import { distancesKernel, type DistanceInputs } from '../analysis/distances.js';
 import { dominatorDfsKernel, type LtArrays } from '../analysis/dominators.js';
@@ -150,11 +150,13 @@ parentPort.on('message', (job) => {
 type Task = { id: number; message: object };
 
 /**
- * A small pool of worker threads that turn stretches of numeric sections into integers and
- * copy them into place. Workers are unref'd while idle so they never keep a process alive;
- * `close()` ends them.
+ * A small pool of worker threads for the heavy, flat loops: turning stretches of numeric
+ * sections into integers and placing them (parse), shallow sizes, distances and the dominator
+ * tree's depth-first search (analyses). Each job's code is the main thread's own function,
+ * serialised with `toString()`. Workers are unref'd while idle so they never keep a process
+ * alive; `close()` ends them.
  */
-export class ParseWorkerPool {
+export class HeapWorkerPool {
   readonly size: number;
   readonly #workers: Worker[] = [];
   readonly #idle: Worker[] = [];
@@ -163,7 +165,7 @@ export class ParseWorkerPool {
   #nextId = 0;
   #closed = false;
 
-  constructor(size = ParseWorkerPool.defaultSize()) {
+  constructor(size = HeapWorkerPool.defaultSize()) {
     this.size = Math.max(1, size);
     const source = workerSource();
     for (let i = 0; i < this.size; i++) {

@@ -6,6 +6,8 @@ const require = createRequire(import.meta.url);
 /** The CLI's TypeScript entry, run through tsx so tests never need a build. */
 export const CLI_SOURCE = fileURLToPath(new URL('../../packages/cli/src/bin.ts', import.meta.url));
 const TSX_LOADER = require.resolve('tsx');
+/** Node flags that run heapdiff's TypeScript sources directly (workspace packages from source). */
+export const TSX_ARGS = ['--conditions=@heapdiff/source', '--import', TSX_LOADER];
 
 export interface CliResult {
   code: number | null;
@@ -19,7 +21,7 @@ export function runCli(
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@heapdiff/source', '--import', TSX_LOADER, CLI_SOURCE, ...args], {
+    const child = spawn(process.execPath, [...TSX_ARGS, CLI_SOURCE, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.uid === undefined ? {} : { uid: options.uid }),

@@ -43,3 +43,5 @@ export {
   type SummarySortKey,
   type SummaryView,
 } from './analysis/class-summary.js';
+export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOptions } from './capture/take-snapshot.js';
+export { CaptureError } from './capture/inspector-session.js';

@@ -1,0 +1,44 @@
+import { Session } from 'node:inspector';
+import { HeapdiffError } from '../errors.js';
+
+/** Capturing a heap snapshot failed: the inspector refused or broke off. */
+export class CaptureError extends HeapdiffError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('HEAPDIFF_CAPTURE', message, options);
+  }
+}
+
+let session: Session | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The thread's one long-lived inspector session, connected to this thread's own isolate (the
+ * main thread's, or a worker's). HeapProfiler is enabled once and never disabled: disabling it
+ * resets the object ids that relate snapshots of one process.
+ */
+export function heapProfilerSession(): Session {
+  if (!session) {
+    session = new Session();
+    session.connect();
+    session.post('HeapProfiler.enable');
+  }
+  return session;
+}
+
+/** Sends one inspector command; resolves with its result (the callback may come at once or later). */
+export function post<T = unknown>(method: string, params: object = {}): Promise<T> {
+  const s = heapProfilerSession();
+  return new Promise<T>((resolve, reject) => {
+    s.post(method, params, (error, result) => {
+      if (error) reject(new CaptureError(`the inspector refused ${method}: ${error.message}`, { cause: error }));
+      else resolve(result as T);
+    });
+  });
+}
+
+/** Runs `task` after every earlier one: snapshots of one session must not interleave. */
+export function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => undefined);
+  return run;
+}

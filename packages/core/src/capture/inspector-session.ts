@@ -10,6 +10,17 @@ export class CaptureError extends HeapdiffError {
 
 let session: Session | undefined;
 let queue: Promise<unknown> = Promise.resolve();
+/** Where snapshot chunks go; set for the duration of one snapshot. */
+let chunkConsumer: ((chunk: string) => void) | undefined;
+
+/**
+ * Routes the inspector's snapshot chunks to `consumer` (undefined: drop them). One listener is
+ * registered for the session's whole life, so taking a snapshot adds no listener — adding one
+ * would itself allocate, inside the heap being measured.
+ */
+export function setChunkConsumer(consumer: ((chunk: string) => void) | undefined): void {
+  chunkConsumer = consumer;
+}
 
 /**
  * The thread's one long-lived inspector session, connected to this thread's own isolate (the
@@ -20,6 +31,7 @@ export function heapProfilerSession(): Session {
   if (!session) {
     session = new Session();
     session.connect();
+    session.on('HeapProfiler.addHeapSnapshotChunk', (message: { params: { chunk: string } }) => chunkConsumer?.(message.params.chunk));
     session.post('HeapProfiler.enable');
   }
   return session;

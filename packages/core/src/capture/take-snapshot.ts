@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
-import { CaptureError, heapProfilerSession, post, serialized } from './inspector-session.js';
+import { CaptureError, post, serialized, setChunkConsumer } from './inspector-session.js';
 
 export interface CaptureOptions {
   /**
@@ -23,22 +23,20 @@ export interface TakeSnapshotOptions extends CaptureOptions {
  */
 async function streamSnapshot(options: CaptureOptions, consume: (chunk: string) => void): Promise<void> {
   await serialized(async () => {
-    const session = heapProfilerSession();
     if (options.gc ?? true) await post('HeapProfiler.collectGarbage');
     let failure: unknown;
-    const onChunk = (message: { params: { chunk: string } }): void => {
+    setChunkConsumer((chunk) => {
       if (failure !== undefined) return;
       try {
-        consume(message.params.chunk);
+        consume(chunk);
       } catch (error) {
         failure = error;
       }
-    };
-    session.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    });
     try {
       await post('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
     } finally {
-      session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      setChunkConsumer(undefined);
     }
     if (failure !== undefined) throw failure;
   });
@@ -53,16 +51,20 @@ async function streamSnapshot(options: CaptureOptions, consume: (chunk: string) 
  * const { rows } = summarizeClasses(graph)
  */
 export async function takeSnapshot(options: TakeSnapshotOptions = {}): Promise<HeapGraph> {
-  const parser = new SnapshotParser(options.file === undefined ? {} : { file: options.file });
+  // Created at the first chunk, after V8 has built the snapshot: heapdiff's own parsing
+  // machinery is then never part of what it measures.
+  let parser: SnapshotParser | undefined;
   const fd = options.file === undefined ? undefined : openFile(options.file);
   try {
     await streamSnapshot(options, (chunk) => {
       if (fd !== undefined) writeSync(fd, chunk);
+      parser ??= new SnapshotParser(options.file === undefined ? {} : { file: options.file });
       parser.push(Buffer.from(chunk, 'utf8'));
     });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+  parser ??= new SnapshotParser();
   return new HeapGraph(await parser.finish(), options.file);
 }
 

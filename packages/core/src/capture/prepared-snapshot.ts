@@ -1,0 +1,73 @@
+import { HeapGraph } from '../graph/heap-graph.js';
+import { SnapshotParser } from '../parser/snapshot-parser.js';
+import { CaptureError, heapProfilerSession, setChunkConsumer } from './inspector-session.js';
+
+/**
+ * A heap snapshot made ready in advance: every callback, parameter object and promise it needs
+ * exists before `take()` is called, and the parser is created only after V8 has built the
+ * snapshot. So the snapshot that `take()` captures holds nothing heapdiff allocated for it
+ * (only the inspector's own message, which only the stack holds). This is what lets a
+ * relative-heap diff come back empty when the program allocated nothing.
+ *
+ * Single use: `take()` once.
+ */
+export class PreparedSnapshot {
+  readonly #session = heapProfilerSession();
+  readonly #gc: boolean;
+  readonly #params = { reportProgress: false };
+  readonly #promise: Promise<HeapGraph>;
+  #resolve!: (graph: HeapGraph) => void;
+  #reject!: (error: unknown) => void;
+  #parser: SnapshotParser | undefined;
+  #failure: unknown;
+  #used = false;
+  readonly #onChunk = (chunk: string): void => {
+    if (this.#failure !== undefined) return;
+    try {
+      this.#parser ??= new SnapshotParser();
+      this.#parser.push(Buffer.from(chunk, 'utf8'));
+    } catch (error) {
+      this.#failure = error;
+    }
+  };
+  readonly #afterGc = (error: Error | null): void => {
+    if (error) this.#gcError = error;
+  };
+  #gcError: Error | undefined;
+  readonly #afterSnapshot = (error: Error | null): void => {
+    setChunkConsumer(undefined);
+    if (this.#gcError) return this.#fail(this.#gcError, 'HeapProfiler.collectGarbage');
+    if (error) return this.#fail(error, 'HeapProfiler.takeHeapSnapshot');
+    if (this.#failure !== undefined) return this.#reject(this.#failure);
+    const parser = this.#parser ?? new SnapshotParser();
+    parser.finish().then((parsed) => this.#resolve(new HeapGraph(parsed)), this.#reject);
+  };
+
+  constructor(options: { gc?: boolean } = {}) {
+    this.#gc = options.gc ?? true;
+    this.#promise = new Promise<HeapGraph>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#promise.catch(() => {});
+  }
+
+  /**
+   * Takes the snapshot now (garbage collected first unless `gc: false`). The inspector runs
+   * both commands during these two calls — only their replies and chunks may come later (Node
+   * 22 and after) — so the snapshot is built before this returns, on every Node version.
+   */
+  take(): Promise<HeapGraph> {
+    if (this.#used) return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
+    this.#used = true;
+    setChunkConsumer(this.#onChunk);
+    if (this.#gc) this.#session.post('HeapProfiler.collectGarbage', this.#afterGc);
+    this.#session.post('HeapProfiler.takeHeapSnapshot', this.#params, this.#afterSnapshot);
+    return this.#promise;
+  }
+
+  #fail(error: Error, method: string): void {
+    setChunkConsumer(undefined);
+    this.#reject(new CaptureError(`the inspector refused ${method}: ${error.message}`, { cause: error }));
+  }
+}

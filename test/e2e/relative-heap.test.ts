@@ -1,31 +1,38 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 
 const program = fileURLToPath(new URL('../fixtures/programs/relative-heap.ts', import.meta.url));
-const run = (mode: string) => JSON.parse(execFileSync(process.execPath, [...TSX_ARGS, program, mode], { encoding: 'utf8' }));
+// The running Node, and Node 22+ too when available: there the inspector builds the snapshot
+// only after the caller has started awaiting, which the diff must not count either.
+const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
 
-describe('markHeap and diff: what is new since the mark and still alive', () => {
-  // Not yet exact (issue 4 is open): with nothing allocated, a few engine leftovers still show
-  // (a handle-scope string, a literal boilerplate); and the last Bar built can be held only by a
-  // stale stack slot of the running module, which the transient-stack rule then leaves out.
-  it('1,000 Foo kept: exactly 1,000 new Foo, each a leak root, with a retainer path', () => {
+describe.each(nodes)('markHeap and diff (%s): what is new since the mark and still alive', (node) => {
+  const run = (mode: string) => JSON.parse(execFileSync(node, [...TSX_ARGS, program, mode], { encoding: 'utf8' }));
+
+  it('nothing allocated in between: an empty result', () => {
+    const result = run('nothing');
+    if (node === process.execPath || Number(process.versions.node.split('.')[0]) >= 22) {
+      expect(result).toMatchObject({ count: 0, groups: {} });
+    } else {
+      // Open (issue 4): on Node 22+ a few of Node's own objects (a new Buffer pool, say) can
+      // appear, made while the mark's snapshot streams in after V8 built it. None is the program's.
+      expect(Object.keys(result.groups).filter((name) => ['Foo', 'Bar', 'Garbage'].includes(name))).toEqual([]);
+    }
+  });
+
+  it('1,000 Foo and 10 Bar kept: exactly those, with the Bars\' arrays, as leak roots with a path', () => {
     const result = run('leak');
-    expect(result.groups.Foo).toBe(1000);
-    expect(result.groups.Bar).toBeGreaterThanOrEqual(9);
+    expect(result.groups).toEqual({ Foo: 1000, Bar: 10, Array: 10 });
     expect(result.foo.leakRoots).toBe(1000);
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
-  it('nothing allocated in between: none of the program\'s classes, at most a few engine leftovers', () => {
-    const result = run('nothing');
-    expect(Object.keys(result.groups).filter((name) => ['Foo', 'Bar', 'Garbage'].includes(name))).toEqual([]);
-    expect(result.count).toBeLessThan(10);
-  });
-
-  it('only garbage allocated: nothing of the program\'s classes', () => {
+  it('only garbage allocated: none of the program\'s classes', () => {
     const result = run('garbage');
     expect(Object.keys(result.groups).filter((name) => ['Foo', 'Bar', 'Garbage'].includes(name))).toEqual([]);
+    if (node === process.execPath) expect(result.count).toBe(0);
   });
 });

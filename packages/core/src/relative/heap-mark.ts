@@ -37,9 +37,12 @@ const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'ar
  * The objects of `graph` newer than `baselineId` (V8 gives JavaScript objects odd ids in
  * allocation order once every older object has one), grouped by class. Counted are the
  * program's objects: not the engine's bookkeeping (compiled code, shapes, `(system)` and
- * `(array)` parts — their sizes still count in their owners' retained sizes), and not new
- * objects that only a running call's stack holds directly (locals of the call in progress, such
- * as the inspector's message while it takes the snapshot).
+ * `(array)` parts — their sizes still count in their owners' retained sizes), not new objects
+ * that only a running call's stack holds (its locals, such as the inspector's message while it
+ * takes the snapshot), not V8's literal boilerplates (engine caches held only by an
+ * allocation site's `transition_info`), constants of code compiled since the mark (held only
+ * by that code) and new property names (in V8's string table, held otherwise only by shapes
+ * and code), and not heapdiff's own diff machinery.
  */
 export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap {
   const { dominators, retainedSizes, firstDominated, dominated } = dominatorTree(graph);
@@ -51,11 +54,84 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     const id = graph.nodeId(n);
     return (id & 1) === 1 && id > baselineId && engine[graph.nodeTypeIndex(n)] === 0;
   };
-  // Roots of what a running call's stack holds (the inspector's own message while it takes the
-  // snapshot, for one).
+  // Left out, with all they dominate: new objects that only a running call's stack holds (its
+  // locals, the inspector's message while the snapshot is taken), and V8's literal
+  // boilerplates (held only by an allocation site's `transition_info`): engine caches.
   const syntheticType = graph.layout.nodeTypes.indexOf('synthetic');
-  const transient = (n: number): boolean =>
+  const { firstRetainer, retainerNodes } = graph.retainers;
+  const codeType = graph.layout.nodeTypes.indexOf('code');
+  const arrayType = graph.layout.nodeTypes.indexOf('array');
+  const newId = (n: number): boolean => graph.nodeId(n) > baselineId;
+  // Held only by compiled code, directly or through new arrays that only code holds (constant
+  // pools of functions compiled since the mark): the engine's, not the program's.
+  const codeMemo = new Map<number, boolean>();
+  const heldByCode = (n: number): boolean => {
+    const known = codeMemo.get(n);
+    if (known !== undefined) return known;
+    codeMemo.set(n, false);
+    let result = firstRetainer[n]! < firstRetainer[n + 1]!;
+    for (let k = firstRetainer[n]!; k < firstRetainer[n + 1]! && result; k++) {
+      const holder = retainerNodes[k]!;
+      const type = graph.nodeTypeIndex(holder);
+      result = type === codeType || (type === arrayType && newId(holder) && heldByCode(holder));
+    }
+    codeMemo.set(n, result);
+    return result;
+  };
+  // New property names: strings in V8's string table held otherwise only by shapes and code.
+  const shapeType = graph.layout.nodeTypes.indexOf('object shape');
+  const stringTypes = new Set(['string', 'concatenated string', 'sliced string'].map((t) => graph.layout.nodeTypes.indexOf(t)));
+  const propertyName = (n: number): boolean => {
+    if (!stringTypes.has(graph.nodeTypeIndex(n))) return false;
+    let inTable = false;
+    for (let k = firstRetainer[n]!; k < firstRetainer[n + 1]!; k++) {
+      const holder = retainerNodes[k]!;
+      const type = graph.nodeTypeIndex(holder);
+      if (type === syntheticType && graph.nodeName(holder) === '(Internalized strings)') inTable = true;
+      else if (type !== shapeType && type !== codeType) return false;
+    }
+    return inTable;
+  };
+  const isStackRoot = (n: number): boolean =>
     graph.nodeTypeIndex(n) === syntheticType && (graph.nodeName(n) === '(Stack roots)' || graph.nodeName(n) === '(Handle scope)');
+  // heapdiff's own diff machinery: its prepared snapshots, and their promises with whatever the
+  // caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
+  // caller has started awaiting). Not looked into.
+  const own = new Set<number>();
+  const ownName = classes.names.indexOf('PreparedSnapshot');
+  if (ownName >= 0) {
+    for (let n = 0; n < graph.nodeCount; n++) {
+      if (graph.classIndexOf(n) !== ownName) continue;
+      own.add(n);
+      for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+        if (graph.edgeName(e) === '#promise') own.add(graph.edgeTarget(e));
+      }
+    }
+  }
+  // Memo: 1 transient, 2 not, 3 being decided (a cycle counts as not transient).
+  const memo = new Map<number, number>();
+  const transient = (n: number): boolean => {
+    const known = memo.get(n);
+    if (known !== undefined) return known === 1;
+    memo.set(n, 3);
+    const from = firstRetainer[n]!;
+    const to = firstRetainer[n + 1]!;
+    // Held only by stack roots, or by new objects that are themselves transient (the pieces of
+    // a string being built on the stack, say).
+    let stackOnly = from < to;
+    for (let k = from; k < to && stackOnly; k++) {
+      const holder = retainerNodes[k]!;
+      stackOnly = isStackRoot(holder) || (isNew(holder) && memo.get(holder) !== 3 && transient(holder));
+    }
+    let result = stackOnly || heldByCode(n) || propertyName(n);
+    if (!result && from < to) {
+      const edges = graph.retainingEdges(n);
+      result = true;
+      for (let k = 0; k < edges.length && result; k++) result = graph.edgeName(edges[k]!) === 'transition_info';
+    }
+    memo.set(n, result ? 1 : 2);
+    return result;
+  };
   const classCount = classes.names.length;
   const counts = new Float64Array(classCount);
   const sizes = new Float64Array(classCount);
@@ -75,6 +151,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
       continue;
     }
     const n = entry;
+    if (own.has(n) || (isNew(n) && transient(n))) continue;
     if (isNew(n) && shallow[n]! > 0) {
       const c = graph.classIndexOf(n);
       counts[c]!++;
@@ -89,12 +166,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
         stack.push(~n);
       }
     }
-    // New objects only a running call's stack holds are transient: left out with all they hold.
-    const fromStack = transient(n);
-    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) {
-      const child = dominated[i]!;
-      if (!(fromStack && isNew(child))) stack.push(child);
-    }
+    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
   }
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {

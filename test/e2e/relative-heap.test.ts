@@ -12,15 +12,10 @@ const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter
 describe.each(nodes)('markHeap and diff (%s): what is new since the mark and still alive', (node) => {
   const run = (mode: string) => JSON.parse(execFileSync(node, [...TSX_ARGS, program, mode], { encoding: 'utf8' }));
 
-  it('nothing allocated in between: an empty result', () => {
-    const result = run('nothing');
-    if (node === process.execPath || Number(process.versions.node.split('.')[0]) >= 22) {
-      expect(result).toMatchObject({ count: 0, groups: {} });
-    } else {
-      // Open (issue 4): on Node 22+ a few of Node's own objects (a new Buffer pool, say) can
-      // appear, made while the mark's snapshot streams in after V8 built it. None is the program's.
-      expect(Object.keys(result.groups).filter((name) => ['Foo', 'Bar', 'Garbage'].includes(name))).toEqual([]);
-    }
+  // One retry: rarely (about one run in ten under load) an engine leftover still shows; issue 4
+  // stays open for it.
+  it('nothing allocated in between: an empty result', { retry: 1 }, () => {
+    expect(run('nothing')).toMatchObject({ count: 0, groups: {} });
   });
 
   it('1,000 Foo and 10 Bar kept: exactly those, with the Bars\' arrays, as leak roots with a path', () => {
@@ -30,9 +25,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
-  it('only garbage allocated: none of the program\'s classes', () => {
-    const result = run('garbage');
-    expect(Object.keys(result.groups).filter((name) => ['Foo', 'Bar', 'Garbage'].includes(name))).toEqual([]);
-    if (node === process.execPath) expect(result.count).toBe(0);
+  it('only garbage allocated: an empty result', { retry: 1 }, () => {
+    expect(run('garbage')).toMatchObject({ count: 0, groups: {} });
   });
 });

@@ -2,6 +2,10 @@ import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { CaptureError, heapProfilerSession, setChunkConsumer } from './inspector-session.js';
 
+// Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
+// the program's allocations in a relative-heap diff.
+const utf8 = new TextEncoder();
+
 /**
  * A heap snapshot made ready in advance: every callback, parameter object and promise it needs
  * exists before `take()` is called, and the parser is created only after V8 has built the
@@ -25,7 +29,7 @@ export class PreparedSnapshot {
     if (this.#failure !== undefined) return;
     try {
       this.#parser ??= new SnapshotParser();
-      this.#parser.push(Buffer.from(chunk, 'utf8'));
+      this.#parser.push(utf8.encode(chunk));
     } catch (error) {
       this.#failure = error;
     }

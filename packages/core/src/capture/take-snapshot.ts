@@ -3,6 +3,10 @@ import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { CaptureError, post, serialized, setChunkConsumer } from './inspector-session.js';
 
+// Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
+// the program's allocations in a relative-heap diff.
+const utf8 = new TextEncoder();
+
 export interface CaptureOptions {
   /**
    * Collect garbage first (through the inspector: no `--expose-gc` needed), so the snapshot
@@ -59,7 +63,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions = {}): Promise<H
     await streamSnapshot(options, (chunk) => {
       if (fd !== undefined) writeSync(fd, chunk);
       parser ??= new SnapshotParser(options.file === undefined ? {} : { file: options.file });
-      parser.push(Buffer.from(chunk, 'utf8'));
+      parser.push(utf8.encode(chunk));
     });
   } finally {
     if (fd !== undefined) closeSync(fd);

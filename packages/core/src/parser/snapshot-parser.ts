@@ -129,6 +129,19 @@ interface QueuedJob {
 
 const EMPTY = new Uint8Array(0);
 
+/** Joins byte pieces into one new array (not from Node's shared Buffer pool). */
+function concatBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
 /** A copy of `bytes[from..to)` that owns its memory (Buffer#slice would only make a view). */
 function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, from, to);
@@ -489,7 +502,7 @@ export class SnapshotParser {
   }
 
   #finishHeader(): void {
-    const text = Buffer.concat(this.#headerBytes).toString('utf8');
+    const text = utf8.decode(concatBytes(this.#headerBytes, this.#headerLength));
     this.#headerBytes = [];
     let raw: unknown;
     try {
@@ -909,7 +922,7 @@ export class SnapshotParser {
     this.#traceTreeBytes.push(copyOf(chunk, start, i));
     this.#traceTreeLength += i - start;
     if (stop >= 0) {
-      const bytes = Buffer.concat(this.#traceTreeBytes, this.#traceTreeLength);
+      const bytes = concatBytes(this.#traceTreeBytes, this.#traceTreeLength);
       this.#traceTreeBytes = [];
       this.#traceTree = parseTraceTree(bytes, this.#header!.layout.traceNodeFields, this.#where(this.#traceTreeStart));
       this.#mode = Mode.AfterValue;

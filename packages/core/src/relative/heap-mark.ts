@@ -94,20 +94,32 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
   };
   const isStackRoot = (n: number): boolean =>
     graph.nodeTypeIndex(n) === syntheticType && (graph.nodeName(n) === '(Stack roots)' || graph.nodeName(n) === '(Handle scope)');
-  // heapdiff's own diff machinery: its prepared snapshots, and their promises with whatever the
-  // caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
+  // heapdiff's own diff machinery: marks, prepared snapshots, and their promises with whatever
+  // the caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
   // caller has started awaiting). Not looked into.
   const own = new Set<number>();
-  const ownName = classes.names.indexOf('PreparedSnapshot');
-  if (ownName >= 0) {
+  const ownClasses = new Set(['PreparedSnapshot', 'HeapMarkHandle'].map((name) => classes.names.indexOf(name)).filter((c) => c >= 0));
+  if (ownClasses.size > 0) {
     for (let n = 0; n < graph.nodeCount; n++) {
-      if (graph.classIndexOf(n) !== ownName) continue;
+      if (!ownClasses.has(graph.classIndexOf(n))) continue;
       own.add(n);
       for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
         if (graph.edgeName(e) === '#promise') own.add(graph.edgeTarget(e));
       }
     }
   }
+  // V8's literal boilerplates: objects held only by an allocation site's `transition_info`.
+  const boilerplateMemo = new Map<number, boolean>();
+  const isBoilerplate = (n: number): boolean => {
+    let known = boilerplateMemo.get(n);
+    if (known === undefined) {
+      const edges = graph.retainingEdges(n);
+      known = edges.length > 0;
+      for (let k = 0; k < edges.length && known; k++) known = graph.edgeName(edges[k]!) === 'transition_info';
+      boilerplateMemo.set(n, known);
+    }
+    return known;
+  };
   // Memo: 1 transient, 2 not, 3 being decided (a cycle counts as not transient).
   const memo = new Map<number, number>();
   const transient = (n: number): boolean => {
@@ -116,19 +128,15 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     memo.set(n, 3);
     const from = firstRetainer[n]!;
     const to = firstRetainer[n + 1]!;
-    // Held only by stack roots, or by new objects that are themselves transient (the pieces of
-    // a string being built on the stack, say).
+    // Held only by stack roots, boilerplates, or new objects that are themselves transient (the
+    // pieces of a string being built on the stack, say).
     let stackOnly = from < to;
     for (let k = from; k < to && stackOnly; k++) {
       const holder = retainerNodes[k]!;
-      stackOnly = isStackRoot(holder) || (isNew(holder) && memo.get(holder) !== 3 && transient(holder));
+      stackOnly =
+        isStackRoot(holder) || isBoilerplate(holder) || (isNew(holder) && memo.get(holder) !== 3 && transient(holder));
     }
-    let result = stackOnly || heldByCode(n) || propertyName(n);
-    if (!result && from < to) {
-      const edges = graph.retainingEdges(n);
-      result = true;
-      for (let k = 0; k < edges.length && result; k++) result = graph.edgeName(edges[k]!) === 'transition_info';
-    }
+    const result = stackOnly || heldByCode(n) || propertyName(n) || isBoilerplate(n);
     memo.set(n, result ? 1 : 2);
     return result;
   };
@@ -213,28 +221,41 @@ export interface HeapMark {
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
 export async function markHeap(options: CaptureOptions = {}): Promise<HeapMark> {
-  // Built before the mark's snapshot: the mark, its state, and the first diff's snapshot.
-  const state = { baselineId: 0, cost: 0, next: new PreparedSnapshot(options) };
-  const analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
-    state.next = new PreparedSnapshot(options);
-    await analyzeGraph(graph);
-    return relativeHeap(graph, state.baselineId);
-  };
-  const mark: HeapMark = {
-    get baselineId() {
-      return state.baselineId;
-    },
-    markedAt: Date.now(),
-    get cost() {
-      return state.cost;
-    },
-    diff(): Promise<RelativeHeap> {
-      return state.next.take().then(analyze);
-    },
-  };
+  // Built before the mark's snapshot: the mark, with the first diff's snapshot made ready.
+  const mark = new HeapMarkHandle(options);
   const started = performance.now();
   const graph = await takeSnapshot(options);
-  state.baselineId = graph.maxJsNodeId;
-  state.cost = Math.round(performance.now() - started);
+  mark.settle(graph.maxJsNodeId, Math.round(performance.now() - started));
   return mark;
+}
+
+/**
+ * The mark object (its class name is how a diff recognises heapdiff's own objects: marks and
+ * prepared snapshots, with all they hold, never count as new).
+ */
+class HeapMarkHandle implements HeapMark {
+  baselineId = 0;
+  cost = 0;
+  readonly markedAt = Date.now();
+  readonly #options: CaptureOptions;
+  #next: PreparedSnapshot;
+  readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
+    this.#next = new PreparedSnapshot(this.#options);
+    await analyzeGraph(graph);
+    return relativeHeap(graph, this.baselineId);
+  };
+
+  constructor(options: CaptureOptions) {
+    this.#options = options;
+    this.#next = new PreparedSnapshot(options);
+  }
+
+  settle(baselineId: number, cost: number): void {
+    this.baselineId = baselineId;
+    this.cost = cost;
+  }
+
+  diff(): Promise<RelativeHeap> {
+    return this.#next.take().then(this.#analyze);
+  }
 }

@@ -1,7 +1,9 @@
 // The demo program: a tiny request handler that leaks. Every request stores a Session in a
 // module-level Map and never removes it: the classic "cache without eviction" leak.
-// Run by run-demo.js, which snapshots its heap and shows what heapdiff finds.
-import { writeHeapSnapshot } from 'node:v8';
+// It marks a baseline, handles requests, and asks heapdiff what is new and still alive —
+// then writes a snapshot for `heapdiff summary`. Run by run-demo.js.
+import { markHeap, writeSnapshot } from '@heapdiff/core';
+import { renderRelativeHeapText } from '@heapdiff/reporter';
 
 class Session {
   constructor(id, user) {
@@ -17,14 +19,19 @@ const sessions = new Map();
 function handleRequest(requestId) {
   const session = new Session(requestId, `user-${requestId % 50}`);
   sessions.set(requestId, session); // never deleted: this is the leak
-  return `hello ${session.user}`;
+  let garbage = 0;
+  for (let i = 0; i < 20; i++) garbage += { i }.i; // short-lived: must not show up
+  return `hello ${session.user} ${garbage}`;
 }
-
-for (let i = 0; i < 5000; i++) handleRequest(i);
 
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node leaky-app.js <snapshot file>');
   process.exit(2);
 }
-writeHeapSnapshot(file);
+
+const mark = await markHeap(); // heapy: h.setrelheap()
+for (let i = 0; i < 5000; i++) handleRequest(i);
+const rel = await mark.diff(); // heapy: h.heap()
+process.stdout.write(renderRelativeHeapText(rel));
+await writeSnapshot(file);

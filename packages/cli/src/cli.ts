@@ -1,6 +1,7 @@
 import { HeapdiffError } from '@heapdiff/core';
 import yargs from 'yargs';
 import { inspectCommand } from './commands/inspect.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { summaryCommand } from './commands/summary.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -18,6 +19,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nFind memory leaks in Node.js programs from V8 heap snapshots.')
     .command(summaryCommand)
     .command(inspectCommand)
+    .command(snapshotCommand)
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()

@@ -46,3 +46,10 @@ export {
 export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOptions } from './capture/take-snapshot.js';
 export { CaptureError } from './capture/inspector-session.js';
 export { markHeap, relativeHeap, type HeapMark, type RelativeHeap, type RelativeHeapGroup } from './relative/heap-mark.js';
+export {
+  captureRemoteSnapshot,
+  activateInspector,
+  inspectorWebSocketUrl,
+  type InspectorAddress,
+  type RemoteCaptureOptions,
+} from './capture/remote-capture.js';

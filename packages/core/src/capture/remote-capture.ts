@@ -1,0 +1,183 @@
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { get } from 'node:http';
+import { isIP } from 'node:net';
+import WebSocket from 'ws';
+import { AbortedError } from '../errors.js';
+import { CaptureError } from './inspector-session.js';
+
+/** Where a Node process's inspector listens. */
+export interface InspectorAddress {
+  host: string;
+  port: number;
+}
+
+export interface RemoteCaptureOptions {
+  /** Collect garbage in the target first (default true). */
+  gc?: boolean;
+  /** Allow a host other than loopback (the inspector gives full control of the process). */
+  allowRemote?: boolean;
+  onProgress?: (progress: { done: number; total: number }) => void;
+  signal?: AbortSignal;
+  /** How long to wait for the inspector to answer, in ms (default 10 s). */
+  timeoutMs?: number;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** GETs a small JSON document (node:http: fetch refuses ports such as 1 or 6000). */
+function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = get({ host, port, path, timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > 1 << 20) request.destroy(new Error('the answer is too long'));
+      });
+      response.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    request.on('error', reject);
+  });
+}
+
+/** Asks the inspector's HTTP endpoint for the target's WebSocket URL. */
+export async function inspectorWebSocketUrl(address: InspectorAddress, timeoutMs = 10_000): Promise<string> {
+  const where = `${address.host}:${address.port}`;
+  let targets: unknown;
+  try {
+    targets = await getJson(address.host, address.port, '/json/list', timeoutMs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED') throw new CaptureError(`nothing listens on ${where}: is the process running with --inspect?`, { cause: error });
+    throw new CaptureError(`the inspector at ${where} did not answer: ${(error as Error).message}`, { cause: error });
+  }
+  const list = Array.isArray(targets) ? (targets as { webSocketDebuggerUrl?: string; type?: string }[]) : [];
+  const target = list.find((t) => t.webSocketDebuggerUrl && (t.type ?? 'node') === 'node');
+  if (!target?.webSocketDebuggerUrl) {
+    throw new CaptureError(`${where} answered, but not as a Node inspector (no debuggable target in /json/list)`);
+  }
+  return target.webSocketDebuggerUrl;
+}
+
+/**
+ * Captures a heap snapshot of another Node process through its inspector and writes it to
+ * `file` as it streams. A connection lost midway removes the partial file.
+ *
+ * @example
+ * await captureRemoteSnapshot({ host: '127.0.0.1', port: 9229 }, 'app.heapsnapshot')
+ */
+export async function captureRemoteSnapshot(
+  address: InspectorAddress,
+  file: string,
+  options: RemoteCaptureOptions = {},
+): Promise<{ file: string; bytes: number }> {
+  if (!isLoopback(address.host) && !options.allowRemote) {
+    throw new CaptureError(
+      `${address.host} is not a loopback address; an inspector gives full control of its process, so pass allowRemote (--allow-remote) to capture over the network`,
+    );
+  }
+  const url = await inspectorWebSocketUrl(address, options.timeoutMs);
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (error) {
+    throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let bytes = 0;
+  let finished = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
+      const fail = (error: unknown): void => {
+        socket.terminate();
+        reject(error);
+      };
+      const onAbort = (): void => fail(new AbortedError(undefined, { cause: options.signal?.reason }));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      let nextId = 1;
+      const send = (method: string, params: object = {}): number => {
+        const id = nextId++;
+        socket.send(JSON.stringify({ id, method, params }));
+        return id;
+      };
+      let snapshotId = -1;
+      socket.on('open', () => {
+        send('HeapProfiler.enable');
+        if (options.gc ?? true) send('HeapProfiler.collectGarbage');
+        snapshotId = send('HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
+      });
+      socket.on('message', (data: WebSocket.RawData) => {
+        let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
+        try {
+          message = JSON.parse(data.toString());
+        } catch (error) {
+          return fail(new CaptureError('the inspector sent a message that is not JSON', { cause: error }));
+        }
+        if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
+          bytes += writeSync(fd, message.params!.chunk!);
+        } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
+          options.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
+        } else if (message.error) {
+          fail(new CaptureError(`the inspector refused a command: ${message.error.message}`));
+        } else if (message.id === snapshotId) {
+          finished = true;
+          options.signal?.removeEventListener('abort', onAbort);
+          socket.close();
+          resolve();
+        }
+      });
+      socket.on('error', (error) => fail(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
+      socket.on('close', () => {
+        if (!finished) fail(new CaptureError('the inspector connection closed before the snapshot was complete (did the process exit?)'));
+      });
+    });
+  } catch (error) {
+    closeSync(fd);
+    // Never leave a partial file that looks like a snapshot.
+    rmSync(file, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return { file, bytes };
+}
+
+/**
+ * Turns on the inspector of a running Node process (SIGUSR1, as `node inspect -p` does) and
+ * returns its address once it answers; Node listens on 127.0.0.1:9229 unless the process
+ * chose another port with --inspect-port.
+ */
+export async function activateInspector(pid: number, options: { port?: number; timeoutMs?: number } = {}): Promise<InspectorAddress> {
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') throw new CaptureError(`no process with pid ${pid}`, { cause: error });
+    if (code === 'EPERM') throw new CaptureError(`not allowed to signal process ${pid} (another user's?)`, { cause: error });
+    throw new CaptureError(`cannot signal process ${pid}: ${(error as Error).message}`, { cause: error });
+  }
+  const address = { host: '127.0.0.1', port: options.port ?? 9229 };
+  const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await inspectorWebSocketUrl(address, 1_000);
+      return address;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new CaptureError(
+    `process ${pid} did not open an inspector on ${address.host}:${address.port} after SIGUSR1; is it a Node process (not started with --disable-sigusr1)?`,
+    { cause: lastError },
+  );
+}

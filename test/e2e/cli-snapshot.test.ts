@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
+import { tempDir } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+/** A Node process holding 1,000 RemoteFoo objects, with its inspector on a free loopback port. */
+function startTarget(extraArgs: string[] = ['--inspect=127.0.0.1:0'], ballast = 0): Promise<{ child: ChildProcess; port: number | undefined }> {
+  const program = `class RemoteFoo {}; globalThis.k = Array.from({ length: 1000 }, () => new RemoteFoo());
+    globalThis.ballast = Array.from({ length: ${ballast} }, (_, i) => ({ i, s: 'x' + i })); console.log("ready"); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, [...extraArgs, '-e', program], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    let ready = false;
+    let port: number | undefined;
+    const check = () => {
+      const match = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(stderr);
+      if (match) port = Number(match[1]);
+      if (ready && (port !== undefined || !extraArgs.some((a) => a.startsWith('--inspect=')))) resolve({ child, port });
+    };
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      check();
+    });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      if (d.includes('ready')) ready = true;
+      check();
+    });
+    child.on('error', reject);
+  });
+}
+
+const fooCount = async (file: string) => summarizeClasses(await parseSnapshot(file)).rows.find((r) => r.className === 'RemoteFoo')?.count;
+
+describe('heapdiff snapshot (another process, through its inspector)', () => {
+  it('--inspect HOST:PORT writes a snapshot with the process\'s objects', async () => {
+    const { port } = await startTarget();
+    const file = join(tempDir(), 'remote.heapsnapshot');
+    const result = await runCli(['snapshot', '--inspect', `127.0.0.1:${port}`, '-o', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^${file} \\(\\d+\\.\\d+ MB\\)\\n$`));
+    expect(await fooCount(file)).toBe(1000);
+  });
+
+  it('--pid turns the inspector of a running process on and snapshots it', async () => {
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`]);
+    const file = join(tempDir(), 'pid.heapsnapshot');
+    const result = await runCli(['snapshot', '--pid', String(child.pid), '--port', String(port), '-o', file]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await fooCount(file)).toBe(1000);
+  });
+
+  it.each([
+    [['snapshot', '--pid', '999999', '-o', 'x.heapsnapshot'], /^heapdiff: no process with pid 999999\n$/],
+    [['snapshot', '--inspect', '127.0.0.1:1', '-o', 'x.heapsnapshot'], /^heapdiff: nothing listens on 127\.0\.0\.1:1: is the process running with --inspect\?\n$/],
+    [['snapshot', '--inspect', '10.0.0.1:9229', '-o', 'x.heapsnapshot'], /^heapdiff: 10\.0\.0\.1 is not a loopback address.*--allow-remote/],
+    [['snapshot', '-o', 'x.heapsnapshot'], /^heapdiff: give exactly one of --inspect HOST:PORT or --pid PID/],
+    [['snapshot', '--inspect', 'nope', '-o', 'x.heapsnapshot'], /^heapdiff: --inspect takes HOST:PORT/],
+  ])('exits 2 with one clear line for %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('removes the partial file when the process dies midway', async () => {
+    // A heap big enough that its snapshot streams for a few seconds; killed once data flows.
+    const { child, port } = await startTarget(['--inspect=127.0.0.1:0'], 400_000);
+    const file = join(tempDir(), 'partial.heapsnapshot');
+    const run = runCli(['snapshot', '--inspect', `127.0.0.1:${port}`, '-o', file]);
+    const started = Date.now();
+    while (!existsSync(file) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGKILL');
+    const result = await run;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^heapdiff: the inspector connection (closed before the snapshot was complete|failed)/);
+    expect(existsSync(file)).toBe(false);
+  });
+});

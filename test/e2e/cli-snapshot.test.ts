@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
@@ -66,7 +66,7 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
     [['snapshot', '--pid', '999999', '-o', 'x.heapsnapshot'], /^heapdiff: no process with pid 999999\n$/],
     [['snapshot', '--inspect', '127.0.0.1:1', '-o', 'x.heapsnapshot'], /^heapdiff: nothing listens on 127\.0\.0\.1:1: is the process running with --inspect\?\n$/],
     [['snapshot', '--inspect', '10.0.0.1:9229', '-o', 'x.heapsnapshot'], /^heapdiff: 10\.0\.0\.1 is not a loopback address.*--allow-remote/],
-    [['snapshot', '-o', 'x.heapsnapshot'], /^heapdiff: give exactly one of --inspect HOST:PORT or --pid PID/],
+    [['snapshot', '-o', 'x.heapsnapshot'], /^heapdiff: give exactly one of --inspect HOST:PORT, --pid PID, or -- node app.js/],
     [['snapshot', '--inspect', 'nope', '-o', 'x.heapsnapshot'], /^heapdiff: --inspect takes HOST:PORT/],
   ])('exits 2 with one clear line for %j', async (args, message) => {
     const result = await runCli(args);
@@ -87,5 +87,24 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^heapdiff: the inspector connection (closed before the snapshot was complete|failed)/);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('heapdiff snapshot -- node app.js', () => {
+  it('starts the program with its inspector, snapshots it after --after ms, and stops it', async () => {
+    const dir = tempDir();
+    const app = join(dir, 'app.js');
+    writeFileSync(app, 'class RemoteFoo {}\nglobalThis.k = Array.from({ length: 1000 }, () => new RemoteFoo());\nconsole.error("app says hi");\nsetInterval(() => {}, 1000);\n');
+    const file = join(dir, 'started.heapsnapshot');
+    const result = await runCli(['snapshot', '-o', file, '--after', '400', '--', process.execPath, app]);
+    expect(result.code).toBe(0);
+    // The program's own stderr passes through; the inspector's announcements do not.
+    expect(result.stderr).toBe('app says hi\n');
+    expect(await fooCount(file)).toBe(1000);
+  });
+
+  it('says so when the program exits first', async () => {
+    const result = await runCli(['snapshot', '-o', join(tempDir(), 'x.heapsnapshot'), '--after', '2000', '--', process.execPath, '-e', 'process.exit(3)']);
+    expect(result).toMatchObject({ code: 2, stderr: 'heapdiff: the program exited (code 3) before the snapshot was taken\n' });
   });
 });

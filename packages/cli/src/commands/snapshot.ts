@@ -3,6 +3,8 @@ import { UsageError } from '../usage-error.js';
 
 interface SnapshotArgs {
   output: string;
+  after: number | undefined;
+  '--': string[] | undefined;
   inspect: string | undefined;
   pid: number | undefined;
   port: number | undefined;
@@ -20,7 +22,7 @@ function parseAddress(text: string): { host: string; port: number } {
 /** `heapdiff snapshot -o FILE --inspect HOST:PORT | --pid PID`: a snapshot of another process. */
 export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
   command: 'snapshot',
-  describe: 'Write a heap snapshot of a running Node process, through its inspector',
+  describe: 'Write a heap snapshot of a Node process through its inspector (running, or started: -- node app.js)',
   builder: (yargs: Argv) =>
     yargs
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the .heapsnapshot file to write' })
@@ -29,19 +31,31 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       .option('port', { type: 'number', describe: 'with --pid: the inspector port the process uses (default 9229)' })
       .option('gc', { type: 'boolean', default: true, describe: 'collect garbage in the process first (--no-gc to skip)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
+      .option('after', { type: 'number', describe: 'with -- node app.js: capture this many ms after start (else on Enter or SIGUSR2)' })
+      .parserConfiguration({ 'populate--': true })
       .check((args) => {
-        if ((args.inspect === undefined) === (args.pid === undefined)) throw new UsageError('give exactly one of --inspect HOST:PORT or --pid PID');
+        const command = (args['--'] as string[] | undefined) ?? [];
+        const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
+        if (sources !== 1) throw new UsageError('give exactly one of --inspect HOST:PORT, --pid PID, or -- node app.js …');
+        if (command.length > 0 && !/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
         if (args.inspect !== undefined) parseAddress(args.inspect);
         if (args.pid !== undefined && (!Number.isInteger(args.pid) || args.pid < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
         return true;
       })
       .example('$0 snapshot --inspect 127.0.0.1:9229 -o app.heapsnapshot', 'from a process started with --inspect')
-      .example('$0 snapshot --pid 4242 -o app.heapsnapshot', 'from a running process, turning its inspector on') as unknown as Argv<SnapshotArgs>,
+      .example('$0 snapshot --pid 4242 -o app.heapsnapshot', 'from a running process, turning its inspector on')
+      .example('$0 snapshot -o app.heapsnapshot --after 5000 -- node app.js', 'start app.js, snapshot it after 5 s, stop it') as unknown as Argv<SnapshotArgs>,
   handler: async (args: ArgumentsCamelCase<SnapshotArgs>) => {
     const { activateInspector, captureRemoteSnapshot } = await import('@heapdiff/core');
     const { formatBytes } = await import('@heapdiff/reporter');
     let address: { host: string; port: number };
-    if (args.inspect !== undefined) {
+    const command = args['--'] ?? [];
+    let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
+    if (command.length > 0) {
+      started = await startWithInspector(command);
+      address = started.address;
+      await captureTrigger(args.after, started.exited);
+    } else if (args.inspect !== undefined) {
       address = parseAddress(args.inspect);
       if (args.allowRemote && !/^(127\.|localhost$|::1$)/.test(address.host)) {
         process.stderr.write(`heapdiff: warning: capturing over the network from ${address.host}; anyone on the way could control that process\n`);
@@ -56,6 +70,61 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       ...(tty ? { onProgress: ({ done, total }: { done: number; total: number }) => process.stderr.write(`\r\x1b[2KSnapshotting ${Math.floor((100 * done) / Math.max(1, total))}%`) } : {}),
     });
     if (tty) process.stderr.write('\r\x1b[2K');
+    started?.child.kill('SIGTERM');
     process.stdout.write(`${result.file} (${formatBytes(result.bytes)})\n`);
   },
 };
+
+/**
+ * Starts `node …` with its inspector on a free loopback port and waits until it listens. The
+ * program's own stderr passes through, but for the inspector's announcement lines.
+ */
+async function startWithInspector(command: string[]) {
+  const { spawn } = await import('node:child_process');
+  const { CaptureError } = await import('@heapdiff/core');
+  const [node, ...rest] = command;
+  const child = spawn(node!, ['--inspect=127.0.0.1:0', ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+    let pending = '';
+    child.once('error', (error) => reject(new CaptureError(`cannot start ${node}: ${error.message}`)));
+    void exited.then((code) => reject(new CaptureError(`the program exited (code ${code}) before its inspector was listening`)));
+    child.stderr!.setEncoding('utf8').on('data', (data: string) => {
+      pending += data;
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline + 1);
+        pending = pending.slice(newline + 1);
+        const match = /^Debugger listening on ws:\/\/([^:/]+):(\d+)\//.exec(line);
+        if (match) resolve({ host: match[1]!, port: Number(match[2]) });
+        else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) process.stderr.write(line);
+      }
+    });
+  });
+  return { child, address, exited };
+}
+
+/** Waits for the moment to capture: `after` ms, or Enter on a terminal, or SIGUSR2. */
+async function captureTrigger(after: number | undefined, exited: Promise<number | null>): Promise<void> {
+  const { CaptureError } = await import('@heapdiff/core');
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      process.off('SIGUSR2', done);
+      process.stdin.pause();
+      resolve();
+    };
+    void exited.then((code) => reject(new CaptureError(`the program exited (code ${code}) before the snapshot was taken`)));
+    if (after !== undefined) {
+      setTimeout(done, after);
+      return;
+    }
+    process.once('SIGUSR2', done);
+    if (process.stdin.isTTY) {
+      process.stderr.write('heapdiff: press Enter to take the snapshot (or send SIGUSR2)\n');
+      process.stdin.resume();
+      process.stdin.once('data', done);
+    } else {
+      process.stderr.write(`heapdiff: send SIGUSR2 to ${process.pid} to take the snapshot\n`);
+    }
+  });
+}

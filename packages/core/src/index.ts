@@ -45,7 +45,15 @@ export {
 } from './analysis/class-summary.js';
 export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOptions } from './capture/take-snapshot.js';
 export { CaptureError } from './capture/inspector-session.js';
-export { markHeap, relativeHeap, type HeapMark, type RelativeHeap, type RelativeHeapGroup } from './relative/heap-mark.js';
+export {
+  markHeap,
+  relativeHeap,
+  type AllocationStack,
+  type HeapMark,
+  type MarkOptions,
+  type RelativeHeap,
+  type RelativeHeapGroup,
+} from './relative/heap-mark.js';
 export {
   captureRemoteSnapshot,
   activateInspector,

@@ -18,6 +18,8 @@ const utf8 = new TextEncoder();
 export class PreparedSnapshot {
   readonly #session = heapProfilerSession();
   readonly #gc: boolean;
+  /** takeHeapSnapshot, or stopTrackingHeapObjects: the snapshot that also ends tracking. */
+  readonly #method: string;
   readonly #params = { reportProgress: false };
   readonly #promise: Promise<HeapGraph>;
   #resolve!: (graph: HeapGraph) => void;
@@ -41,14 +43,15 @@ export class PreparedSnapshot {
   readonly #afterSnapshot = (error: Error | null): void => {
     setChunkConsumer(undefined);
     if (this.#gcError) return this.#fail(this.#gcError, 'HeapProfiler.collectGarbage');
-    if (error) return this.#fail(error, 'HeapProfiler.takeHeapSnapshot');
+    if (error) return this.#fail(error, this.#method);
     if (this.#failure !== undefined) return this.#reject(this.#failure);
     const parser = this.#parser ?? new SnapshotParser();
     parser.finish().then((parsed) => this.#resolve(new HeapGraph(parsed)), this.#reject);
   };
 
-  constructor(options: { gc?: boolean } = {}) {
+  constructor(options: { gc?: boolean; stopsTracking?: boolean } = {}) {
     this.#gc = options.gc ?? true;
+    this.#method = options.stopsTracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot';
     this.#promise = new Promise<HeapGraph>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -66,7 +69,7 @@ export class PreparedSnapshot {
     this.#used = true;
     setChunkConsumer(this.#onChunk);
     if (this.#gc) this.#session.post('HeapProfiler.collectGarbage', this.#afterGc);
-    this.#session.post('HeapProfiler.takeHeapSnapshot', this.#params, this.#afterSnapshot);
+    this.#session.post(this.#method, this.#params, this.#afterSnapshot);
     return this.#promise;
   }
 

@@ -3,6 +3,7 @@ import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { PreparedSnapshot } from '../capture/prepared-snapshot.js';
+import { post } from '../capture/inspector-session.js';
 import { takeSnapshot, type CaptureOptions } from '../capture/take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
@@ -19,6 +20,15 @@ export interface RelativeHeapGroup {
   readonly leakRoots: number;
   /** The shortest retainer path of the member that retains most. */
   readonly retainerPath: string;
+  /** With allocation tracking: where the members were allocated, most frequent stacks first. */
+  readonly allocationStacks?: readonly AllocationStack[];
+}
+
+/** One allocation stack and how many objects of a group it allocated. */
+export interface AllocationStack {
+  readonly count: number;
+  /** Innermost frame first. */
+  readonly frames: readonly { readonly functionName: string; readonly scriptName: string; readonly line: number; readonly column: number }[];
 }
 
 /** What was allocated since a mark and is still alive, grouped by class, biggest first. */
@@ -148,6 +158,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
   const biggest = new Int32Array(classCount).fill(-1);
   let total = 0;
   let totalSize = 0;
+  const counted: number[] = [];
   // Depth-first over the dominator tree: a new object counts in its group's retained size only
   // when no new object of the same class is above it (stack entries: node, or ~node to leave).
   const onPath = new Uint32Array(classCount);
@@ -162,6 +173,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     if (own.has(n) || (isNew(n) && transient(n))) continue;
     if (isNew(n) && shallow[n]! > 0) {
       const c = graph.classIndexOf(n);
+      counted.push(n);
       counts[c]!++;
       sizes[c]! += shallow[n]!;
       total++;
@@ -176,20 +188,65 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     }
     for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
   }
+  const stacks = graph.traceTree && graph.traceTree.count > 0 ? allocationStacksByClass(graph, counted) : undefined;
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
-    groups.push({
+    const group = {
       className: classes.names[c]!,
       count: counts[c]!,
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
       leakRoots: roots[c]!,
       retainerPath: biggest[c]! >= 0 ? formatRetainerPath(graph, retainerPath(graph, biggest[c]!)) : '',
-    });
+    };
+    groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [] } : group);
   }
   groups.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count || (a.className < b.className ? -1 : 1));
   return { baselineId, count: total, selfSize: totalSize, groups };
+}
+
+/** The three most frequent allocation stacks per class, from the snapshot's trace tree. */
+function allocationStacksByClass(graph: HeapGraph, nodes: readonly number[]): Map<number, AllocationStack[]> {
+  const tree = graph.traceTree!;
+  const fields = graph.layout.traceFunctionInfoFields;
+  const at = (name: string) => fields.indexOf(name);
+  const [nameAt, scriptAt, lineAt, columnAt] = [at('name'), at('script_name'), at('line'), at('column')];
+  const position = new Map<number, number>();
+  for (let t = 0; t < tree.count; t++) position.set(tree.ids[t]!, t);
+  const perClass = new Map<number, Map<number, number>>();
+  for (const n of nodes) {
+    const traceNode = graph.traceNodeId(n);
+    if (traceNode === 0) continue;
+    const c = graph.classIndexOf(n);
+    const byTrace = perClass.get(c) ?? new Map<number, number>();
+    byTrace.set(traceNode, (byTrace.get(traceNode) ?? 0) + 1);
+    perClass.set(c, byTrace);
+  }
+  const frame = (t: number) => {
+    const info = tree.functionInfoIndexes[t]! * fields.length;
+    const text = (i: number) => (i >= 0 ? graph.strings.get(graph.traceFunctionInfos[info + i]!) : '');
+    // V8 writes line and column plus one, 0 when unknown: shown 1-based here, 0 for unknown.
+    return {
+      functionName: text(nameAt) || '(anonymous)',
+      scriptName: text(scriptAt),
+      line: lineAt >= 0 ? graph.traceFunctionInfos[info + lineAt]! : 0,
+      column: columnAt >= 0 ? graph.traceFunctionInfos[info + columnAt]! : 0,
+    };
+  };
+  const result = new Map<number, AllocationStack[]>();
+  for (const [c, byTrace] of perClass) {
+    const top = [...byTrace].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    result.set(
+      c,
+      top.map(([traceNode, count]) => {
+        const frames = [];
+        for (let t = position.get(traceNode) ?? -1; t >= 0 && tree.parents[t]! >= 0; t = tree.parents[t]!) frames.push(frame(t));
+        return { count, frames };
+      }),
+    );
+  }
+  return result;
 }
 
 /** A baseline in this thread's heap: see `markHeap`. */
@@ -220,12 +277,22 @@ export interface HeapMark {
  * await handler(request)
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
-export async function markHeap(options: CaptureOptions = {}): Promise<HeapMark> {
+export interface MarkOptions extends CaptureOptions {
+  /**
+   * Record where each object is allocated from the mark on, so `diff()` gives each group's
+   * most frequent allocation stacks. Costly while on: V8 gives up inline allocation (allocating
+   * is tens of times slower). The first `diff()` ends it.
+   */
+  trackAllocations?: boolean;
+}
+
+export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   // Built before the mark's snapshot: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
   const graph = await takeSnapshot(options);
   mark.settle(graph.maxJsNodeId, Math.round(performance.now() - started));
+  if (options.trackAllocations) await post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
   return mark;
 }
 
@@ -240,14 +307,15 @@ class HeapMarkHandle implements HeapMark {
   readonly #options: CaptureOptions;
   #next: PreparedSnapshot;
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
-    this.#next = new PreparedSnapshot(this.#options);
+    this.#next = new PreparedSnapshot({ gc: this.#options.gc ?? true });
     await analyzeGraph(graph);
     return relativeHeap(graph, this.baselineId);
   };
 
-  constructor(options: CaptureOptions) {
+  constructor(options: MarkOptions) {
     this.#options = options;
-    this.#next = new PreparedSnapshot(options);
+    // With tracking on, the first diff's snapshot is the one that stops it.
+    this.#next = new PreparedSnapshot({ ...options, stopsTracking: Boolean(options.trackAllocations) });
   }
 
   settle(baselineId: number, cost: number): void {

@@ -44,5 +44,17 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
     lines.push('', 'What keeps them alive (the biggest of each class):');
     for (const g of withPaths) lines.push(`  ${g.className}: ${shorten(g.retainerPath)}`);
   }
+  const withStacks = rel.groups.slice(0, paths).filter((g) => g.allocationStacks && g.allocationStacks.length > 0);
+  if (withStacks.length > 0) {
+    lines.push('', 'Where they were allocated (most frequent stacks, innermost first):');
+    for (const g of withStacks) {
+      for (const stack of g.allocationStacks!) {
+        const frames = stack.frames
+          .slice(0, 4)
+          .map((f) => `${f.functionName} (${f.scriptName.replace(/^file:\/\//, '') || '?'}:${f.line}:${f.column})`);
+        lines.push(`  ${g.className} ×${formatCount(stack.count)}: ${frames.join(' ← ')}`);
+      }
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

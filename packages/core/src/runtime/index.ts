@@ -1,0 +1,42 @@
+import { createMemoryMonitor, type MemoryMonitor } from './memory-monitor.js';
+
+export {
+  createMemoryMonitor,
+  MemoryLimitError,
+  KB,
+  MB,
+  GB,
+  DEFAULT_MEMORY_LIMIT,
+  type MemoryColumn,
+  type MemoryMonitor,
+  type MemoryMonitorOptions,
+} from './memory-monitor.js';
+
+/** The process-wide monitor behind the helpers below (a library should make its own). */
+const shared: MemoryMonitor = createMemoryMonitor();
+
+/**
+ * Prints RSS, its change since the last print and `message`: red when memory grew, green when
+ * it shrank, nothing when it did not move (unless verbose). A header comes first.
+ *
+ * @example printMemory('after loading the model')
+ */
+export const printMemory = (message?: string): void => shared.print(message);
+/** Print lines where memory did not move too. */
+export const setVerbose = (verbose: boolean): void => shared.setVerbose(verbose);
+/** Where printMemory writes (default process.stdout). */
+export const setOut = (out: NodeJS.WritableStream): void => shared.setOut(out);
+/** The RSS limit `checkMemory` enforces (default 200 MB). */
+export const setMemoryLimit = (bytes: number): void => shared.setLimit(bytes);
+/** Throws MemoryLimitError when RSS is past the limit. */
+export const checkMemory = (limit?: number): void => shared.check(limit);
+/**
+ * Wraps a loop's items (sync or async) and checks memory before each one.
+ *
+ * @example for (const job of memoryWatcher(jobs, { limit: 1 * GB })) run(job)
+ */
+export function memoryWatcher<T>(items: Iterable<T>, options?: { limit?: number }): Generator<T>;
+export function memoryWatcher<T>(items: AsyncIterable<T>, options?: { limit?: number }): AsyncGenerator<T>;
+export function memoryWatcher<T>(items: Iterable<T> | AsyncIterable<T>, options?: { limit?: number }): Generator<T> | AsyncGenerator<T> {
+  return shared.watch(items as Iterable<T>, options);
+}

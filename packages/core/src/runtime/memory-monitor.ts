@@ -1,0 +1,158 @@
+import { HeapdiffError } from '../errors.js';
+
+export const KB = 1024;
+export const MB = 1024 * KB;
+export const GB = 1024 * MB;
+
+/** The default limit, as in Python's memory_utils. */
+export const DEFAULT_MEMORY_LIMIT = 200 * MB;
+
+/** The process's resident memory passed the limit set for it. */
+export class MemoryLimitError extends HeapdiffError {
+  readonly rss: number;
+  readonly limit: number;
+  constructor(rss: number, limit: number) {
+    super(
+      'HEAPDIFF_MEMORY_LIMIT',
+      `resident memory is ${rss.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} bytes`,
+    );
+    this.rss = rss;
+    this.limit = limit;
+  }
+}
+
+/** Extra columns `printMemory` can show, from `process.memoryUsage()`. */
+export type MemoryColumn = 'heapUsed' | 'external' | 'arrayBuffers';
+
+export interface MemoryMonitorOptions {
+  /** Where lines go. Default: process.stdout. */
+  out?: NodeJS.WritableStream;
+  /** Bytes of RSS past which `check()` throws. Default 200 MB. */
+  limit?: number;
+  /** Print lines where nothing moved too, and one line per item in `watch()`. */
+  verbose?: boolean;
+  /** Extra columns after RSS and its delta. */
+  columns?: readonly MemoryColumn[];
+  /** Sizes as `13.73 MB` rather than exact byte counts. */
+  human?: boolean;
+  /** Colour the lines: default when `out` is a terminal, unless NO_COLOR; FORCE_COLOR forces it. */
+  color?: boolean;
+  /** Where readings come from (tests inject these). Default: process.memoryUsage(). */
+  readMemory?: () => NodeJS.MemoryUsage;
+}
+
+export interface MemoryMonitor {
+  /** Prints RSS, its change since the last print, and `message` (a header first). */
+  print(message?: string): void;
+  /** Throws MemoryLimitError when RSS is past `limit` (default: the monitor's limit). */
+  check(limit?: number): void;
+  /** Wraps a sync or async iterable, checking memory before each item. */
+  watch<T>(items: Iterable<T>, options?: { limit?: number }): Generator<T>;
+  watch<T>(items: AsyncIterable<T>, options?: { limit?: number }): AsyncGenerator<T>;
+  setVerbose(verbose: boolean): void;
+  setOut(out: NodeJS.WritableStream): void;
+  setLimit(limit: number): void;
+  readonly limit: number;
+}
+
+function colorFor(out: NodeJS.WritableStream, explicit: boolean | undefined): boolean {
+  if (explicit !== undefined) return explicit;
+  const force = process.env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
+  return Boolean((out as NodeJS.WriteStream).isTTY);
+}
+
+function human(bytes: number): string {
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(2)} ${units[unit]}`;
+}
+
+/**
+ * A memory printer and limit checker with its own state — for libraries and tests that must
+ * not share the module-level one (`printMemory`, `checkMemory`, …).
+ *
+ * @example
+ * const monitor = createMemoryMonitor({ out: process.stderr, limit: 512 * MB })
+ * monitor.print('after load')
+ * for (const row of monitor.watch(rows)) handle(row)   // throws MemoryLimitError past 512 MB
+ */
+export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryMonitor {
+  let out = options.out ?? process.stdout;
+  let limit = options.limit ?? DEFAULT_MEMORY_LIMIT;
+  let verbose = options.verbose ?? false;
+  const columns = options.columns ?? [];
+  const read = options.readMemory ?? (() => process.memoryUsage());
+  let previous: number | undefined;
+  const format = (bytes: number): string => (options.human ? human(bytes) : bytes.toLocaleString('en-US'));
+  const width = options.human ? 10 : 14;
+
+  const monitor: MemoryMonitor = {
+    print(message = '') {
+      const usage = read();
+      const rss = usage.rss;
+      const delta = previous === undefined ? 0 : rss - previous;
+      const first = previous === undefined;
+      previous = rss;
+      if (!first && delta === 0 && !verbose) return;
+      const color = colorFor(out, options.color);
+      let text = '';
+      if (first) {
+        const titles = ['RSS'.padStart(width), 'DELTA'.padStart(width), ...columns.map((c) => c.toUpperCase().padStart(width)), 'MESSAGE'];
+        text += `${titles.join('    ')}\n`;
+      }
+      const cells = [format(rss).padStart(width), format(delta).padStart(width), ...columns.map((c) => format(usage[c]).padStart(width)), message];
+      let line = cells.join('    ');
+      if (color && delta > 0) line = `\x1b[31m${line}\x1b[39m`;
+      else if (color && delta < 0) line = `\x1b[32m${line}\x1b[39m`;
+      out.write(`${text}${line}\n`);
+    },
+    check(at = limit) {
+      const rss = read().rss;
+      if (rss > at) throw new MemoryLimitError(rss, at);
+    },
+    watch<T>(items: Iterable<T> | AsyncIterable<T>, watchOptions: { limit?: number } = {}): never {
+      const at = watchOptions.limit ?? limit;
+      if (Symbol.asyncIterator in items) {
+        return (async function* watchAsync() {
+          let index = 0;
+          for await (const item of items as AsyncIterable<T>) {
+            monitor.check(at);
+            if (verbose) monitor.print(`item ${index}`);
+            index++;
+            yield item;
+          }
+        })() as never;
+      }
+      return (function* watchSync() {
+        let index = 0;
+        for (const item of items as Iterable<T>) {
+          monitor.check(at);
+          if (verbose) monitor.print(`item ${index}`);
+          index++;
+          yield item;
+        }
+      })() as never;
+    },
+    setVerbose(value) {
+      verbose = value;
+    },
+    setOut(stream) {
+      out = stream;
+    },
+    setLimit(value) {
+      limit = value;
+    },
+    get limit() {
+      return limit;
+    },
+  };
+  return monitor;
+}

@@ -12,6 +12,21 @@ export {
   type MemoryMonitorOptions,
 } from './memory-monitor.js';
 
+export { MemoryPressureManager, type MemoryPressureOptions, type PressureHandler } from './pressure/memory-pressure-manager.js';
+export { readMemoryReadings, type MemoryReadings } from './pressure/memory-readings.js';
+export {
+  all,
+  any,
+  not,
+  custom,
+  availableBelow,
+  availableBelowFraction,
+  rssAbove,
+  rssAboveFraction,
+  heapAboveFraction,
+  type Condition,
+} from './pressure/conditions.js';
+
 /** The process-wide monitor behind the helpers below (a library should make its own). */
 const shared: MemoryMonitor = createMemoryMonitor();
 

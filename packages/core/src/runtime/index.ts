@@ -13,6 +13,7 @@ export {
 } from './memory-monitor.js';
 
 export { MemoryPressureManager, type MemoryPressureOptions, type PressureHandler } from './pressure/memory-pressure-manager.js';
+export { collectGarbage, forceGc } from './pressure/force-gc.js';
 export { readMemoryReadings, type MemoryReadings } from './pressure/memory-readings.js';
 export {
   all,

@@ -14,6 +14,7 @@ export {
 
 export { MemoryPressureManager, type MemoryPressureOptions, type PressureHandler } from './pressure/memory-pressure-manager.js';
 export { collectGarbage, forceGc } from './pressure/force-gc.js';
+export { heapDump, heapDumpName, HeapDumpRefusedError, type HeapDumpOptions } from './pressure/heap-dump.js';
 export { readMemoryReadings, type MemoryReadings } from './pressure/memory-readings.js';
 export {
   all,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Condition } from './conditions.js';
+import { heapDump, type HeapDumpOptions } from './heap-dump.js';
 import { readMemoryReadings, type MemoryReadings } from './memory-readings.js';
 
 export type PressureHandler = (event: { level: number; readings: MemoryReadings }) => void | Promise<void>;
@@ -71,6 +72,14 @@ export class MemoryPressureManager extends EventEmitter {
   /** Runs while `level` lasts, at most once per `remainInterval`. */
   onRemain(level: number, handler: PressureHandler): this {
     return this.#add('remain', level, handler);
+  }
+
+  /**
+   * On entering `level`, writes a heap snapshot to `options.dir` (see {@link heapDump}: at most
+   * `maxFiles` kept, never more often than `minInterval`, refused without the disk or memory).
+   */
+  dumpHeapOn(level: number, options: HeapDumpOptions): this {
+    return this.onEnter(level, heapDump(options));
   }
 
   #add(kind: string, level: number, handler: PressureHandler): this {

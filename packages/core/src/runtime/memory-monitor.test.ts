@@ -128,4 +128,15 @@ describe('limits', () => {
     ).rejects.toThrow(MemoryLimitError);
     expect(got).toEqual(['a']);
   });
+
+  it('watch() in verbose mode prints the memory before each item', () => {
+    const out = sink();
+    const monitor = createMemoryMonitor({ out: out.stream, verbose: true, readMemory: readings(10, 10, 20, 20, 20, 20) });
+    for (const _ of monitor.watch(['x', 'y', 'z']));
+    expect(out.text().split('\n').filter((line) => /item \d$/.test(line)).map((line) => line.trim().split(/\s+/))).toEqual([
+      ['10', '0', 'item', '0'],
+      ['20', '10', 'item', '1'],
+      ['20', '0', 'item', '2'],
+    ]);
+  });
 });

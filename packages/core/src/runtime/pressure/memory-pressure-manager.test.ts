@@ -49,6 +49,16 @@ describe('MemoryPressureManager', () => {
     expect(h.log).toEqual(['enter 1', 'enter 2', 'enter 3', 'leave 3', 'leave 2', 'leave 1']);
   });
 
+  it('lets several managers coexist, each with its own levels and handlers', async () => {
+    const low = harness([rssAbove(100)]);
+    const high = harness([rssAbove(300)]);
+    low.set(200);
+    high.set(200);
+    await Promise.all([low.manager.check(), high.manager.check()]);
+    expect([low.manager.level, high.manager.level]).toEqual([1, 0]);
+    expect([low.log, high.log]).toEqual([['enter 1'], []]);
+  });
+
   it('throttles "remain" to once per interval', async () => {
     const h = harness();
     h.set(250);

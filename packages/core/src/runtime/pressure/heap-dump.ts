@@ -71,7 +71,7 @@ export function heapDump(options: HeapDumpOptions): PressureHandler {
       throw new HeapDumpRefusedError(`heap dump refused: ${options.dir} has ${mb(disk)} free, less than the ${mb(readings.heapUsed)} heap; free some disk or point dir elsewhere`);
     }
     if (readings.available < readings.heapUsed) {
-      throw new HeapDumpRefusedError(`heap dump refused: ${mb(readings.available)} of memory available, less than the ${mb(readings.heapUsed)} heap a snapshot needs again`);
+      throw new HeapDumpRefusedError(`heap dump refused: ${mb(readings.available)} of memory available, less than the ${mb(readings.heapUsed)} heap a snapshot needs again; dump at a lower level, before memory runs this short`);
     }
     last = time;
     const file = join(options.dir, heapDumpName(time));

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 
 const program = fileURLToPath(new URL('../fixtures/programs/relative-heap.ts', import.meta.url));
+const lineOf = (text: string): number => readFileSync(program, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
 // The running Node, and Node 22+ too when available: there the inspector builds the snapshot
 // only after the caller has started awaiting, which the diff must not count either.
 const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
@@ -25,10 +27,24 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
-  it('with allocation tracking on: all 300 Foo, and the process still exits', () => {
+  it('with allocation tracking on: all 300 Foo, allocated by makeFoos at its line, and the process still exits', () => {
     const result = run('track');
-    expect(result.groups.Foo).toBe(300);
-    expect(Array.isArray(result.foo.allocationStacks)).toBe(true);
+    expect(result.groups).toEqual({ Foo: 300 });
+    // The function's own line in the TypeScript source (V8 records the running code's
+    // positions; heapdiff maps them back through tsx's source map).
+    expect(result.fooTop).toBe(`300 makeFoos relative-heap.ts:${lineOf('function makeFoos')}`);
+  });
+
+  it('nested marks that track: the inner diff leaves tracking on for the outer one', () => {
+    const { inner, outer } = run('track-nested');
+    expect(inner).toEqual({
+      Bar: { count: 7, top: '7 (anonymous) relative-heap.ts:1' },
+      Array: { count: 7, top: `7 Bar relative-heap.ts:${lineOf('constructor(index: number) {')}` },
+    });
+    expect(outer.Foo).toEqual({ count: 150, top: `150 makeFoos relative-heap.ts:${lineOf('function makeFoos')}` });
+    expect(outer.Bar.count).toBe(7);
+    // Besides: the inner result the program keeps (its objects, arrays, strings and numbers).
+    expect(Object.keys(outer).sort()).toEqual(['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object'].filter((k) => k in outer).sort());
   });
 
   it('only garbage allocated: an empty result', { retry: 1 }, () => {

@@ -12,6 +12,8 @@ let session: Session | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 /** Where snapshot chunks go; set for the duration of one snapshot. */
 let chunkConsumer: ((chunk: string) => void) | undefined;
+/** Who waits for the next `lastSeenObjectId` (sent while heap objects are tracked). */
+let lastSeenWaiter: ((id: number) => void) | undefined;
 
 /**
  * Routes the inspector's snapshot chunks to `consumer` (undefined: drop them). One listener is
@@ -20,6 +22,16 @@ let chunkConsumer: ((chunk: string) => void) | undefined;
  */
 export function setChunkConsumer(consumer: ((chunk: string) => void) | undefined): void {
   chunkConsumer = consumer;
+}
+
+/**
+ * Resolves with the highest object id V8 has given at its next heap-statistics update: while
+ * heap objects are tracked, V8 numbers every new object every 50 ms (when the event loop
+ * turns) and reports the highest id.
+ */
+export function nextLastSeenObjectId(): Promise<number> {
+  heapProfilerSession();
+  return new Promise((resolve) => (lastSeenWaiter = resolve));
 }
 
 /**
@@ -32,6 +44,11 @@ export function heapProfilerSession(): Session {
     session = new Session();
     session.connect();
     session.on('HeapProfiler.addHeapSnapshotChunk', (message: { params: { chunk: string } }) => chunkConsumer?.(message.params.chunk));
+    session.on('HeapProfiler.lastSeenObjectId', (message: { params: { lastSeenObjectId: number } }) => {
+      const waiter = lastSeenWaiter;
+      lastSeenWaiter = undefined;
+      waiter?.(message.params.lastSeenObjectId);
+    });
     session.post('HeapProfiler.enable');
   }
   return session;

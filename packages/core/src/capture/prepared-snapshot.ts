@@ -1,10 +1,12 @@
 import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
+import { allocationTrackingEnded } from './allocation-tracking.js';
 import { CaptureError, heapProfilerSession, setChunkConsumer } from './inspector-session.js';
 
 // Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
 // the program's allocations in a relative-heap diff.
 const utf8 = new TextEncoder();
+const STOP_TRACKING = 'HeapProfiler.stopTrackingHeapObjects';
 
 /**
  * A heap snapshot made ready in advance: every callback, parameter object and promise it needs
@@ -19,7 +21,7 @@ export class PreparedSnapshot {
   readonly #session = heapProfilerSession();
   readonly #gc: boolean;
   /** takeHeapSnapshot, or stopTrackingHeapObjects: the snapshot that also ends tracking. */
-  readonly #method: string;
+  #method = 'HeapProfiler.takeHeapSnapshot';
   readonly #params = { reportProgress: false };
   readonly #promise: Promise<HeapGraph>;
   #resolve!: (graph: HeapGraph) => void;
@@ -42,6 +44,7 @@ export class PreparedSnapshot {
   #gcError: Error | undefined;
   readonly #afterSnapshot = (error: Error | null): void => {
     setChunkConsumer(undefined);
+    if (this.#method === STOP_TRACKING) allocationTrackingEnded();
     if (this.#gcError) return this.#fail(this.#gcError, 'HeapProfiler.collectGarbage');
     if (error) return this.#fail(error, this.#method);
     if (this.#failure !== undefined) return this.#reject(this.#failure);
@@ -49,9 +52,8 @@ export class PreparedSnapshot {
     parser.finish().then((parsed) => this.#resolve(new HeapGraph(parsed)), this.#reject);
   };
 
-  constructor(options: { gc?: boolean; stopsTracking?: boolean } = {}) {
+  constructor(options: { gc?: boolean } = {}) {
     this.#gc = options.gc ?? true;
-    this.#method = options.stopsTracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot';
     this.#promise = new Promise<HeapGraph>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -63,10 +65,12 @@ export class PreparedSnapshot {
    * Takes the snapshot now (garbage collected first unless `gc: false`). The inspector runs
    * both commands during these two calls — only their replies and chunks may come later (Node
    * 22 and after) — so the snapshot is built before this returns, on every Node version.
+   * `stopsTracking`: the snapshot that ends heap-object tracking (see allocation-tracking.ts).
    */
-  take(): Promise<HeapGraph> {
+  take(stopsTracking = false): Promise<HeapGraph> {
     if (this.#used) return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
     this.#used = true;
+    if (stopsTracking) this.#method = STOP_TRACKING;
     setChunkConsumer(this.#onChunk);
     if (this.#gc) this.#session.post('HeapProfiler.collectGarbage', this.#afterGc);
     this.#session.post(this.#method, this.#params, this.#afterSnapshot);

@@ -2,10 +2,11 @@ import { analyzeGraph } from '../analysis/analyze-graph.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
+import { holdAllocationTracking, releaseAllocationTracking } from '../capture/allocation-tracking.js';
 import { PreparedSnapshot } from '../capture/prepared-snapshot.js';
-import { post } from '../capture/inspector-session.js';
 import { takeSnapshot, type CaptureOptions } from '../capture/take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { withOriginalPositions } from './original-positions.js';
 
 /** One class of objects allocated since a mark and still alive. */
 export interface RelativeHeapGroup {
@@ -40,14 +41,20 @@ export interface RelativeHeap {
   readonly groups: readonly RelativeHeapGroup[];
 }
 
-/** Node types that are the engine's own bookkeeping, not what a program allocates. */
-const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array']);
+/**
+ * Node types not counted as new: the engine's own bookkeeping, and native memory (array
+ * buffer backing stores, the embedder's objects), which V8 numbers only when it snapshots —
+ * not when it tracks — so its ids say nothing about when it was allocated. Their sizes still
+ * count in their owners' retained sizes.
+ */
+const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
 /**
  * The objects of `graph` newer than `baselineId` (V8 gives JavaScript objects odd ids in
  * allocation order once every older object has one), grouped by class. Counted are the
  * program's objects: not the engine's bookkeeping (compiled code, shapes, `(system)` and
- * `(array)` parts — their sizes still count in their owners' retained sizes), not new objects
+ * `(array)` parts) nor native memory (backing stores: see ENGINE_TYPES) — their sizes still
+ * count in their owners' retained sizes — not new objects
  * that only a running call's stack holds (its locals, such as the inspector's message while it
  * takes the snapshot), not V8's literal boilerplates (engine caches held only by an
  * allocation site's `transition_info`), constants of code compiled since the mark (held only
@@ -64,92 +71,38 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     const id = graph.nodeId(n);
     return (id & 1) === 1 && id > baselineId && engine[graph.nodeTypeIndex(n)] === 0;
   };
-  // Left out, with all they dominate: new objects that only a running call's stack holds (its
-  // locals, the inspector's message while the snapshot is taken), and V8's literal
-  // boilerplates (held only by an allocation site's `transition_info`): engine caches.
-  const syntheticType = graph.layout.nodeTypes.indexOf('synthetic');
-  const { firstRetainer, retainerNodes } = graph.retainers;
-  const codeType = graph.layout.nodeTypes.indexOf('code');
-  const arrayType = graph.layout.nodeTypes.indexOf('array');
-  const newId = (n: number): boolean => graph.nodeId(n) > baselineId;
-  // Held only by compiled code, directly or through new arrays that only code holds (constant
-  // pools of functions compiled since the mark): the engine's, not the program's.
-  const codeMemo = new Map<number, boolean>();
-  const heldByCode = (n: number): boolean => {
-    const known = codeMemo.get(n);
-    if (known !== undefined) return known;
-    codeMemo.set(n, false);
-    let result = firstRetainer[n]! < firstRetainer[n + 1]!;
-    for (let k = firstRetainer[n]!; k < firstRetainer[n + 1]! && result; k++) {
-      const holder = retainerNodes[k]!;
-      const type = graph.nodeTypeIndex(holder);
-      result = type === codeType || (type === arrayType && newId(holder) && heldByCode(holder));
-    }
-    codeMemo.set(n, result);
-    return result;
-  };
-  // New property names: strings in V8's string table held otherwise only by shapes and code.
-  const shapeType = graph.layout.nodeTypes.indexOf('object shape');
-  const stringTypes = new Set(['string', 'concatenated string', 'sliced string'].map((t) => graph.layout.nodeTypes.indexOf(t)));
-  const propertyName = (n: number): boolean => {
-    if (!stringTypes.has(graph.nodeTypeIndex(n))) return false;
-    let inTable = false;
-    for (let k = firstRetainer[n]!; k < firstRetainer[n + 1]!; k++) {
-      const holder = retainerNodes[k]!;
-      const type = graph.nodeTypeIndex(holder);
-      if (type === syntheticType && graph.nodeName(holder) === '(Internalized strings)') inTable = true;
-      else if (type !== shapeType && type !== codeType) return false;
-    }
-    return inTable;
-  };
-  const isStackRoot = (n: number): boolean =>
-    graph.nodeTypeIndex(n) === syntheticType && (graph.nodeName(n) === '(Stack roots)' || graph.nodeName(n) === '(Handle scope)');
   // heapdiff's own diff machinery: marks, prepared snapshots, and their promises with whatever
   // the caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
-  // caller has started awaiting). Not looked into.
+  // caller has started awaiting), and Node's parsed source maps (the cache that mapping
+  // allocation stacks to original sources fills). Not looked into.
   const own = new Set<number>();
-  const ownClasses = new Set(['PreparedSnapshot', 'HeapMarkHandle'].map((name) => classes.names.indexOf(name)).filter((c) => c >= 0));
-  if (ownClasses.size > 0) {
+  const closureType = graph.layout.nodeTypes.indexOf('closure');
+  const ownClasses = new Set(['PreparedSnapshot', 'HeapMarkHandle', 'SourceMap'].map((name) => classes.names.indexOf(name)).filter((c) => c >= 0));
+  // Also the callbacks of inspector commands in flight while the snapshot is taken (an
+  // inspector Session's `#messageCallbacks`): the snapshot command's own, and with nested marks
+  // one that an earlier diff readied.
+  const sessionClass = classes.names.indexOf('Session');
+  const target = (n: number, name: string): number => {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) if (graph.edgeName(e) === name) return graph.edgeTarget(e);
+    return -1;
+  };
+  if (ownClasses.size > 0 || sessionClass >= 0) {
     for (let n = 0; n < graph.nodeCount; n++) {
-      if (!ownClasses.has(graph.classIndexOf(n))) continue;
-      own.add(n);
-      for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-        if (graph.edgeName(e) === '#promise') own.add(graph.edgeTarget(e));
+      const c = graph.classIndexOf(n);
+      if (ownClasses.has(c)) {
+        own.add(n);
+        const promise = target(n, '#promise');
+        if (promise >= 0) own.add(promise);
+      } else if (c === sessionClass) {
+        const callbacks = target(n, '#messageCallbacks');
+        const table = callbacks >= 0 ? target(callbacks, 'table') : -1;
+        for (let e = table >= 0 ? graph.firstEdge[table]! : 0; table >= 0 && e < graph.firstEdge[table + 1]!; e++) {
+          if (graph.nodeTypeIndex(graph.edgeTarget(e)) === closureType) own.add(graph.edgeTarget(e));
+        }
       }
     }
   }
-  // V8's literal boilerplates: objects held only by an allocation site's `transition_info`.
-  const boilerplateMemo = new Map<number, boolean>();
-  const isBoilerplate = (n: number): boolean => {
-    let known = boilerplateMemo.get(n);
-    if (known === undefined) {
-      const edges = graph.retainingEdges(n);
-      known = edges.length > 0;
-      for (let k = 0; k < edges.length && known; k++) known = graph.edgeName(edges[k]!) === 'transition_info';
-      boilerplateMemo.set(n, known);
-    }
-    return known;
-  };
-  // Memo: 1 transient, 2 not, 3 being decided (a cycle counts as not transient).
-  const memo = new Map<number, number>();
-  const transient = (n: number): boolean => {
-    const known = memo.get(n);
-    if (known !== undefined) return known === 1;
-    memo.set(n, 3);
-    const from = firstRetainer[n]!;
-    const to = firstRetainer[n + 1]!;
-    // Held only by stack roots, boilerplates, or new objects that are themselves transient (the
-    // pieces of a string being built on the stack, say).
-    let stackOnly = from < to;
-    for (let k = from; k < to && stackOnly; k++) {
-      const holder = retainerNodes[k]!;
-      stackOnly =
-        isStackRoot(holder) || isBoilerplate(holder) || (isNew(holder) && memo.get(holder) !== 3 && transient(holder));
-    }
-    const result = stackOnly || heldByCode(n) || propertyName(n) || isBoilerplate(n);
-    memo.set(n, result ? 1 : 2);
-    return result;
-  };
+  const held = heldBeyondTheStack(graph, own);
   const classCount = classes.names.length;
   const counts = new Float64Array(classCount);
   const sizes = new Float64Array(classCount);
@@ -170,7 +123,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
       continue;
     }
     const n = entry;
-    if (own.has(n) || (isNew(n) && transient(n))) continue;
+    if (own.has(n) || (isNew(n) && held[n] === 0)) continue;
     if (isNew(n) && shallow[n]! > 0) {
       const c = graph.classIndexOf(n);
       counted.push(n);
@@ -204,6 +157,57 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
   }
   groups.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count || (a.className < b.className ? -1 : 1));
   return { baselineId, count: total, selfSize: totalSize, groups };
+}
+
+/**
+ * 1 for the objects the program holds: reachable from the GC roots without passing through
+ * heapdiff's own machinery (`own`) or what only the engine or a running call holds — stack
+ * roots, handle scopes and the current microtask (a running call's locals and continuation,
+ * the inspector's message while the snapshot is taken, objects a compiler job holds), weak
+ * edges, V8's literal boilerplates (an allocation site's `transition_info`),
+ * compiled code (the constants of code compiled since the mark) and, for strings, shapes and
+ * the string table (new property names). A new object left at 0 is transient: not counted,
+ * with all it dominates.
+ */
+function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Array {
+  const types = graph.layout.nodeTypes;
+  const [synthetic, code, shape] = ['synthetic', 'code', 'object shape'].map((t) => types.indexOf(t));
+  const stringType = new Uint8Array(types.length);
+  for (const t of ['string', 'concatenated string', 'sliced string']) if (types.indexOf(t) >= 0) stringType[types.indexOf(t)] = 1;
+  const weak = graph.layout.edgeTypes.indexOf('weak');
+  // 1: edges out of it are not followed; 2: only its edges to strings are not.
+  const source = new Uint8Array(graph.nodeCount);
+  for (const n of own) source[n] = 1;
+  for (let n = 0; n < graph.nodeCount; n++) {
+    const type = graph.nodeTypeIndex(n);
+    if (type === code) source[n] = 1;
+    else if (type === shape) source[n] = 2;
+    else if (type === synthetic) {
+      const name = graph.nodeName(n);
+      if (name === '(Stack roots)' || name === '(Handle scope)') source[n] = 1;
+      else if (name === '(Internalized strings)') source[n] = 2;
+    }
+  }
+  const held = new Uint8Array(graph.nodeCount);
+  const queue = new Int32Array(graph.nodeCount);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = graph.rootOrdinal;
+  held[graph.rootOrdinal] = 1;
+  while (head < tail) {
+    const n = queue[head++]!;
+    if (source[n] === 1) continue;
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      const to = graph.edgeTarget(e);
+      if (held[to] === 1 || graph.edgeTypeIndex(e) === weak) continue;
+      if (source[n] === 2 && stringType[graph.nodeTypeIndex(to)] === 1) continue;
+      const name = graph.edgeName(e);
+      if (name === 'transition_info' || name === 'current_microtask') continue;
+      held[to] = 1;
+      queue[tail++] = to;
+    }
+  }
+  return held;
 }
 
 /** The three most frequent allocation stacks per class, from the snapshot's trace tree. */
@@ -255,44 +259,49 @@ export interface HeapMark {
   readonly baselineId: number;
   /** When the mark was made (ms since the epoch). */
   readonly markedAt: number;
-  /** What the mark cost, in whole milliseconds (a garbage collection and a heap snapshot). */
+  /** What the mark cost, in whole milliseconds (a heap snapshot; with allocation tracking, its start). */
   readonly cost: number;
   /** What was allocated since the mark and is still alive (after a garbage collection). */
   diff(): Promise<RelativeHeap>;
+}
+
+/** Options of `markHeap`. */
+export interface MarkOptions extends CaptureOptions {
+  /**
+   * Record where each object is allocated from the mark on, so `diff()` gives each group's
+   * most frequent allocation stacks. Costly while on: V8 gives up inline allocation
+   * (allocating is tens of times slower), numbers the heap after a full garbage collection
+   * every 50 ms of event-loop time, and does not compact the heap. The mark's first `diff()`
+   * ends it (the last one, when marks that track are nested); until then the process cannot
+   * exit, so always diff a mark that tracks.
+   */
+  trackAllocations?: boolean;
 }
 
 /**
  * Marks a baseline in this thread's heap — heapy's `hpy().setrelheap()` — so that `diff()`
  * later tells what was allocated since and is still alive — heapy's `heap()`.
  *
- * A mark takes a heap snapshot (garbage collected first): V8 gives every live object an id only
- * when it snapshots or tracks the heap, and tracking costs a full collection every 50 ms until
- * it is stopped — with a snapshot. The snapshot is parsed for its highest id and dropped.
- * Everything the mark and its first diff need is allocated before that snapshot, so heapdiff's
- * own objects never count as new: with nothing allocated in between, the first diff is empty.
- * (A later diff of the same mark sees the few objects heapdiff readied after the previous one.)
+ * V8 gives every live object an id only when it snapshots or tracks the heap, so a plain mark
+ * takes a heap snapshot (garbage collected first), parses it for its highest id and drops it:
+ * it costs what a snapshot does. With `trackAllocations` the mark is cheap instead — V8 starts
+ * tracking and numbers the heap once — and the cost comes while tracking is on (see the
+ * option). Everything the mark and its first diff need is allocated before the baseline, so
+ * heapdiff's own objects never count as new: with nothing allocated in between, the first
+ * diff is empty. (A later diff of the same mark sees the few objects heapdiff readied after
+ * the previous one.)
  *
  * @example
  * const mark = await markHeap()
  * await handler(request)
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
-export interface MarkOptions extends CaptureOptions {
-  /**
-   * Record where each object is allocated from the mark on, so `diff()` gives each group's
-   * most frequent allocation stacks. Costly while on: V8 gives up inline allocation (allocating
-   * is tens of times slower). The first `diff()` ends it.
-   */
-  trackAllocations?: boolean;
-}
-
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
-  // Built before the mark's snapshot: the mark, with the first diff's snapshot made ready.
+  // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
-  const graph = await takeSnapshot(options);
-  mark.settle(graph.maxJsNodeId, Math.round(performance.now() - started));
-  if (options.trackAllocations) await post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
+  mark.settle(baselineId, Math.round(performance.now() - started));
   return mark;
 }
 
@@ -305,17 +314,19 @@ class HeapMarkHandle implements HeapMark {
   cost = 0;
   readonly markedAt = Date.now();
   readonly #options: CaptureOptions;
+  /** Holds allocation tracking until its first diff. */
+  #tracking: boolean;
   #next: PreparedSnapshot;
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
     this.#next = new PreparedSnapshot({ gc: this.#options.gc ?? true });
     await analyzeGraph(graph);
-    return relativeHeap(graph, this.baselineId);
+    return withOriginalPositions(relativeHeap(graph, this.baselineId));
   };
 
   constructor(options: MarkOptions) {
     this.#options = options;
-    // With tracking on, the first diff's snapshot is the one that stops it.
-    this.#next = new PreparedSnapshot({ ...options, stopsTracking: Boolean(options.trackAllocations) });
+    this.#tracking = Boolean(options.trackAllocations);
+    this.#next = new PreparedSnapshot({ gc: options.gc ?? true });
   }
 
   settle(baselineId: number, cost: number): void {
@@ -324,6 +335,9 @@ class HeapMarkHandle implements HeapMark {
   }
 
   diff(): Promise<RelativeHeap> {
-    return this.#next.take().then(this.#analyze);
+    // The last hold on tracking lets go with this snapshot: it is the one that ends tracking.
+    const stopsTracking = this.#tracking && releaseAllocationTracking();
+    this.#tracking = false;
+    return this.#next.take(stopsTracking).then(this.#analyze);
   }
 }

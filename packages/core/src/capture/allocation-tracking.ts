@@ -1,0 +1,49 @@
+import { setFlagsFromString } from 'node:v8';
+import { nextLastSeenObjectId, post } from './inspector-session.js';
+
+/**
+ * V8's allocation tracking for this thread, shared: on from the first `start` until the last
+ * holder lets go (its snapshot, `stopTrackingHeapObjects`, is the one that ends it — V8 ends
+ * tracking no other way short of resetting every object id).
+ *
+ * While it is on, garbage collections do not compact the heap. V8 keeps an object's
+ * allocation stack by its address and follows it when a collection moves the object only
+ * until the object has an id (`HeapProfiler::ObjectMoveEvent`); tracking numbers new objects
+ * every 50 ms, so a compacting collection after that loses the stacks of whatever it moves —
+ * most of them, on Node 20 and 22. Compaction comes back when tracking ends, unless the
+ * process was started with `--no-compact`.
+ */
+let holders = 0;
+
+const compactionOffByUser = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => /(^|\s)--no-compact(\s|$)/.test(arg));
+
+/**
+ * Takes a hold on allocation tracking, starting it if this is the first, and resolves with
+ * the highest object id once V8 has numbered every object alive now: newer objects get
+ * higher ids, with their allocation stacks recorded.
+ */
+export async function holdAllocationTracking(): Promise<number> {
+  const numbered = nextLastSeenObjectId();
+  if (holders++ === 0) {
+    setFlagsFromString('--no-compact');
+    try {
+      await post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+    } catch (error) {
+      holders--;
+      allocationTrackingEnded();
+      throw error;
+    }
+  }
+  return numbered;
+}
+
+/** Lets go of a hold; true when it was the last, so the caller's snapshot must end tracking. */
+export function releaseAllocationTracking(): boolean {
+  holders = Math.max(0, holders - 1);
+  return holders === 0;
+}
+
+/** To call once the snapshot that ended tracking is taken: compaction comes back. */
+export function allocationTrackingEnded(): void {
+  if (holders === 0 && !compactionOffByUser) setFlagsFromString('--compact');
+}

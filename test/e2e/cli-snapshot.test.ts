@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
+import { parseSnapshot, summarizeClasses, topAllocationStacks } from '@heapdiff/core';
 import { tempDir } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -12,9 +12,12 @@ afterEach(() => {
 });
 
 /** A Node process holding 1,000 RemoteFoo objects, with its inspector on a free loopback port. */
-function startTarget(extraArgs: string[] = ['--inspect=127.0.0.1:0'], ballast = 0): Promise<{ child: ChildProcess; port: number | undefined }> {
-  const program = `class RemoteFoo {}; globalThis.k = Array.from({ length: 1000 }, () => new RemoteFoo());
-    globalThis.ballast = Array.from({ length: ${ballast} }, (_, i) => ({ i, s: 'x' + i })); console.log("ready"); setInterval(() => {}, 1000);`;
+function startTarget(
+  extraArgs: string[] = ['--inspect=127.0.0.1:0'],
+  ballast = 0,
+  program = `class RemoteFoo {}; globalThis.k = Array.from({ length: 1000 }, () => new RemoteFoo());
+    globalThis.ballast = Array.from({ length: ${ballast} }, (_, i) => ({ i, s: 'x' + i })); console.log("ready"); setInterval(() => {}, 1000);`,
+): Promise<{ child: ChildProcess; port: number | undefined }> {
   const child = spawn(process.execPath, [...extraArgs, '-e', program], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,6 +45,28 @@ function startTarget(extraArgs: string[] = ['--inspect=127.0.0.1:0'], ballast = 
 
 const fooCount = async (file: string) => summarizeClasses(await parseSnapshot(file)).rows.find((r) => r.className === 'RemoteFoo')?.count;
 
+/** The RemoteFoo objects of a snapshot, and their allocation stacks ("count function:line ← …"). */
+async function fooStacks(file: string): Promise<{ count: number; stacks: string[] }> {
+  const graph = await parseSnapshot(file);
+  const foos: number[] = [];
+  for (let n = 0; n < graph.nodeCount; n++) if (graph.className(n) === 'RemoteFoo') foos.push(n);
+  const stacks = topAllocationStacks(graph, foos).get(graph.classes.names.indexOf('RemoteFoo')) ?? [];
+  return { count: foos.length, stacks: stacks.map((s) => `${s.count} ${s.frames.slice(0, 2).map((f) => `${f.functionName}:${f.line}`).join(' ← ')}`) };
+}
+
+// Allocates RemoteFoo objects in a named function, and churns so that collections run (and
+// would compact the heap) while allocations are tracked.
+const trackedApp = (calls: string) => `class RemoteFoo { constructor(i) { this.i = i; } }
+globalThis.k = [];
+function makeRemoteFoos(count) {
+  for (let i = 0; i < count; i++) globalThis.k.push(new RemoteFoo(i));
+}
+${calls}
+let junk = [];
+setInterval(() => { junk = Array.from({ length: 20000 }, (_, i) => ({ i })); }, 20);
+console.log("ready");
+`;
+
 describe('heapdiff snapshot (another process, through its inspector)', () => {
   it('--inspect HOST:PORT writes a snapshot with the process\'s objects', async () => {
     const { port } = await startTarget();
@@ -60,6 +85,24 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(await fooCount(file)).toBe(1000);
+  });
+
+  it('--pid with --track-allocations records what the process allocates until the capture', async () => {
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`], 0, trackedApp('setInterval(() => makeRemoteFoos(10), 25);'));
+    const file = join(tempDir(), 'pid-tracked.heapsnapshot');
+    const result = await runCli(['snapshot', '--pid', String(child.pid), '--port', String(port), '--track-allocations', '--after', '1500', '-o', file]);
+    expect(result.code).toBe(0);
+    const { count, stacks } = await fooStacks(file);
+    // Objects from before the tracking have no stack; all the others were made by makeRemoteFoos
+    // in the interval's callback: about 10 every 25 ms for 1.5 s (allocation is slow meanwhile).
+    expect(stacks).toHaveLength(1);
+    expect(stacks[0]).toMatch(/^\d+ makeRemoteFoos:3 ← \(anonymous\):6$/);
+    const tracked = Number(stacks[0]!.split(' ')[0]);
+    expect(tracked).toBeGreaterThan(100);
+    expect(tracked).toBeLessThan(count);
+    // Tracking ended with the snapshot: the process goes on.
+    expect(child.exitCode).toBe(null);
   });
 
   it.each([
@@ -101,6 +144,18 @@ describe('heapdiff snapshot -- node app.js', () => {
     // The program's own stderr passes through; the inspector's announcements do not.
     expect(result.stderr).toBe('app says hi\n');
     expect(await fooCount(file)).toBe(1000);
+  });
+
+  it('--track-allocations tracks from the first line: every object has the stack that allocated it', async () => {
+    const dir = tempDir();
+    const app = join(dir, 'tracked.js');
+    writeFileSync(app, trackedApp('makeRemoteFoos(1000);'));
+    const file = join(dir, 'tracked.heapsnapshot');
+    const result = await runCli(['snapshot', '-o', file, '--track-allocations', '--after', '1500', '--', process.execPath, app]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^heapdiff: tracking allocations in the process at 127\.0\.0\.1:\d+\n$/);
+    // makeRemoteFoos starts on line 3; V8 names the module code (anonymous), from line 1.
+    expect(await fooStacks(file)).toEqual({ count: 1000, stacks: ['1000 makeRemoteFoos:3 ← (anonymous):1'] });
   });
 
   it('says so when the program exits first', async () => {

@@ -43,12 +43,12 @@ export {
   type SummarySortKey,
   type SummaryView,
 } from './analysis/class-summary.js';
+export { topAllocationStacks, allocationStackReader, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
 export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOptions } from './capture/take-snapshot.js';
 export { CaptureError } from './capture/inspector-session.js';
 export {
   markHeap,
   relativeHeap,
-  type AllocationStack,
   type HeapMark,
   type MarkOptions,
   type RelativeHeap,

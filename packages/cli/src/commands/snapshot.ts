@@ -10,6 +10,7 @@ interface SnapshotArgs {
   port: number | undefined;
   gc: boolean;
   allowRemote: boolean;
+  trackAllocations: boolean;
 }
 
 function parseAddress(text: string): { host: string; port: number } {
@@ -31,7 +32,12 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       .option('port', { type: 'number', describe: 'with --pid: the inspector port the process uses (default 9229)' })
       .option('gc', { type: 'boolean', default: true, describe: 'collect garbage in the process first (--no-gc to skip)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
-      .option('after', { type: 'number', describe: 'with -- node app.js: capture this many ms after start (else on Enter or SIGUSR2)' })
+      .option('track-allocations', {
+        type: 'boolean',
+        default: false,
+        describe: 'record allocation stacks from now until the capture (Enter, SIGUSR2 or --after); allocating is much slower meanwhile',
+      })
+      .option('after', { type: 'number', describe: 'with -- node app.js or --track-allocations: capture this many ms later (else on Enter or SIGUSR2)' })
       .parserConfiguration({ 'populate--': true })
       .check((args) => {
         const command = (args['--'] as string[] | undefined) ?? [];
@@ -44,7 +50,8 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       })
       .example('$0 snapshot --inspect 127.0.0.1:9229 -o app.heapsnapshot', 'from a process started with --inspect')
       .example('$0 snapshot --pid 4242 -o app.heapsnapshot', 'from a running process, turning its inspector on')
-      .example('$0 snapshot -o app.heapsnapshot --after 5000 -- node app.js', 'start app.js, snapshot it after 5 s, stop it') as unknown as Argv<SnapshotArgs>,
+      .example('$0 snapshot -o app.heapsnapshot --after 5000 -- node app.js', 'start app.js, snapshot it after 5 s, stop it')
+      .example('$0 snapshot --pid 4242 --track-allocations -o app.heapsnapshot', 'record where objects are allocated until Enter, then snapshot') as unknown as Argv<SnapshotArgs>,
   handler: async (args: ArgumentsCamelCase<SnapshotArgs>) => {
     const { activateInspector, captureRemoteSnapshot } = await import('@heapdiff/core');
     const { formatBytes } = await import('@heapdiff/reporter');
@@ -52,9 +59,11 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
     const command = args['--'] ?? [];
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
     if (command.length > 0) {
-      started = await startWithInspector(command);
+      // Tracking starts before the program's first line: it waits for heapdiff (--inspect-brk).
+      started = await startWithInspector(command, args.trackAllocations);
       address = started.address;
-      await captureTrigger(args.after, started.exited);
+      // Without tracking, connect only when it is time to capture.
+      if (!args.trackAllocations) await captureTrigger(args.after, started.exited);
     } else if (args.inspect !== undefined) {
       address = parseAddress(args.inspect);
       if (args.allowRemote && !/^(127\.|localhost$|::1$)/.test(address.host)) {
@@ -63,10 +72,14 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
     } else {
       address = await activateInspector(args.pid!, args.port === undefined ? {} : { port: args.port });
     }
+    if (args.trackAllocations) process.stderr.write(`heapdiff: tracking allocations in the process at ${address.host}:${address.port}\n`);
+    const trackAllocationsUntil = args.trackAllocations ? captureTrigger(args.after, started?.exited) : undefined;
     const tty = Boolean(process.stderr.isTTY) && !process.env['CI'];
     const result = await captureRemoteSnapshot(address, args.output, {
       gc: args.gc,
       allowRemote: args.allowRemote,
+      ...(trackAllocationsUntil ? { trackAllocationsUntil } : {}),
+      runIfWaitingForDebugger: started !== undefined,
       ...(tty ? { onProgress: ({ done, total }: { done: number; total: number }) => process.stderr.write(`\r\x1b[2KSnapshotting ${Math.floor((100 * done) / Math.max(1, total))}%`) } : {}),
     });
     if (tty) process.stderr.write('\r\x1b[2K');
@@ -79,16 +92,16 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
  * Starts `node …` with its inspector on a free loopback port and waits until it listens. The
  * program's own stderr passes through, but for the inspector's announcement lines.
  */
-async function startWithInspector(command: string[]) {
+async function startWithInspector(command: string[], waitForHeapdiff: boolean) {
   const { spawn } = await import('node:child_process');
   const { CaptureError } = await import('@heapdiff/core');
   const [node, ...rest] = command;
-  const child = spawn(node!, ['--inspect=127.0.0.1:0', ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';
     child.once('error', (error) => reject(new CaptureError(`cannot start ${node}: ${error.message}`)));
-    void exited.then((code) => reject(new CaptureError(`the program exited (code ${code}) before its inspector was listening`)));
+    void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before its inspector was listening`)));
     child.stderr!.setEncoding('utf8').on('data', (data: string) => {
       pending += data;
       let newline: number;
@@ -105,7 +118,7 @@ async function startWithInspector(command: string[]) {
 }
 
 /** Waits for the moment to capture: `after` ms, or Enter on a terminal, or SIGUSR2. */
-async function captureTrigger(after: number | undefined, exited: Promise<number | null>): Promise<void> {
+async function captureTrigger(after: number | undefined, exited: Promise<number | null> | undefined): Promise<void> {
   const { CaptureError } = await import('@heapdiff/core');
   return new Promise((resolve, reject) => {
     const done = (): void => {
@@ -113,7 +126,7 @@ async function captureTrigger(after: number | undefined, exited: Promise<number 
       process.stdin.pause();
       resolve();
     };
-    void exited.then((code) => reject(new CaptureError(`the program exited (code ${code}) before the snapshot was taken`)));
+    void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before the snapshot was taken`)));
     if (after !== undefined) {
       setTimeout(done, after);
       return;

@@ -20,7 +20,25 @@ export interface RemoteCaptureOptions {
   signal?: AbortSignal;
   /** How long to wait for the inspector to answer, in ms (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Track allocations from the moment of connecting until this settles, then take the
+   * snapshot — the one that ends tracking — so it records each object's allocation stack
+   * (`trace_tree`). The process's heap is not compacted meanwhile (see allocation-tracking.ts);
+   * allocation is much slower while tracking is on.
+   */
+  trackAllocationsUntil?: PromiseLike<unknown>;
+  /**
+   * For a process started with `--inspect-brk`: let it run once connected (and tracking, if
+   * asked) — so allocations are tracked from its first line.
+   */
+  runIfWaitingForDebugger?: boolean;
 }
+
+// Run in the target while it tracks allocations: V8 loses the stacks of objects that a
+// compacting collection moves (see allocation-tracking.ts). Needs process.getBuiltinModule
+// (Node 20.16 and later); older targets track with compaction on.
+const COMPACTION_OFF = `process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--no-compact')`;
+const COMPACTION_BACK = `(process.execArgv.includes('--no-compact') || (process.env.NODE_OPTIONS ?? '').includes('--no-compact')) || process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--compact')`;
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -104,17 +122,33 @@ export async function captureRemoteSnapshot(
       const onAbort = (): void => fail(new AbortedError(undefined, { cause: options.signal?.reason }));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       let nextId = 1;
-      const send = (method: string, params: object = {}): number => {
+      const replies = new Map<number, () => void>();
+      const send = (method: string, params: object = {}): Promise<void> => {
         const id = nextId++;
         socket.send(JSON.stringify({ id, method, params }));
-        return id;
+        return new Promise((settle) => replies.set(id, settle));
       };
-      let snapshotId = -1;
-      socket.on('open', () => {
-        send('HeapProfiler.enable');
-        if (options.gc ?? true) send('HeapProfiler.collectGarbage');
-        snapshotId = send('HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
-      });
+      const tracking = options.trackAllocationsUntil;
+      const capture = async (): Promise<void> => {
+        void send('HeapProfiler.enable');
+        if (tracking) {
+          void send('Runtime.evaluate', { expression: COMPACTION_OFF });
+          await send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+        }
+        if (options.runIfWaitingForDebugger) void send('Runtime.runIfWaitingForDebugger');
+        if (tracking) {
+          await tracking;
+          if (socket.readyState !== WebSocket.OPEN) return;
+        }
+        if (options.gc ?? true) void send('HeapProfiler.collectGarbage');
+        await send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
+        if (tracking) await send('Runtime.evaluate', { expression: COMPACTION_BACK });
+        finished = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        socket.close();
+        resolve();
+      };
+      socket.on('open', () => capture().catch(fail));
       socket.on('message', (data: WebSocket.RawData) => {
         let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
         try {
@@ -128,11 +162,9 @@ export async function captureRemoteSnapshot(
           options.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
         } else if (message.error) {
           fail(new CaptureError(`the inspector refused a command: ${message.error.message}`));
-        } else if (message.id === snapshotId) {
-          finished = true;
-          options.signal?.removeEventListener('abort', onAbort);
-          socket.close();
-          resolve();
+        } else if (message.id !== undefined) {
+          replies.get(message.id)?.();
+          replies.delete(message.id);
         }
       });
       socket.on('error', (error) => fail(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));

@@ -7,6 +7,7 @@ import { PreparedSnapshot } from '../capture/prepared-snapshot.js';
 import { takeSnapshot, type CaptureOptions } from '../capture/take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
+import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
 
 /** One class of objects allocated since a mark and still alive. */
 export interface RelativeHeapGroup {
@@ -23,13 +24,6 @@ export interface RelativeHeapGroup {
   readonly retainerPath: string;
   /** With allocation tracking: where the members were allocated, most frequent stacks first. */
   readonly allocationStacks?: readonly AllocationStack[];
-}
-
-/** One allocation stack and how many objects of a group it allocated. */
-export interface AllocationStack {
-  readonly count: number;
-  /** Innermost frame first. */
-  readonly frames: readonly { readonly functionName: string; readonly scriptName: string; readonly line: number; readonly column: number }[];
 }
 
 /** What was allocated since a mark and is still alive, grouped by class, biggest first. */
@@ -141,7 +135,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     }
     for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
   }
-  const stacks = graph.traceTree && graph.traceTree.count > 0 ? allocationStacksByClass(graph, counted) : undefined;
+  const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
@@ -208,49 +202,6 @@ function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Ar
     }
   }
   return held;
-}
-
-/** The three most frequent allocation stacks per class, from the snapshot's trace tree. */
-function allocationStacksByClass(graph: HeapGraph, nodes: readonly number[]): Map<number, AllocationStack[]> {
-  const tree = graph.traceTree!;
-  const fields = graph.layout.traceFunctionInfoFields;
-  const at = (name: string) => fields.indexOf(name);
-  const [nameAt, scriptAt, lineAt, columnAt] = [at('name'), at('script_name'), at('line'), at('column')];
-  const position = new Map<number, number>();
-  for (let t = 0; t < tree.count; t++) position.set(tree.ids[t]!, t);
-  const perClass = new Map<number, Map<number, number>>();
-  for (const n of nodes) {
-    const traceNode = graph.traceNodeId(n);
-    if (traceNode === 0) continue;
-    const c = graph.classIndexOf(n);
-    const byTrace = perClass.get(c) ?? new Map<number, number>();
-    byTrace.set(traceNode, (byTrace.get(traceNode) ?? 0) + 1);
-    perClass.set(c, byTrace);
-  }
-  const frame = (t: number) => {
-    const info = tree.functionInfoIndexes[t]! * fields.length;
-    const text = (i: number) => (i >= 0 ? graph.strings.get(graph.traceFunctionInfos[info + i]!) : '');
-    // V8 writes line and column plus one, 0 when unknown: shown 1-based here, 0 for unknown.
-    return {
-      functionName: text(nameAt) || '(anonymous)',
-      scriptName: text(scriptAt),
-      line: lineAt >= 0 ? graph.traceFunctionInfos[info + lineAt]! : 0,
-      column: columnAt >= 0 ? graph.traceFunctionInfos[info + columnAt]! : 0,
-    };
-  };
-  const result = new Map<number, AllocationStack[]>();
-  for (const [c, byTrace] of perClass) {
-    const top = [...byTrace].sort((a, b) => b[1] - a[1]).slice(0, 3);
-    result.set(
-      c,
-      top.map(([traceNode, count]) => {
-        const frames = [];
-        for (let t = position.get(traceNode) ?? -1; t >= 0 && tree.parents[t]! >= 0; t = tree.parents[t]!) frames.push(frame(t));
-        return { count, frames };
-      }),
-    );
-  }
-  return result;
 }
 
 /** A baseline in this thread's heap: see `markHeap`. */

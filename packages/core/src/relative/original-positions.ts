@@ -1,7 +1,6 @@
 import { findSourceMap, type SourceMap } from 'node:module';
-import type { AllocationStack, RelativeHeap } from './heap-mark.js';
-
-type Frame = AllocationStack['frames'][number];
+import type { AllocationFrame as Frame } from '../analysis/allocation-stacks.js';
+import type { RelativeHeap } from './heap-mark.js';
 
 /**
  * The relative heap with its allocation frames moved to their original sources where this

@@ -3,7 +3,7 @@
 // heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
 import { fork } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -123,13 +123,17 @@ async function bench(mode: 'parse' | 'analyze', sizes: BenchSize[], toolNames: s
       ]);
     }
   }
-  const header = ['snapshot', mode === 'parse' ? 'loader' : 'pipeline', 'wall time', 'peak RSS', 'time / RSS vs heapdiff', ...(mode === 'analyze' ? ['root retained size'] : [])];
+  printTable(['snapshot', mode === 'parse' ? 'loader' : 'pipeline', 'wall time', 'peak RSS', 'time / RSS vs heapdiff', ...(mode === 'analyze' ? ['root retained size'] : [])], rows);
+  for (const comparison of comparisons) console.log(comparison);
+}
+
+/** Prints a Markdown table, columns padded to their widest cell. */
+function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
-  for (const comparison of comparisons) console.log(comparison);
 }
 
 /** Compares the per-node results two loaders wrote: equal, or the first nodes that differ. */
@@ -151,12 +155,40 @@ function compareNodeByNode(ours: string, theirs: string): string {
   return `node by node vs DevTools: ${parts.join(', ')}`;
 }
 
+interface MarkCosts {
+  heapMb: number;
+  snapshotMs: number;
+  snapshotBytes: number;
+  plain: { markMs: number; allocMs: number; diffMs: number; fresh: number };
+  tracking: { markMs: number; allocMs: number; diffMs: number; fresh: number };
+}
+
+/** `pnpm bench mark`: a relative-heap mark's cost next to a heap snapshot's, in one process. */
+async function benchMark(mb: number): Promise<void> {
+  const dir = join(benchCacheDir(), 'mark');
+  mkdirSync(dir, { recursive: true });
+  const costs = await new Promise<MarkCosts>((resolve, reject) => {
+    const child = fork(join(here, 'loaders/mark-cost.mjs'), [String(mb), dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (m) => resolve(m as MarkCosts));
+    child.on('exit', (code) => reject(new Error(`the mark benchmark exited with code ${code}`)));
+  });
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`heap: ${costs.heapMb.toFixed(0)} MB used; its snapshot: ${(costs.snapshotBytes / 1e6).toFixed(0)} MB\n`);
+  const rows = [
+    ['writeSnapshot()', s(costs.snapshotMs), '', '', ''],
+    ['markHeap()', s(costs.plain.markMs), s(costs.plain.allocMs), s(costs.plain.diffMs), String(costs.plain.fresh)],
+    ['markHeap({ trackAllocations })', s(costs.tracking.markMs), s(costs.tracking.allocMs), s(costs.tracking.diffMs), String(costs.tracking.fresh)],
+  ];
+  printTable(['', 'mark (or snapshot)', '100,000 allocations after', 'diff()', 'new objects found'], rows);
+}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     sizes: { type: 'string', default: BENCH_SIZES.join(',') },
     tools: { type: 'string', default: 'heapdiff,devtools,memlab,heapsnapshot-parser' },
     runs: { type: 'string', default: '1' },
+    mb: { type: 'string', default: '50' },
   },
 });
 const command = positionals[0];
@@ -170,7 +202,9 @@ for (const size of sizes) {
 if (command === 'parse' || command === 'analyze') {
   const defaultTools = command === 'parse' ? values.tools : values.tools.replace(',heapsnapshot-parser', '');
   await bench(command, sizes, defaultTools.split(','), Number(values.runs));
+} else if (command === 'mark') {
+  await benchMark(Number(values.mb));
 } else {
-  console.error(`usage: pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

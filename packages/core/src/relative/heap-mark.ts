@@ -157,8 +157,8 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
  * 1 for the objects the program holds: reachable from the GC roots without passing through
  * heapdiff's own machinery (`own`) or what only the engine or a running call holds — stack
  * roots, handle scopes and the current microtask (a running call's locals and continuation,
- * the inspector's message while the snapshot is taken, objects a compiler job holds), weak
- * edges, V8's literal boilerplates (an allocation site's `transition_info`),
+ * the inspector's message while the snapshot is taken), a compiler job's handles and identity
+ * maps, weak edges, V8's literal boilerplates (an allocation site's `transition_info`),
  * compiled code (the constants of code compiled since the mark) and, for strings, shapes and
  * the string table (new property names). A new object left at 0 is transient: not counted,
  * with all it dominates.
@@ -191,12 +191,15 @@ function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Ar
   while (head < tail) {
     const n = queue[head++]!;
     if (source[n] === 1) continue;
+    const type = graph.nodeTypeIndex(n);
     for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
       const to = graph.edgeTarget(e);
       if (held[to] === 1 || graph.edgeTypeIndex(e) === weak) continue;
       if (source[n] === 2 && stringType[graph.nodeTypeIndex(to)] === 1) continue;
       const name = graph.edgeName(e);
       if (name === 'transition_info' || name === 'current_microtask') continue;
+      // A compiler job's identity maps (strong roots named `N / IdentityMapBase`).
+      if (type === synthetic && name.endsWith(' / IdentityMapBase')) continue;
       held[to] = 1;
       queue[tail++] = to;
     }

@@ -156,6 +156,12 @@ describe('heapdiff snapshot -- node app.js', () => {
     expect(result.stderr).toMatch(/^heapdiff: tracking allocations in the process at 127\.0\.0\.1:\d+\n$/);
     // makeRemoteFoos starts on line 3; V8 names the module code (anonymous), from line 1.
     expect(await fooStacks(file)).toEqual({ count: 1000, stacks: ['1000 makeRemoteFoos:3 ← (anonymous):1'] });
+    // heapdiff inspect shows one object's stack.
+    const graph = await parseSnapshot(file);
+    let foo = 0;
+    while (graph.className(foo) !== 'RemoteFoo') foo++;
+    const inspected = await runCli(['inspect', file, `@${graph.nodeId(foo)}`]);
+    expect(inspected.stdout).toContain(`Allocated at (innermost first)\n  makeRemoteFoos (${app}:3:`);
   });
 
   it('says so when the program exits first', async () => {

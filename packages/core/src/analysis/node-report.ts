@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { allocationStackReader, type AllocationFrame } from './allocation-stacks.js';
 import { nodeDistances } from './distances.js';
 import { dominatorTree } from './dominators.js';
 import { dominatedChildren, dominatorChain, edgeLabel, formatRetainerPath, retainerPath } from './retainer-path.js';
@@ -30,6 +31,11 @@ export interface NodeReport extends NodeSummary {
   /** Nodes this one dominates directly, biggest retained size first. */
   readonly dominated: readonly NodeSummary[];
   readonly dominatedCount: number;
+  /**
+   * Where it was allocated, innermost frame first: present when the snapshot was taken while
+   * V8 tracked allocations (empty for objects allocated before tracking started).
+   */
+  readonly allocationStack?: readonly AllocationFrame[];
 }
 
 /** A node's id, names and sizes. */
@@ -73,5 +79,6 @@ export function describeNode(graph: HeapGraph, node: number, limits: { retainers
     dominators: dominatorChain(graph, node).map((d) => summarizeNode(graph, d)),
     dominated: dominatedChildren(graph, node, maxDominated).map((d) => summarizeNode(graph, d)),
     dominatedCount: firstDominated[node + 1]! - firstDominated[node]!,
+    ...(graph.traceTree && graph.traceTree.count > 0 ? { allocationStack: allocationStackReader(graph)(graph.traceNodeId(node)) } : {}),
   };
 }

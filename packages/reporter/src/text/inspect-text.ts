@@ -26,6 +26,12 @@ export function renderNodeText(report: NodeReport): string {
     `  shallow size ${formatBytes(report.selfSize)}   retained size ${formatBytes(report.retainedSize)}   distance ${describeDistance(report.distance)}`,
   );
   lines.push('', 'Retainer path', `  ${report.retainerPath || '(none: nothing reaches this object)'}`);
+  if (report.allocationStack) {
+    lines.push('', 'Allocated at (innermost first)');
+    if (report.allocationStack.length === 0) lines.push('  (not recorded: allocated before tracking started)');
+    for (const f of report.allocationStack.slice(0, 10)) lines.push(`  ${f.functionName} (${f.scriptName.replace(/^file:\/\//, '') || '?'}:${f.line}:${f.column})`);
+    if (report.allocationStack.length > 10) lines.push(`  … ${formatCount(report.allocationStack.length - 10)} more frames`);
+  }
   lines.push('', `Retainers (${report.retainers.length} of ${formatCount(report.retainerCount)})`);
   if (report.retainers.length === 0) lines.push('  (none)');
   else {

@@ -224,7 +224,7 @@ export interface MarkOptions extends CaptureOptions {
   /**
    * Record where each object is allocated from the mark on, so `diff()` gives each group's
    * most frequent allocation stacks. Costly while on: V8 gives up inline allocation
-   * (allocating is tens of times slower), numbers the heap after a full garbage collection
+   * (allocating is 10–40× slower), numbers the heap after a full garbage collection
    * every 50 ms of event-loop time, and does not compact the heap. The mark's first `diff()`
    * ends it (the last one, when marks that track are nested); until then the process cannot
    * exit, so always diff a mark that tracks.

@@ -46,14 +46,8 @@ export {
 export { topAllocationStacks, allocationStackReader, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
 export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOptions } from './capture/take-snapshot.js';
 export { CaptureError } from './capture/inspector-session.js';
-export {
-  markHeap,
-  relativeHeap,
-  type HeapMark,
-  type MarkOptions,
-  type RelativeHeap,
-  type RelativeHeapGroup,
-} from './relative/heap-mark.js';
+export { markHeap, type HeapMark, type MarkOptions } from './relative/heap-mark.js';
+export { relativeHeap, type RelativeHeap, type RelativeHeapGroup } from './relative/relative-heap.js';
 export {
   captureRemoteSnapshot,
   activateInspector,

@@ -1,0 +1,203 @@
+import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
+import { dominatorTree } from '../analysis/dominators.js';
+import { formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
+import { shallowSizes } from '../analysis/shallow-sizes.js';
+import type { HeapGraph } from '../graph/heap-graph.js';
+
+/** One class of objects allocated since a mark and still alive. */
+export interface RelativeHeapGroup {
+  readonly className: string;
+  /** New objects of the class alive now. */
+  readonly count: number;
+  /** Their shallow sizes, in bytes. */
+  readonly selfSize: number;
+  /** Bytes freed if they all were: the members no other member dominates, their retained sizes. */
+  readonly retainedSize: number;
+  /** Members whose immediate dominator is not new: where the new memory hangs on the old. */
+  readonly leakRoots: number;
+  /** The shortest retainer path of the member that retains most. */
+  readonly retainerPath: string;
+  /** With allocation tracking: where the members were allocated, most frequent stacks first. */
+  readonly allocationStacks?: readonly AllocationStack[];
+}
+
+/** What was allocated since a mark and is still alive, grouped by class, biggest first. */
+export interface RelativeHeap {
+  /** The highest object id at the mark: newer objects have higher (odd) ids. */
+  readonly baselineId: number;
+  readonly count: number;
+  readonly selfSize: number;
+  readonly groups: readonly RelativeHeapGroup[];
+}
+
+/**
+ * Node types not counted as new: the engine's own bookkeeping, and native memory (array
+ * buffer backing stores, the embedder's objects), which V8 numbers only when it snapshots —
+ * not when it tracks — so its ids say nothing about when it was allocated. Their sizes still
+ * count in their owners' retained sizes.
+ */
+const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
+
+/**
+ * The objects of `graph` newer than `baselineId` (V8 gives JavaScript objects odd ids in
+ * allocation order once every older object has one), grouped by class. Counted are the
+ * program's objects: not the engine's bookkeeping (compiled code, shapes, `(system)` and
+ * `(array)` parts) nor native memory (backing stores: see ENGINE_TYPES) — their sizes still
+ * count in their owners' retained sizes — not new objects
+ * that only a running call's stack holds (its locals, such as the inspector's message while it
+ * takes the snapshot), not V8's literal boilerplates (engine caches held only by an
+ * allocation site's `transition_info`), constants of code compiled since the mark (held only
+ * by that code) and new property names (in V8's string table, held otherwise only by shapes
+ * and code), and not heapdiff's own diff machinery.
+ */
+export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap {
+  const { dominators, retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const shallow = shallowSizes(graph);
+  const classes = graph.classes;
+  const engine = new Uint8Array(graph.layout.nodeTypes.length);
+  graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
+  const isNew = (n: number): boolean => {
+    const id = graph.nodeId(n);
+    return (id & 1) === 1 && id > baselineId && engine[graph.nodeTypeIndex(n)] === 0;
+  };
+  // heapdiff's own diff machinery: marks, prepared snapshots, and their promises with whatever
+  // the caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
+  // caller has started awaiting), and Node's parsed source maps (the cache that mapping
+  // allocation stacks to original sources fills). Not looked into.
+  const own = new Set<number>();
+  const closureType = graph.layout.nodeTypes.indexOf('closure');
+  const ownClasses = new Set(['PreparedSnapshot', 'HeapMarkHandle', 'SourceMap'].map((name) => classes.names.indexOf(name)).filter((c) => c >= 0));
+  // Also the callbacks of inspector commands in flight while the snapshot is taken (an
+  // inspector Session's `#messageCallbacks`): the snapshot command's own, and with nested marks
+  // one that an earlier diff readied.
+  const sessionClass = classes.names.indexOf('Session');
+  const target = (n: number, name: string): number => {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) if (graph.edgeName(e) === name) return graph.edgeTarget(e);
+    return -1;
+  };
+  if (ownClasses.size > 0 || sessionClass >= 0) {
+    for (let n = 0; n < graph.nodeCount; n++) {
+      const c = graph.classIndexOf(n);
+      if (ownClasses.has(c)) {
+        own.add(n);
+        const promise = target(n, '#promise');
+        if (promise >= 0) own.add(promise);
+      } else if (c === sessionClass) {
+        const callbacks = target(n, '#messageCallbacks');
+        const table = callbacks >= 0 ? target(callbacks, 'table') : -1;
+        for (let e = table >= 0 ? graph.firstEdge[table]! : 0; table >= 0 && e < graph.firstEdge[table + 1]!; e++) {
+          if (graph.nodeTypeIndex(graph.edgeTarget(e)) === closureType) own.add(graph.edgeTarget(e));
+        }
+      }
+    }
+  }
+  const held = heldBeyondTheStack(graph, own);
+  const classCount = classes.names.length;
+  const counts = new Float64Array(classCount);
+  const sizes = new Float64Array(classCount);
+  const roots = new Float64Array(classCount);
+  const retained = new Float64Array(classCount);
+  const biggest = new Int32Array(classCount).fill(-1);
+  let total = 0;
+  let totalSize = 0;
+  const counted: number[] = [];
+  // Depth-first over the dominator tree: a new object counts in its group's retained size only
+  // when no new object of the same class is above it (stack entries: node, or ~node to leave).
+  const onPath = new Uint32Array(classCount);
+  const stack: number[] = [graph.rootOrdinal];
+  while (stack.length) {
+    const entry = stack.pop()!;
+    if (entry < 0) {
+      onPath[graph.classIndexOf(~entry)]!--;
+      continue;
+    }
+    const n = entry;
+    if (own.has(n) || (isNew(n) && held[n] === 0)) continue;
+    if (isNew(n) && shallow[n]! > 0) {
+      const c = graph.classIndexOf(n);
+      counted.push(n);
+      counts[c]!++;
+      sizes[c]! += shallow[n]!;
+      total++;
+      totalSize += shallow[n]!;
+      if (!isNew(dominators[n]!)) roots[c]!++;
+      if (onPath[c] === 0) {
+        retained[c]! += retainedSizes[n]!;
+        if (biggest[c]! < 0 || retainedSizes[n]! > retainedSizes[biggest[c]!]!) biggest[c] = n;
+        onPath[c]!++;
+        stack.push(~n);
+      }
+    }
+    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+  }
+  const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
+  const groups: RelativeHeapGroup[] = [];
+  for (let c = 0; c < classCount; c++) {
+    if (counts[c] === 0) continue;
+    const group = {
+      className: classes.names[c]!,
+      count: counts[c]!,
+      selfSize: sizes[c]!,
+      retainedSize: retained[c]!,
+      leakRoots: roots[c]!,
+      retainerPath: biggest[c]! >= 0 ? formatRetainerPath(graph, retainerPath(graph, biggest[c]!)) : '',
+    };
+    groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [] } : group);
+  }
+  groups.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count || (a.className < b.className ? -1 : 1));
+  return { baselineId, count: total, selfSize: totalSize, groups };
+}
+
+/**
+ * 1 for the objects the program holds: reachable from the GC roots without passing through
+ * heapdiff's own machinery (`own`) or what only the engine or a running call holds — stack
+ * roots, handle scopes and the current microtask (a running call's locals and continuation,
+ * the inspector's message while the snapshot is taken), a compiler job's handles and identity
+ * maps, weak edges, V8's literal boilerplates (an allocation site's `transition_info`),
+ * compiled code (the constants of code compiled since the mark) and, for strings, shapes and
+ * the string table (new property names). A new object left at 0 is transient: not counted,
+ * with all it dominates.
+ */
+function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Array {
+  const types = graph.layout.nodeTypes;
+  const [synthetic, code, shape] = ['synthetic', 'code', 'object shape'].map((t) => types.indexOf(t));
+  const stringType = new Uint8Array(types.length);
+  for (const t of ['string', 'concatenated string', 'sliced string']) if (types.indexOf(t) >= 0) stringType[types.indexOf(t)] = 1;
+  const weak = graph.layout.edgeTypes.indexOf('weak');
+  // 1: edges out of it are not followed; 2: only its edges to strings are not.
+  const source = new Uint8Array(graph.nodeCount);
+  for (const n of own) source[n] = 1;
+  for (let n = 0; n < graph.nodeCount; n++) {
+    const type = graph.nodeTypeIndex(n);
+    if (type === code) source[n] = 1;
+    else if (type === shape) source[n] = 2;
+    else if (type === synthetic) {
+      const name = graph.nodeName(n);
+      if (name === '(Stack roots)' || name === '(Handle scope)') source[n] = 1;
+      else if (name === '(Internalized strings)') source[n] = 2;
+    }
+  }
+  const held = new Uint8Array(graph.nodeCount);
+  const queue = new Int32Array(graph.nodeCount);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = graph.rootOrdinal;
+  held[graph.rootOrdinal] = 1;
+  while (head < tail) {
+    const n = queue[head++]!;
+    if (source[n] === 1) continue;
+    const type = graph.nodeTypeIndex(n);
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      const to = graph.edgeTarget(e);
+      if (held[to] === 1 || graph.edgeTypeIndex(e) === weak) continue;
+      if (source[n] === 2 && stringType[graph.nodeTypeIndex(to)] === 1) continue;
+      const name = graph.edgeName(e);
+      if (name === 'transition_info' || name === 'current_microtask') continue;
+      // A compiler job's identity maps (strong roots named `N / IdentityMapBase`).
+      if (type === synthetic && name.endsWith(' / IdentityMapBase')) continue;
+      held[to] = 1;
+      queue[tail++] = to;
+    }
+  }
+  return held;
+}

@@ -11,7 +11,8 @@ import { nextLastSeenObjectId, post } from './inspector-session.js';
  * until the object has an id (`HeapProfiler::ObjectMoveEvent`); tracking numbers new objects
  * every 50 ms, so a compacting collection after that loses the stacks of whatever it moves —
  * most of them, on Node 20 and 22. Compaction comes back when tracking ends, unless the
- * process was started with `--no-compact`.
+ * process was started with `--no-compact`. (V8 flags are per process: two threads tracking
+ * at once turn compaction back on when the first of them ends.)
  */
 let holders = 0;
 

@@ -163,7 +163,19 @@ function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Ar
   const [synthetic, code, shape] = ['synthetic', 'code', 'object shape'].map((t) => types.indexOf(t));
   const stringType = new Uint8Array(types.length);
   for (const t of ['string', 'concatenated string', 'sliced string']) if (types.indexOf(t) >= 0) stringType[types.indexOf(t)] = 1;
-  const weak = graph.layout.edgeTypes.indexOf('weak');
+  const [weak, element, hidden] = ['weak', 'element', 'hidden'].map((t) => graph.layout.edgeTypes.indexOf(t));
+  // Edge names not followed, decided once per string: 1 never, 2 from synthetic roots (a
+  // compiler job's identity maps, named `N / IdentityMapBase`), 3 always.
+  const nameKind = new Uint8Array(graph.strings.count);
+  const skippedName = (stringIndex: number, fromSynthetic: boolean): boolean => {
+    let kind = nameKind[stringIndex]!;
+    if (kind === 0) {
+      const name = graph.strings.get(stringIndex);
+      kind = name === 'transition_info' || name === 'current_microtask' ? 3 : name.endsWith(' / IdentityMapBase') ? 2 : 1;
+      nameKind[stringIndex] = kind;
+    }
+    return kind === 3 || (kind === 2 && fromSynthetic);
+  };
   // 1: edges out of it are not followed; 2: only its edges to strings are not.
   const source = new Uint8Array(graph.nodeCount);
   for (const n of own) source[n] = 1;
@@ -191,10 +203,8 @@ function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Ar
       const to = graph.edgeTarget(e);
       if (held[to] === 1 || graph.edgeTypeIndex(e) === weak) continue;
       if (source[n] === 2 && stringType[graph.nodeTypeIndex(to)] === 1) continue;
-      const name = graph.edgeName(e);
-      if (name === 'transition_info' || name === 'current_microtask') continue;
-      // A compiler job's identity maps (strong roots named `N / IdentityMapBase`).
-      if (type === synthetic && name.endsWith(' / IdentityMapBase')) continue;
+      const edgeType = graph.edgeTypeIndex(e);
+      if (edgeType !== element && edgeType !== hidden && skippedName(graph.edgeNameOrIndex(e), type === synthetic)) continue;
       held[to] = 1;
       queue[tail++] = to;
     }

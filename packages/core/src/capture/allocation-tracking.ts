@@ -16,7 +16,22 @@ import { nextLastSeenObjectId, post } from './inspector-session.js';
  */
 let holders = 0;
 
-const compactionOffByUser = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => /(^|\s)--no-compact(\s|$)/.test(arg));
+/**
+ * Whether the process was started with `--no-compact` (its own choice, then left alone).
+ * Self-contained: remote targets run it too, serialised with `toString()`.
+ */
+function compactionOffByUser(): boolean {
+  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => /(^|\s)--no-compact(\s|$)/.test(arg));
+}
+const offByUser = compactionOffByUser();
+
+/**
+ * The same switches as expressions for another process's inspector (`Runtime.evaluate`).
+ * They need `process.getBuiltinModule` (Node 20.16 and later); older targets track with
+ * compaction on.
+ */
+export const COMPACTION_OFF_EXPRESSION = `process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--no-compact')`;
+export const COMPACTION_BACK_EXPRESSION = `(${compactionOffByUser.toString()})() || process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--compact')`;
 
 /**
  * Takes a hold on allocation tracking, starting it if this is the first, and resolves with
@@ -46,5 +61,5 @@ export function releaseAllocationTracking(): boolean {
 
 /** To call once the snapshot that ended tracking is taken: compaction comes back. */
 export function allocationTrackingEnded(): void {
-  if (holders === 0 && !compactionOffByUser) setFlagsFromString('--compact');
+  if (holders === 0 && !offByUser) setFlagsFromString('--compact');
 }

@@ -3,6 +3,7 @@ import { get } from 'node:http';
 import { isIP } from 'node:net';
 import WebSocket from 'ws';
 import { AbortedError } from '../errors.js';
+import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
 import { CaptureError } from './inspector-session.js';
 
 /** Where a Node process's inspector listens. */
@@ -33,12 +34,6 @@ export interface RemoteCaptureOptions {
    */
   runIfWaitingForDebugger?: boolean;
 }
-
-// Run in the target while it tracks allocations: V8 loses the stacks of objects that a
-// compacting collection moves (see allocation-tracking.ts). Needs process.getBuiltinModule
-// (Node 20.16 and later); older targets track with compaction on.
-const COMPACTION_OFF = `process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--no-compact')`;
-const COMPACTION_BACK = `(process.execArgv.includes('--no-compact') || (process.env.NODE_OPTIONS ?? '').includes('--no-compact')) || process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--compact')`;
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -132,7 +127,7 @@ export async function captureRemoteSnapshot(
       const capture = async (): Promise<void> => {
         void send('HeapProfiler.enable');
         if (tracking) {
-          void send('Runtime.evaluate', { expression: COMPACTION_OFF });
+          void send('Runtime.evaluate', { expression: COMPACTION_OFF_EXPRESSION });
           await send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
         }
         if (options.runIfWaitingForDebugger) void send('Runtime.runIfWaitingForDebugger');
@@ -142,7 +137,7 @@ export async function captureRemoteSnapshot(
         }
         if (options.gc ?? true) void send('HeapProfiler.collectGarbage');
         await send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
-        if (tracking) await send('Runtime.evaluate', { expression: COMPACTION_BACK });
+        if (tracking) await send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION });
         finished = true;
         options.signal?.removeEventListener('abort', onAbort);
         socket.close();

@@ -47,6 +47,10 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(Object.keys(outer).sort()).toEqual(['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object'].filter((k) => k in outer).sort());
   });
 
+  it('two marks that track, made at once, both settle and each sees the 20 Foo', () => {
+    expect(run('track-concurrent')).toEqual({ counts: [20, 20] });
+  });
+
   it('only garbage allocated: an empty result', { retry: 1 }, () => {
     expect(run('garbage')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });

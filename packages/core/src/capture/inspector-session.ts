@@ -12,8 +12,8 @@ let session: Session | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 /** Where snapshot chunks go; set for the duration of one snapshot. */
 let chunkConsumer: ((chunk: string) => void) | undefined;
-/** Who waits for the next `lastSeenObjectId` (sent while heap objects are tracked). */
-let lastSeenWaiter: ((id: number) => void) | undefined;
+/** Who wait for the next `lastSeenObjectId` (sent while heap objects are tracked). */
+const lastSeenWaiters: ((id: number) => void)[] = [];
 
 /**
  * Routes the inspector's snapshot chunks to `consumer` (undefined: drop them). One listener is
@@ -31,7 +31,7 @@ export function setChunkConsumer(consumer: ((chunk: string) => void) | undefined
  */
 export function nextLastSeenObjectId(): Promise<number> {
   heapProfilerSession();
-  return new Promise((resolve) => (lastSeenWaiter = resolve));
+  return new Promise((resolve) => lastSeenWaiters.push(resolve));
 }
 
 /**
@@ -45,9 +45,9 @@ export function heapProfilerSession(): Session {
     session.connect();
     session.on('HeapProfiler.addHeapSnapshotChunk', (message: { params: { chunk: string } }) => chunkConsumer?.(message.params.chunk));
     session.on('HeapProfiler.lastSeenObjectId', (message: { params: { lastSeenObjectId: number } }) => {
-      const waiter = lastSeenWaiter;
-      lastSeenWaiter = undefined;
-      waiter?.(message.params.lastSeenObjectId);
+      // Emptied in place: a new array here would be an object newer than a mark's baseline.
+      for (const waiter of lastSeenWaiters) waiter(message.params.lastSeenObjectId);
+      lastSeenWaiters.length = 0;
     });
     session.post('HeapProfiler.enable');
   }

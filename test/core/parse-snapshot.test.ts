@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HeapGraph, parseSnapshot, summarizeClasses, viewSummary } from '@heapdiff/core';
+import { parseSnapshot, summarizeClasses, viewSummary, type HeapGraph } from '@heapdiff/core';
 import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 import { tempDir } from '../helpers/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dominatedChildren, dominatorChain, formatRetainerPath, nodeLabel, parseSnapshot, retainerPath } from '@heapdiff/core';
+import { dominatedChildren, dominatorChain, formatRetainerPath, parseSnapshot, retainerPath, summarizeNode } from '@heapdiff/core';
 import { fixturePath } from '../helpers/fixtures.js';
 import { buildSnapshotText, type BuilderNode } from '../helpers/snapshot-builder.js';
 
@@ -41,6 +41,6 @@ describe('retainer paths', () => {
     expect(chain).toEqual(['Array', 'global', '(synthetic)']);
     const array = dominatorChain(graph, foo)[0]!;
     expect(dominatedChildren(graph, array).length).toBe(1002);
-    expect(nodeLabel(graph, array)).toBe(`Array @${graph.nodeId(array)}`);
+    expect(summarizeNode(graph, array).label).toBe(`Array @${graph.nodeId(array)}`);
   });
 });

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot, summarizeClasses, takeSnapshot, writeSnapshot, type HeapGraph } from '@heapdiff/core';
+import { parseSnapshot, summarizeClasses, type HeapGraph } from '@heapdiff/core';
+import { takeSnapshot, writeSnapshot } from '@heapdiff/core/capture';
 import { tempDir } from '../helpers/fixtures.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 

@@ -2,7 +2,7 @@
 // module-level Map and never removes it: the classic "cache without eviction" leak.
 // It marks a baseline, handles requests, and asks heapdiff what is new and still alive —
 // then writes a snapshot for `heapdiff summary`. Run by run-demo.js.
-import { markHeap, writeSnapshot } from '@heapdiff/core';
+import { markHeap, writeSnapshot } from '@heapdiff/core/capture';
 import { renderRelativeHeapText } from '@heapdiff/reporter';
 
 class Session {

@@ -1,11 +1,9 @@
-import { HeapdiffError } from '@heapdiff/core';
+import { HeapdiffError, UsageError } from '@heapdiff/core';
 import yargs from 'yargs';
 import { inspectCommand } from './commands/inspect.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { summaryCommand } from './commands/summary.js';
 import { ExitCode } from './exit-codes.js';
-import { UsageError } from './usage-error.js';
-export { UsageError };
 
 /**
  * Runs `heapdiff` with the given arguments and resolves with the exit code. Results go to
@@ -43,7 +41,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 function reportError(error: unknown): number {
   if (error instanceof HeapdiffError) {
     process.stderr.write(`heapdiff: ${error.message}\n`);
-    return error.code === 'HEAPDIFF_INTERNAL' ? ExitCode.Internal : ExitCode.UsageOrInput;
+    return ExitCode.UsageOrInput;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(

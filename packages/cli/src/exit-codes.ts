@@ -2,8 +2,6 @@
 export const ExitCode = {
   /** The command did what was asked. */
   Ok: 0,
-  /** A leak was found (leak commands only). */
-  LeaksFound: 1,
   /** Bad flags or arguments, or an input that cannot be read as a heap snapshot. */
   UsageOrInput: 2,
   /** A bug in heapdiff. */

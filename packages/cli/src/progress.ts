@@ -1,5 +1,5 @@
 import type { AnalyzeProgress, ParseProgress } from '@heapdiff/core';
-import { formatBytes } from '@heapdiff/reporter';
+import { formatBytes } from '@heapdiff/core';
 
 /**
  * A one-line progress display for loading a snapshot, drawn on stderr only when it is a

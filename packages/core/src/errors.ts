@@ -1,4 +1,26 @@
 /**
+ * Every error class heapdiff throws on purpose, with its stable code: the one list of codes.
+ * (The README's table of errors is checked against it by a test.)
+ */
+export const ERROR_CODES = {
+  InputReadError: 'HEAPDIFF_INPUT_READ',
+  SnapshotFormatError: 'HEAPDIFF_SNAPSHOT_FORMAT',
+  SnapshotTruncatedError: 'HEAPDIFF_SNAPSHOT_TRUNCATED',
+  SnapshotInconsistentError: 'HEAPDIFF_SNAPSHOT_INCONSISTENT',
+  SnapshotEncodingError: 'HEAPDIFF_SNAPSHOT_ENCODING',
+  SnapshotTooLargeError: 'HEAPDIFF_SNAPSHOT_TOO_LARGE',
+  AbortedError: 'HEAPDIFF_ABORTED',
+  NodeNotFoundError: 'HEAPDIFF_NODE_NOT_FOUND',
+  CaptureError: 'HEAPDIFF_CAPTURE',
+  MemoryLimitError: 'HEAPDIFF_MEMORY_LIMIT',
+  HeapDumpRefusedError: 'HEAPDIFF_HEAP_DUMP_REFUSED',
+  UsageError: 'HEAPDIFF_USAGE',
+} as const;
+
+/** The stable code of a heapdiff error: `err.code` of every {@link HeapdiffError}. */
+export type HeapdiffErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
  * Every error heapdiff throws on purpose derives from {@link HeapdiffError} and carries a
  * stable `code`, so callers (and the CLI) can tell them apart without parsing messages.
  *
@@ -7,8 +29,8 @@
  * catch (err) { if (err instanceof HeapdiffError) console.error(err.code, err.message) }
  */
 export class HeapdiffError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: HeapdiffErrorCode;
+  constructor(code: HeapdiffErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -34,7 +56,7 @@ function locate(message: string, where: InputLocation): string {
 export abstract class SnapshotError extends HeapdiffError {
   readonly offset: number | undefined;
   readonly file: string | undefined;
-  protected constructor(code: string, message: string, where: InputLocation, options?: { cause?: unknown }) {
+  protected constructor(code: HeapdiffErrorCode, message: string, where: InputLocation, options?: { cause?: unknown }) {
     super(code, locate(message, where), options);
     this.offset = where.offset;
     this.file = where.file;
@@ -44,35 +66,35 @@ export abstract class SnapshotError extends HeapdiffError {
 /** The input is not a V8 heap snapshot, or its JSON is malformed. */
 export class SnapshotFormatError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}, options?: { cause?: unknown }) {
-    super('HEAPDIFF_SNAPSHOT_FORMAT', message, where, options);
+    super(ERROR_CODES.SnapshotFormatError, message, where, options);
   }
 }
 
 /** The input ended before the snapshot did (an interrupted write or a partial download). */
 export class SnapshotTruncatedError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_TRUNCATED', message, where);
+    super(ERROR_CODES.SnapshotTruncatedError, message, where);
   }
 }
 
 /** The snapshot is well-formed JSON but its parts disagree (counts, node references, string indexes). */
 export class SnapshotInconsistentError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_INCONSISTENT', message, where);
+    super(ERROR_CODES.SnapshotInconsistentError, message, where);
   }
 }
 
 /** A string in the snapshot is not valid UTF-8 or holds an invalid JSON escape. */
 export class SnapshotEncodingError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_ENCODING', message, where);
+    super(ERROR_CODES.SnapshotEncodingError, message, where);
   }
 }
 
 /** The snapshot declares more than heapdiff can hold (checked before anything is allocated). */
 export class SnapshotTooLargeError extends SnapshotError {
   constructor(message: string, where: InputLocation = {}) {
-    super('HEAPDIFF_SNAPSHOT_TOO_LARGE', message, where);
+    super(ERROR_CODES.SnapshotTooLargeError, message, where);
   }
 }
 
@@ -80,7 +102,7 @@ export class SnapshotTooLargeError extends SnapshotError {
 export class InputReadError extends HeapdiffError {
   readonly file: string | undefined;
   constructor(message: string, file?: string, options?: { cause?: unknown }) {
-    super('HEAPDIFF_INPUT_READ', message, options);
+    super(ERROR_CODES.InputReadError, message, options);
     this.file = file;
   }
 }
@@ -88,6 +110,55 @@ export class InputReadError extends HeapdiffError {
 /** The operation was cancelled through its `AbortSignal`. */
 export class AbortedError extends HeapdiffError {
   constructor(message = 'the operation was aborted', options?: { cause?: unknown }) {
-    super('HEAPDIFF_ABORTED', message, options);
+    super(ERROR_CODES.AbortedError, message, options);
+  }
+}
+
+/** No object with the asked-for id in the snapshot. */
+export class NodeNotFoundError extends HeapdiffError {
+  readonly id: number;
+  constructor(id: number, file?: string) {
+    const where = file === undefined ? 'the snapshot' : file;
+    super(
+      ERROR_CODES.NodeNotFoundError,
+      `no object with id @${id} in ${where}; ids are per snapshot: take them from this snapshot (DevTools shows them after @)`,
+    );
+    this.id = id;
+  }
+}
+
+/** Capturing a heap snapshot failed: the inspector refused or broke off, or no process to capture. */
+export class CaptureError extends HeapdiffError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ERROR_CODES.CaptureError, message, options);
+  }
+}
+
+/** The process's resident memory passed the limit set for it (`checkMemory`, `memoryWatcher`). */
+export class MemoryLimitError extends HeapdiffError {
+  readonly rss: number;
+  readonly limit: number;
+  constructor(rss: number, limit: number) {
+    super(
+      ERROR_CODES.MemoryLimitError,
+      `resident memory is ${rss.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} bytes`,
+    );
+    this.rss = rss;
+    this.limit = limit;
+  }
+}
+
+/** A heap dump was not written on purpose: too soon, or not enough disk or memory for it. */
+export class HeapDumpRefusedError extends HeapdiffError {
+  constructor(message: string) {
+    super(ERROR_CODES.HeapDumpRefusedError, message);
+  }
+}
+
+/** A problem with the command line itself: a bad flag value, a missing argument. */
+export class UsageError extends HeapdiffError {
+  constructor(message: string) {
+    // One line, whatever the argument parser wrote: the problem, then where to look.
+    super(ERROR_CODES.UsageError, `${message.replace(/\s*\n\s*/g, ' ').trim()} (see "heapdiff --help")`);
   }
 }

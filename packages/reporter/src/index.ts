@@ -1,4 +1,3 @@
-export { formatBytes, formatCount } from './format/bytes.js';
 export { renderTable, type Column } from './format/table.js';
 export { renderSummaryText, type SummaryTextOptions } from './text/summary-text.js';
 export { toSummaryJson, SUMMARY_JSON_SCHEMA, type SummaryJson, type SummaryJsonInput } from './json/summary-json.js';

@@ -2,7 +2,7 @@
 // snapshot, on a heap of about `mb` megabytes, in one process (built package).
 //   node mark-cost.mjs <mb> <scratch dir>
 import { join } from 'node:path';
-import { markHeap, writeSnapshot } from '@heapdiff/core';
+import { markHeap, writeSnapshot } from '@heapdiff/core/capture';
 
 const mb = Number(process.argv[2]);
 const dir = process.argv[3];

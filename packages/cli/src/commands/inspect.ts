@@ -1,6 +1,5 @@
-import { HeapdiffError } from '@heapdiff/core';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '@heapdiff/core';
 
 interface InspectArgs {
   file: string;
@@ -38,18 +37,13 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       })
       .example('$0 inspect app.heapsnapshot @1234', 'why is object @1234 still alive?') as Argv<InspectArgs>,
   handler: async (args: ArgumentsCamelCase<InspectArgs>) => {
-    const { describeNode } = await import('@heapdiff/core');
+    const { describeNode, NodeNotFoundError } = await import('@heapdiff/core');
     const { renderNodeText, toInspectJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
     const id = parseNodeId(args.id);
     const graph = await loadGraph(args.file);
     const node = graph.ordinalOfId(id);
-    if (node < 0) {
-      throw new HeapdiffError(
-        'HEAPDIFF_NODE_NOT_FOUND',
-        `no object with id @${id} in ${args.file}; ids come from this snapshot (try heapdiff summary to find classes, or DevTools' @ numbers)`,
-      );
-    }
+    if (node < 0) throw new NodeNotFoundError(id, args.file);
     const report = describeNode(graph, node, { retainers: args.retainers, dominated: args.dominated });
     process.stdout.write(args.json ? `${JSON.stringify(toInspectJson(report, args.file), null, 2)}\n` : renderNodeText(report));
   },

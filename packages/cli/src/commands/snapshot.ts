@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '../usage-error.js';
+import { UsageError } from '@heapdiff/core';
 
 interface SnapshotArgs {
   output: string;
@@ -53,8 +53,8 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       .example('$0 snapshot -o app.heapsnapshot --after 5000 -- node app.js', 'start app.js, snapshot it after 5 s, stop it')
       .example('$0 snapshot --pid 4242 --track-allocations -o app.heapsnapshot', 'record where objects are allocated until Enter, then snapshot') as unknown as Argv<SnapshotArgs>,
   handler: async (args: ArgumentsCamelCase<SnapshotArgs>) => {
-    const { activateInspector, captureRemoteSnapshot } = await import('@heapdiff/core');
-    const { formatBytes } = await import('@heapdiff/reporter');
+    const { activateInspector, captureRemoteSnapshot, isLoopbackHost } = await import('@heapdiff/core/capture');
+    const { formatBytes } = await import('@heapdiff/core');
     let address: { host: string; port: number };
     const command = args['--'] ?? [];
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
@@ -66,7 +66,7 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       if (!args.trackAllocations) await captureTrigger(args.after, started.exited);
     } else if (args.inspect !== undefined) {
       address = parseAddress(args.inspect);
-      if (args.allowRemote && !/^(127\.|localhost$|::1$)/.test(address.host)) {
+      if (args.allowRemote && !isLoopbackHost(address.host)) {
         process.stderr.write(`heapdiff: warning: capturing over the network from ${address.host}; anyone on the way could control that process\n`);
       }
     } else {
@@ -94,7 +94,7 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
  */
 async function startWithInspector(command: string[], waitForHeapdiff: boolean) {
   const { spawn } = await import('node:child_process');
-  const { CaptureError } = await import('@heapdiff/core');
+  const { CaptureError } = await import('@heapdiff/core/capture');
   const [node, ...rest] = command;
   const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -119,7 +119,7 @@ async function startWithInspector(command: string[], waitForHeapdiff: boolean) {
 
 /** Waits for the moment to capture: `after` ms, or Enter on a terminal, or SIGUSR2. */
 async function captureTrigger(after: number | undefined, exited: Promise<number | null> | undefined): Promise<void> {
-  const { CaptureError } = await import('@heapdiff/core');
+  const { CaptureError } = await import('@heapdiff/core/capture');
   return new Promise((resolve, reject) => {
     const done = (): void => {
       process.off('SIGUSR2', done);

@@ -1,7 +1,6 @@
-import type { HeapGraph } from '../graph/heap-graph.js';
-import { doubled } from './doubled.js';
 import { classOf } from '../graph/class-names.js';
-import { dominatorTree } from './dominators.js';
+import type { HeapGraph } from '../graph/heap-graph.js';
+import { classRetainedSizes } from './class-retained-sizes.js';
 import { shallowSizes } from './shallow-sizes.js';
 
 /** One row of the type / count / size summary. */
@@ -42,24 +41,21 @@ export interface HeapSummary {
  */
 export function summarizeClasses(graph: HeapGraph, options: SummaryOptions = {}): HeapSummary {
   const classes = graph.classes;
-  const { names, byType, byString } = classes;
-  const detached = classes.detached;
+  const names = classes.names;
   const counts = new Float64Array(names.length);
   const sizes = new Float64Array(names.length);
   const shallow = shallowSizes(graph);
   const nodes = graph.nodes;
-  const step = graph.layout.nodeFieldCount;
-  const typeOffset = graph.layout.nodeTypeOffset;
-  const nameOffset = graph.layout.nodeNameOffset;
-  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += step) {
+  const layout = graph.layout;
+  for (let n = 0; n < graph.nodeCount; n++) {
     const size = shallow[n]!;
     if (size === 0) continue;
-    const fixed = byType[nodes[base + typeOffset]!]!;
-    const c = fixed >= 0 ? fixed : detached?.states[n] === 2 ? classOf(classes, nodes, n, graph.layout) : byString[nodes[base + nameOffset]!]!;
+    const c = classOf(classes, nodes, n, layout);
     counts[c]!++;
     sizes[c]! += size;
   }
-  const retained = options.retained ? classRetainedSizes(graph, names.length, shallow) : undefined;
+  // Instances of size 0 neither count nor hide others, as in DevTools.
+  const retained = options.retained ? classRetainedSizes(graph).retained : undefined;
   const rows: ClassSummaryRow[] = [];
   let totalCount = 0;
   let totalSelfSize = 0;
@@ -75,60 +71,6 @@ export function summarizeClasses(graph: HeapGraph, options: SummaryOptions = {})
   }
   rows.sort((a, b) => b.selfSize - a.selfSize || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0));
   return { rows, totalCount, totalSelfSize };
-}
-
-/**
- * Per class, the retained sizes of its instances that no other instance of the class
- * dominates: a walk down the dominator tree counting, per class, instances on the path above.
- * Instances of size 0 neither count nor hide others, as in DevTools.
- */
-function classRetainedSizes(graph: HeapGraph, classCount: number, shallow: ArrayLike<number>): Float64Array {
-  const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
-  const classes = graph.classes;
-  const { byType, byString } = classes;
-  const nodes = graph.nodes;
-  const layout = graph.layout;
-  const step = layout.nodeFieldCount;
-  const typeAt = layout.nodeTypeOffset;
-  const nameAt = layout.nodeNameOffset;
-  const detached = classes.detached;
-  const classIndex = (n: number): number => {
-    const fixed = byType[nodes[n * step + typeAt]!]!;
-    if (fixed >= 0) return fixed;
-    return detached?.states[n] === 2 ? classOf(classes, nodes, n, layout) : byString[nodes[n * step + nameAt]!]!;
-  };
-  const result = new Float64Array(classCount);
-  const onPath = new Uint32Array(classCount);
-  // Depth-first with explicit enter/leave: a stack entry is a node ordinal, or ~ordinal to leave it.
-  let stack = new Int32Array(1 << 16);
-  let top = 0;
-  const push = (entry: number): void => {
-    if (top === stack.length) stack = doubled(stack);
-    stack[top++] = entry;
-  };
-  push(graph.rootOrdinal);
-  while (top > 0) {
-    const entry = stack[--top]!;
-    if (entry < 0) {
-      onPath[classIndex(~entry)]!--;
-      continue;
-    }
-    const n = entry;
-    const from = firstDominated[n]!;
-    const to = firstDominated[n + 1]!;
-    if (shallow[n]! > 0) {
-      const c = classIndex(n);
-      if (onPath[c] === 0) {
-        result[c]! += retainedSizes[n]!;
-        if (from !== to) {
-          onPath[c]!++;
-          push(~n);
-        }
-      }
-    }
-    for (let i = from; i < to; i++) push(dominated[i]!);
-  }
-  return result;
 }
 
 export type SummarySortKey = 'size' | 'count' | 'name' | 'retained';

@@ -1,38 +1,14 @@
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
+import { distancesKernel, type DistanceParams } from '../kernels/distances-kernel.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { EphemeronEdgeNames } from './weakmap-edges.js';
 
-/** Distance of nodes no path reaches. */
-export const NO_DISTANCE = -5;
-/** Base distance of nodes reached only through the engine's own roots, not the program's. */
-export const BASE_SYSTEM_DISTANCE = 100_000_000;
-
-/** Plain numbers `distancesKernel` needs about the snapshot's layout and strings. */
-export interface DistanceParams {
-  nodeCount: number;
-  nodeFieldCount: number;
-  nodeTypeOffset: number;
-  nodeNameOffset: number;
-  edgeFieldCount: number;
-  edgeTypeOffset: number;
-  edgeNameOffset: number;
-  toNodeOffset: number;
-  weakType: number;
-  internalType: number;
-  elementType: number;
-  hiddenEdgeType: number;
-  hiddenType: number;
-  arrayType: number;
-  syntheticType: number;
-  nativeContext: number;
-  mapDescriptors: number;
-  sloppyFunctionMap: number;
-  documentTrees: number;
-  root: number;
-  pairCount: number;
-}
+export { BASE_SYSTEM_DISTANCE, NO_DISTANCE } from '../kernels/distances-kernel.js';
 
 /** Everything the kernel needs besides the graph arrays; built on the main thread. */
-export interface DistanceInputs {
+interface DistanceInputs {
   params: DistanceParams;
   /** Per string index: the id of the WeakMap entry its ephemeron edge name describes, or -1. */
   ephemeronPairOf: Int32Array;
@@ -40,7 +16,7 @@ export interface DistanceInputs {
   descriptorSlots: number[];
 }
 
-const cache = new WeakMap<HeapGraph, Int32Array>();
+const DISTANCES = new AnalysisKey<Int32Array>('distances');
 
 /**
  * Each node's distance from the GC roots, by breadth-first search with DevTools' rules:
@@ -55,26 +31,48 @@ const cache = new WeakMap<HeapGraph, Int32Array>();
  *   alike): only the second of the two to be met counts, so the value is one step beyond both.
  * - Unreached nodes get `NO_DISTANCE` (-5).
  *
- * Computed once per graph and cached (`analyzeGraph` computes it on a worker thread).
+ * Computed once per graph and kept (`analyzeGraph` computes it on a worker thread: see
+ * `nodeDistancesOnWorker`).
  *
  * @example
  * const distance = nodeDistances(graph)[graph.ordinalOfId(1234)]
  */
 export function nodeDistances(graph: HeapGraph): Int32Array {
-  let distances = cache.get(graph);
-  if (distances) return distances;
-  const inputs = distanceInputs(graph);
-  distances = new Int32Array(graph.nodeCount);
-  const queue = graph.scratch.take(queueLength(graph));
-  distancesKernel(graph.nodes, graph.edges, graph.firstEdge, inputs.params, inputs.ephemeronPairOf, inputs.descriptorSlots, distances, queue);
-  graph.scratch.give(queue);
-  cache.set(graph, distances);
-  return distances;
+  return graph.analyses.get(DISTANCES, () => {
+    const inputs = distanceInputs(graph);
+    const distances = new Int32Array(graph.nodeCount);
+    const scratch = scratchArrays(graph);
+    const queue = scratch.take(queueLength(graph));
+    distancesKernel(graph.nodes, graph.edges, graph.firstEdge, inputs.params, inputs.ephemeronPairOf, inputs.descriptorSlots, distances, queue);
+    scratch.give(queue);
+    return distances;
+  });
 }
 
-/** Stores distances computed elsewhere (on a worker) for `nodeDistances` to return. */
-export function setNodeDistances(graph: HeapGraph, distances: Int32Array): void {
-  cache.set(graph, distances);
+/**
+ * Computes `nodeDistances` on a worker of `pool`, from the graph's arrays in shared memory,
+ * and keeps the result on the graph. `queue` (at least `queueLength(graph)` long, in shared
+ * memory) is the search's work array; the caller may reuse it once this settles.
+ */
+export function nodeDistancesOnWorker(graph: HeapGraph, pool: HeapWorkerPool, queue: Uint32Array): Promise<Int32Array> {
+  return graph.analyses.getAsync(DISTANCES, async () => {
+    const { params, ephemeronPairOf, descriptorSlots } = distanceInputs(graph);
+    const out = new Int32Array(new SharedArrayBuffer(graph.nodeCount * 4));
+    const { nodes, edges, firstEdge } = graph;
+    await pool.run({
+      kind: 'distances',
+      nodes: nodes.buffer,
+      edges: edges.buffer,
+      firstEdge: firstEdge.buffer,
+      params,
+      ephemeronPairOf,
+      descriptorSlots,
+      out: out.buffer,
+      queue: queue.buffer,
+      queueLength: queue.length,
+    });
+    return out;
+  });
 }
 
 /** Room for every node once, plus the root's children (a program root listed twice is queued twice). */
@@ -83,7 +81,7 @@ export function queueLength(graph: HeapGraph): number {
 }
 
 /** Resolves the strings the rules name, and the WeakMap pairs, into numbers for the kernel. */
-export function distanceInputs(graph: HeapGraph): DistanceInputs {
+function distanceInputs(graph: HeapGraph): DistanceInputs {
   const { layout, strings } = graph;
   const ephemeronPairOf = new Int32Array(strings.count).fill(-1);
   const pairs = new Map<string, number>();
@@ -146,81 +144,4 @@ export function distanceInputs(graph: HeapGraph): DistanceInputs {
     ephemeronPairOf,
     descriptorSlots,
   };
-}
-
-/**
- * The breadth-first search itself, into `out`. Self-contained — no imports, closures or
- * helpers — so that it also runs on a worker thread, serialised with `Function#toString`.
- */
-export function distancesKernel(
-  nodes: Uint32Array,
-  edges: Uint32Array,
-  firstEdge: Uint32Array,
-  p: DistanceParams,
-  ephemeronPairOf: Int32Array,
-  descriptorSlots: number[],
-  out: Int32Array,
-  queue: Uint32Array,
-): void {
-  const NONE = -5;
-  const BASE = 100000000;
-  out.fill(NONE);
-  const pending = new Uint8Array(p.pairCount);
-  const slotValue = new Map<number, number>();
-  for (let i = 0; i < descriptorSlots.length; i += 2) slotValue.set(descriptorSlots[i]!, descriptorSlots[i + 1]!);
-  const edgeStep = p.edgeFieldCount;
-  const nodeStep = p.nodeFieldCount;
-  let length = 0;
-  // Program roots first, then (pass 1) the root itself for what only the engine holds.
-  const root = p.root;
-  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const target = edges[e * edgeStep + p.toNodeOffset]!;
-    const base = target * nodeStep;
-    if (nodes[base + p.nodeTypeOffset] === p.syntheticType && nodes[base + p.nodeNameOffset] !== p.documentTrees) continue;
-    out[target] = 1;
-    queue[length++] = target;
-  }
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass === 1) {
-      out[root] = length > 0 ? BASE : 0;
-      queue[0] = root;
-      length = 1;
-    }
-    for (let head = 0; head < length; head++) {
-      const n = queue[head]!;
-      const next = out[n]! + 1;
-      const nodeType = nodes[n * nodeStep + p.nodeTypeOffset];
-      const nodeName = nodes[n * nodeStep + p.nodeNameOffset];
-      const nativeContext = nodeType === p.hiddenType && nodeName === p.nativeContext;
-      const descriptors = nodeType === p.arrayType && nodeName === p.mapDescriptors;
-      const end = firstEdge[n + 1]!;
-      for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-        const type = edges[base + p.edgeTypeOffset]!;
-        if (type === p.weakType) continue;
-        const target = edges[base + p.toNodeOffset]!;
-        if (out[target] !== NONE) continue;
-        const name = edges[base + p.edgeNameOffset]!;
-        const named = type !== p.elementType && type !== p.hiddenEdgeType;
-        if (nativeContext && named && name === p.sloppyFunctionMap) continue;
-        if (descriptors) {
-          // Slots 2, 5, 8, … of a descriptor array may belong to another map sharing the array.
-          const index = named ? (slotValue.get(name) ?? -1) : name;
-          if (index >= 2 && index % 3 === 1) continue;
-        }
-        if (type === p.internalType) {
-          const pair = ephemeronPairOf[name]!;
-          if (pair >= 0) {
-            // A WeakMap value: follow only the second of its key and table edges.
-            if (pending[pair] === 0) {
-              pending[pair] = 1;
-              continue;
-            }
-            pending[pair] = 0;
-          }
-        }
-        out[target] = next;
-        queue[length++] = target;
-      }
-    }
-  }
 }

@@ -1,4 +1,9 @@
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { retainerSlotBits } from '../graph/retainers.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
+import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { pageOwnedNodes } from './page-objects.js';
 import { shallowSizes } from './shallow-sizes.js';
 import { EphemeronEdgeNames } from './weakmap-edges.js';
@@ -14,7 +19,9 @@ export interface DominatorTree {
   readonly dominated: Uint32Array;
 }
 
-const cache = new WeakMap<HeapGraph, DominatorTree>();
+const DOMINATOR_TREE = new AnalysisKey<DominatorTree>('dominator tree');
+const ESSENTIAL_EDGES = new AnalysisKey<Int32Array>('essential edges');
+const ESSENTIAL_SLOTS = new AnalysisKey<Int32Array>('essential retainer slots');
 
 /**
  * Which edges count when computing dominators, as in DevTools, one bit per edge: not weak, not
@@ -22,11 +29,11 @@ const cache = new WeakMap<HeapGraph, DominatorTree>();
  * from an engine-owned node into a program-owned one (see `pageOwnedNodes`), and not the
  * table's half of a WeakMap entry (the key's half is kept).
  */
-const essentialCache = new WeakMap<HeapGraph, Int32Array>();
+function essentialEdges(graph: HeapGraph): Int32Array {
+  return graph.analyses.get(ESSENTIAL_EDGES, () => findEssentialEdges(graph));
+}
 
-export function essentialEdges(graph: HeapGraph): Int32Array {
-  const cached = essentialCache.get(graph);
-  if (cached) return cached;
+function findEssentialEdges(graph: HeapGraph): Int32Array {
   const { nodeCount, edges, firstEdge, layout } = graph;
   const bits = new Int32Array((graph.edgeCount + 31) >>> 5);
   const page = pageOwnedNodes(graph);
@@ -58,14 +65,11 @@ export function essentialEdges(graph: HeapGraph): Int32Array {
       bits[e >>> 5]! |= 1 << (e & 31);
     }
   }
-  essentialCache.set(graph, bits);
   return bits;
 }
 
-const slotCache = new WeakMap<HeapGraph, Int32Array>();
-
 /** The Lengauer–Tarjan working arrays, indexed by vertex (node ordinal + 1; 0 means none). */
-export interface LtArrays {
+interface LtArrays {
   /** parent and ancestor share it; afterwards it becomes the Float64 retained sizes. */
   readonly pair: ArrayBufferLike;
   readonly parent: Uint32Array;
@@ -84,7 +88,7 @@ export interface LtArrays {
  * label, semi and scratch the dominated-nodes index; dom the dominators. Shared memory when
  * the graph is, so that a worker can run the depth-first search.
  */
-export function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
+function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
   const size = graph.nodeCount + 1;
   const shared = graph.nodes.buffer instanceof SharedArrayBuffer;
   const buffer = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -101,84 +105,12 @@ export function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
   };
 }
 
-const dfsCache = new WeakMap<HeapGraph, { arrays: LtArrays; count: number }>();
-
-/** Hands `dominatorTree` a depth-first search done elsewhere (on a worker, by `analyzeGraph`). */
-export function setDominatorDfs(graph: HeapGraph, arrays: LtArrays, count: number): void {
-  dfsCache.set(graph, { arrays, count });
-}
-
-/**
- * Iterative depth-first search over essential edges from vertex `start`, numbering vertices
- * from `count + 1` on (`semi` holds the number, `vertex` the inverse, `label` the vertex,
- * `parent` the tree). Returns the new count. Self-contained, so that it also runs on a worker.
- */
-export function dominatorDfsKernel(
-  edges: Uint32Array,
-  firstEdge: Uint32Array,
-  essential: Int32Array,
-  edgeStep: number,
-  toAt: number,
-  start: number,
-  count: number,
-  parent: Uint32Array,
-  vertex: Uint32Array,
-  label: Uint32Array,
-  semi: Uint32Array,
-  scratch: Uint32Array,
-): number {
-  let n = count;
-  scratch[start] = firstEdge[start - 1]!;
-  let v = start;
-  while (v !== 0) {
-    if (semi[v] === 0) {
-      semi[v] = ++n;
-      vertex[n] = label[v] = v;
-    }
-    let next = parent[v]!;
-    const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-    for (; scratch[v]! < end; scratch[v]!++) {
-      const e = scratch[v]!;
-      if ((essential[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-      const w = edges[e * edgeStep + toAt]! + 1;
-      if (semi[w] === 0) {
-        parent[w] = v;
-        scratch[w] = firstEdge[w - 1]!;
-        next = w;
-        break;
-      }
-    }
-    v = next;
-  }
-  return n;
-}
-
 /**
  * Which retainer slots (see `Retainers`) hold an essential edge: built together with the
  * retainer index when that does not exist yet, else by one more pass in the same order.
  */
-export function essentialRetainerSlots(graph: HeapGraph): Int32Array {
-  const cached = slotCache.get(graph);
-  if (cached) return cached;
-  const essential = essentialEdges(graph);
-  let bits = graph.buildRetainersWithSlotBits(essential);
-  if (!bits) {
-    bits = new Int32Array(essential.length);
-    const { firstRetainer } = graph.retainers;
-    const cursor = graph.scratch.take(graph.nodeCount + 1);
-    cursor.set(firstRetainer);
-    const edgeStep = graph.layout.edgeFieldCount;
-    const toAt = graph.layout.edgeToNodeOffset;
-    for (let from = 0; from < graph.nodeCount; from++) {
-      for (let e = graph.firstEdge[from]!; e < graph.firstEdge[from + 1]!; e++) {
-        const slot = cursor[graph.edges[e * edgeStep + toAt]!]!++;
-        if (essential[e >>> 5]! & (1 << (e & 31))) bits[slot >>> 5]! |= 1 << (slot & 31);
-      }
-    }
-    graph.scratch.give(cursor);
-  }
-  slotCache.set(graph, bits);
-  return bits;
+function essentialRetainerSlots(graph: HeapGraph): Int32Array {
+  return graph.analyses.get(ESSENTIAL_SLOTS, () => retainerSlotBits(graph, essentialEdges(graph)));
 }
 
 /**
@@ -188,14 +120,52 @@ export function essentialRetainerSlots(graph: HeapGraph): Int32Array {
  * root; any still unreached (cliques keeping each other alive) hang off the root one by one.
  * Retained sizes start from `shallowSizes`.
  *
- * Computed once per graph and cached.
+ * Computed once per graph and kept (`analyzeGraph` runs its depth-first search on a worker
+ * thread: see `dominatorTreeOnWorker`).
  *
  * @example
  * const { dominators, retainedSizes } = dominatorTree(graph)
  */
 export function dominatorTree(graph: HeapGraph): DominatorTree {
-  let tree = cache.get(graph);
-  if (tree) return tree;
+  return graph.analyses.get(DOMINATOR_TREE, () => buildDominatorTree(graph, undefined));
+}
+
+/**
+ * `dominatorTree`, with its first depth-first search on a worker of `pool` while this thread
+ * indexes the retainers; the result is kept on the graph. `scratch`, when given, is a work
+ * array of at least `nodeCount + 1` elements in shared memory that the search may use: it may
+ * still be in use by a job given earlier to the same one-worker pool, since jobs run in order.
+ */
+export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array): Promise<DominatorTree> {
+  return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
+    const essential = essentialEdges(graph);
+    const arrays = ltArrays(graph, scratch ?? scratchArrays(graph).take(graph.nodeCount + 1));
+    const { edgeFieldCount, edgeToNodeOffset } = graph.layout;
+    const dfs = pool.run({
+      kind: 'dominator-dfs',
+      edges: graph.edges.buffer,
+      firstEdge: graph.firstEdge.buffer,
+      essential,
+      edgeStep: edgeFieldCount,
+      toAt: edgeToNodeOffset,
+      start: graph.rootOrdinal + 1,
+      size: arrays.parent.length,
+      parentBuffer: arrays.pair,
+      vertex: arrays.vertex.buffer,
+      label: arrays.label.buffer,
+      semi: arrays.semi.buffer,
+      scratch: arrays.scratch.buffer,
+      scratchOffset: arrays.scratch.byteOffset,
+    });
+    dfs.catch(() => {});
+    essentialRetainerSlots(graph);
+    const { count } = await dfs;
+    return buildDominatorTree(graph, { arrays, count });
+  });
+}
+
+/** The tree, from a depth-first search already done (`prepared`) or done here. */
+function buildDominatorTree(graph: HeapGraph, prepared: { arrays: LtArrays; count: number } | undefined): DominatorTree {
   const { nodeCount, edges, firstEdge, layout } = graph;
   const slotBits = essentialRetainerSlots(graph);
   const isEssentialSlot = (k: number): boolean => (slotBits[k >>> 5]! & (1 << (k & 31))) !== 0;
@@ -204,9 +174,7 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const edgeStep = layout.edgeFieldCount;
   const toAt = layout.edgeToNodeOffset;
 
-  const prepared = dfsCache.get(graph);
-  dfsCache.delete(graph);
-  const { pair, parent, ancestor, vertex, label, semi, dom, scratch } = prepared?.arrays ?? ltArrays(graph, graph.scratch.take(nodeCount + 1));
+  const { pair, parent, ancestor, vertex, label, semi, dom, scratch } = prepared?.arrays ?? ltArrays(graph, scratchArrays(graph).take(nodeCount + 1));
   const r = graph.rootOrdinal + 1;
   let n = prepared?.count ?? dominatorDfsKernel(edges, firstEdge, essential, edgeStep, toAt, r, 0, parent, vertex, label, semi, scratch);
   const dfs = (start: number): void => {
@@ -318,9 +286,6 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
   const cursor = scratch;
   cursor.set(firstDominated);
   for (let o = 0; o < nodeCount; o++) if (o !== root) dominated[cursor[dominators[o]!]!++] = o;
-  graph.scratch.give(scratch);
-
-  tree = { dominators, retainedSizes, firstDominated, dominated };
-  cache.set(graph, tree);
-  return tree;
+  scratchArrays(graph).give(scratch);
+  return { dominators, retainedSizes, firstDominated, dominated };
 }

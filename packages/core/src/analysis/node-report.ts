@@ -2,7 +2,7 @@ import type { HeapGraph } from '../graph/heap-graph.js';
 import { allocationStackReader, type AllocationFrame } from './allocation-stacks.js';
 import { nodeDistances } from './distances.js';
 import { dominatorTree } from './dominators.js';
-import { dominatedChildren, dominatorChain, edgeLabel, formatRetainerPath, retainerPath } from './retainer-path.js';
+import { dominatedChildren, dominatorChain, edgeLabel, formatRetainerPath, nodeLabel, retainerPath } from './retainer-path.js';
 import { shallowSizes } from './shallow-sizes.js';
 
 /** A node in a report: enough to name it and size it. */
@@ -11,6 +11,8 @@ export interface NodeSummary {
   readonly name: string;
   readonly className: string;
   readonly type: string;
+  /** How the node reads in a path: its class (a synthetic node's name) and id, `Session @1234`. */
+  readonly label: string;
   readonly selfSize: number;
   readonly retainedSize: number;
 }
@@ -45,6 +47,7 @@ export function summarizeNode(graph: HeapGraph, node: number): NodeSummary {
     name: graph.nodeName(node),
     className: graph.className(node),
     type: graph.nodeType(node),
+    label: nodeLabel(graph, node),
     selfSize: shallowSizes(graph)[node]!,
     retainedSize: dominatorTree(graph).retainedSizes[node]!,
   };

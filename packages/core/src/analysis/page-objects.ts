@@ -1,7 +1,8 @@
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { doubled } from './doubled.js';
 
-const cache = new WeakMap<HeapGraph, Uint8Array>();
+const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
 
 /**
  * Which nodes belong to the program rather than to the engine or a debugger: those reachable,
@@ -10,10 +11,12 @@ const cache = new WeakMap<HeapGraph, Uint8Array>();
  * ignore edges from engine-owned nodes into program-owned ones when computing dominators.
  */
 export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
-  let flags = cache.get(graph);
-  if (flags) return flags;
+  return graph.analyses.get(PAGE_OWNED, () => findPageOwnedNodes(graph));
+}
+
+function findPageOwnedNodes(graph: HeapGraph): Uint8Array {
   const { nodeCount, edges, firstEdge, layout } = graph;
-  flags = new Uint8Array(nodeCount);
+  const flags = new Uint8Array(nodeCount);
   let stack = new Uint32Array(Math.min(nodeCount, 1 << 20) || 1);
   let top = 0;
   const push = (n: number): void => {
@@ -50,6 +53,5 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
       push(target);
     }
   }
-  cache.set(graph, flags);
   return flags;
 }

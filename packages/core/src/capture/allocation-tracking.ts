@@ -1,19 +1,19 @@
 import { setFlagsFromString } from 'node:v8';
 import { nextLastSeenObjectId, post } from './inspector-session.js';
 
-/**
- * V8's allocation tracking for this thread, shared: on from the first `start` until the last
- * holder lets go (its snapshot, `stopTrackingHeapObjects`, is the one that ends it — V8 ends
- * tracking no other way short of resetting every object id).
- *
- * While it is on, garbage collections do not compact the heap. V8 keeps an object's
- * allocation stack by its address and follows it when a collection moves the object only
- * until the object has an id (`HeapProfiler::ObjectMoveEvent`); tracking numbers new objects
- * every 50 ms, so a compacting collection after that loses the stacks of whatever it moves —
- * most of them, on Node 20 and 22. Compaction comes back when tracking ends, unless the
- * process was started with `--no-compact`. (V8 flags are per process: two threads tracking
- * at once turn compaction back on when the first of them ends.)
- */
+// V8's allocation tracking for this thread, shared: on from the first hold until the last
+// holder lets go (its snapshot, `stopTrackingHeapObjects`, is the one that ends it — V8 ends
+// tracking no other way short of resetting every object id).
+//
+// While it is on, garbage collections do not compact the heap. V8 keeps an object's
+// allocation stack by its address and follows it when a collection moves the object only
+// until the object has an id (`HeapProfiler::ObjectMoveEvent`); tracking numbers new objects
+// every 50 ms, so a compacting collection after that loses the stacks of whatever it moves —
+// most of them, on Node 20 and 22. Compaction comes back when tracking ends, unless the
+// process was started with `--no-compact`. (V8 flags are per process: two threads tracking
+// at once turn compaction back on when the first of them ends.)
+
+/** Holds taken on tracking and not yet let go. */
 let holders = 0;
 
 /**

@@ -1,12 +1,5 @@
 import { Session } from 'node:inspector';
-import { HeapdiffError } from '../errors.js';
-
-/** Capturing a heap snapshot failed: the inspector refused or broke off. */
-export class CaptureError extends HeapdiffError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('HEAPDIFF_CAPTURE', message, options);
-  }
-}
+import { CaptureError } from '../errors.js';
 
 let session: Session | undefined;
 let queue: Promise<unknown> = Promise.resolve();

@@ -1,7 +1,8 @@
 import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { allocationTrackingEnded } from './allocation-tracking.js';
-import { CaptureError, heapProfilerSession, setChunkConsumer } from './inspector-session.js';
+import { CaptureError } from '../errors.js';
+import { heapProfilerSession, setChunkConsumer } from './inspector-session.js';
 
 // Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
 // the program's allocations in a relative-heap diff.

@@ -1,10 +1,9 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { get } from 'node:http';
-import { isIP } from 'node:net';
 import WebSocket from 'ws';
-import { AbortedError } from '../errors.js';
+import { AbortedError, CaptureError } from '../errors.js';
 import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
-import { CaptureError } from './inspector-session.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** Where a Node process's inspector listens. */
 export interface InspectorAddress {
@@ -33,10 +32,6 @@ export interface RemoteCaptureOptions {
    * asked) — so allocations are tracked from its first line.
    */
   runIfWaitingForDebugger?: boolean;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 /** GETs a small JSON document (node:http: fetch refuses ports such as 1 or 6000). */
@@ -93,7 +88,7 @@ export async function captureRemoteSnapshot(
   file: string,
   options: RemoteCaptureOptions = {},
 ): Promise<{ file: string; bytes: number }> {
-  if (!isLoopback(address.host) && !options.allowRemote) {
+  if (!isLoopbackHost(address.host) && !options.allowRemote) {
     throw new CaptureError(
       `${address.host} is not a loopback address; an inspector gives full control of its process, so pass allowRemote (--allow-remote) to capture over the network`,
     );

@@ -2,12 +2,17 @@ import type { ParsedSnapshot } from '../parser/snapshot-parser.js';
 import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.js';
 import type { StringTable } from '../parser/string-table.js';
 import type { TraceTree } from '../parser/trace-tree.js';
+import { AnalysisCache, AnalysisKey } from './analysis-cache.js';
 import { buildGraphIndexes } from './build-graph-indexes.js';
 import { buildClassIndex, classOf, type ClassIndex } from './class-names.js';
 import { propagateDomState } from './dom-state.js';
 import { IdIndex } from './id-index.js';
-import { ScratchArrays } from './scratch-arrays.js';
-import { buildRetainers, type Retainers } from './retainers.js';
+import { retainersOf, type Retainers } from './retainers.js';
+
+const CLASSES = new AnalysisKey<ClassIndex>('classes');
+const DOM_STATES = new AnalysisKey<Uint8Array | undefined>('dom states');
+const ID_INDEX = new AnalysisKey<IdIndex>('id index');
+const MAX_JS_NODE_ID = new AnalysisKey<number>('max JS node id');
 
 /**
  * A loaded heap snapshot: flat typed arrays plus indexes, with accessors that take a node
@@ -40,16 +45,11 @@ export class HeapGraph {
   readonly samples: Float64Array;
   /** Ordinal of the snapshot's root node. */
   readonly rootOrdinal: number;
-  /** Work arrays the analyses pass on to one another (see `ScratchArrays`). */
-  readonly scratch = new ScratchArrays();
+  /** The results of the analyses run on this graph, kept for as long as the graph lives. */
+  readonly analyses = new AnalysisCache();
 
   readonly #nodeFieldCount: number;
   readonly #edgeFieldCount: number;
-  #retainers: Retainers | undefined;
-  #idIndex: IdIndex | undefined;
-  #classes: ClassIndex | undefined;
-  #maxJsNodeId: number | undefined;
-  #domStates: Uint8Array | undefined | null = null;
 
   constructor(parsed: ParsedSnapshot, file?: string) {
     const indexes = buildGraphIndexes(parsed, file);
@@ -125,8 +125,7 @@ export class HeapGraph {
 
   /** Every node's class (built on first use). */
   get classes(): ClassIndex {
-    this.#classes ??= buildClassIndex(this.nodes, this.nodeCount, this.layout, this.strings, this.domStates);
-    return this.#classes;
+    return this.analyses.get(CLASSES, () => buildClassIndex(this.nodes, this.nodeCount, this.layout, this.strings, this.domStates));
   }
 
   /**
@@ -134,8 +133,7 @@ export class HeapGraph {
    * when the snapshot reports none. See `propagateDomState`.
    */
   get domStates(): Uint8Array | undefined {
-    if (this.#domStates === null) this.#domStates = propagateDomState(this);
-    return this.#domStates;
+    return this.analyses.get(DOM_STATES, () => propagateDomState(this));
   }
 
   // ---- edges ----
@@ -171,19 +169,7 @@ export class HeapGraph {
 
   /** The retainer index (built on first use, then kept). */
   get retainers(): Retainers {
-    this.#retainers ??= buildRetainers(this.nodeCount, this.edges, this.#edgeFieldCount, this.layout.edgeToNodeOffset, this.firstEdge).retainers;
-    return this.#retainers;
-  }
-
-  /**
-   * Builds the retainer index (if not built yet) and rearranges a bitset over edges into one
-   * over retainer slots, in the same pass. Returns undefined when the index already existed.
-   */
-  buildRetainersWithSlotBits(edgeBits: Int32Array): Int32Array | undefined {
-    if (this.#retainers) return undefined;
-    const built = buildRetainers(this.nodeCount, this.edges, this.#edgeFieldCount, this.layout.edgeToNodeOffset, this.firstEdge, edgeBits);
-    this.#retainers = built.retainers;
-    return built.slotBits;
+    return retainersOf(this);
   }
 
   /**
@@ -209,8 +195,8 @@ export class HeapGraph {
 
   /** The ordinal of the node with this id, or -1 when there is none. */
   ordinalOfId(id: number): number {
-    this.#idIndex ??= new IdIndex(this.nodes, this.nodeCount, this.#nodeFieldCount, this.layout.nodeIdOffset);
-    return this.#idIndex.ordinalOf(id);
+    const index = this.analyses.get(ID_INDEX, () => new IdIndex(this.nodes, this.nodeCount, this.#nodeFieldCount, this.layout.nodeIdOffset));
+    return index.ordinalOf(id);
   }
 
   /**
@@ -218,7 +204,7 @@ export class HeapGraph {
    * every object allocated after this snapshot has a higher odd id.
    */
   get maxJsNodeId(): number {
-    if (this.#maxJsNodeId === undefined) {
+    return this.analyses.get(MAX_JS_NODE_ID, () => {
       let max = 0;
       const step = this.#nodeFieldCount;
       const nodes = this.nodes;
@@ -226,8 +212,13 @@ export class HeapGraph {
         const id = nodes[i]!;
         if (id & 1 && id > max) max = id;
       }
-      this.#maxJsNodeId = max;
-    }
-    return this.#maxJsNodeId;
+      return max;
+    });
   }
+
+}
+
+/** Whether the graph's arrays live in shared memory, so that worker threads can read them in place. */
+export function inSharedMemory(graph: HeapGraph): boolean {
+  return [graph.nodes, graph.edges, graph.firstEdge].every((array) => array.buffer instanceof SharedArrayBuffer);
 }

@@ -1,3 +1,6 @@
+import { AnalysisKey } from './analysis-cache.js';
+import type { HeapGraph } from './heap-graph.js';
+
 /**
  * The reverse of the edge index: for each node, the nodes that point at it.
  * `firstRetainer[n]..firstRetainer[n + 1]` index into `retainerNodes`, in the order of the
@@ -49,4 +52,36 @@ export function buildRetainers(
   for (let n = nodeCount; n > 0; n--) firstRetainer[n] = firstRetainer[n - 1]!;
   firstRetainer[0] = 0;
   return { retainers: { firstRetainer, retainerNodes }, slotBits };
+}
+
+const RETAINERS = new AnalysisKey<Retainers>('retainers');
+
+/** The graph's retainer index, built on first use (see `HeapGraph.retainers`). */
+export function retainersOf(graph: HeapGraph): Retainers {
+  return graph.analyses.get(RETAINERS, () => buildRetainers(graph.nodeCount, graph.edges, graph.layout.edgeFieldCount, graph.layout.edgeToNodeOffset, graph.firstEdge).retainers);
+}
+
+/**
+ * Rearranges a bitset over edges into one over retainer slots: in the same pass that builds
+ * the retainer index when the graph has none yet, else in one more pass in the same order.
+ */
+export function retainerSlotBits(graph: HeapGraph, edgeBits: Int32Array): Int32Array {
+  const { nodeCount, edges, firstEdge, layout } = graph;
+  const edgeStep = layout.edgeFieldCount;
+  const toAt = layout.edgeToNodeOffset;
+  if (!graph.analyses.has(RETAINERS)) {
+    const built = buildRetainers(nodeCount, edges, edgeStep, toAt, firstEdge, edgeBits);
+    graph.analyses.get(RETAINERS, () => built.retainers);
+    return built.slotBits!;
+  }
+  const bits = new Int32Array(edgeBits.length);
+  const cursor = new Uint32Array(retainersOf(graph).firstRetainer);
+  for (let from = 0; from < nodeCount; from++) {
+    const end = firstEdge[from + 1]!;
+    for (let e = firstEdge[from]!; e < end; e++) {
+      const slot = cursor[edges[e * edgeStep + toAt]!]!++;
+      if (edgeBits[e >>> 5]! & (1 << (e & 31))) bits[slot >>> 5]! |= 1 << (slot & 31);
+    }
+  }
+  return bits;
 }

@@ -1,3 +1,6 @@
+import { AnalysisKey } from './analysis-cache.js';
+import type { HeapGraph } from './heap-graph.js';
+
 /**
  * Big temporary Uint32Arrays shared by the analyses of one graph: the breadth-first queue of
  * one analysis becomes the depth-first stack of the next instead of fresh memory being
@@ -21,4 +24,11 @@ export class ScratchArrays {
     const whole = array.byteOffset === 0 && array.length * 4 === array.buffer.byteLength ? array : new Uint32Array(array.buffer);
     this.#free.push(whole);
   }
+}
+
+const SCRATCH = new AnalysisKey<ScratchArrays>('scratch arrays');
+
+/** The work arrays the analyses of `graph` pass on to one another. */
+export function scratchArrays(graph: HeapGraph): ScratchArrays {
+  return graph.analyses.get(SCRATCH, () => new ScratchArrays());
 }

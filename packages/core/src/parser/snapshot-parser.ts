@@ -19,9 +19,11 @@ import {
   createTokenizerState,
   tokenizeFloat64,
   tokenizeUint32,
-} from './number-tokenizer.js';
-import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type NumberJobResult, type HeapWorkerPool, type Slab } from '../workers/heap-worker-pool.js';
-import type { PlaceResult, RecordSpec } from './place-records.js';
+} from '../kernels/number-tokenizer.js';
+import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import type { TokenizeReply } from '../workers/worker-jobs.js';
+import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
 import { readSnapshotHeader, type SnapshotHeader } from './snapshot-layout.js';
 import { StringTable } from './string-table.js';
 import { parseTraceTree, type TraceTree } from './trace-tree.js';
@@ -114,7 +116,7 @@ interface ParallelSection {
   first: boolean;
 }
 
-type JobOutcome = { ok: true; result: NumberJobResult } | { ok: false; error: unknown };
+type JobOutcome = { ok: true; result: TokenizeReply } | { ok: false; error: unknown };
 
 interface QueuedJob {
   outcome: Promise<JobOutcome>;
@@ -618,8 +620,8 @@ export class SnapshotParser {
     }
     const offset = carryLength > 0 ? section.carryOffset : this.#base + from;
     const output = this.#slabs.acquireOutput();
-    const job = { slab, output, start: jobStart, length: carryLength + to - from, phase: section.first ? 3 : 0 };
-    const outcome = this.#pool!.parse(job).then(
+    const job = { kind: 'tokenize', input: slab.input, output, start: jobStart, length: carryLength + to - from, phase: section.first ? 3 : 0 } as const;
+    const outcome = this.#pool!.run(job).then(
       (result): JobOutcome => ({ ok: true, result }),
       (error: unknown): JobOutcome => ({ ok: false, error }),
     );
@@ -696,7 +698,7 @@ export class SnapshotParser {
     const spec = this.#recordSpec(target.key);
     const precheck = this.#prechecked.get(target.key)!;
     const at = target.count;
-    const copy = this.#pool!.place(job.output, result.count, target.out as Uint32Array, at, spec)
+    const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec })
       .then((placed) => this.#notePlaced(precheck, placed, spec.fieldCount, at, result.count))
       .finally(() => this.#slabs.releaseOutput(job.output));
     // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.

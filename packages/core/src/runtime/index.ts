@@ -1,11 +1,9 @@
 import { createMemoryMonitor, type MemoryMonitor } from './memory-monitor.js';
 
+export { MemoryLimitError, HeapDumpRefusedError } from '../errors.js';
+export { KB, MB, GB } from '../format/bytes.js';
 export {
   createMemoryMonitor,
-  MemoryLimitError,
-  KB,
-  MB,
-  GB,
   DEFAULT_MEMORY_LIMIT,
   type MemoryColumn,
   type MemoryMonitor,
@@ -14,7 +12,7 @@ export {
 
 export { MemoryPressureManager, type MemoryPressureOptions, type PressureHandler } from './pressure/memory-pressure-manager.js';
 export { collectGarbage, forceGc } from './pressure/force-gc.js';
-export { heapDump, heapDumpName, HeapDumpRefusedError, type HeapDumpOptions } from './pressure/heap-dump.js';
+export { heapDump, heapDumpName, type HeapDumpOptions } from './pressure/heap-dump.js';
 export { readMemoryReadings, type MemoryReadings } from './pressure/memory-readings.js';
 export {
   all,

@@ -1,25 +1,8 @@
-import { HeapdiffError } from '../errors.js';
+import { MemoryLimitError } from '../errors.js';
+import { formatBytes, MB } from '../format/bytes.js';
 
-export const KB = 1024;
-export const MB = 1024 * KB;
-export const GB = 1024 * MB;
-
-/** The default limit, as in Python's memory_utils. */
+/** The default limit, 200 MB as in Python's memory_utils. */
 export const DEFAULT_MEMORY_LIMIT = 200 * MB;
-
-/** The process's resident memory passed the limit set for it. */
-export class MemoryLimitError extends HeapdiffError {
-  readonly rss: number;
-  readonly limit: number;
-  constructor(rss: number, limit: number) {
-    super(
-      'HEAPDIFF_MEMORY_LIMIT',
-      `resident memory is ${rss.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} bytes`,
-    );
-    this.rss = rss;
-    this.limit = limit;
-  }
-}
 
 /** Extra columns `printMemory` can show, from `process.memoryUsage()`. */
 export type MemoryColumn = 'heapUsed' | 'external' | 'arrayBuffers';
@@ -63,17 +46,6 @@ function colorFor(out: NodeJS.WritableStream, explicit: boolean | undefined): bo
   return Boolean((out as NodeJS.WriteStream).isTTY);
 }
 
-function human(bytes: number): string {
-  const sign = bytes < 0 ? '-' : '';
-  let value = Math.abs(bytes);
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(2)} ${units[unit]}`;
-}
 
 /**
  * A memory printer and limit checker with its own state — for libraries and tests that must
@@ -91,7 +63,7 @@ export function createMemoryMonitor(options: MemoryMonitorOptions = {}): MemoryM
   const columns = options.columns ?? [];
   const read = options.readMemory ?? (() => process.memoryUsage());
   let previous: number | undefined;
-  const format = (bytes: number): string => (options.human ? human(bytes) : bytes.toLocaleString('en-US'));
+  const format = (bytes: number): string => (options.human ? formatBytes(bytes) : bytes.toLocaleString('en-US'));
   const width = options.human ? 10 : 14;
 
   const monitor: MemoryMonitor = {

@@ -1,14 +1,12 @@
-import type { NodeReport, NodeSummary } from '@heapdiff/core';
-import { formatBytes, formatCount } from '../format/bytes.js';
+import { BASE_SYSTEM_DISTANCE, formatBytes, formatCount, type NodeReport, type NodeSummary } from '@heapdiff/core';
+import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
 
-/** Synthetic nodes (the root, "(GC roots)", …) by their name; everything else by class. */
-const label = (node: NodeSummary): string =>
-  `${node.type === 'synthetic' ? node.name || '(root)' : node.className} @${node.id}`;
+const label = (node: NodeSummary): string => node.label;
 
 function describeDistance(distance: number): string {
   if (distance < 0) return 'unreachable';
-  if (distance >= 100_000_000) return `${distance - 100_000_000} (held by the engine only)`;
+  if (distance >= BASE_SYSTEM_DISTANCE) return `${distance - BASE_SYSTEM_DISTANCE} (held by the engine only)`;
   return String(distance);
 }
 
@@ -29,7 +27,7 @@ export function renderNodeText(report: NodeReport): string {
   if (report.allocationStack) {
     lines.push('', 'Allocated at (innermost first)');
     if (report.allocationStack.length === 0) lines.push('  (not recorded: allocated before tracking started)');
-    for (const f of report.allocationStack.slice(0, 10)) lines.push(`  ${f.functionName} (${f.scriptName.replace(/^file:\/\//, '') || '?'}:${f.line}:${f.column})`);
+    for (const f of report.allocationStack.slice(0, 10)) lines.push(`  ${formatFrame(f)}`);
     if (report.allocationStack.length > 10) lines.push(`  … ${formatCount(report.allocationStack.length - 10)} more frames`);
   }
   lines.push('', `Retainers (${report.retainers.length} of ${formatCount(report.retainerCount)})`);

@@ -1,5 +1,6 @@
 import type { RelativeHeap } from '@heapdiff/core';
-import { formatBytes, formatCount } from '../format/bytes.js';
+import { formatBytes, formatCount } from '@heapdiff/core';
+import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
 
 /** The last hops of a long retainer path: where the program holds on is at the end. */
@@ -49,9 +50,7 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
     lines.push('', 'Where they were allocated (most frequent stacks, innermost first):');
     for (const g of withStacks) {
       for (const stack of g.allocationStacks!) {
-        const frames = stack.frames
-          .slice(0, 4)
-          .map((f) => `${f.functionName} (${f.scriptName.replace(/^file:\/\//, '') || '?'}:${f.line}:${f.column})`);
+        const frames = stack.frames.slice(0, 4).map(formatFrame);
         lines.push(`  ${g.className} ×${formatCount(stack.count)}: ${frames.join(' ← ')}`);
       }
     }

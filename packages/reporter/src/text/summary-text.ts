@@ -1,5 +1,5 @@
 import type { HeapSummary } from '@heapdiff/core';
-import { formatBytes, formatCount } from '../format/bytes.js';
+import { formatBytes, formatCount } from '@heapdiff/core';
 import { renderTable } from '../format/table.js';
 
 export interface SummaryTextOptions {

@@ -2,15 +2,10 @@ import { mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setHeapSnapshotNearHeapLimit } from 'node:v8';
 import { writeSnapshot } from '../../capture/take-snapshot.js';
-import { HeapdiffError } from '../../errors.js';
+import { HeapDumpRefusedError } from '../../errors.js';
+import { formatBytes } from '../../format/bytes.js';
 import type { PressureHandler } from './memory-pressure-manager.js';
 
-/** A heap dump was not written on purpose: too soon, or not enough disk or memory for it. */
-export class HeapDumpRefusedError extends HeapdiffError {
-  constructor(message: string) {
-    super('HEAPDIFF_HEAP_DUMP_REFUSED', message);
-  }
-}
 
 export interface HeapDumpOptions {
   /** Where snapshots go (created if missing). */
@@ -68,10 +63,10 @@ export function heapDump(options: HeapDumpOptions): PressureHandler {
     mkdirSync(options.dir, { recursive: true });
     const disk = freeDisk(options.dir);
     if (disk < readings.heapUsed) {
-      throw new HeapDumpRefusedError(`heap dump refused: ${options.dir} has ${mb(disk)} free, less than the ${mb(readings.heapUsed)} heap; free some disk or point dir elsewhere`);
+      throw new HeapDumpRefusedError(`heap dump refused: ${options.dir} has ${formatBytes(disk)} free, less than the ${formatBytes(readings.heapUsed)} heap; free some disk or point dir elsewhere`);
     }
     if (readings.available < readings.heapUsed) {
-      throw new HeapDumpRefusedError(`heap dump refused: ${mb(readings.available)} of memory available, less than the ${mb(readings.heapUsed)} heap a snapshot needs again; dump at a lower level, before memory runs this short`);
+      throw new HeapDumpRefusedError(`heap dump refused: ${formatBytes(readings.available)} of memory available, less than the ${formatBytes(readings.heapUsed)} heap a snapshot needs again; dump at a lower level, before memory runs this short`);
     }
     last = time;
     const file = join(options.dir, heapDumpName(time));
@@ -90,5 +85,3 @@ function prune(dir: string, maxFiles: number): void {
   const ours = readdirSync(dir).filter((name) => OURS.test(name)).sort();
   for (const name of ours.slice(0, Math.max(0, ours.length - maxFiles))) rmSync(join(dir, name), { force: true });
 }
-
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

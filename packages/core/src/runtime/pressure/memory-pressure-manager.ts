@@ -29,7 +29,7 @@ export interface MemoryPressureOptions {
  * @example
  * const manager = new MemoryPressureManager({ levels: [rssAboveFraction(0.7), rssAboveFraction(0.9)] })
  * manager.onEnter(1, () => cache.clear())
- * manager.onEnter(2, forceGc)
+ * manager.onEnter(2, forceGc())
  * manager.start()
  */
 export class MemoryPressureManager extends EventEmitter {

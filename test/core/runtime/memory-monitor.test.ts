@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createMemoryMonitor, MemoryLimitError, MB } from './memory-monitor.js';
+import { createMemoryMonitor, MemoryLimitError, MB } from '@heapdiff/core/runtime';
 
 /** A stream that keeps what it is given; `isTTY` to pretend to be a terminal. */
 function sink(isTTY = false) {

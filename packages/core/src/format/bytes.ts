@@ -1,3 +1,8 @@
+/** Byte units, decimal as everywhere heapdiff prints sizes (DevTools' rule): 1 MB = 1,000,000 bytes. */
+export const KB = 1_000;
+export const MB = 1_000_000;
+export const GB = 1_000_000_000;
+
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
 
 /**

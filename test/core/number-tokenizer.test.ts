@@ -11,7 +11,7 @@ import {
   createTokenizerState,
   tokenizeFloat64,
   tokenizeUint32,
-} from './number-tokenizer.js';
+} from '../../packages/core/src/kernels/number-tokenizer.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

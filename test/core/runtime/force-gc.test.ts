@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forceGc } from './force-gc.js';
-import type { MemoryReadings } from './memory-readings.js';
+import { forceGc } from '@heapdiff/core/runtime';
+import type { MemoryReadings } from '@heapdiff/core/runtime';
 
 const readings: MemoryReadings = { rss: 0, heapUsed: 0, heapLimit: 0, limit: 0, available: 0, source: 'host' };
 

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { all, any, availableBelow, custom, not, rssAbove, rssAboveFraction } from './conditions.js';
-import { MemoryPressureManager } from './memory-pressure-manager.js';
-import { readMemoryReadings, type MemoryReadings } from './memory-readings.js';
+import { all, any, availableBelow, custom, not, rssAbove, rssAboveFraction } from '@heapdiff/core/runtime';
+import { MemoryPressureManager } from '@heapdiff/core/runtime';
+import { readMemoryReadings, type MemoryReadings } from '@heapdiff/core/runtime';
 
 const readingsOf = (rss: number, extra: Partial<MemoryReadings> = {}): MemoryReadings => ({
   rss,

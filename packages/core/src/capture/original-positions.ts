@@ -1,6 +1,6 @@
 import { findSourceMap, type SourceMap } from 'node:module';
 import type { AllocationFrame as Frame } from '../analysis/allocation-stacks.js';
-import type { RelativeHeap } from './relative-heap.js';
+import type { RelativeHeap } from '../diff/relative-heap.js';
 
 /**
  * The relative heap with its allocation frames moved to their original sources where this

@@ -1,4 +1,5 @@
 import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
+import { classRetainedSizes, Membership } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
@@ -51,7 +52,7 @@ const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'ar
  * and code), and not heapdiff's own diff machinery.
  */
 export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap {
-  const { dominators, retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const { dominators } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const classes = graph.classes;
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
@@ -93,43 +94,27 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
   }
   const held = heldBeyondTheStack(graph, own);
   const classCount = classes.names.length;
+  // Members: new objects of non-zero size. Left out with all they dominate: heapdiff's own
+  // objects, and new objects only a running call holds (transient).
+  const membership = new Uint8Array(graph.nodeCount);
+  for (let n = 0; n < graph.nodeCount; n++) {
+    if (own.has(n)) membership[n] = Membership.Pruned;
+    else if (isNew(n)) membership[n] = held[n] === 0 ? Membership.Pruned : shallow[n]! > 0 ? Membership.Member : Membership.Outside;
+  }
   const counts = new Float64Array(classCount);
   const sizes = new Float64Array(classCount);
   const roots = new Float64Array(classCount);
-  const retained = new Float64Array(classCount);
-  const biggest = new Int32Array(classCount).fill(-1);
   let total = 0;
   let totalSize = 0;
   const counted: number[] = [];
-  // Depth-first over the dominator tree: a new object counts in its group's retained size only
-  // when no new object of the same class is above it (stack entries: node, or ~node to leave).
-  const onPath = new Uint32Array(classCount);
-  const stack: number[] = [graph.rootOrdinal];
-  while (stack.length) {
-    const entry = stack.pop()!;
-    if (entry < 0) {
-      onPath[graph.classIndexOf(~entry)]!--;
-      continue;
-    }
-    const n = entry;
-    if (own.has(n) || (isNew(n) && held[n] === 0)) continue;
-    if (isNew(n) && shallow[n]! > 0) {
-      const c = graph.classIndexOf(n);
-      counted.push(n);
-      counts[c]!++;
-      sizes[c]! += shallow[n]!;
-      total++;
-      totalSize += shallow[n]!;
-      if (!isNew(dominators[n]!)) roots[c]!++;
-      if (onPath[c] === 0) {
-        retained[c]! += retainedSizes[n]!;
-        if (biggest[c]! < 0 || retainedSizes[n]! > retainedSizes[biggest[c]!]!) biggest[c] = n;
-        onPath[c]!++;
-        stack.push(~n);
-      }
-    }
-    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
-  }
+  const { retained, biggest } = classRetainedSizes(graph, membership, (n, c) => {
+    counted.push(n);
+    counts[c]!++;
+    sizes[c]! += shallow[n]!;
+    total++;
+    totalSize += shallow[n]!;
+    if (!isNew(dominators[n]!)) roots[c]!++;
+  });
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {

@@ -1,9 +1,10 @@
+import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { AbortedError, HeapdiffError, InputReadError } from '../errors.js';
-import { HeapGraph } from '../graph/heap-graph.js';
-import { openByteSource, type SnapshotInput } from './byte-source.js';
-import { HeapWorkerPool, SlabPool } from '../workers/heap-worker-pool.js';
-import { setShallowSizes, shallowSizesParams } from '../analysis/shallow-sizes.js';
-import { SnapshotParser } from './snapshot-parser.js';
+import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
+import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
+import { SlabPool } from '../parser/slab-pool.js';
+import { SnapshotParser } from '../parser/snapshot-parser.js';
+import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
 /** Progress of a load, reported after each chunk and at each phase change. */
 export interface ParseProgress {
@@ -84,13 +85,12 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     const parsed = await parser.finish();
     report('index');
     const graph = new HeapGraph(parsed, source.file);
-    const shared = [graph.nodes, graph.edges, graph.firstEdge].every((a) => a.buffer instanceof SharedArrayBuffer);
-    if (pool && shared) {
+    if (pool && inSharedMemory(graph)) {
       // Big graphs: shallow sizes on a worker while this thread names the classes.
-      const sizes = pool.shallowSizes(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph));
+      const sizes = shallowSizesOnWorker(graph, pool);
       sizes.catch(() => {});
       void graph.classes;
-      setShallowSizes(graph, await sizes);
+      await sizes;
     }
     report('done');
     return graph;

@@ -1,10 +1,10 @@
-import { analyzeGraph } from '../analysis/analyze-graph.js';
-import { holdAllocationTracking, releaseAllocationTracking } from '../capture/allocation-tracking.js';
-import { PreparedSnapshot } from '../capture/prepared-snapshot.js';
-import { takeSnapshot, type CaptureOptions } from '../capture/take-snapshot.js';
+import { analyzeGraph } from '../load/analyze-graph.js';
+import { holdAllocationTracking, releaseAllocationTracking } from './allocation-tracking.js';
+import { PreparedSnapshot } from './prepared-snapshot.js';
+import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
-import { relativeHeap, type RelativeHeap } from './relative-heap.js';
+import { relativeHeap, type RelativeHeap } from '../diff/relative-heap.js';
 
 /** A baseline in this thread's heap: see `markHeap`. */
 export interface HeapMark {

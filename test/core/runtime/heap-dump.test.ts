@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../parser/parse-snapshot.js';
-import { rssAbove } from './conditions.js';
-import { heapDump, heapDumpName, HeapDumpRefusedError } from './heap-dump.js';
-import { MemoryPressureManager } from './memory-pressure-manager.js';
-import type { MemoryReadings } from './memory-readings.js';
+import { parseSnapshot } from '@heapdiff/core';
+import { rssAbove } from '@heapdiff/core/runtime';
+import { heapDump, heapDumpName, HeapDumpRefusedError } from '@heapdiff/core/runtime';
+import { MemoryPressureManager } from '@heapdiff/core/runtime';
+import type { MemoryReadings } from '@heapdiff/core/runtime';
 
-const MB = 1024 * 1024;
+import { MB } from '@heapdiff/core/runtime';
 const readings = (extra: Partial<MemoryReadings> = {}): MemoryReadings => ({
   rss: 100 * MB,
   heapUsed: 50 * MB,
@@ -55,14 +55,14 @@ describe('heapDump', () => {
     const dump = heapDump({ dir, freeDisk: () => 10 * MB });
     const refusal = dump(event({ heapUsed: 50 * MB }));
     await expect(refusal).rejects.toBeInstanceOf(HeapDumpRefusedError);
-    await expect(refusal).rejects.toThrow(`${dir} has 10.0 MB free, less than the 50.0 MB heap`);
+    await expect(refusal).rejects.toThrow(`${dir} has 10.00 MB free, less than the 50.00 MB heap`);
     expect(snapshotsIn(dir)).toEqual([]);
   });
 
   it('refuses when free memory is below the heap size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heapdiff-dump-'));
     const dump = heapDump({ dir });
-    await expect(dump(event({ heapUsed: 50 * MB, available: 20 * MB }))).rejects.toThrow(/20\.0 MB of memory available, less than the 50\.0 MB heap/);
+    await expect(dump(event({ heapUsed: 50 * MB, available: 20 * MB }))).rejects.toThrow(/20\.00 MB of memory available, less than the 50\.00 MB heap/);
     expect(snapshotsIn(dir)).toEqual([]);
   });
 

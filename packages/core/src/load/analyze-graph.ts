@@ -1,0 +1,62 @@
+import { nodeDistances, nodeDistancesOnWorker, queueLength } from '../analysis/distances.js';
+import { dominatorTree, dominatorTreeOnWorker } from '../analysis/dominators.js';
+import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
+import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+/** Progress of `analyzeGraph`: the phase that is starting. */
+export interface AnalyzeProgress {
+  readonly phase: 'retainers' | 'distances' | 'dominators' | 'done';
+}
+
+export interface AnalyzeOptions {
+  onProgress?: (progress: AnalyzeProgress) => void;
+}
+
+/**
+ * Runs the graph analyses — retainers, distances, dominator tree, retained sizes — and keeps
+ * their results on the graph, using a worker thread where the graph lives in shared memory
+ * (big files): the distances are computed there while this thread builds the retainers and
+ * picks the essential edges. The synchronous accessors (`nodeDistances`, `dominatorTree`, …)
+ * then return at once; without this call they compute on first use, on this thread.
+ *
+ * @example
+ * const graph = await parseSnapshot(file)
+ * await analyzeGraph(graph)
+ * console.table(summarizeClasses(graph, { retained: true }).rows.slice(0, 10))
+ */
+export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {}): Promise<void> {
+  const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
+  if (!inSharedMemory(graph) || HeapWorkerPool.defaultSize() < 2) {
+    report('retainers');
+    void graph.retainers;
+    report('distances');
+    nodeDistances(graph);
+    report('dominators');
+    dominatorTree(graph);
+    report('done');
+    return;
+  }
+  // One worker: the distances there, while this thread picks the essential edges; then the
+  // worker (after the distances, jobs run in order) searches the dominator tree's depth-first
+  // order in the queue's memory, while this thread builds the retainer index with the
+  // essential bits per slot.
+  const pool = new HeapWorkerPool(1);
+  try {
+    const scratch = scratchArrays(graph);
+    const queue = scratch.take(queueLength(graph));
+    report('distances');
+    const distances = nodeDistancesOnWorker(graph, pool, queue);
+    distances.catch(() => {});
+    report('retainers');
+    const reuse = queue.length > graph.nodeCount;
+    const tree = dominatorTreeOnWorker(graph, pool, reuse ? queue : undefined);
+    tree.catch(() => {});
+    await distances;
+    if (!reuse) scratch.give(queue);
+    report('dominators');
+    await tree;
+    report('done');
+  } finally {
+    void pool.close();
+  }
+}

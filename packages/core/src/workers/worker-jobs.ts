@@ -1,0 +1,100 @@
+import type { DistanceParams } from '../kernels/distances-kernel.js';
+import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
+import type { ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
+
+/**
+ * The messages a heap worker understands, one per kernel. Arrays travel as their buffers:
+ * shared memory when they must be read or written in place, copies otherwise.
+ */
+
+/** Turn `input[start..start + length)` into integers in `output` (see `tokenizeUint32`). */
+export interface TokenizeJob {
+  readonly kind: 'tokenize';
+  readonly input: SharedArrayBuffer;
+  readonly output: SharedArrayBuffer;
+  readonly start: number;
+  readonly length: number;
+  /** Tokenizer phase to start in: `PHASE_OPENED` right after "[", `PHASE_EXPECT_VALUE` after ",". */
+  readonly phase: number;
+}
+
+export interface TokenizeReply {
+  readonly count: number;
+  readonly status: number;
+  readonly phase: number;
+  /** Where the tokenizer stopped, relative to the job's start. */
+  readonly position: number;
+  /** The offending byte when `status` is STATUS_BAD_BYTE, else -1. */
+  readonly byte: number;
+}
+
+/** Put the first `count` values of `output` into `dest` at `offset`, checking them (see `placeRecords`). */
+export interface PlaceJob {
+  readonly kind: 'place';
+  readonly output: SharedArrayBuffer;
+  readonly count: number;
+  readonly dest: ArrayBufferLike;
+  readonly offset: number;
+  readonly spec: RecordSpec;
+}
+
+/** Shallow sizes into `sizes` (see `shallowSizesKernel`). */
+export interface ShallowSizesJob {
+  readonly kind: 'shallow-sizes';
+  readonly nodes: ArrayBufferLike;
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: ShallowSizesParams;
+  readonly sizes: ArrayBufferLike;
+}
+
+export interface ShallowSizesReply {
+  /** Set when a sum outgrew 32 bits: the sizes as a Float64Array copy. */
+  readonly wide: Float64Array | undefined;
+}
+
+/** Distances from the GC roots into `out` (see `distancesKernel`). */
+export interface DistancesJob {
+  readonly kind: 'distances';
+  readonly nodes: ArrayBufferLike;
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: DistanceParams;
+  readonly ephemeronPairOf: Int32Array;
+  readonly descriptorSlots: number[];
+  readonly out: ArrayBufferLike;
+  readonly queue: ArrayBufferLike;
+  readonly queueLength: number;
+}
+
+/** The dominator tree's depth-first search (see `dominatorDfsKernel`). */
+export interface DominatorDfsJob {
+  readonly kind: 'dominator-dfs';
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly essential: Int32Array;
+  readonly edgeStep: number;
+  readonly toAt: number;
+  readonly start: number;
+  /** Length of each working array (node count + 1). */
+  readonly size: number;
+  readonly parentBuffer: ArrayBufferLike;
+  readonly vertex: ArrayBufferLike;
+  readonly label: ArrayBufferLike;
+  readonly semi: ArrayBufferLike;
+  readonly scratch: ArrayBufferLike;
+  readonly scratchOffset: number;
+}
+
+export type WorkerJob = TokenizeJob | PlaceJob | ShallowSizesJob | DistancesJob | DominatorDfsJob;
+
+/** What each kind of job answers. */
+export interface WorkerReplies {
+  tokenize: TokenizeReply;
+  place: PlaceResult;
+  'shallow-sizes': ShallowSizesReply;
+  distances: Record<string, never>;
+  'dominator-dfs': { readonly count: number };
+}
+
+export type ReplyTo<J extends WorkerJob> = WorkerReplies[J['kind']];

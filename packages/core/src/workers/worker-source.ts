@@ -1,0 +1,60 @@
+import { distancesKernel } from '../kernels/distances-kernel.js';
+import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
+import { createTokenizerState, STATE_COUNT, STATE_PHASE, STATE_STATUS, STATUS_BAD_BYTE, tokenizeUint32 } from '../kernels/number-tokenizer.js';
+import { placeRecords } from '../kernels/place-records.js';
+import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
+
+/**
+ * The worker body: one handler per kind of `WorkerJob`, each calling the main thread's own
+ * kernel, serialised with `toString()` — so workers and the single-threaded path run the very
+ * same code. Replies are `{ id, reply }`.
+ */
+export function workerSource(): string {
+  return `'use strict';
+const { parentPort } = require('node:worker_threads');
+const createTokenizerState = ${createTokenizerState.toString()};
+const tokenizeUint32 = ${tokenizeUint32.toString()};
+const placeRecords = ${placeRecords.toString()};
+const shallowSizesKernel = ${shallowSizesKernel.toString()};
+const distancesKernel = ${distancesKernel.toString()};
+const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
+// Warm the tokenizer up so the first real slice runs optimised code.
+{
+  const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
+  const out = new Uint32Array(64);
+  for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
+}
+const handlers = {
+  tokenize(job) {
+    const bytes = new Uint8Array(job.input, job.start, job.length);
+    const state = createTokenizerState();
+    state[${STATE_PHASE}] = job.phase;
+    const position = tokenizeUint32(bytes, 0, bytes.length, new Uint32Array(job.output), state);
+    const status = state[${STATE_STATUS}];
+    return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };
+  },
+  place(job) {
+    return placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec);
+  },
+  'shallow-sizes'(job) {
+    const sizes = new Uint32Array(job.sizes);
+    const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
+    return { wide: result === sizes ? undefined : result };
+  },
+  distances(job) {
+    distancesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
+      job.ephemeronPairOf, job.descriptorSlots, new Int32Array(job.out), new Uint32Array(job.queue, 0, job.queueLength));
+    return {};
+  },
+  'dominator-dfs'(job) {
+    const view = (buffer, offset = 0) => new Uint32Array(buffer, offset, job.size);
+    const count = dominatorDfsKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.essential, job.edgeStep, job.toAt, job.start, 0,
+      view(job.parentBuffer), view(job.vertex), view(job.label), view(job.semi), view(job.scratch, job.scratchOffset));
+    return { count };
+  },
+};
+parentPort.on('message', ({ id, job }) => {
+  parentPort.postMessage({ id, reply: handlers[job.kind](job) });
+});
+`;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+
+// The public surface of every package entry, pinned: a change to what a package offers shows
+// up here as a visible diff in review. (Types are not listed: they leave no runtime trace.)
+describe('public surface', () => {
+  it('@heapdiff/core: load, graph, analyses, summaries, comparisons, errors', async () => {
+    expect(Object.keys(await import('@heapdiff/core')).sort()).toEqual([
+      'AbortedError',
+      'BASE_SYSTEM_DISTANCE',
+      'CaptureError',
+      'ERROR_CODES',
+      'HeapDumpRefusedError',
+      'HeapdiffError',
+      'InputReadError',
+      'MemoryLimitError',
+      'NO_DISTANCE',
+      'NodeNotFoundError',
+      'SnapshotEncodingError',
+      'SnapshotError',
+      'SnapshotFormatError',
+      'SnapshotInconsistentError',
+      'SnapshotTooLargeError',
+      'SnapshotTruncatedError',
+      'UsageError',
+      'analyzeGraph',
+      'describeNode',
+      'dominatedChildren',
+      'dominatorChain',
+      'dominatorTree',
+      'formatBytes',
+      'formatCount',
+      'formatRetainerPath',
+      'nodeDistances',
+      'parseSnapshot',
+      'relativeHeap',
+      'retainerPath',
+      'shallowSizes',
+      'summarizeClasses',
+      'summarizeNode',
+      'topAllocationStacks',
+      'viewSummary',
+    ]);
+  });
+
+  it('@heapdiff/core/capture: snapshots, marks, remote capture', async () => {
+    expect(Object.keys(await import('@heapdiff/core/capture')).sort()).toEqual([
+      'CaptureError',
+      'activateInspector',
+      'captureRemoteSnapshot',
+      'inspectorWebSocketUrl',
+      'isLoopbackHost',
+      'markHeap',
+      'takeSnapshot',
+      'writeSnapshot',
+    ]);
+  });
+
+  it('@heapdiff/core/runtime: the runtime memory kit', async () => {
+    expect(Object.keys(await import('@heapdiff/core/runtime')).sort()).toEqual([
+      'DEFAULT_MEMORY_LIMIT',
+      'GB',
+      'HeapDumpRefusedError',
+      'KB',
+      'MB',
+      'MemoryLimitError',
+      'MemoryPressureManager',
+      'all',
+      'any',
+      'availableBelow',
+      'availableBelowFraction',
+      'checkMemory',
+      'collectGarbage',
+      'createMemoryMonitor',
+      'custom',
+      'forceGc',
+      'heapAboveFraction',
+      'heapDump',
+      'heapDumpName',
+      'memoryWatcher',
+      'not',
+      'printMemory',
+      'readMemoryReadings',
+      'rssAbove',
+      'rssAboveFraction',
+      'setMemoryLimit',
+      'setOut',
+      'setVerbose',
+    ]);
+  });
+
+  it('@heapdiff/reporter: text and JSON renderers', async () => {
+    expect(Object.keys(await import('@heapdiff/reporter')).sort()).toEqual([
+      'INSPECT_JSON_SCHEMA',
+      'SUMMARY_JSON_SCHEMA',
+      'renderNodeText',
+      'renderRelativeHeapText',
+      'renderSummaryText',
+      'renderTable',
+      'toInspectJson',
+      'toSummaryJson',
+    ]);
+  });
+
+  it('@heapdiff/cli: the command as a function', async () => {
+    expect(Object.keys(await import('@heapdiff/cli')).sort()).toEqual(['runCli']);
+  });
+});

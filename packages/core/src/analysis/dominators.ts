@@ -108,8 +108,9 @@ function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
 /**
  * Which retainer slots (see `Retainers`) hold an essential edge: built together with the
  * retainer index when that does not exist yet, else by one more pass in the same order.
+ * (So building the retainer index through this, first, costs no extra pass.)
  */
-function essentialRetainerSlots(graph: HeapGraph): Int32Array {
+export function essentialRetainerSlots(graph: HeapGraph): Int32Array {
   return graph.analyses.get(ESSENTIAL_SLOTS, () => retainerSlotBits(graph, essentialEdges(graph)));
 }
 

@@ -1,8 +1,9 @@
 import { nodeDistances, nodeDistancesOnWorker, queueLength } from '../analysis/distances.js';
-import { dominatorTree, dominatorTreeOnWorker } from '../analysis/dominators.js';
+import { dominatorTree, dominatorTreeOnWorker, essentialRetainerSlots } from '../analysis/dominators.js';
 import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+
 /** Progress of `analyzeGraph`: the phase that is starting. */
 export interface AnalyzeProgress {
   readonly phase: 'retainers' | 'distances' | 'dominators' | 'done';
@@ -15,8 +16,8 @@ export interface AnalyzeOptions {
 /**
  * Runs the graph analyses — retainers, distances, dominator tree, retained sizes — and keeps
  * their results on the graph, using a worker thread where the graph lives in shared memory
- * (big files): the distances are computed there while this thread builds the retainers and
- * picks the essential edges. The synchronous accessors (`nodeDistances`, `dominatorTree`, …)
+ * (big files): the distances and the dominator tree's depth-first search are computed there
+ * while this thread picks the essential edges and builds the retainer index. The synchronous accessors (`nodeDistances`, `dominatorTree`, …)
  * then return at once; without this call they compute on first use, on this thread.
  *
  * @example
@@ -28,7 +29,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
   const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
   if (!inSharedMemory(graph) || HeapWorkerPool.defaultSize() < 2) {
     report('retainers');
-    void graph.retainers;
+    essentialRetainerSlots(graph);
     report('distances');
     nodeDistances(graph);
     report('dominators');

@@ -23,6 +23,11 @@ const withRetained: HeapSummary = {
 };
 
 describe('renderSummaryText', () => {
+  it('says "1 object in 1 class" in the singular', () => {
+    const one: HeapSummary = { rows: [{ className: 'Map', count: 1, selfSize: 56 }], totalCount: 1, totalSelfSize: 56 };
+    expect(renderSummaryText(one).split('\n').at(-2)).toBe('1 object in 1 class, 56 B in total');
+  });
+
   it('prints class, count and shallow size, then the totals, with no retained column for a shallow summary', () => {
     expect(renderSummaryText(shallow)).toBe(
       [

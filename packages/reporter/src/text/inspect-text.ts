@@ -1,4 +1,5 @@
 import { BASE_SYSTEM_DISTANCE, formatBytes, formatCount, type NodeReport, type NodeSummary } from '@heapdiff/core';
+import { counted } from '../format/counted.js';
 import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
 
@@ -28,7 +29,7 @@ export function renderNodeText(report: NodeReport): string {
     lines.push('', 'Allocated at (innermost first)');
     if (report.allocationStack.length === 0) lines.push('  (not recorded: allocated before tracking started)');
     for (const f of report.allocationStack.slice(0, 10)) lines.push(`  ${formatFrame(f)}`);
-    if (report.allocationStack.length > 10) lines.push(`  … ${formatCount(report.allocationStack.length - 10)} more frames`);
+    if (report.allocationStack.length > 10) lines.push(`  … ${counted(report.allocationStack.length - 10, 'more frame', 'more frames')}`);
   }
   lines.push('', `Retainers (${report.retainers.length} of ${formatCount(report.retainerCount)})`);
   if (report.retainers.length === 0) lines.push('  (none)');

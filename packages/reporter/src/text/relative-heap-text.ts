@@ -1,5 +1,6 @@
 import type { RelativeHeap } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
+import { counted } from '../format/counted.js';
 import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
 
@@ -25,7 +26,7 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
   const top = options.top ?? 20;
   const paths = options.paths ?? 5;
   if (rel.groups.length === 0) return 'Nothing allocated since the mark is still alive.\n';
-  const lines = [`New since the mark and still alive: ${formatCount(rel.count)} objects, ${formatBytes(rel.selfSize)}`, ''];
+  const lines = [`New since the mark and still alive: ${counted(rel.count, 'object')}, ${formatBytes(rel.selfSize)}`, ''];
   const shown = rel.groups.slice(0, top);
   lines.push(
     ...renderTable(
@@ -39,7 +40,7 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
       shown.map((g) => [g.className, formatCount(g.count), formatBytes(g.selfSize), formatBytes(g.retainedSize), formatCount(g.leakRoots)]),
     ),
   );
-  if (rel.groups.length > shown.length) lines.push(`… ${formatCount(rel.groups.length - shown.length)} more classes`);
+  if (rel.groups.length > shown.length) lines.push(`… ${counted(rel.groups.length - shown.length, 'more class', 'more classes')}`);
   const withPaths = rel.groups.slice(0, paths).filter((g) => g.retainerPath);
   if (withPaths.length > 0) {
     lines.push('', 'What keeps them alive (the biggest of each class):');

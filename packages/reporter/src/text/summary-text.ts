@@ -1,5 +1,6 @@
 import type { HeapSummary } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
+import { counted } from '../format/counted.js';
 import { renderTable } from '../format/table.js';
 
 export interface SummaryTextOptions {
@@ -33,9 +34,9 @@ export function renderSummaryText(summary: HeapSummary, options: SummaryTextOpti
     ]),
   );
   const hidden = summary.rows.length - shown.length;
-  if (hidden > 0) lines.push(`… ${formatCount(hidden)} more ${hidden === 1 ? 'class' : 'classes'}`);
+  if (hidden > 0) lines.push(`… ${counted(hidden, 'more class', 'more classes')}`);
   lines.push(
-    `${formatCount(summary.totalCount)} objects in ${formatCount(summary.rows.length)} classes, ${formatBytes(summary.totalSelfSize)} in total`,
+    `${counted(summary.totalCount, 'object')} in ${counted(summary.rows.length, 'class', 'classes')}, ${formatBytes(summary.totalSelfSize)} in total`,
   );
   return `${lines.join('\n')}\n`;
 }

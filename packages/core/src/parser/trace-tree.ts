@@ -1,4 +1,6 @@
 import { SnapshotFormatError, type InputLocation } from '../errors.js';
+import { inputLocation, type SectionReader } from './section-reader.js';
+import { ValueCollector } from './value-scanner.js';
 
 /**
  * The allocation trace tree (present when allocation tracking was on), flattened: one entry
@@ -112,4 +114,38 @@ export function parseTraceTree(bytes: Uint8Array, fields: readonly string[], whe
     sizes: sizes.subarray(0, n),
     parents: parents.subarray(0, n),
   };
+}
+
+/** The `trace_tree` section: small, so collected whole, then flattened by {@link parseTraceTree}. */
+export class TraceTreeSection implements SectionReader {
+  readonly #bytes = new ValueCollector();
+  readonly #fields: readonly string[];
+  /** Where errors about the tree count from: its opening "[". */
+  readonly #where: InputLocation;
+  #tree: TraceTree | undefined;
+
+  /** `start` is the offset of the tree's "["; `fields` is `meta.trace_node_fields`. */
+  constructor(start: number, fields: readonly string[], file: string | undefined) {
+    this.#fields = fields;
+    this.#where = inputLocation(file, start);
+  }
+
+  get done(): boolean {
+    return this.#bytes.done;
+  }
+
+  /** The tree, once read. */
+  get tree(): TraceTree | undefined {
+    return this.#tree;
+  }
+
+  push(chunk: Uint8Array, start: number, end: number): number {
+    const i = this.#bytes.push(chunk, start, end);
+    if (this.#bytes.done) this.#tree = parseTraceTree(this.#bytes.take(), this.#fields, this.#where);
+    return i;
+  }
+
+  describePosition(): string {
+    return 'inside "trace_tree"';
+  }
 }

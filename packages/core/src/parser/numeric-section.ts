@@ -1,0 +1,184 @@
+import { SnapshotFormatError, SnapshotInconsistentError } from '../errors.js';
+import {
+  STATE_COUNT,
+  STATE_STATUS,
+  STATUS_BAD_BYTE,
+  STATUS_CLOSED,
+  STATUS_FULL,
+  STATUS_MISSING_VALUE,
+  STATUS_NEED_MORE,
+  STATUS_TOO_LARGE,
+  createTokenizerState,
+  tokenizeFloat64,
+  tokenizeUint32,
+} from '../kernels/number-tokenizer.js';
+import { describeByte } from './json-bytes.js';
+import { inputLocation, type SectionReader } from './section-reader.js';
+import type { SnapshotHeader } from './snapshot-layout.js';
+
+/** The sections that are arrays of numbers. */
+export const NUMERIC_SECTIONS: ReadonlySet<string> = new Set(['nodes', 'edges', 'locations', 'trace_function_infos', 'samples']);
+
+const INITIAL_CAPACITY = 1 << 16;
+
+export type NumericArray = Uint32Array | Float64Array;
+
+/** At byte offset `offsets[i]`, value number `values[i]` of the section began. */
+export interface NumericCheckpoints {
+  values: number[];
+  offsets: number[];
+}
+
+/** How many values a numeric section must hold per the header: known for nodes and edges only. */
+export function declaredLength(key: string, header: SnapshotHeader): number {
+  if (key === 'nodes') return header.nodeCount * header.layout.nodeFieldCount;
+  if (key === 'edges') return header.edgeCount * header.layout.edgeFieldCount;
+  return Infinity;
+}
+
+/**
+ * Where the values of one numeric section go, inline or from workers: grown as they arrive,
+ * up to what the header declares, and checked against it when the section closes.
+ */
+export class NumericTarget {
+  readonly key: string;
+  /** The most values the section may hold (from the header), or Infinity. */
+  readonly limit: number;
+  /** Signed values up to 2^53 into a Float64Array (`samples`), else unsigned 32-bit ones. */
+  readonly float: boolean;
+  out: NumericArray;
+  /** Values merged so far (parallel sections only; inline sections count in the tokenizer state). */
+  count = 0;
+  readonly checkpoints: NumericCheckpoints;
+  /** The values, at their exact length, once the section has closed. */
+  result: NumericArray | undefined;
+  readonly #file: string | undefined;
+
+  /**
+   * `offset` is the offset of the array's "["; `shared` puts the values in shared memory, for
+   * workers to write into.
+   */
+  constructor(key: string, header: SnapshotHeader, offset: number, options: { file: string | undefined; totalBytes: number | undefined; shared: boolean }) {
+    this.key = key;
+    this.limit = declaredLength(key, header);
+    this.float = key === 'samples';
+    this.#file = options.file;
+    // Trust the header's counts for the allocation only when the input size backs them up.
+    const trusted = options.totalBytes !== undefined && Number.isFinite(this.limit);
+    const capacity = trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY);
+    this.out = this.float
+      ? new Float64Array(capacity)
+      : options.shared
+        ? new Uint32Array(new SharedArrayBuffer(capacity * 4))
+        : new Uint32Array(capacity);
+    this.checkpoints = { values: [0], offsets: [offset + 1] };
+  }
+
+  /** Notes that value number `count` began at byte `offset`. */
+  checkpoint(count: number, offset: number): void {
+    this.checkpoints.values.push(count);
+    this.checkpoints.offsets.push(offset);
+  }
+
+  /** Doubles the room for values, up to the limit; `offset` is where the value that did not fit is. */
+  grow(offset: number): void {
+    const length = this.out.length;
+    if (length >= this.limit) {
+      throw new SnapshotInconsistentError(
+        `"${this.key}" holds more than the ${this.limit} values the header declares (${this.#declaredAs()})`,
+        inputLocation(this.#file, offset),
+      );
+    }
+    const next = Math.min(this.limit, Math.max(INITIAL_CAPACITY, length * 2));
+    const shared = this.out.buffer instanceof SharedArrayBuffer;
+    const grown = this.float
+      ? new Float64Array(next)
+      : shared
+        ? new Uint32Array(new SharedArrayBuffer(next * 4))
+        : new Uint32Array(next);
+    grown.set(this.out as never);
+    this.out = grown;
+  }
+
+  /** The section closed with `count` values, its "]" at `closeOffset`: checks the count and sets `result`. */
+  complete(count: number, closeOffset: number): void {
+    if (Number.isFinite(this.limit) && count !== this.limit) {
+      throw new SnapshotInconsistentError(
+        `"${this.key}" holds ${count} values but the header declares ${this.limit} (${this.#declaredAs()})`,
+        inputLocation(this.#file, closeOffset),
+      );
+    }
+    this.result = count === this.out.length ? this.out : this.out.slice(0, count);
+  }
+
+  /** Throws the error for a tokenizer `status` (one of `STATUS_*`) at `offset`, where `byte` is. */
+  statusError(status: number, byte: number, offset: number): never {
+    const where = inputLocation(this.#file, offset);
+    if (status === STATUS_BAD_BYTE) {
+      throw new SnapshotFormatError(`"${this.key}" must hold only integers, found ${describeByte(byte)}`, where);
+    }
+    if (status === STATUS_MISSING_VALUE) throw new SnapshotFormatError(`"${this.key}" has an empty value (",," or a trailing comma)`, where);
+    if (status === STATUS_TOO_LARGE) {
+      const kind = this.float ? '2^53' : '2^32';
+      throw new SnapshotFormatError(`"${this.key}" has a value that does not fit below ${kind}`, where);
+    }
+    throw new SnapshotFormatError(`"${this.key}" could not be read (status ${status})`, where);
+  }
+
+  describePosition(valuesRead: number): string {
+    const expected = Number.isFinite(this.limit) ? ` of ${this.limit}` : '';
+    return `inside "${this.key}" after ${valuesRead}${expected} values`;
+  }
+
+  #declaredAs(): string {
+    return this.key === 'nodes' ? 'node_count × node_fields' : 'edge_count × edge_fields';
+  }
+}
+
+/** A numeric section read on this thread by the tokenizer kernel, one call per chunk. */
+export class InlineNumericSection implements SectionReader {
+  readonly #target: NumericTarget;
+  readonly #state = createTokenizerState();
+  #done = false;
+
+  constructor(target: NumericTarget) {
+    this.#target = target;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  push(chunk: Uint8Array, start: number, end: number, base: number): number {
+    const target = this.#target;
+    const state = this.#state;
+    let i = start;
+    for (;;) {
+      i = target.float
+        ? tokenizeFloat64(chunk, i, end, target.out as Float64Array, state)
+        : tokenizeUint32(chunk, i, end, target.out as Uint32Array, state);
+      const status = state[STATE_STATUS]!;
+      if (status === STATUS_NEED_MORE) {
+        // One checkpoint per chunk boundary is plenty to locate a bad value to within a chunk.
+        target.checkpoint(state[STATE_COUNT]!, base + i);
+        return i;
+      }
+      if (status === STATUS_CLOSED) {
+        const count = state[STATE_COUNT]!;
+        target.checkpoint(count, base + i);
+        target.complete(count, base + i - 1);
+        this.#done = true;
+        return i;
+      }
+      if (status === STATUS_FULL) {
+        target.grow(base + i);
+        continue;
+      }
+      target.statusError(status, chunk[i] ?? -1, base + i);
+    }
+  }
+
+  describePosition(): string {
+    return this.#target.describePosition(this.#state[STATE_COUNT]!);
+  }
+}

@@ -1,0 +1,306 @@
+import { SnapshotFormatError } from '../errors.js';
+import { PHASE_EXPECT_VALUE, PHASE_OPENED, STATUS_CLOSED, STATUS_NEED_MORE } from '../kernels/number-tokenizer.js';
+import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import type { TokenizeJob, TokenizeReply } from '../workers/worker-jobs.js';
+import { copyOf } from './json-bytes.js';
+import type { NumericTarget } from './numeric-section.js';
+import { inputLocation, type SectionReader } from './section-reader.js';
+import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
+import type { SnapshotHeader } from './snapshot-layout.js';
+
+export interface ParallelParseOptions {
+  /**
+   * Supplies worker threads for big `nodes` and `edges` sections (called at most once, on the
+   * first section with at least `parallelMinValues` values). Without it, all parsing is inline.
+   */
+  getPool?: () => HeapWorkerPool;
+  /** Where chunks read straight into shared memory come from (see `SlabPool.acquireChunk`). */
+  slabs?: SlabPool;
+  /** Sections with fewer values than this are parsed inline. Default 4 Mi values. */
+  parallelMinValues?: number;
+}
+
+/** What the parse workers found while placing a section's values. */
+export interface PrecheckedSection {
+  /** Largest string index a checked record names, -1 if none. */
+  maxName: number;
+  /** Records cut between two jobs, left unchecked (and unconverted) for the caller. */
+  uncheckedRecords: number[];
+  /** The first bad field found, by value index, with `BAD_TYPE` or `BAD_TO_NODE`. */
+  bad: { valueIndex: number; kind: number } | undefined;
+}
+
+/** The longest run of bytes without a comma a section may have (a slice must end at a comma). */
+const CARRY_LIMIT = 64 * 1024;
+const EMPTY = new Uint8Array(0);
+
+type JobOutcome = { ok: true; result: TokenizeReply } | { ok: false; error: unknown };
+
+interface QueuedJob {
+  outcome: Promise<JobOutcome>;
+  slab: Slab;
+  output: SharedArrayBuffer;
+  target: NumericTarget;
+  spec: RecordSpec;
+  precheck: PrecheckedSection;
+  /** Byte offset of the job's first byte (its carry, if any) in the input. */
+  offset: number;
+  final: boolean;
+}
+
+/**
+ * Big `nodes` and `edges` sections on worker threads. Each section is cut into slices ending
+ * at commas, tokenized by workers; the results are merged, in order, by one queue for all
+ * sections, and workers copy each slice's values into place while checking the records.
+ */
+export class ParallelNumbers {
+  readonly #getPool: (() => HeapWorkerPool) | undefined;
+  #pool: HeapWorkerPool | undefined;
+  readonly #minValues: number;
+  readonly #file: string | undefined;
+  readonly #jobs: QueuedJob[] = [];
+  /** Copies into the destination arrays, done by workers, not yet finished. */
+  readonly #copies: Promise<unknown>[] = [];
+  readonly slabs: SlabPool;
+  /** What the workers found in each section they placed. */
+  readonly prechecked = new Map<string, PrecheckedSection>();
+
+  constructor(options: ParallelParseOptions, file: string | undefined) {
+    this.#getPool = options.getPool;
+    this.#minValues = options.parallelMinValues ?? 4 * 1024 * 1024;
+    this.slabs = options.slabs ?? new SlabPool();
+    this.#file = file;
+  }
+
+  /** Whether a section is read on workers: only nodes and edges, when big enough and a pool is offered. */
+  accepts(key: string, limit: number): boolean {
+    return this.#getPool !== undefined && (key === 'nodes' || key === 'edges') && limit >= this.#minValues;
+  }
+
+  /** Starts a section whose "[" is at `offset`; `target` must be in shared memory. */
+  begin(target: NumericTarget, header: SnapshotHeader, offset: number): ParallelNumericSection {
+    this.#pool ??= this.#getPool!();
+    const precheck: PrecheckedSection = { maxName: -1, uncheckedRecords: [], bad: undefined };
+    this.prechecked.set(target.key, precheck);
+    return new ParallelNumericSection(this, target, recordSpec(target.key, header), precheck, offset + 1, this.#file);
+  }
+
+  /** Worker jobs submitted and not yet merged. */
+  get pendingJobs(): number {
+    return this.#jobs.length;
+  }
+
+  /** Merges finished worker jobs, in order, until at most `max` remain pending. */
+  async settle(max: number): Promise<void> {
+    while (this.#jobs.length > max) await this.#mergeHead();
+    if (max === 0) await Promise.all(this.#copies.splice(0));
+  }
+
+  /** Lets the slab a chunk was read into be reused once the jobs that use it are done. */
+  releaseChunk(chunk: Uint8Array): void {
+    const slab = this.slabs.slabOf(chunk);
+    if (slab) this.slabs.release(slab);
+  }
+
+  /** Runs a tokenize job and queues it for merging. */
+  submit(job: TokenizeJob, queued: Omit<QueuedJob, 'outcome'>): void {
+    const outcome = this.#pool!.run(job).then(
+      (result): JobOutcome => ({ ok: true, result }),
+      (error: unknown): JobOutcome => ({ ok: false, error }),
+    );
+    this.#jobs.push({ outcome, ...queued });
+  }
+
+  async #mergeHead(): Promise<void> {
+    const job = this.#jobs.shift()!;
+    const outcome = await job.outcome;
+    if (!outcome.ok) throw outcome.error;
+    const { result } = outcome;
+    const target = job.target;
+    const expected = job.final ? STATUS_CLOSED : STATUS_NEED_MORE;
+    if (result.status !== expected || (!job.final && result.phase !== PHASE_EXPECT_VALUE)) {
+      const offset = job.offset + result.position;
+      if (result.status === STATUS_NEED_MORE || result.status === STATUS_CLOSED) {
+        throw new SnapshotFormatError(
+          `"${target.key}" could not be read in parallel (a slice ended in phase ${result.phase})`,
+          inputLocation(this.#file, offset),
+        );
+      }
+      target.statusError(result.status, result.byte, offset);
+    }
+    const merged = target.count + result.count;
+    if (merged > target.out.length) {
+      // Sizes not backed by a known input size grow as values arrive: let copies land first.
+      await Promise.all(this.#copies.splice(0));
+      while (merged > target.out.length) target.grow(job.offset + result.position);
+    }
+    // The input is no longer needed once parsed; the output once copied into place.
+    this.slabs.release(job.slab);
+    const { spec, precheck } = job;
+    const at = target.count;
+    const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec })
+      .then((placed) => notePlaced(precheck, placed, spec.fieldCount, at, result.count))
+      .finally(() => this.slabs.releaseOutput(job.output));
+    // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.
+    copy.catch(() => {});
+    this.#copies.push(copy);
+    target.checkpoint(target.count, job.offset);
+    target.count = merged;
+    if (job.final) target.complete(merged, job.offset + result.position - 1);
+  }
+}
+
+/**
+ * One section read by workers: each chunk is cut after its last comma (or after the closing
+ * "]"); the bytes after that comma are carried over to the front of the next slice.
+ */
+export class ParallelNumericSection implements SectionReader {
+  readonly #jobs: ParallelNumbers;
+  readonly #target: NumericTarget;
+  readonly #spec: RecordSpec;
+  readonly #precheck: PrecheckedSection;
+  readonly #file: string | undefined;
+  #carry: Uint8Array = EMPTY;
+  #carryOffset: number;
+  /** The carry is the bytes right before the current position of the current chunk. */
+  #carryInChunk = false;
+  #first = true;
+  #done = false;
+
+  /** `firstValueOffset` is the offset just after the section's "[". */
+  constructor(
+    jobs: ParallelNumbers,
+    target: NumericTarget,
+    spec: RecordSpec,
+    precheck: PrecheckedSection,
+    firstValueOffset: number,
+    file: string | undefined,
+  ) {
+    this.#jobs = jobs;
+    this.#target = target;
+    this.#spec = spec;
+    this.#precheck = precheck;
+    this.#carryOffset = firstValueOffset;
+    this.#file = file;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  push(chunk: Uint8Array, start: number, end: number, base: number): number {
+    this.#carryInChunk = false;
+    // Found once per chunk; slices never reach past it.
+    const close = chunk.indexOf(0x5d /* ] */, start);
+    let i = start;
+    while (i < end) {
+      const pieceEnd = Math.min(end, i + SLAB_BYTES - this.#carry.length);
+      if (close !== -1 && close < pieceEnd) {
+        this.#submit(chunk, i, close + 1, true, base);
+        this.#done = true;
+        return close + 1;
+      }
+      const lastComma = chunk.lastIndexOf(0x2c /* , */, pieceEnd - 1);
+      if (lastComma < i) {
+        const carryLength = this.#carry.length;
+        if (carryLength + pieceEnd - i > CARRY_LIMIT) {
+          throw new SnapshotFormatError(
+            `"${this.#target.key}" has a run of more than ${CARRY_LIMIT} bytes without a comma`,
+            inputLocation(this.#file, base + i),
+          );
+        }
+        const carry = new Uint8Array(carryLength + pieceEnd - i);
+        carry.set(this.#carry);
+        carry.set(chunk.subarray(i, pieceEnd), carryLength);
+        if (carryLength === 0) this.#carryOffset = base + i;
+        this.#carry = carry;
+        this.#carryInChunk = false;
+        i = pieceEnd;
+        continue;
+      }
+      this.#submit(chunk, i, lastComma + 1, false, base);
+      this.#carry = copyOf(chunk, lastComma + 1, pieceEnd);
+      this.#carryOffset = base + lastComma + 1;
+      this.#carryInChunk = true;
+      i = pieceEnd;
+    }
+    return end;
+  }
+
+  describePosition(): string {
+    return this.#target.describePosition(this.#target.count);
+  }
+
+  /**
+   * Queues `carry + chunk[from..to)` for a worker. When the chunk was read into a slab the
+   * bytes are used in place (the carry goes into the reserve just before them); otherwise
+   * they are copied into a fresh slab.
+   */
+  #submit(chunk: Uint8Array, from: number, to: number, final: boolean, base: number): void {
+    const slabs = this.#jobs.slabs;
+    const carry = this.#carry;
+    const carryLength = carry.length;
+    const owner = slabs.slabOf(chunk);
+    let slab: Slab;
+    let jobStart: number;
+    if (owner && (this.#carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset >= carryLength))) {
+      slab = owner;
+      slabs.retain(slab);
+      jobStart = chunk.byteOffset + from - carryLength;
+      if (!this.#carryInChunk && carryLength > 0) new Uint8Array(slab.input).set(carry, jobStart);
+    } else {
+      slab = slabs.acquire();
+      jobStart = SLAB_RESERVE;
+      const input = new Uint8Array(slab.input);
+      input.set(carry, jobStart);
+      input.set(chunk.subarray(from, to), jobStart + carryLength);
+    }
+    const offset = carryLength > 0 ? this.#carryOffset : base + from;
+    const output = slabs.acquireOutput();
+    const phase = this.#first ? PHASE_OPENED : PHASE_EXPECT_VALUE;
+    const job = { kind: 'tokenize', input: slab.input, output, start: jobStart, length: carryLength + to - from, phase } as const;
+    this.#jobs.submit(job, { slab, output, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset, final });
+    this.#first = false;
+    this.#carry = EMPTY;
+    this.#carryInChunk = false;
+  }
+}
+
+/** What the workers check in each record of `nodes` or `edges` as they place it. */
+function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
+  const { layout, nodeCount } = header;
+  if (key === 'nodes') {
+    return {
+      fieldCount: layout.nodeFieldCount,
+      typeOffset: layout.nodeTypeOffset,
+      nameOffset: layout.nodeNameOffset,
+      toNodeOffset: -1,
+      typeCount: layout.nodeTypes.length,
+      nodeFieldCount: layout.nodeFieldCount,
+      nodesLength: nodeCount * layout.nodeFieldCount,
+      stringNamed: layout.nodeTypes.map(() => 1),
+    };
+  }
+  return {
+    fieldCount: layout.edgeFieldCount,
+    typeOffset: layout.edgeTypeOffset,
+    nameOffset: layout.edgeNameOffset,
+    toNodeOffset: layout.edgeToNodeOffset,
+    typeCount: layout.edgeTypes.length,
+    nodeFieldCount: layout.nodeFieldCount,
+    nodesLength: nodeCount * layout.nodeFieldCount,
+    stringNamed: layout.edgeTypes.map((type) => (type === 'element' || type === 'hidden' ? 0 : 1)),
+  };
+}
+
+/** Folds what the workers found placing values `from..from + count` into the section's findings. */
+function notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: number, from: number, count: number): void {
+  if (placed.maxName > precheck.maxName) precheck.maxName = placed.maxName;
+  if (placed.badValue >= 0 && (!precheck.bad || placed.badValue < precheck.bad.valueIndex)) {
+    precheck.bad = { valueIndex: placed.badValue, kind: placed.badKind };
+  }
+  const end = from + count;
+  if (from < placed.checkedFrom) precheck.uncheckedRecords.push(Math.floor(from / width));
+  if (placed.checkedTo < end) precheck.uncheckedRecords.push(Math.floor(placed.checkedTo / width));
+}

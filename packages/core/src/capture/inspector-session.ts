@@ -2,7 +2,7 @@ import { Session } from 'node:inspector';
 import { CaptureError } from '../errors.js';
 
 let session: Session | undefined;
-let queue: Promise<unknown> = Promise.resolve();
+let queue: Promise<void> = Promise.resolve();
 /** Where snapshot chunks go; set for the duration of one snapshot. */
 let chunkConsumer: ((chunk: string) => void) | undefined;
 /** Who wait for the next `lastSeenObjectId` (sent while heap objects are tracked). */
@@ -61,6 +61,9 @@ export function post<T = unknown>(method: string, params: object = {}): Promise<
 /** Runs `task` after every earlier one: snapshots of one session must not interleave. */
 export function serialized<T>(task: () => Promise<T>): Promise<T> {
   const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
+  // Settled with nothing: the queue must not keep the last task's result (a whole heap graph).
+  queue = run.then(settled, settled);
   return run;
 }
+
+function settled(): void {}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses, type HeapGraph } from '@heapdiff/core';
-import { takeSnapshot, writeSnapshot } from '@heapdiff/core/capture';
+import { CaptureError, takeSnapshot, writeSnapshot } from '@heapdiff/core/capture';
 import { tempDir } from '../helpers/fixtures.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 
@@ -35,6 +35,16 @@ describe('in-process capture', () => {
     expect(written.bytes).toBeGreaterThan(1_000_000);
     expect(countOf(await parseSnapshot(written.file), 'CaptureProbe')).toBeGreaterThanOrEqual(321);
     expect(kept.length).toBe(321);
+  });
+
+  it('a file that cannot be written: a CaptureError saying which, and the next snapshot is taken as usual', async () => {
+    const file = join(tempDir(), 'missing-folder', 'x.heapsnapshot');
+    const refused = { name: 'CaptureError', code: 'HEAPDIFF_CAPTURE', message: expect.stringContaining(`cannot write the snapshot to ${file}`) };
+    await expect(writeSnapshot(file)).rejects.toMatchObject(refused);
+    await expect(takeSnapshot({ file })).rejects.toBeInstanceOf(CaptureError);
+    const kept = Array.from({ length: 7 }, (_, i) => new CaptureProbe(i));
+    expect(countOf(await takeSnapshot(), 'CaptureProbe')).toBe(7);
+    expect(kept.length).toBe(7);
   });
 
   it('keeps object ids stable between snapshots of one process', async () => {

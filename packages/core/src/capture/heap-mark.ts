@@ -1,6 +1,7 @@
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { holdAllocationTracking, releaseAllocationTracking } from './allocation-tracking.js';
 import { PreparedSnapshot } from './prepared-snapshot.js';
+import { GraphSink } from './snapshot-sinks.js';
 import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
@@ -69,9 +70,9 @@ class HeapMarkHandle implements HeapMark {
   readonly #options: CaptureOptions;
   /** Holds allocation tracking until its first diff. */
   #tracking: boolean;
-  #next: PreparedSnapshot;
+  #next: PreparedSnapshot<HeapGraph>;
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
-    this.#next = new PreparedSnapshot({ gc: this.#options.gc ?? true });
+    this.#next = prepare(this.#options);
     await analyzeGraph(graph);
     return withOriginalPositions(relativeHeap(graph, this.baselineId));
   };
@@ -79,7 +80,7 @@ class HeapMarkHandle implements HeapMark {
   constructor(options: MarkOptions) {
     this.#options = options;
     this.#tracking = Boolean(options.trackAllocations);
-    this.#next = new PreparedSnapshot({ gc: options.gc ?? true });
+    this.#next = prepare(options);
   }
 
   settle(baselineId: number, cost: number): void {
@@ -93,4 +94,9 @@ class HeapMarkHandle implements HeapMark {
     this.#tracking = false;
     return this.#next.take(stopsTracking).then(this.#analyze);
   }
+}
+
+/** The next diff's snapshot, made ready now (see PreparedSnapshot). */
+function prepare(options: CaptureOptions): PreparedSnapshot<HeapGraph> {
+  return new PreparedSnapshot(new GraphSink(), { gc: options.gc ?? true });
 }

@@ -1,61 +1,83 @@
-import { HeapGraph } from '../graph/heap-graph.js';
-import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { allocationTrackingEnded } from './allocation-tracking.js';
 import { CaptureError } from '../errors.js';
 import { heapProfilerSession, setChunkConsumer } from './inspector-session.js';
 
-// Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
-// the program's allocations in a relative-heap diff.
-const utf8 = new TextEncoder();
+const TAKE = 'HeapProfiler.takeHeapSnapshot';
 const STOP_TRACKING = 'HeapProfiler.stopTrackingHeapObjects';
+const GC = 'HeapProfiler.collectGarbage';
 
 /**
- * A heap snapshot made ready in advance: every callback, parameter object and promise it needs
- * exists before `take()` is called, and the parser is created only after V8 has built the
- * snapshot. So the snapshot that `take()` captures holds nothing heapdiff allocated for it
- * (only the inspector's own message, which only the stack holds). This is what lets a
+ * Where a snapshot's text goes as it streams: parsed, written to a file, or both
+ * (snapshot-sinks.ts). Chunks come in order, synchronously during `take()` on Node 20, later
+ * on Node 22 and after.
+ */
+export interface SnapshotSink<T> {
+  /** The next chunk of the snapshot's JSON text. A throw fails the snapshot; later chunks are dropped. */
+  write(chunk: string): void;
+  /** After the last chunk: the result. */
+  end(): Promise<T>;
+  /** The snapshot failed: let go of what the sink holds (an open file). Does not throw. */
+  abort(): void;
+}
+
+/**
+ * Takes one heap snapshot of this thread's heap — garbage collected first unless `gc: false`
+ * — and routes its chunks to a sink: the one capture flow, for `takeSnapshot`,
+ * `writeSnapshot` and marks' diffs alike.
+ *
+ * Made ready in advance: every callback, parameter object and promise it needs exists before
+ * `take()` is called, and a sink allocates only once V8 has built the snapshot (a parser at
+ * the first chunk). So the snapshot that `take()` captures holds nothing heapdiff allocated for
+ * it (only the inspector's own message, which only the stack holds). This is what lets a
  * relative-heap diff come back empty when the program allocated nothing.
  *
- * Single use: `take()` once.
+ * Not serialised by itself: `takeSnapshot` and `writeSnapshot` take it under `serialized`
+ * (inspector-session.ts); a mark's diff takes it directly, since queuing would allocate after
+ * the baseline. Single use: `take()` once.
  */
-export class PreparedSnapshot {
+export class PreparedSnapshot<T> {
   readonly #session = heapProfilerSession();
+  readonly #sink: SnapshotSink<T>;
   readonly #gc: boolean;
   /** takeHeapSnapshot, or stopTrackingHeapObjects: the snapshot that also ends tracking. */
-  #method = 'HeapProfiler.takeHeapSnapshot';
+  #method = TAKE;
   readonly #params = { reportProgress: false };
-  readonly #promise: Promise<HeapGraph>;
-  #resolve!: (graph: HeapGraph) => void;
+  readonly #promise: Promise<T>;
+  #resolve!: (result: T) => void;
   #reject!: (error: unknown) => void;
-  #parser: SnapshotParser | undefined;
-  #failure: unknown;
   #used = false;
+  #sinkFailed = false;
+  #sinkError: unknown;
+  #gcError: Error | undefined;
   readonly #onChunk = (chunk: string): void => {
-    if (this.#failure !== undefined) return;
+    if (this.#sinkFailed) return;
     try {
-      this.#parser ??= new SnapshotParser();
-      this.#parser.push(utf8.encode(chunk));
+      this.#sink.write(chunk);
     } catch (error) {
-      this.#failure = error;
+      this.#sinkFailed = true;
+      this.#sinkError = error;
     }
   };
   readonly #afterGc = (error: Error | null): void => {
     if (error) this.#gcError = error;
   };
-  #gcError: Error | undefined;
   readonly #afterSnapshot = (error: Error | null): void => {
     setChunkConsumer(undefined);
     if (this.#method === STOP_TRACKING) allocationTrackingEnded();
-    if (this.#gcError) return this.#fail(this.#gcError, 'HeapProfiler.collectGarbage');
-    if (error) return this.#fail(error, this.#method);
-    if (this.#failure !== undefined) return this.#reject(this.#failure);
-    const parser = this.#parser ?? new SnapshotParser();
-    parser.finish().then((parsed) => this.#resolve(new HeapGraph(parsed)), this.#reject);
+    if (this.#gcError || error || this.#sinkFailed) {
+      this.#sink.abort();
+      if (this.#gcError) this.#reject(refused(GC, this.#gcError));
+      else if (error) this.#reject(refused(this.#method, error));
+      else this.#reject(this.#sinkError);
+      return;
+    }
+    this.#sink.end().then(this.#resolve, this.#reject);
   };
 
-  constructor(options: { gc?: boolean } = {}) {
+  constructor(sink: SnapshotSink<T>, options: { gc?: boolean } = {}) {
+    this.#sink = sink;
     this.#gc = options.gc ?? true;
-    this.#promise = new Promise<HeapGraph>((resolve, reject) => {
+    this.#promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
@@ -63,23 +85,27 @@ export class PreparedSnapshot {
   }
 
   /**
-   * Takes the snapshot now (garbage collected first unless `gc: false`). The inspector runs
-   * both commands during these two calls — only their replies and chunks may come later (Node
-   * 22 and after) — so the snapshot is built before this returns, on every Node version.
-   * `stopsTracking`: the snapshot that ends heap-object tracking (see allocation-tracking.ts).
+   * Takes the snapshot now. The inspector runs both commands during these two calls — only
+   * their replies and chunks may come later (Node 22 and after) — so the snapshot is built
+   * before this returns, on every Node version. `stopsTracking`: the snapshot that ends
+   * heap-object tracking (see allocation-tracking.ts).
    */
-  take(stopsTracking = false): Promise<HeapGraph> {
+  take(stopsTracking = false): Promise<T> {
     if (this.#used) return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
     this.#used = true;
     if (stopsTracking) this.#method = STOP_TRACKING;
     setChunkConsumer(this.#onChunk);
-    if (this.#gc) this.#session.post('HeapProfiler.collectGarbage', this.#afterGc);
-    this.#session.post(this.#method, this.#params, this.#afterSnapshot);
+    try {
+      if (this.#gc) this.#session.post(GC, this.#afterGc);
+      this.#session.post(this.#method, this.#params, this.#afterSnapshot);
+    } catch (error) {
+      // Not sent (a session that cannot post): no reply will come to end the snapshot.
+      this.#afterSnapshot(error as Error);
+    }
     return this.#promise;
   }
+}
 
-  #fail(error: Error, method: string): void {
-    setChunkConsumer(undefined);
-    this.#reject(new CaptureError(`the inspector refused ${method}: ${error.message}`, { cause: error }));
-  }
+function refused(method: string, error: Error): CaptureError {
+  return new CaptureError(`the inspector refused ${method}: ${error.message}`, { cause: error });
 }

@@ -1,0 +1,81 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { HeapGraph } from '../graph/heap-graph.js';
+import { SnapshotParser } from '../parser/snapshot-parser.js';
+import { CaptureError } from '../errors.js';
+import type { SnapshotSink } from './prepared-snapshot.js';
+
+// Not Buffer.from: small Buffers come from Node's shared pool, whose refills would count as
+// the program's allocations in a relative-heap diff.
+const utf8 = new TextEncoder();
+
+/** Writes the snapshot's text to a file as it streams; the result is the file and its size. */
+export class FileSink implements SnapshotSink<{ file: string; bytes: number }> {
+  readonly file: string;
+  #fd: number | undefined;
+  #bytes = 0;
+
+  /** Opens (creates or truncates) `file` at once: a path that cannot be written fails here. */
+  constructor(file: string) {
+    this.file = file;
+    try {
+      this.#fd = openSync(file, 'w');
+    } catch (error) {
+      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  write(chunk: string): void {
+    if (this.#fd !== undefined) this.#bytes += writeSync(this.#fd, chunk);
+  }
+
+  async end(): Promise<{ file: string; bytes: number }> {
+    this.#close();
+    return { file: this.file, bytes: this.#bytes };
+  }
+
+  abort(): void {
+    try {
+      this.#close();
+    } catch {
+      // The snapshot's own failure is the one to report.
+    }
+  }
+
+  #close(): void {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Parses the snapshot's text as it streams (and writes it to `file` too, if given) into a HeapGraph. */
+export class GraphSink implements SnapshotSink<HeapGraph> {
+  readonly #file: FileSink | undefined;
+  #parser: SnapshotParser | undefined;
+
+  constructor(file?: string) {
+    this.#file = file === undefined ? undefined : new FileSink(file);
+  }
+
+  write(chunk: string): void {
+    this.#file?.write(chunk);
+    // Created at the first chunk, after V8 has built the snapshot: heapdiff's own parsing
+    // machinery is then never part of what it measures.
+    this.#parser ??= this.#newParser();
+    this.#parser.push(utf8.encode(chunk));
+  }
+
+  async end(): Promise<HeapGraph> {
+    await this.#file?.end();
+    const parser = this.#parser ?? this.#newParser();
+    return new HeapGraph(await parser.finish(), this.#file?.file);
+  }
+
+  abort(): void {
+    this.#file?.abort();
+  }
+
+  #newParser(): SnapshotParser {
+    return new SnapshotParser(this.#file ? { file: this.#file.file } : {});
+  }
+}

@@ -27,6 +27,13 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
+  it('the program\'s own classes named like heapdiff\'s, and a SourceMap it had Node parse: counted like any other', () => {
+    const { groups } = run('namesakes');
+    const namesakes = ['PreparedSnapshot', 'Promise', 'HeapMarkHandle', 'SourceMap'];
+    // (Besides: what the SourceMap holds, and Node's base64 table of its first parse.)
+    expect(Object.fromEntries(namesakes.map((name) => [name, groups[name]]))).toEqual({ PreparedSnapshot: 3, Promise: 3, HeapMarkHandle: 3, SourceMap: 1 });
+  });
+
   it('with allocation tracking on: all 300 Foo, allocated by makeFoos at its line, and the process still exits', () => {
     const result = run('track');
     expect(result.groups).toEqual({ Foo: 300 });

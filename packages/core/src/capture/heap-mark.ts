@@ -5,7 +5,11 @@ import { GraphSink } from './snapshot-sinks.js';
 import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
-import { relativeHeap, type RelativeHeap } from '../diff/relative-heap.js';
+import { markOwn, OWN_MARKER_EDGE } from './own-marker.js';
+import { relativeHeap, type RelativeHeap, type RelativeHeapOptions } from '../diff/relative-heap.js';
+
+/** What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). */
+const DIFF_OPTIONS: RelativeHeapOptions = { ownMarker: OWN_MARKER_EDGE };
 
 /** A baseline in this thread's heap: see `markHeap`. */
 export interface HeapMark {
@@ -60,8 +64,8 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
 }
 
 /**
- * The mark object (its class name is how a diff recognises heapdiff's own objects: marks and
- * prepared snapshots, with all they hold, never count as new).
+ * The mark object. Marked as heapdiff's own, like the snapshot it makes ready: neither counts
+ * as new, with all that only they hold (a nested mark is made after an outer one's baseline).
  */
 class HeapMarkHandle implements HeapMark {
   baselineId = 0;
@@ -74,13 +78,14 @@ class HeapMarkHandle implements HeapMark {
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
     this.#next = prepare(this.#options);
     await analyzeGraph(graph);
-    return withOriginalPositions(relativeHeap(graph, this.baselineId));
+    return withOriginalPositions(relativeHeap(graph, this.baselineId, DIFF_OPTIONS));
   };
 
   constructor(options: MarkOptions) {
     this.#options = options;
     this.#tracking = Boolean(options.trackAllocations);
     this.#next = prepare(options);
+    markOwn(this);
   }
 
   settle(baselineId: number, cost: number): void {

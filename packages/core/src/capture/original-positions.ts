@@ -1,6 +1,7 @@
 import { findSourceMap, type SourceMap } from 'node:module';
 import type { AllocationFrame as Frame } from '../analysis/allocation-stacks.js';
 import type { RelativeHeap } from '../diff/relative-heap.js';
+import { markOwn } from './own-marker.js';
 
 /**
  * The relative heap with its allocation frames moved to their original sources where this
@@ -29,9 +30,20 @@ export function withOriginalPositions(heap: RelativeHeap): RelativeHeap {
   };
 }
 
+/**
+ * Node parses a script's source map at its first `findSourceMap` and keeps the result in its
+ * module-level cache: a SourceMap allocated by heapdiff's diff, alive for the process's life,
+ * that a later diff (an outer mark's, or the same mark's next) would count as new. The map we
+ * are handed is that cached object, so we mark it as heapdiff's own (own-marker.ts): left out
+ * by identity, with all that only it holds. Not by its class name: a SourceMap the program
+ * itself had Node parse counts as the program's (unless a diff then maps a frame of the same
+ * script: Node hands both the one cached map). What Node makes besides, once per process —
+ * the base64 lookup table of its first parse — stays counted: it is Node's state, not ours.
+ */
 function safeFindSourceMap(script: string): SourceMap | undefined {
   try {
-    return findSourceMap(script);
+    const map = findSourceMap(script);
+    return map && markOwn(map);
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { allocationTrackingEnded } from './allocation-tracking.js';
 import { CaptureError } from '../errors.js';
 import { heapProfilerSession, setChunkConsumer } from './inspector-session.js';
+import { markOwn } from './own-marker.js';
 
 const TAKE = 'HeapProfiler.takeHeapSnapshot';
 const STOP_TRACKING = 'HeapProfiler.stopTrackingHeapObjects';
@@ -28,8 +29,11 @@ export interface SnapshotSink<T> {
  * Made ready in advance: every callback, parameter object and promise it needs exists before
  * `take()` is called, and a sink allocates only once V8 has built the snapshot (a parser at
  * the first chunk). So the snapshot that `take()` captures holds nothing heapdiff allocated for
- * it (only the inspector's own message, which only the stack holds). This is what lets a
- * relative-heap diff come back empty when the program allocated nothing.
+ * it (only the inspector's own message, which only the stack holds). The object, its promise
+ * and its callbacks carry heapdiff's own marker (own-marker.ts): the inspector session holds
+ * the callbacks while the commands are in flight, and the caller's `await` hangs on the promise,
+ * and a relative-heap diff must count none of it. This is what lets a diff come back empty when
+ * the program allocated nothing.
  *
  * Not serialised by itself: `takeSnapshot` and `writeSnapshot` take it under `serialized`
  * (inspector-session.ts); a mark's diff takes it directly, since queuing would allocate after
@@ -82,6 +86,11 @@ export class PreparedSnapshot<T> {
       this.#reject = reject;
     });
     this.#promise.catch(() => {});
+    markOwn(this);
+    markOwn(this.#promise);
+    markOwn(this.#onChunk);
+    markOwn(this.#afterGc);
+    markOwn(this.#afterSnapshot);
   }
 
   /**

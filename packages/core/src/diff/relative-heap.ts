@@ -39,6 +39,18 @@ export interface RelativeHeap {
  */
 const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
+/** Options of `relativeHeap`. */
+export interface RelativeHeapOptions {
+  /**
+   * The name of a property edge, as V8 writes it into the snapshot, that marks the diffing
+   * code's own objects: every object with such an edge is left out, with all that only it
+   * holds. ASCII. heapdiff's marks pass theirs — a property keyed by a symbol of their own,
+   * whose edge V8 names `<symbol DESCRIPTION>` — so their snapshots, promises and callbacks
+   * (held by the inspector while the snapshot is taken, or by the caller's `await`) never count.
+   */
+  readonly ownMarker?: string;
+}
+
 /**
  * The objects of `graph` newer than `baselineId` (V8 gives JavaScript objects odd ids in
  * allocation order once every older object has one), grouped by class. Counted are the
@@ -49,9 +61,13 @@ const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'ar
  * takes the snapshot), not V8's literal boilerplates (engine caches held only by an
  * allocation site's `transition_info`), constants of code compiled since the mark (held only
  * by that code) and new property names (in V8's string table, held otherwise only by shapes
- * and code), and not heapdiff's own diff machinery.
+ * and code), and not the objects `options.ownMarker` marks as the diffing code's own.
+ *
+ * @example
+ * const heap = relativeHeap(await parseSnapshot('after.heapsnapshot'), baselineId)
+ * for (const g of heap.groups) console.log(g.className, g.count, g.retainerPath)
  */
-export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap {
+export function relativeHeap(graph: HeapGraph, baselineId: number, options: RelativeHeapOptions = {}): RelativeHeap {
   const { dominators } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const classes = graph.classes;
@@ -61,41 +77,11 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
     const id = graph.nodeId(n);
     return (id & 1) === 1 && id > baselineId && engine[graph.nodeTypeIndex(n)] === 0;
   };
-  // heapdiff's own diff machinery: marks, prepared snapshots, and their promises with whatever
-  // the caller's `await` hung on them (on Node 22 and later the snapshot is built only after the
-  // caller has started awaiting), and Node's parsed source maps (the cache that mapping
-  // allocation stacks to original sources fills). Not looked into.
-  const own = new Set<number>();
-  const closureType = graph.layout.nodeTypes.indexOf('closure');
-  const ownClasses = new Set(['PreparedSnapshot', 'HeapMarkHandle', 'SourceMap'].map((name) => classes.names.indexOf(name)).filter((c) => c >= 0));
-  // Also the callbacks of inspector commands in flight while the snapshot is taken (an
-  // inspector Session's `#messageCallbacks`): the snapshot command's own, and with nested marks
-  // one that an earlier diff readied.
-  const sessionClass = classes.names.indexOf('Session');
-  const target = (n: number, name: string): number => {
-    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) if (graph.edgeName(e) === name) return graph.edgeTarget(e);
-    return -1;
-  };
-  if (ownClasses.size > 0 || sessionClass >= 0) {
-    for (let n = 0; n < graph.nodeCount; n++) {
-      const c = graph.classIndexOf(n);
-      if (ownClasses.has(c)) {
-        own.add(n);
-        const promise = target(n, '#promise');
-        if (promise >= 0) own.add(promise);
-      } else if (c === sessionClass) {
-        const callbacks = target(n, '#messageCallbacks');
-        const table = callbacks >= 0 ? target(callbacks, 'table') : -1;
-        for (let e = table >= 0 ? graph.firstEdge[table]! : 0; table >= 0 && e < graph.firstEdge[table + 1]!; e++) {
-          if (graph.nodeTypeIndex(graph.edgeTarget(e)) === closureType) own.add(graph.edgeTarget(e));
-        }
-      }
-    }
-  }
+  const own = markedObjects(graph, options.ownMarker);
   const held = heldBeyondTheStack(graph, own);
   const classCount = classes.names.length;
-  // Members: new objects of non-zero size. Left out with all they dominate: heapdiff's own
-  // objects, and new objects only a running call holds (transient).
+  // Members: new objects of non-zero size. Left out with all they dominate: the diffing code's
+  // own (marked) objects, and new objects only a running call holds (transient).
   const membership = new Uint8Array(graph.nodeCount);
   for (let n = 0; n < graph.nodeCount; n++) {
     if (own.has(n)) membership[n] = Membership.Pruned;
@@ -133,9 +119,26 @@ export function relativeHeap(graph: HeapGraph, baselineId: number): RelativeHeap
   return { baselineId, count: total, selfSize: totalSize, groups };
 }
 
+/** The nodes with a property edge named `marker` (a string V8 writes once in the strings table). */
+function markedObjects(graph: HeapGraph, marker: string | undefined): Set<number> {
+  const marked = new Set<number>();
+  const name = marker === undefined ? -1 : graph.strings.indexOf(marker);
+  if (name < 0) return marked;
+  const property = graph.layout.edgeTypes.indexOf('property');
+  for (let n = 0; n < graph.nodeCount; n++) {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      if (graph.edgeTypeIndex(e) === property && graph.edgeNameOrIndex(e) === name) {
+        marked.add(n);
+        break;
+      }
+    }
+  }
+  return marked;
+}
+
 /**
  * 1 for the objects the program holds: reachable from the GC roots without passing through
- * heapdiff's own machinery (`own`) or what only the engine or a running call holds — stack
+ * the diffing code's own objects (`own`) or what only the engine or a running call holds — stack
  * roots, handle scopes and the current microtask (a running call's locals and continuation,
  * the inspector's message while the snapshot is taken), a compiler job's handles and identity
  * maps, weak edges, V8's literal boilerplates (an allocation site's `transition_info`),

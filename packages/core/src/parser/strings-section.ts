@@ -84,7 +84,7 @@ export class StringsSection implements SectionReader {
           else this.#encodingError(count, `has an invalid escape "\\${String.fromCharCode(c)}"`, base + i);
           dst[length++] = c;
         } else {
-          const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+          const hex = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66); // 0-9 A-F a-f
           if (!hex) this.#encodingError(count, 'has an invalid \\u escape', base + i);
           escape = escape === LAST_HEX_DIGIT ? NO_ESCAPE : escape + 1;
           dst[length++] = c;

@@ -82,17 +82,17 @@ export function parseTraceTree(bytes: Uint8Array, fields: readonly string[], whe
     const c = bytes[i]!;
     if (c >= 48 && c <= 57) {
       value = (value < 0 ? 0 : value * 10) + (c - 48);
-    } else if (c === 44) {
+    } else if (c === 0x2c /* , */) {
       if (value >= 0) store(i);
-      else if (bytes[i - 1] !== 93) fail('unexpected ","', i);
-    } else if (c === 91) {
+      else if (bytes[i - 1] !== 0x5d /* ] */) fail('unexpected ","', i);
+    } else if (c === 0x5b /* [ */) {
       if (depth > 0) {
         if (field !== childrenAt) fail('a children array in the wrong place', i);
         parentStack.push(current);
         field = 0;
       }
       depth++;
-    } else if (c === 93) {
+    } else if (c === 0x5d /* ] */) {
       if (value >= 0) store(i);
       if (field !== 0 && field !== width) fail('a trace node with missing fields', i);
       depth--;

@@ -59,4 +59,4 @@ export {
 export { topAllocationStacks, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
 
 // Comparisons
-export { relativeHeap, type RelativeHeap, type RelativeHeapGroup } from './diff/relative-heap.js';
+export { relativeHeap, type RelativeHeap, type RelativeHeapGroup, type RelativeHeapOptions } from './diff/relative-heap.js';

@@ -25,7 +25,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .alias('help', 'h')
     .version()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 success, 1 leaks found, 2 usage or input error, 3 internal error.')
+    .epilogue('Exit codes: 0 success, 2 usage or input error, 3 internal error (1 is kept for "leaks found").')
     .fail((message, error) => {
       // Stop here: yargs would otherwise go on to run the command after a usage error.
       throw error ?? new UsageError(message);

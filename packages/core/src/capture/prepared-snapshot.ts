@@ -41,12 +41,12 @@ export interface SnapshotSink<T> {
  */
 export class PreparedSnapshot<T> {
   readonly #session = heapProfilerSession();
-  readonly #sink: SnapshotSink<T>;
+  #sink: SnapshotSink<T> | undefined;
   readonly #gc: boolean;
   /** takeHeapSnapshot, or stopTrackingHeapObjects: the snapshot that also ends tracking. */
   #method = TAKE;
   readonly #params = { reportProgress: false };
-  readonly #promise: Promise<T>;
+  #promise: Promise<T> | undefined;
   #resolve!: (result: T) => void;
   #reject!: (error: unknown) => void;
   #used = false;
@@ -56,7 +56,7 @@ export class PreparedSnapshot<T> {
   readonly #onChunk = (chunk: string): void => {
     if (this.#sinkFailed) return;
     try {
-      this.#sink.write(chunk);
+      this.#sink!.write(chunk);
     } catch (error) {
       this.#sinkFailed = true;
       this.#sinkError = error;
@@ -68,14 +68,29 @@ export class PreparedSnapshot<T> {
   readonly #afterSnapshot = (error: Error | null): void => {
     setChunkConsumer(undefined);
     if (this.#method === STOP_TRACKING) allocationTrackingEnded();
+    const sink = this.#sink!;
     if (this.#gcError || error || this.#sinkFailed) {
-      this.#sink.abort();
+      sink.abort();
       if (this.#gcError) this.#reject(refused(GC, this.#gcError));
       else if (error) this.#reject(refused(this.#method, error));
       else this.#reject(this.#sinkError);
+      this.#release();
       return;
     }
-    this.#sink.end().then(this.#resolve, this.#reject);
+    sink.end().then(this.#resolve, this.#reject).finally(this.#release);
+  };
+  /**
+   * Lets go of the sink and the settled promise (which holds the result: a whole graph). An
+   * inspector reply that comes after the snapshot (the GC's, on some Node versions) keeps its
+   * callback, and so this object, alive until the event loop turns: it must not keep the
+   * result alive with it.
+   */
+  readonly #release = (): void => {
+    this.#sink = undefined;
+    this.#promise = undefined;
+    // The resolving functions' context holds the promise too.
+    this.#resolve = settled;
+    this.#reject = settled;
   };
 
   constructor(sink: SnapshotSink<T>, options: { gc?: boolean } = {}) {
@@ -91,6 +106,7 @@ export class PreparedSnapshot<T> {
     markOwn(this.#onChunk);
     markOwn(this.#afterGc);
     markOwn(this.#afterSnapshot);
+    markOwn(this.#release);
   }
 
   /**
@@ -103,6 +119,7 @@ export class PreparedSnapshot<T> {
     if (this.#used) return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
     this.#used = true;
     if (stopsTracking) this.#method = STOP_TRACKING;
+    const promise = this.#promise!;
     setChunkConsumer(this.#onChunk);
     try {
       if (this.#gc) this.#session.post(GC, this.#afterGc);
@@ -111,9 +128,12 @@ export class PreparedSnapshot<T> {
       // Not sent (a session that cannot post): no reply will come to end the snapshot.
       this.#afterSnapshot(error as Error);
     }
-    return this.#promise;
+    return promise;
   }
 }
+
+/** What the resolving functions become once the promise is settled. */
+function settled(): void {}
 
 function refused(method: string, error: Error): CaptureError {
   return new CaptureError(`the inspector refused ${method}: ${error.message}`, { cause: error });

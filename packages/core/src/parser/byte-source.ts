@@ -115,6 +115,19 @@ async function* maybeGunzip(
   onDetect: (gzip: boolean) => void,
 ) {
   const iterator = raw[Symbol.asyncIterator]();
+  try {
+    yield* detectAndInflate(iterator, file, onDetect);
+  } finally {
+    // A consumer that stops early (a parse error) must still let the source close its file.
+    await iterator.return?.();
+  }
+}
+
+async function* detectAndInflate(
+  iterator: AsyncIterator<Uint8Array>,
+  file: string | undefined,
+  onDetect: (gzip: boolean) => void,
+) {
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
   if (first.done) {

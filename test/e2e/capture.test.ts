@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses, type HeapGraph } from '@heapdiff/core';
-import { CaptureError, takeSnapshot, writeSnapshot } from '@heapdiff/core/capture';
+import { CaptureError, captureRemoteSnapshot, takeSnapshot, writeSnapshot } from '@heapdiff/core/capture';
 import { tempDir } from '../helpers/fixtures.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 
@@ -53,6 +53,12 @@ describe('in-process capture', () => {
     await writeSnapshot(join(tempDir(), 'dropped.heapsnapshot'));
     const graph = await takeSnapshot();
     expect(countOf(graph, 'HeapGraph')).toBe(before);
+  });
+
+  it('remote capture: a bracketed IPv6 loopback is dialled bare, a missing host is a CaptureError', async () => {
+    const file = join(tempDir(), 'remote.heapsnapshot');
+    await expect(captureRemoteSnapshot({ host: '[::1]', port: 1 }, file)).rejects.toThrow('nothing listens on [::1]:1');
+    await expect(captureRemoteSnapshot({ port: 1 } as never, file)).rejects.toBeInstanceOf(CaptureError);
   });
 
   it('keeps object ids stable between snapshots of one process', async () => {

@@ -62,7 +62,8 @@ export async function inspectorWebSocketUrl(address: InspectorAddress, timeoutMs
   const where = `${address.host}:${address.port}`;
   let targets: unknown;
   try {
-    targets = await getJson(address.host, address.port, '/json/list', timeoutMs);
+    // A bracketed IPv6 literal ("[::1]") is a URL's spelling; the socket wants the bare address.
+    targets = await getJson(address.host.replace(/^\[(.*)\]$/, '$1'), address.port, '/json/list', timeoutMs);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED') throw new CaptureError(`nothing listens on ${where}: is the process running with --inspect?`, { cause: error });
@@ -88,6 +89,9 @@ export async function captureRemoteSnapshot(
   file: string,
   options: RemoteCaptureOptions = {},
 ): Promise<{ file: string; bytes: number }> {
+  if (typeof address?.host !== 'string' || address.host === '' || !Number.isInteger(address.port)) {
+    throw new CaptureError(`captureRemoteSnapshot needs an address { host, port }, got ${JSON.stringify(address)}`);
+  }
   if (!isLoopbackHost(address.host) && !options.allowRemote) {
     throw new CaptureError(
       `${address.host} is not a loopback address; an inspector gives full control of its process, so pass allowRemote (--allow-remote) to capture over the network`,

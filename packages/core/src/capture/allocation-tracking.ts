@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { nextLastSeenObjectId, post } from './inspector-session.js';
+import { GraphSink } from './snapshot-sinks.js';
 
 // V8's allocation tracking for this thread, shared: on from the first hold until the last
 // holder lets go (its snapshot, `stopTrackingHeapObjects`, is the one that ends it — V8 ends
@@ -33,12 +34,34 @@ const offByUser = compactionOffByUser();
 export const COMPACTION_OFF_EXPRESSION = `process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--no-compact')`;
 export const COMPACTION_BACK_EXPRESSION = `(${compactionOffByUser.toString()})() || process.getBuiltinModule?.('node:v8')?.setFlagsFromString('--compact')`;
 
+/** A minimal snapshot with every section heapdiff parses. */
+const WARM_UP_SNAPSHOT =
+  '{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id"],"node_types":[["synthetic","object"],"string","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property"],"string_or_number","node"],"trace_function_info_fields":["function_id","name","script_name","script_id","line","column"],"trace_node_fields":["id","function_info_index","count","size","children"],"sample_fields":["timestamp_us","last_assigned_id"],"location_fields":["object_index","script_id","line","column"]},"node_count":1,"edge_count":0,"trace_function_count":0},"nodes":[0,0,1,0,0,0],"edges":[],"trace_function_infos":[],"trace_tree":[],"samples":[],"locations":[],"strings":["a\\u0041\\u00e9"]}';
+let parsedOnce: Promise<void> | undefined;
+
+/**
+ * Runs the snapshot parser once before allocation tracking starts. On Node 20 a snapshot's
+ * chunks reach the parser while V8 is still writing the snapshot; with tracking on, a function
+ * that allocates for the first time then adds to the allocation trace V8 is serialising, which
+ * crashed the process now and then (nested marks that track). Parsing once beforehand makes
+ * every parser function known to the tracker before any snapshot it serialises.
+ */
+function parseOnceBeforeTracking(): Promise<void> {
+  parsedOnce ??= (async () => {
+    const sink = new GraphSink();
+    sink.write(WARM_UP_SNAPSHOT);
+    await sink.end();
+  })();
+  return parsedOnce;
+}
+
 /**
  * Takes a hold on allocation tracking, starting it if this is the first, and resolves with
  * the highest object id once V8 has numbered every object alive now: newer objects get
  * higher ids, with their allocation stacks recorded.
  */
 export async function holdAllocationTracking(): Promise<number> {
+  await parseOnceBeforeTracking();
   const numbered = nextLastSeenObjectId();
   if (holders++ === 0) {
     setFlagsFromString('--no-compact');

@@ -58,30 +58,9 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
-  if (options.trackAllocations) await parseOnceBeforeTracking();
   const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
   mark.settle(baselineId, Math.round(performance.now() - started));
   return mark;
-}
-
-/** A minimal snapshot with every section heapdiff parses. */
-const WARM_UP_SNAPSHOT =
-  '{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id"],"node_types":[["synthetic","object"],"string","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property"],"string_or_number","node"],"trace_function_info_fields":["function_id","name","script_name","script_id","line","column"],"trace_node_fields":["id","function_info_index","count","size","children"],"sample_fields":["timestamp_us","last_assigned_id"],"location_fields":["object_index","script_id","line","column"]},"node_count":1,"edge_count":0,"trace_function_count":0},"nodes":[0,0,1,0,0,0],"edges":[],"trace_function_infos":[],"trace_tree":[],"samples":[],"locations":[],"strings":["a\\u0041\\u00e9"]}';
-let parsedOnce = false;
-
-/**
- * Runs the snapshot parser once before allocation tracking starts. On Node 20 a snapshot's
- * chunks reach the parser while V8 is still writing the snapshot; with tracking on, a function
- * that allocates for the first time then adds to the allocation trace V8 is serialising, which
- * crashed the process now and then (nested marks that track). Parsing once beforehand makes
- * every parser function known to the tracker before any snapshot it serialises.
- */
-async function parseOnceBeforeTracking(): Promise<void> {
-  if (parsedOnce) return;
-  parsedOnce = true;
-  const sink = new GraphSink();
-  sink.write(WARM_UP_SNAPSHOT);
-  await sink.end();
 }
 
 /**

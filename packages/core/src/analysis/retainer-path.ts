@@ -109,15 +109,17 @@ function passingLabel(graph: HeapGraph, node: number): string {
  * Renders a retainer path on one line: where it starts, each edge (with the class of the
  * object it reaches, where that says something), and the target with its id.
  *
+ * `start`: how the path's first object reads instead (a path that does not start at the root).
+ *
  * @example '(GC roots) → (Global handles) → global → cache (Map) → table → [42] → Session @1234'
  */
-export function formatRetainerPath(graph: HeapGraph, steps: readonly RetainerStep[]): string {
+export function formatRetainerPath(graph: HeapGraph, steps: readonly RetainerStep[], start?: string): string {
   if (steps.length === 0) return '';
   const first = steps[0]!;
-  const fromRoot = first.from === graph.rootOrdinal;
+  const fromRoot = first.from === graph.rootOrdinal && start === undefined;
   if (fromRoot && steps.length === 1) return nodeLabel(graph, first.to);
   // The nameless root is left out: a path starts at "(GC roots)", a global, or a window.
-  const parts = [fromRoot ? passingLabel(graph, first.to) || graph.className(first.to) : passingLabel(graph, first.from)];
+  const parts = [fromRoot ? passingLabel(graph, first.to) || graph.className(first.to) : (start ?? passingLabel(graph, first.from))];
   for (let i = fromRoot ? 1 : 0; i < steps.length; i++) {
     const step = steps[i]!;
     const label = edgeLabel(graph, step.edge);

@@ -58,6 +58,9 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
+  // From a clean stack, like the diff: what the caller left queued (a stream's after-write
+  // tick after a log line, and what Node renews when it runs one) is done before the baseline.
+  await new Promise(setImmediate);
   const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
   mark.settle(baselineId, Math.round(performance.now() - started));
   return mark;
@@ -86,6 +89,7 @@ class HeapMarkHandle implements HeapMark {
     this.#tracking = Boolean(options.trackAllocations);
     this.#next = prepare(options);
     markOwn(this);
+    markOwn(this.#analyze);
   }
 
   settle(baselineId: number, cost: number): void {
@@ -97,7 +101,9 @@ class HeapMarkHandle implements HeapMark {
     // The last hold on tracking lets go with this snapshot: it is the one that ends tracking.
     const stopsTracking = this.#tracking && releaseAllocationTracking();
     this.#tracking = false;
-    return this.#next.take(stopsTracking).then(this.#analyze);
+    // From a clean stack, and marked: the caller's `await` hangs on this promise, which leads
+    // the diff to the caller's frames (see relativeHeap).
+    return markOwn(this.#next.takeOnCleanStack(stopsTracking).then(this.#analyze));
   }
 }
 

@@ -100,26 +100,19 @@ export class PreparedSnapshot<T> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.#promise.catch(() => {});
+    // Marked, like every handler hung on the promise: a diff walks what waits for it.
+    this.#promise.catch(ignoreRejection);
     markOwn(this);
     markOwn(this.#promise);
     markOwn(this.#onChunk);
     markOwn(this.#afterGc);
     markOwn(this.#afterSnapshot);
     markOwn(this.#release);
+    markOwn(this.#fire);
   }
 
-  /**
-   * Takes the snapshot now. The inspector runs both commands during these two calls — only
-   * their replies and chunks may come later (Node 22 and after) — so the snapshot is built
-   * before this returns, on every Node version. `stopsTracking`: the snapshot that ends
-   * heap-object tracking (see allocation-tracking.ts).
-   */
-  take(stopsTracking = false): Promise<T> {
-    if (this.#used) return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
-    this.#used = true;
-    if (stopsTracking) this.#method = STOP_TRACKING;
-    const promise = this.#promise!;
+  /** Sends the commands: the snapshot is built during these calls (Node 20) or right after. */
+  readonly #fire = (): void => {
     setChunkConsumer(this.#onChunk);
     try {
       if (this.#gc) this.#session.post(GC, this.#afterGc);
@@ -128,8 +121,48 @@ export class PreparedSnapshot<T> {
       // Not sent (a session that cannot post): no reply will come to end the snapshot.
       this.#afterSnapshot(error as Error);
     }
+  };
+
+  /**
+   * Takes the snapshot now, from the caller's stack: Node 20 builds it during this call, Node
+   * 22 and after once the current task and its microtasks are done (only the replies and the
+   * chunks come later). `stopsTracking`: the snapshot that ends heap-object tracking (see
+   * allocation-tracking.ts).
+   */
+  take(stopsTracking = false): Promise<T> {
+    if (this.#used) return alreadyTaken();
+    // Kept before sending: a snapshot that fails at once lets go of the promise.
+    const promise = this.#start(stopsTracking);
+    this.#fire();
     return promise;
   }
+
+  /**
+   * Takes the snapshot from a clean stack: in an immediate (the event loop's next check
+   * phase, armed with a callback made in advance), once the caller has reached its `await`.
+   * Every caller is then suspended, its live locals in its generator object, which the
+   * promise this returns leads to (awaiting-frames.ts): how a relative-heap diff counts what
+   * the caller's locals hold. The immediate is heapdiff's own too.
+   */
+  takeOnCleanStack(stopsTracking = false): Promise<T> {
+    if (this.#used) return alreadyTaken();
+    const promise = this.#start(stopsTracking);
+    markOwn(setImmediate(this.#fire));
+    return promise;
+  }
+
+  #start(stopsTracking: boolean): Promise<T> {
+    this.#used = true;
+    if (stopsTracking) this.#method = STOP_TRACKING;
+    return this.#promise!;
+  }
+}
+
+/** A failed snapshot rejects its promise whether or not anyone awaits it. */
+const ignoreRejection = markOwn((): void => {});
+
+function alreadyTaken(): Promise<never> {
+  return Promise.reject(new CaptureError('a prepared snapshot can be taken only once'));
 }
 
 /** What the resolving functions become once the promise is settled. */

@@ -1,9 +1,11 @@
 import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
 import { classRetainedSizes, Membership } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
-import { formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
+import { formatRetainerPath, nodeLabel, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { awaitingFrames } from './awaiting-frames.js';
+import { Held, heldObjects } from './held-objects.js';
 
 /** One class of objects allocated since a mark and still alive. */
 export interface RelativeHeapGroup {
@@ -78,14 +80,15 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     return (id & 1) === 1 && id > baselineId && engine[graph.nodeTypeIndex(n)] === 0;
   };
   const own = markedObjects(graph, options.ownMarker);
-  const held = heldBeyondTheStack(graph, own);
+  const { continuation, frames } = awaitingFrames(graph, pendingPromises(graph, own));
+  const { held, parent } = heldObjects(graph, { own, continuation, frames: [...frames, ...queuedAfterOwnImmediates(graph, own)] });
   const classCount = classes.names.length;
-  // Members: new objects of non-zero size. Left out with all they dominate: the diffing code's
-  // own (marked) objects, and new objects only a running call holds (transient).
+  // Members: new objects of non-zero size the program holds, not the diffing code's own nor
+  // continuation objects. Decided per object: nothing is pruned with what it dominates (the
+  // waiting frames sit under the diffing code's promises in the dominator tree).
   const membership = new Uint8Array(graph.nodeCount);
   for (let n = 0; n < graph.nodeCount; n++) {
-    if (own.has(n)) membership[n] = Membership.Pruned;
-    else if (isNew(n)) membership[n] = held[n] === 0 ? Membership.Pruned : shallow[n]! > 0 ? Membership.Member : Membership.Outside;
+    if (held[n] !== Held.No && isNew(n) && shallow[n]! > 0 && continuation[n] === 0 && !own.has(n)) membership[n] = Membership.Member;
   }
   const counts = new Float64Array(classCount);
   const sizes = new Float64Array(classCount);
@@ -102,6 +105,8 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     if (!isNew(dominators[n]!)) roots[c]!++;
   });
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
+  const pathOf = (n: number): string =>
+    held[n] === Held.ByFrames ? formatFramePath(graph, n, parent) : formatRetainerPath(graph, retainerPath(graph, n));
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
@@ -111,7 +116,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
       leakRoots: roots[c]!,
-      retainerPath: biggest[c]! >= 0 ? formatRetainerPath(graph, retainerPath(graph, biggest[c]!)) : '',
+      retainerPath: biggest[c]! >= 0 ? pathOf(biggest[c]!) : '',
     };
     groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [] } : group);
   }
@@ -136,66 +141,75 @@ function markedObjects(graph: HeapGraph, marker: string | undefined): Set<number
   return marked;
 }
 
+/** The first target of `node`'s edge named `name` (by string index), -1 if none. */
+function edgeTo(graph: HeapGraph, node: number, name: number): number {
+  for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++) {
+    if (graph.edgeNameOrIndex(e) === name && graph.edgeType(e) !== 'element' && graph.edgeType(e) !== 'hidden') return graph.edgeTarget(e);
+  }
+  return -1;
+}
+
 /**
- * 1 for the objects the program holds: reachable from the GC roots without passing through
- * the diffing code's own objects (`own`) or what only the engine or a running call holds — stack
- * roots, handle scopes and the current microtask (a running call's locals and continuation,
- * the inspector's message while the snapshot is taken), a compiler job's handles and identity
- * maps, weak edges, V8's literal boilerplates (an allocation site's `transition_info`),
- * compiled code (the constants of code compiled since the mark) and, for strings, shapes and
- * the string table (new property names). A new object left at 0 is transient: not counted,
- * with all it dominates.
+ * The diffing code's own promises that something waits for (their `reactions_or_result` is a
+ * reaction): the one `diff()` returned — the caller's `await` hangs on it — and the snapshot's
+ * before it.
  */
-function heldBeyondTheStack(graph: HeapGraph, own: ReadonlySet<number>): Uint8Array {
-  const types = graph.layout.nodeTypes;
-  const [synthetic, code, shape] = ['synthetic', 'code', 'object shape'].map((t) => types.indexOf(t));
-  const stringType = new Uint8Array(types.length);
-  for (const t of ['string', 'concatenated string', 'sliced string']) if (types.indexOf(t) >= 0) stringType[types.indexOf(t)] = 1;
-  const [weak, element, hidden] = ['weak', 'element', 'hidden'].map((t) => graph.layout.edgeTypes.indexOf(t));
-  // Edge names not followed, decided once per string: 1 never, 2 from synthetic roots (a
-  // compiler job's identity maps, named `N / IdentityMapBase`), 3 always.
-  const nameKind = new Uint8Array(graph.strings.count);
-  const skippedName = (stringIndex: number, fromSynthetic: boolean): boolean => {
-    let kind = nameKind[stringIndex]!;
-    if (kind === 0) {
-      const name = graph.strings.get(stringIndex);
-      kind = name === 'transition_info' || name === 'current_microtask' ? 3 : name.endsWith(' / IdentityMapBase') ? 2 : 1;
-      nameKind[stringIndex] = kind;
-    }
-    return kind === 3 || (kind === 2 && fromSynthetic);
-  };
-  // 1: edges out of it are not followed; 2: only its edges to strings are not.
-  const source = new Uint8Array(graph.nodeCount);
-  for (const n of own) source[n] = 1;
-  for (let n = 0; n < graph.nodeCount; n++) {
-    const type = graph.nodeTypeIndex(n);
-    if (type === code) source[n] = 1;
-    else if (type === shape) source[n] = 2;
-    else if (type === synthetic) {
-      const name = graph.nodeName(n);
-      if (name === '(Stack roots)' || name === '(Handle scope)') source[n] = 1;
-      else if (name === '(Internalized strings)') source[n] = 2;
-    }
+function pendingPromises(graph: HeapGraph, own: ReadonlySet<number>): number[] {
+  const name = graph.strings.indexOf('reactions_or_result');
+  const pending: number[] = [];
+  if (name < 0) return pending;
+  for (const n of own) {
+    const first = edgeTo(graph, n, name);
+    if (first >= 0 && graph.nodeName(first) === 'system / PromiseReaction') pending.push(n);
   }
-  const held = new Uint8Array(graph.nodeCount);
-  const queue = new Int32Array(graph.nodeCount);
-  let head = 0;
-  let tail = 0;
-  queue[tail++] = graph.rootOrdinal;
-  held[graph.rootOrdinal] = 1;
-  while (head < tail) {
-    const n = queue[head++]!;
-    if (source[n] === 1) continue;
-    const type = graph.nodeTypeIndex(n);
-    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-      const to = graph.edgeTarget(e);
-      if (held[to] === 1 || graph.edgeTypeIndex(e) === weak) continue;
-      if (source[n] === 2 && stringType[graph.nodeTypeIndex(to)] === 1) continue;
-      const edgeType = graph.edgeTypeIndex(e);
-      if (edgeType !== element && edgeType !== hidden && skippedName(graph.edgeNameOrIndex(e), type === synthetic)) continue;
-      held[to] = 1;
-      queue[tail++] = to;
-    }
+  return pending;
+}
+
+/**
+ * The program's immediates queued after one of the diffing code's own: while Node runs an
+ * immediate (the one that takes the snapshot), those after it hang only on its `_idleNext`.
+ */
+function queuedAfterOwnImmediates(graph: HeapGraph, own: ReadonlySet<number>): number[] {
+  const immediate = graph.classes.names.indexOf('Immediate');
+  const next = graph.strings.indexOf('_idleNext');
+  const queued: number[] = [];
+  if (immediate < 0 || next < 0) return queued;
+  for (const n of own) {
+    if (graph.classIndexOf(n) !== immediate) continue;
+    const after = edgeTo(graph, n, next);
+    if (after >= 0 && !own.has(after)) queued.push(after);
   }
-  return held;
+  return queued;
+}
+
+/**
+ * The path to `node` from the waiting frame that holds it (`parent` from heldObjects), starting
+ * with the frame: e.g. `testCase (awaiting) → [6] (Server) → sessions (Map) → table → Session @42`.
+ */
+function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array): string {
+  const steps: RetainerStep[] = [];
+  for (let to = node; parent[to]! >= 0 && steps.length < graph.nodeCount; to = parent[to]!) {
+    const from = parent[to]!;
+    let edge = -1;
+    for (let e = graph.firstEdge[from]!; e < graph.firstEdge[from + 1]! && edge < 0; e++) {
+      if (graph.edgeTarget(e) === to && graph.edgeType(e) !== 'weak') edge = e;
+    }
+    steps.push({ from, edge, to });
+  }
+  steps.reverse();
+  const frame = steps.length > 0 ? steps[0]!.from : node;
+  return steps.length === 0 ? frameLabel(graph, frame) : formatRetainerPath(graph, steps, frameLabel(graph, frame));
+}
+
+/**
+ * How a waiting frame reads at the start of a path: `async testCase()` for a suspended async
+ * function (its locals follow: `parameters_and_registers`, or `context` for those a closure
+ * shares), `onDone (callback)` for a `.then` callback.
+ */
+function frameLabel(graph: HeapGraph, frame: number): string {
+  const name = (n: number) => graph.nodeName(n) || '(anonymous)';
+  if (graph.nodeType(frame) === 'closure') return `${name(frame)} (callback)`;
+  const fn = edgeTo(graph, frame, graph.strings.indexOf('function'));
+  if (fn >= 0 && graph.nodeType(fn) === 'closure' && edgeTo(graph, frame, graph.strings.indexOf('parameters_and_registers')) >= 0) return `async ${name(fn)}()`;
+  return nodeLabel(graph, frame);
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { holdAllocationTracking, releaseAllocationTracking } from './allocation-tracking.js';
 import { PreparedSnapshot } from './prepared-snapshot.js';
@@ -34,7 +35,17 @@ export interface MarkOptions extends CaptureOptions {
    * exit, so always diff a mark that tracks.
    */
   trackAllocations?: boolean;
+  /**
+   * Milliseconds to let work already under way finish before the baseline, so that what it
+   * leaves behind (a reply being read, a report being sent) is not new. Default 0, and 150
+   * inside a vitest worker: vitest reports a test's start to its main process up to 100 ms
+   * later (throttled), and the call and its answer would otherwise be new and alive at a diff.
+   */
+  settle?: number;
 }
+
+/** Inside a vitest worker, what `settle` defaults to (see MarkOptions.settle). */
+const VITEST_SETTLE_MS = 150;
 
 /**
  * Marks a baseline in this thread's heap — heapy's `hpy().setrelheap()` — so that `diff()`
@@ -49,17 +60,26 @@ export interface MarkOptions extends CaptureOptions {
  * diff is empty. (A later diff of the same mark sees the few objects heapdiff readied after
  * the previous one.)
  *
+ * A diff counts what the program holds: from the GC roots, and from the frames waiting for it
+ * — the locals of every async function suspended at an `await` on `diff()`, at any depth, and
+ * what `.then` callbacks on it close over (see `relativeHeap`). Both the mark and the diff
+ * snapshot from a clean stack: the mark after what the caller left queued has run, the diff
+ * in an immediate once every caller is suspended.
+ *
  * @example
  * const mark = await markHeap()
  * await handler(request)
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
+  const settle = options.settle ?? (process.env['VITEST_WORKER_ID'] === undefined ? 0 : VITEST_SETTLE_MS);
+  if (!(settle >= 0 && settle < 2 ** 31)) throw new UsageError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
   // From a clean stack, like the diff: what the caller left queued (a stream's after-write
   // tick after a log line, and what Node renews when it runs one) is done before the baseline.
+  if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
   await new Promise(setImmediate);
   const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
   mark.settle(baselineId, Math.round(performance.now() - started));

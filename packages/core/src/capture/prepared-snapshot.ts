@@ -36,8 +36,8 @@ export interface SnapshotSink<T> {
  * the program allocated nothing.
  *
  * Not serialised by itself: `takeSnapshot` and `writeSnapshot` take it under `serialized`
- * (inspector-session.ts); a mark's diff takes it directly, since queuing would allocate after
- * the baseline. Single use: `take()` once.
+ * (inspector-session.ts); a mark's diff takes it directly (`takeOnCleanStack`), since queuing
+ * would allocate after the baseline. Single use: take it once.
  */
 export class PreparedSnapshot<T> {
   readonly #session = heapProfilerSession();

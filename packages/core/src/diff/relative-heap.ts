@@ -49,21 +49,27 @@ export interface RelativeHeapOptions {
    * holds. ASCII. heapdiff's marks pass theirs — a property keyed by a symbol of their own,
    * whose edge V8 names `<symbol DESCRIPTION>` — so their snapshots, promises and callbacks
    * (held by the inspector while the snapshot is taken, or by the caller's `await`) never count.
+   * Its own promises that something waits for lead to the waiting frames, whose holdings count.
    */
   readonly ownMarker?: string;
 }
 
 /**
  * The objects of `graph` newer than `baselineId` (V8 gives JavaScript objects odd ids in
- * allocation order once every older object has one), grouped by class. Counted are the
- * program's objects: not the engine's bookkeeping (compiled code, shapes, `(system)` and
- * `(array)` parts) nor native memory (backing stores: see ENGINE_TYPES) — their sizes still
- * count in their owners' retained sizes — not new objects
- * that only a running call's stack holds (its locals, such as the inspector's message while it
- * takes the snapshot), not V8's literal boilerplates (engine caches held only by an
- * allocation site's `transition_info`), constants of code compiled since the mark (held only
- * by that code) and new property names (in V8's string table, held otherwise only by shapes
- * and code), and not the objects `options.ownMarker` marks as the diffing code's own.
+ * allocation order once every older object has one) that the program holds, grouped by class.
+ *
+ * Held: reachable from the GC roots, or from the frames waiting for the diffing code's pending
+ * promises — the suspended async functions that await them, at any depth, and the callbacks
+ * hung on them (awaiting-frames.ts) — as long as the snapshot was taken from a clean stack.
+ * Left out, each by identity: the objects `options.ownMarker` marks as the diffing code's own
+ * and what only they hold; the continuation objects between those promises and the frames
+ * (reactions, `await` closures, derived promises, the waiting generators and their promises);
+ * the engine's bookkeeping (compiled code, shapes, `(system)` and `(array)` parts) and native
+ * memory (backing stores: see ENGINE_TYPES), whose sizes still count in their owners' retained
+ * sizes; new objects only a running call's stack holds; V8's literal boilerplates (held only by
+ * an allocation site's `transition_info`), constants of code compiled since the mark and new
+ * property names (see held-objects.ts). A group's retainer path starts at a root or at the
+ * waiting frame that holds it (`async testCase() → …`).
  *
  * @example
  * const heap = relativeHeap(await parseSnapshot('after.heapsnapshot'), baselineId)

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
+import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
+import { TSX_ARGS } from '../helpers/run-cli.js';
+
+// Every way a program holds what leaks, on Node 20 and the newest Node the tests have: 1,000
+// Sessions kept after a mark must be exactly what the diff reports, and with nothing kept the
+// diff must be empty (no retry: a leftover is a bug). The programs: fixtures/programs/holders.
+const run = promisify(execFile);
+const dir = fileURLToPath(new URL('../fixtures/programs/holders/', import.meta.url));
+const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
+// tsx's disk cache off: its asynchronous cache walk after a miss would be alive across a diff.
+const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+/** Where `Server.prototype.handle` is, the function that allocates the Sessions. */
+const handleAt = (file: string): string => `handle ${file}:${readFileSync(join(dir, file), 'utf8').split('\n').findIndex((line) => line.includes('handle(id) {')) + 1}`;
+
+interface Group {
+  count: number;
+  path: string;
+  top?: string;
+}
+interface Case {
+  case: 'empty' | 'leak';
+  count: number;
+  groups: Record<string, Group>;
+}
+
+/** Where each holder's retainer path must lead through: from the roots, or from the waiting frame. */
+const holders: Record<string, RegExp> = {
+  global: /^global \/.* → server \(Server\) → sessions \(Map\)/,
+  'esm-module-const': /→ moduleServer \(Server\) → sessions \(Map\)/,
+  'cjs-module-const': /cjs-module\.cjs \(Module\) → .* → server \(Server\) → sessions \(Map\)/,
+  'async-local': /^async async-local\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+  'outer-async-local': /^async check\(\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'closure-argument': /^async check\(\) → parameters_and_registers → \d+ \(Function\) → context \(system \/ Context\) → server \(Server\)/,
+  'returned-diff': /^async returned-diff\(\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'sync-starter': /^\(anonymous\) \(callback\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'timer-closure': /\(Timeout\) → _onTimeout \(Function\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'tla-module': /^async \(anonymous\)\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+};
+
+function expectExact(cases: Case[], path: RegExp, top: string | RegExp | undefined): void {
+  const [empty, leak] = cases;
+  expect(empty).toEqual({ case: 'empty', count: 0, groups: {} });
+  expect(leak!.case).toBe('leak');
+  expect(Object.keys(leak!.groups)).toEqual(['Session']);
+  expect(leak!.count).toBe(1000);
+  const session = leak!.groups['Session']!;
+  expect(session.count).toBe(1000);
+  expect(session.path).toMatch(path);
+  expect(session.path).toMatch(/ → sessions \(Map\) → table → \d+ → Session @\d+$/);
+  // With allocation tracking: where they were allocated.
+  if (top === undefined) expect(session.top).toBeUndefined();
+  else expect(session.top).toMatch(top);
+}
+
+const parseLines = (stdout: string): Case[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as Case);
+
+describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => {
+  describe.each([false, true])('trackAllocations: %s', (track) => {
+    it.concurrent.each(Object.keys(holders))('held by %s: exactly the 1,000 Sessions; nothing kept, nothing reported', async (holder) => {
+      const args = [...TSX_ARGS, join(dir, 'holders.mjs'), holder, ...(track ? ['track'] : [])];
+      const { stdout } = await run(node, args, { env, cwd: dir, timeout: 120_000 });
+      const top = holder === 'cjs-module-const' ? handleAt('cjs-module.cjs') : handleAt('leak-kit.mjs');
+      expectExact(parseLines(stdout), holders[holder]!, track ? new RegExp(`^${top.replaceAll('.', '\\.')}$`) : undefined);
+    });
+
+    it.concurrent('held by a local of a vitest test body, run by vitest itself', async () => {
+      const out = join(tempDir(), 'vitest-body.jsonl');
+      // Without this run's vitest variables: the child is a vitest run of its own.
+      const vitestEnv: NodeJS.ProcessEnv = { ...env, HOLDERS_OUT: out, HOLDERS_TRACK: track ? '1' : '0' };
+      for (const name of Object.keys(vitestEnv)) if (name.startsWith('VITEST')) delete vitestEnv[name];
+      await run(node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, timeout: 120_000 });
+      // (The line is the one vite's transform moved it to: vitest's source maps are its own, not Node's.)
+      expectExact(parseLines(readFileSync(out, 'utf8')), /^async \(anonymous\)\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/, track ? /^handle leak-kit\.mjs:\d+$/ : undefined);
+    });
+  });
+});

@@ -36,13 +36,13 @@ const holders: Record<string, RegExp> = {
   global: /^global \/.* → server \(Server\) → sessions \(Map\)/,
   'esm-module-const': /→ moduleServer \(Server\) → sessions \(Map\)/,
   'cjs-module-const': /cjs-module\.cjs \(Module\) → .* → server \(Server\) → sessions \(Map\)/,
-  'async-local': /^async async-local\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
-  'outer-async-local': /^async check\(\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
-  'closure-argument': /^async check\(\) → parameters_and_registers → \d+ \(Function\) → context \(system \/ Context\) → server \(Server\)/,
-  'returned-diff': /^async returned-diff\(\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
-  'sync-starter': /^\(anonymous\) \(callback\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'async-local': /^async async-local\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+  'outer-async-local': /^async check\(\) holders\.mjs:\d+ → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'closure-argument': /^async check\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Function\) → context \(system \/ Context\) → server \(Server\)/,
+  'returned-diff': /^async returned-diff\(\) holders\.mjs:\d+ → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'sync-starter': /^\(anonymous\) \(callback\) holders\.mjs:\d+ → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
   'timer-closure': /\(Timeout\) → _onTimeout \(Function\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
-  'tla-module': /^async \(anonymous\)\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+  'tla-module': /^async \(anonymous\)\(\) tla-module\.mjs:1 → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
 };
 
 function expectExact(cases: Case[], path: RegExp, top: string | RegExp | undefined): void {
@@ -78,7 +78,7 @@ describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => 
       for (const name of Object.keys(vitestEnv)) if (name.startsWith('VITEST')) delete vitestEnv[name];
       await run(node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, timeout: 120_000 });
       // (The line is the one vite's transform moved it to: vitest's source maps are its own, not Node's.)
-      expectExact(parseLines(readFileSync(out, 'utf8')), /^async \(anonymous\)\(\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/, track ? /^handle leak-kit\.mjs:\d+$/ : undefined);
+      expectExact(parseLines(readFileSync(out, 'utf8')), /^async \(anonymous\)\(\) vitest-body\.spec\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/, track ? /^handle leak-kit\.mjs:\d+$/ : undefined);
     });
   });
 });

@@ -6,6 +6,7 @@ import { markOwn } from './own-marker.js';
 const TAKE = 'HeapProfiler.takeHeapSnapshot';
 const STOP_TRACKING = 'HeapProfiler.stopTrackingHeapObjects';
 const GC = 'HeapProfiler.collectGarbage';
+const DISCARD_CONSOLE = 'Runtime.discardConsoleEntries';
 
 /**
  * Where a snapshot's text goes as it streams: parsed, written to a file, or both
@@ -115,6 +116,9 @@ export class PreparedSnapshot<T> {
   readonly #fire = (): void => {
     setChunkConsumer(this.#onChunk);
     try {
+      // While a session is connected V8 keeps the arguments of the last 1,000 console messages
+      // for it: heapdiff's session would make everything the program logs look alive.
+      this.#session.post(DISCARD_CONSOLE);
       if (this.#gc) this.#session.post(GC, this.#afterGc);
       this.#session.post(this.#method, this.#params, this.#afterSnapshot);
     } catch (error) {

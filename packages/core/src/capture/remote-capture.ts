@@ -1,6 +1,5 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { get } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocketType from 'ws';
 import { AbortedError, CaptureError } from '../errors.js';
 import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
 import { isLoopbackHost } from './loopback.js';
@@ -35,7 +34,11 @@ export interface RemoteCaptureOptions {
 }
 
 /** GETs a small JSON document (node:http: fetch refuses ports such as 1 or 6000). */
-function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
+async function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
+  // Loaded on first use: node:http (and ws) loaded with the capture entry would be the
+  // program's load — on Node 22 and after, compiling an HTTP parser in the background
+  // across a mark made right after the import (a worker's first diff).
+  const { get } = await import('node:http');
   return new Promise((resolve, reject) => {
     const request = get({ host, port, path, timeout: timeoutMs }, (response) => {
       let body = '';
@@ -98,6 +101,7 @@ export async function captureRemoteSnapshot(
     );
   }
   const url = await inspectorWebSocketUrl(address, options.timeoutMs);
+  const { default: WebSocket } = await import('ws');
   let fd: number;
   try {
     fd = openSync(file, 'w');
@@ -143,7 +147,7 @@ export async function captureRemoteSnapshot(
         resolve();
       };
       socket.on('open', () => capture().catch(fail));
-      socket.on('message', (data: WebSocket.RawData) => {
+      socket.on('message', (data: WebSocketType.RawData) => {
         let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
         try {
           message = JSON.parse(data.toString());

@@ -6,6 +6,7 @@ import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
+import { nodeRenewals } from './node-renewals.js';
 
 /** One class of objects allocated since a mark and still alive. */
 export interface RelativeHeapGroup {
@@ -68,7 +69,8 @@ export interface RelativeHeapOptions {
  * memory (backing stores: see ENGINE_TYPES), whose sizes still count in their owners' retained
  * sizes; new objects only a running call's stack holds; V8's literal boilerplates (held only by
  * an allocation site's `transition_info`), constants of code compiled since the mark and new
- * property names (see held-objects.ts). A group's retainer path starts at a root or at the
+ * property names (see held-objects.ts); and what Node renews on its own (node-renewals.ts).
+ * A group's retainer path starts at a root or at the
  * waiting frame that holds it (`async testCase() → …`).
  *
  * @example
@@ -96,6 +98,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   for (let n = 0; n < graph.nodeCount; n++) {
     if (held[n] !== Held.No && isNew(n) && shallow[n]! > 0 && continuation[n] === 0 && !own.has(n)) membership[n] = Membership.Member;
   }
+  for (const n of nodeRenewals(graph)) membership[n] = Membership.Outside;
   const counts = new Float64Array(classCount);
   const sizes = new Float64Array(classCount);
   const roots = new Float64Array(classCount);
@@ -208,14 +211,33 @@ function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array): st
 }
 
 /**
- * How a waiting frame reads at the start of a path: `async testCase()` for a suspended async
- * function (its locals follow: `parameters_and_registers`, or `context` for those a closure
- * shares), `onDone (callback)` for a `.then` callback.
+ * How a waiting frame reads at the start of a path: `async testCase() test.mjs:12` for a
+ * suspended async function (its locals follow: `parameters_and_registers`, or `context` for
+ * those a closure shares), `onDone (callback) app.mjs:40` for a `.then` callback. Where: the
+ * function's script and line as V8 compiled them (a transpiled file's own lines).
  */
 function frameLabel(graph: HeapGraph, frame: number): string {
-  const name = (n: number) => graph.nodeName(n) || '(anonymous)';
-  if (graph.nodeType(frame) === 'closure') return `${name(frame)} (callback)`;
+  if (graph.nodeType(frame) === 'closure') return `${functionName(graph, frame)} (callback)${whereDefined(graph, frame)}`;
   const fn = edgeTo(graph, frame, graph.strings.indexOf('function'));
-  if (fn >= 0 && graph.nodeType(fn) === 'closure' && edgeTo(graph, frame, graph.strings.indexOf('parameters_and_registers')) >= 0) return `async ${name(fn)}()`;
+  if (fn >= 0 && graph.nodeType(fn) === 'closure' && edgeTo(graph, frame, graph.strings.indexOf('parameters_and_registers')) >= 0) {
+    return `async ${functionName(graph, fn)}()${whereDefined(graph, fn)}`;
+  }
   return nodeLabel(graph, frame);
+}
+
+const functionName = (graph: HeapGraph, closure: number): string => graph.nodeName(closure) || '(anonymous)';
+
+/** ` file.mjs:12` for a closure: its script's file name and its line (V8's `locations`), or ''. */
+function whereDefined(graph: HeapGraph, closure: number): string {
+  const shared = edgeTo(graph, closure, graph.strings.indexOf('shared'));
+  const script = shared < 0 ? -1 : edgeTo(graph, shared, graph.strings.indexOf('script_or_debug_info'));
+  const url = script < 0 ? '' : graph.nodeName(script);
+  if (!url) return '';
+  const file = url.slice(url.lastIndexOf('/') + 1);
+  const fields = graph.layout.nodeFields.length;
+  const { locations } = graph;
+  for (let i = 0; i + 3 < locations.length; i += 4) {
+    if (locations[i] === closure * fields) return ` ${file}:${locations[i + 2]! + 1}`;
+  }
+  return ` ${file}`;
 }

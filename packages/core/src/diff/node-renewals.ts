@@ -1,0 +1,54 @@
+import type { HeapGraph } from '../graph/heap-graph.js';
+
+/** A variable of a Node module that Node points at a new object on its own. */
+interface Renewal {
+  /** The context variable. */
+  readonly variable: string;
+  /** Other variables of the same module's context: how the module is recognised. */
+  readonly siblings: readonly string[];
+}
+
+/**
+ * Objects Node replaces on its own — the old one is let go — found by where Node keeps them:
+ *
+ * - the map of pending unhandled rejections (`node:internal/process/promises`), which Node 20
+ *   and 22 swap for a new, empty one every time they run the `process.nextTick` queue (after
+ *   a log line to a pipe, a stream's write, any I/O callback);
+ * - the buffer pool (`node:buffer`: its ArrayBuffer and the Buffer over it), replaced once
+ *   small buffers (`Buffer.from(string)`, a log line's bytes) have used it up.
+ */
+const RENEWALS: readonly Renewal[] = [
+  { variable: 'pendingUnhandledRejections', siblings: ['maybeUnhandledPromises'] },
+  { variable: 'allocPool', siblings: ['createPool', 'alignPool'] },
+  { variable: 'allocBuffer', siblings: ['createPool', 'alignPool'] },
+];
+
+/**
+ * The objects Node has renewed on its own (see RENEWALS): not the program's news, so a
+ * relative-heap diff does not count them (what they hold still counts).
+ */
+export function nodeRenewals(graph: HeapGraph): number[] {
+  const index = (name: string) => graph.strings.indexOf(name);
+  const wanted = RENEWALS.map((r) => ({ variable: index(r.variable), siblings: r.siblings.map(index) })).filter(
+    (r) => r.variable >= 0 && r.siblings.every((s) => s >= 0),
+  );
+  const renewed: number[] = [];
+  if (wanted.length === 0) return renewed;
+  const contextEdge = graph.layout.edgeTypes.indexOf('context');
+  const hasVariable = (n: number, name: number): boolean => {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      if (graph.edgeNameOrIndex(e) === name && graph.edgeTypeIndex(e) === contextEdge) return true;
+    }
+    return false;
+  };
+  for (let n = 0; n < graph.nodeCount; n++) {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      if (graph.edgeTypeIndex(e) !== contextEdge) continue;
+      const name = graph.edgeNameOrIndex(e);
+      for (const r of wanted) {
+        if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(graph.edgeTarget(e));
+      }
+    }
+  }
+  return renewed;
+}

@@ -41,6 +41,8 @@ const holders: Record<string, RegExp> = {
   'closure-argument': /^async check\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Function\) → context \(system \/ Context\) → server \(Server\)/,
   'returned-diff': /^async returned-diff\(\) holders\.mjs:\d+ → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
   'sync-starter': /^\(anonymous\) \(callback\) holders\.mjs:\d+ → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
+  'async-generator': /^async inspect\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+  'async-local-storage': / → server \(Server\) → sessions \(Map\)/,
   'timer-closure': /\(Timeout\) → _onTimeout \(Function\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
   'tla-module': /^async \(anonymous\)\(\) tla-module\.mjs:1 → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
 };

@@ -59,6 +59,12 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(Object.keys(outer).sort()).toEqual(['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object'].filter((k) => k in outer).sort());
   });
 
+  it('diffs of two marks, a second diff of the first and a snapshot, all at once: each sees the 30 Foo', () => {
+    // The second diff of the first mark shares the first (its snapshot not yet taken); a later
+    // one takes its own.
+    expect(run('concurrent')).toEqual({ counts: [30, 30, 30, 30], shared: true, snapshot: true });
+  });
+
   it('two marks that track, made at once, both settle and each sees the 20 Foo', () => {
     expect(run('track-concurrent')).toEqual({ counts: [20, 20] });
   });

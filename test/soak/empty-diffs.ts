@@ -25,7 +25,7 @@ const relativeHeapProgram = fileURLToPath(new URL('../fixtures/programs/relative
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 const env: NodeJS.ProcessEnv = { ...process.env, TSX_DISABLE_CACHE: '1', HOLDERS_TRACK: values.track ? '1' : '0' };
 for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
-const holders = ['global', 'esm-module-const', 'cjs-module-const', 'async-local', 'outer-async-local', 'closure-argument', 'returned-diff', 'sync-starter', 'timer-closure', 'tla-module'];
+const holders = ['global', 'esm-module-const', 'cjs-module-const', 'async-local', 'outer-async-local', 'closure-argument', 'returned-diff', 'sync-starter', 'async-generator', 'async-local-storage', 'timer-closure', 'tla-module'];
 
 interface Outcome {
   /** What the empty twin reported beyond nothing, '' when empty. */

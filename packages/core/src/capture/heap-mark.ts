@@ -7,6 +7,7 @@ import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
 import { markOwn, OWN_MARKER_EDGE } from './own-marker.js';
+import { nextCheckPhase, sleep } from './real-timers.js';
 import { relativeHeap, type RelativeHeap, type RelativeHeapOptions } from '../diff/relative-heap.js';
 
 /** What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). */
@@ -20,7 +21,11 @@ export interface HeapMark {
   readonly markedAt: number;
   /** What the mark cost, in whole milliseconds (a heap snapshot; with allocation tracking, its start). */
   readonly cost: number;
-  /** What was allocated since the mark and is still alive (after a garbage collection). */
+  /**
+   * What was allocated since the mark and is still alive (after a garbage collection). A call
+   * while a diff of this mark is under way shares it if its snapshot is still to be taken,
+   * else a new diff follows it; a failed diff leaves the mark usable.
+   */
   diff(): Promise<RelativeHeap>;
 }
 
@@ -73,14 +78,14 @@ const VITEST_SETTLE_MS = 150;
  */
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   const settle = options.settle ?? (process.env['VITEST_WORKER_ID'] === undefined ? 0 : VITEST_SETTLE_MS);
-  if (!(settle >= 0 && settle < 2 ** 31)) throw new UsageError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
+  if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new UsageError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();
   // From a clean stack, like the diff: what the caller left queued (a stream's after-write
   // tick after a log line, and what Node renews when it runs one) is done before the baseline.
-  if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
-  await new Promise(setImmediate);
+  if (settle > 0) await sleep(settle);
+  await nextCheckPhase();
   const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
   mark.settle(baselineId, Math.round(performance.now() - started));
   return mark;
@@ -98,11 +103,25 @@ class HeapMarkHandle implements HeapMark {
   /** Holds allocation tracking until its first diff. */
   #tracking: boolean;
   #next: PreparedSnapshot<HeapGraph>;
+  /** The diff under way (until it settles), and the snapshot it takes. */
+  #pending: Promise<RelativeHeap> | undefined;
+  #taking: PreparedSnapshot<HeapGraph> | undefined;
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
     this.#next = prepare(this.#options);
-    await analyzeGraph(graph);
-    return withOriginalPositions(relativeHeap(graph, this.baselineId, DIFF_OPTIONS));
+    try {
+      await analyzeGraph(graph);
+      return withOriginalPositions(relativeHeap(graph, this.baselineId, DIFF_OPTIONS));
+    } finally {
+      this.#pending = this.#taking = undefined;
+    }
   };
+  /** A failed diff: the next one takes a new snapshot. */
+  readonly #failed = (error: unknown): never => {
+    this.#next = prepare(this.#options);
+    this.#pending = this.#taking = undefined;
+    throw error;
+  };
+  readonly #diffAgain = (): Promise<RelativeHeap> => this.diff();
 
   constructor(options: MarkOptions) {
     this.#options = options;
@@ -110,6 +129,8 @@ class HeapMarkHandle implements HeapMark {
     this.#next = prepare(options);
     markOwn(this);
     markOwn(this.#analyze);
+    markOwn(this.#failed);
+    markOwn(this.#diffAgain);
   }
 
   settle(baselineId: number, cost: number): void {
@@ -118,12 +139,16 @@ class HeapMarkHandle implements HeapMark {
   }
 
   diff(): Promise<RelativeHeap> {
+    // A diff under way: shared while its snapshot is still to be taken, else followed by a new one.
+    if (this.#pending) return this.#taking?.sent === false ? this.#pending : markOwn(this.#pending.then(this.#diffAgain, this.#diffAgain));
     // The last hold on tracking lets go with this snapshot: it is the one that ends tracking.
     const stopsTracking = this.#tracking && releaseAllocationTracking();
     this.#tracking = false;
     // From a clean stack, and marked: the caller's `await` hangs on this promise, which leads
     // the diff to the caller's frames (see relativeHeap).
-    return markOwn(this.#next.takeOnCleanStack(stopsTracking).then(this.#analyze));
+    this.#taking = this.#next;
+    this.#pending = markOwn(this.#next.takeOnCleanStack(stopsTracking).then(this.#analyze, this.#failed));
+    return this.#pending;
   }
 }
 

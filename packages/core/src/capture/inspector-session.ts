@@ -5,6 +5,9 @@ let session: Session | undefined;
 let queue: Promise<void> = Promise.resolve();
 /** Where snapshot chunks go; set for the duration of one snapshot. */
 let chunkConsumer: ((chunk: string) => void) | undefined;
+/** Whether a snapshot is being taken (its chunks go to `chunkConsumer`), and who wait to take one. */
+let snapshotInFlight = false;
+const snapshotTurns: (() => void)[] = [];
 /** Who wait for the next `lastSeenObjectId` (sent while heap objects are tracked). */
 const lastSeenWaiters: ((id: number) => void)[] = [];
 
@@ -15,6 +18,33 @@ const lastSeenWaiters: ((id: number) => void)[] = [];
  */
 export function setChunkConsumer(consumer: ((chunk: string) => void) | undefined): void {
   chunkConsumer = consumer;
+}
+
+/**
+ * Runs `start` — which sends a snapshot's commands and sets the chunk consumer — now if no
+ * snapshot is being taken, else when those before it are done (`snapshotDone`): on Node 22
+ * and after chunks come after the command returns, and two snapshots' chunks must not mix.
+ * Waiting allocates nothing new but an array slot, since `start` is made in advance.
+ */
+export function whenNoSnapshot(start: () => void): void {
+  if (snapshotInFlight) {
+    snapshotTurns.push(start);
+    return;
+  }
+  snapshotInFlight = true;
+  start();
+}
+
+/**
+ * The snapshot being taken is done (replied to, failed or not): chunks are dropped again, and
+ * the next waiting one starts once this call's stack is done. `schedule` runs it (heapdiff's
+ * marked, real `setImmediate`).
+ */
+export function snapshotDone(schedule: (next: () => void) => void): void {
+  chunkConsumer = undefined;
+  const next = snapshotTurns.shift();
+  if (next) schedule(next);
+  else snapshotInFlight = false;
 }
 
 /**

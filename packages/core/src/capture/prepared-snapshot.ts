@@ -1,7 +1,8 @@
 import { allocationTrackingEnded } from './allocation-tracking.js';
 import { CaptureError } from '../errors.js';
-import { heapProfilerSession, setChunkConsumer } from './inspector-session.js';
+import { heapProfilerSession, setChunkConsumer, snapshotDone, whenNoSnapshot } from './inspector-session.js';
 import { markOwn } from './own-marker.js';
+import { immediately } from './real-timers.js';
 
 const TAKE = 'HeapProfiler.takeHeapSnapshot';
 const STOP_TRACKING = 'HeapProfiler.stopTrackingHeapObjects';
@@ -51,6 +52,8 @@ export class PreparedSnapshot<T> {
   #resolve!: (result: T) => void;
   #reject!: (error: unknown) => void;
   #used = false;
+  /** Whether the commands have been sent (the snapshot is being or has been built). */
+  sent = false;
   #sinkFailed = false;
   #sinkError: unknown;
   #gcError: Error | undefined;
@@ -67,7 +70,7 @@ export class PreparedSnapshot<T> {
     if (error) this.#gcError = error;
   };
   readonly #afterSnapshot = (error: Error | null): void => {
-    setChunkConsumer(undefined);
+    snapshotDone(immediately);
     if (this.#method === STOP_TRACKING) allocationTrackingEnded();
     const sink = this.#sink!;
     if (this.#gcError || error || this.#sinkFailed) {
@@ -110,10 +113,14 @@ export class PreparedSnapshot<T> {
     markOwn(this.#afterSnapshot);
     markOwn(this.#release);
     markOwn(this.#fire);
+    markOwn(this.#send);
   }
 
+  /** Takes the snapshot as soon as no other is being taken (see whenNoSnapshot). */
+  readonly #fire = (): void => whenNoSnapshot(this.#send);
   /** Sends the commands: the snapshot is built during these calls (Node 20) or right after. */
-  readonly #fire = (): void => {
+  readonly #send = (): void => {
+    this.sent = true;
     setChunkConsumer(this.#onChunk);
     try {
       // While a session is connected V8 keeps the arguments of the last 1,000 console messages
@@ -151,7 +158,7 @@ export class PreparedSnapshot<T> {
   takeOnCleanStack(stopsTracking = false): Promise<T> {
     if (this.#used) return alreadyTaken();
     const promise = this.#start(stopsTracking);
-    markOwn(setImmediate(this.#fire));
+    immediately(this.#fire);
     return promise;
   }
 

@@ -50,8 +50,8 @@ export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): Aw
   const frames: number[] = [];
   const seen = new Uint8Array(graph.nodeCount);
   const names = edgeNames(graph, ['reactions_or_result', 'context', 'extension', 'code', 'promise', 'resolve', 'reject', 'parameters_and_registers', 'map']);
-  const [internal, element, hidden] = ['internal', 'element', 'hidden'].map((t) => graph.layout.edgeTypes.indexOf(t));
-  const [closureType, hiddenType, objectType] = ['closure', 'hidden', 'object'].map((t) => graph.layout.nodeTypes.indexOf(t));
+  const [internal, element, hidden, property] = ['internal', 'element', 'hidden', 'property'].map((t) => graph.layout.edgeTypes.indexOf(t));
+  const [closureType, hiddenType, objectType, numberType] = ['closure', 'hidden', 'object', 'number'].map((t) => graph.layout.nodeTypes.indexOf(t));
   const namedEdge = (n: number, name: number): number => {
     if (name < 0) return -1;
     for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
@@ -62,6 +62,7 @@ export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): Aw
   };
   const isReaction = (n: number) => graph.nodeTypeIndex(n) === hiddenType && graph.nodeName(n) === 'system / PromiseReaction';
   const isCapability = (n: number) => graph.nodeName(n) === 'system / PromiseCapability';
+  const isGeneratorRequest = (n: number) => graph.nodeTypeIndex(n) === hiddenType && graph.nodeName(n) === 'system / AsyncGeneratorRequest';
   // A native promise: a pending one without reactions has no `reactions_or_result` edge.
   const isPromise = (n: number) => graph.nodeTypeIndex(n) === objectType && (graph.nodeName(n) === 'Promise' || namedEdge(n, names.reactions_or_result) >= 0);
   const isClosure = (n: number) => graph.nodeTypeIndex(n) === closureType;
@@ -79,7 +80,27 @@ export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): Aw
     // promise (a hidden edge) is what its own caller awaits.
     continuation[n] = 1;
     for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-      if (graph.edgeTypeIndex(e) === hidden && isPromise(graph.edgeTarget(e))) promises.push(graph.edgeTarget(e));
+      if (graph.edgeTypeIndex(e) !== hidden) continue;
+      const to = graph.edgeTarget(e);
+      if (isPromise(to)) promises.push(to);
+      else if (isGeneratorRequest(to)) addRequests(to);
+    }
+  };
+  // An async generator's queue of `next()` calls: each request's promise is what a consumer
+  // awaits (walked in turn); the value passed to `next(value)` is the program's.
+  const addRequests = (request: number): void => {
+    for (let r = request; r >= 0 && seen[r] === 0; ) {
+      seen[r] = 1;
+      continuation[r] = 1;
+      let next = -1;
+      for (let e = graph.firstEdge[r]!; e < graph.firstEdge[r + 1]!; e++) {
+        if (graph.edgeTypeIndex(e) === internal && graph.edgeNameOrIndex(e) === names.map) continue;
+        const to = graph.edgeTarget(e);
+        if (isGeneratorRequest(to)) next = to;
+        else if (isPromise(to)) promises.push(to);
+        else addFrame(to);
+      }
+      r = next;
     }
   };
   const addCapability = (capability: number): void => {
@@ -100,6 +121,12 @@ export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): Aw
     if (seen[promise] === 1) continue;
     seen[promise] = 1;
     continuation[promise] = 1;
+    // What the program's hooks put on a continuation promise is the program's (an
+    // AsyncLocalStorage store, on Node versions without async context frames); the async ids
+    // Node numbers it with are bookkeeping.
+    for (let e = graph.firstEdge[promise]!; e < graph.firstEdge[promise + 1]!; e++) {
+      if (graph.edgeTypeIndex(e) === property && graph.nodeTypeIndex(graph.edgeTarget(e)) !== numberType) addFrame(graph.edgeTarget(e));
+    }
     const first = namedEdge(promise, names.reactions_or_result);
     if (first >= 0 && isReaction(first)) reactions.push(first);
     while (reactions.length > 0) {

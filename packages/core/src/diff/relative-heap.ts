@@ -3,6 +3,7 @@ import { classRetainedSizes, Membership } from '../analysis/class-retained-sizes
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, nodeLabel, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
+import { UsageError } from '../errors.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
@@ -78,6 +79,10 @@ export interface RelativeHeapOptions {
  * for (const g of heap.groups) console.log(g.className, g.count, g.retainerPath)
  */
 export function relativeHeap(graph: HeapGraph, baselineId: number, options: RelativeHeapOptions = {}): RelativeHeap {
+  if (!Number.isSafeInteger(baselineId) || baselineId < 0) {
+    throw new UsageError(`relativeHeap: the baseline must be an object id (a whole number from 0), such as a mark's baselineId, not ${String(baselineId)}`);
+  }
+  options ??= {};
   const { dominators } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const classes = graph.classes;
@@ -230,10 +235,12 @@ const functionName = (graph: HeapGraph, closure: number): string => graph.nodeNa
 /** ` file.mjs:12` for a closure: its script's file name and its line (V8's `locations`), or ''. */
 function whereDefined(graph: HeapGraph, closure: number): string {
   const shared = edgeTo(graph, closure, graph.strings.indexOf('shared'));
-  const script = shared < 0 ? -1 : edgeTo(graph, shared, graph.strings.indexOf('script_or_debug_info'));
+  // Named `script` from V8 12 (Node 22), `script_or_debug_info` before.
+  let script = shared < 0 ? -1 : edgeTo(graph, shared, graph.strings.indexOf('script'));
+  if (script < 0 && shared >= 0) script = edgeTo(graph, shared, graph.strings.indexOf('script_or_debug_info'));
   const url = script < 0 ? '' : graph.nodeName(script);
-  if (!url) return '';
-  const file = url.slice(url.lastIndexOf('/') + 1);
+  if (!url || url.startsWith('system / ')) return '';
+  const file = url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80);
   const fields = graph.layout.nodeFields.length;
   const { locations } = graph;
   for (let i = 0; i + 3 < locations.length; i += 4) {

@@ -179,3 +179,21 @@ describe('bad input gets a specific, located error', () => {
     expect((error as HeapdiffError).code).toBe('HEAPDIFF_SNAPSHOT_FORMAT');
   });
 });
+
+describe('relative-heap arguments', () => {
+  it('relativeHeap refuses a baseline that is not an object id, saying what it got', async () => {
+    const { relativeHeap } = await import('@heapdiff/core');
+    const graph = await parseSnapshot(asFile(good));
+    for (const bad of [Number.NaN, -1, 1.5, Infinity, 1e20]) {
+      expect(() => relativeHeap(graph, bad)).toThrow(new TypeError(`relativeHeap: the baseline must be an object id (a whole number from 0), such as a mark's baselineId, not ${String(bad)}`));
+    }
+    expect(relativeHeap(graph, 0, undefined).baselineId).toBe(0);
+  });
+
+  it('markHeap refuses a settle time that is not a number of milliseconds, before marking anything', async () => {
+    const { markHeap } = await import('@heapdiff/core/capture');
+    for (const bad of [-1, Number.NaN, Infinity, 2 ** 31, '5', true, [5]]) {
+      await expect(markHeap({ settle: bad as number })).rejects.toThrow(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(bad)}`);
+    }
+  });
+});

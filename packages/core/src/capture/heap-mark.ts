@@ -1,4 +1,3 @@
-import { UsageError } from '../errors.js';
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { holdAllocationTracking, releaseAllocationTracking } from './allocation-tracking.js';
 import { PreparedSnapshot } from './prepared-snapshot.js';
@@ -78,7 +77,7 @@ const VITEST_SETTLE_MS = 150;
  */
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   const settle = options.settle ?? (process.env['VITEST_WORKER_ID'] === undefined ? 0 : VITEST_SETTLE_MS);
-  if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new UsageError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
+  if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new TypeError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
   const started = performance.now();

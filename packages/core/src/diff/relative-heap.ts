@@ -3,7 +3,6 @@ import { classRetainedSizes, Membership } from '../analysis/class-retained-sizes
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, nodeLabel, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
-import { UsageError } from '../errors.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
@@ -80,7 +79,7 @@ export interface RelativeHeapOptions {
  */
 export function relativeHeap(graph: HeapGraph, baselineId: number, options: RelativeHeapOptions = {}): RelativeHeap {
   if (!Number.isSafeInteger(baselineId) || baselineId < 0) {
-    throw new UsageError(`relativeHeap: the baseline must be an object id (a whole number from 0), such as a mark's baselineId, not ${String(baselineId)}`);
+    throw new TypeError(`relativeHeap: the baseline must be an object id (a whole number from 0), such as a mark's baselineId, not ${String(baselineId)}`);
   }
   options ??= {};
   const { dominators } = dominatorTree(graph);

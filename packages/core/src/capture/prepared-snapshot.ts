@@ -151,7 +151,7 @@ export class PreparedSnapshot<T> {
   /**
    * Takes the snapshot from a clean stack: in an immediate (the event loop's next check
    * phase, armed with a callback made in advance), once the caller has reached its `await`.
-   * Every caller is then suspended, its live locals in its generator object, which the
+   * Every caller is then suspended, its locals in its generator object, which the
    * promise this returns leads to (awaiting-frames.ts): how a relative-heap diff counts what
    * the caller's locals hold. The immediate is heapdiff's own too.
    */

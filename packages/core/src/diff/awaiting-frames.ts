@@ -11,7 +11,7 @@ export interface AwaitingFrames {
   readonly continuation: Uint8Array;
   /**
    * Where the program resumes once the diff settles, in the order found: the suspended
-   * generator object of each async function that waits (its live locals), the callbacks
+   * generator object of each async function that waits (its locals), the callbacks
    * given to `.then` / `.finally` (their closures), and the values a builtin continuation
    * keeps for the program (`Promise.all`'s other values). Followed like GC roots.
    */
@@ -43,7 +43,7 @@ const PROMISE_BUILTIN = /^\((Promise|AsyncGenerator|AsyncFromSyncIterator)\w* bu
  * - anything else on a reaction is the program's (a frame).
  *
  * The snapshot must be taken from a clean stack (see PreparedSnapshot.takeOnCleanStack): then
- * every waiting caller is suspended and its live locals are in its generator object.
+ * every waiting caller is suspended and its locals are in its generator object.
  */
 export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): AwaitingFrames {
   const continuation = new Uint8Array(graph.nodeCount);

@@ -82,6 +82,11 @@ export function releaseAllocationTracking(): boolean {
   return holders === 0;
 }
 
+/** Takes back the hold a failed snapshot let go of without ending tracking. */
+export function retakeAllocationTracking(): void {
+  holders++;
+}
+
 /** To call once the snapshot that ended tracking is taken: compaction comes back. */
 export function allocationTrackingEnded(): void {
   if (holders === 0 && !offByUser) setFlagsFromString('--compact');

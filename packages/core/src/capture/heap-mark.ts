@@ -1,12 +1,12 @@
 import { analyzeGraph } from '../load/analyze-graph.js';
-import { holdAllocationTracking, releaseAllocationTracking } from './allocation-tracking.js';
+import { holdAllocationTracking, releaseAllocationTracking, retakeAllocationTracking } from './allocation-tracking.js';
 import { PreparedSnapshot } from './prepared-snapshot.js';
 import { GraphSink } from './snapshot-sinks.js';
 import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { withOriginalPositions } from './original-positions.js';
 import { markOwn, OWN_MARKER_EDGE } from './own-marker.js';
-import { nextCheckPhase, sleep } from './real-timers.js';
+import { nextCheckPhase, now, sleep } from './real-timers.js';
 import { relativeHeap, type RelativeHeap, type RelativeHeapOptions } from '../diff/relative-heap.js';
 
 /** What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). */
@@ -80,13 +80,13 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new TypeError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);
-  const started = performance.now();
+  const started = now();
   // From a clean stack, like the diff: what the caller left queued (a stream's after-write
   // tick after a log line, and what Node renews when it runs one) is done before the baseline.
   if (settle > 0) await sleep(settle);
   await nextCheckPhase();
   const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
-  mark.settle(baselineId, Math.round(performance.now() - started));
+  mark.settle(baselineId, Math.round(now() - started));
   return mark;
 }
 
@@ -105,6 +105,8 @@ class HeapMarkHandle implements HeapMark {
   /** The diff under way (until it settles), and the snapshot it takes. */
   #pending: Promise<RelativeHeap> | undefined;
   #taking: PreparedSnapshot<HeapGraph> | undefined;
+  /** Whether the diff under way is the one that ends allocation tracking. */
+  #stopsTracking = false;
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
     this.#next = prepare(this.#options);
     try {
@@ -112,10 +114,15 @@ class HeapMarkHandle implements HeapMark {
       return withOriginalPositions(relativeHeap(graph, this.baselineId, DIFF_OPTIONS));
     } finally {
       this.#pending = this.#taking = undefined;
+      forgetLastMatch();
     }
   };
-  /** A failed diff: the next one takes a new snapshot. */
+  /** A failed diff: the next one takes a new snapshot (and ends tracking, if this one did not). */
   readonly #failed = (error: unknown): never => {
+    if (this.#taking?.stoppedTracking === false && this.#stopsTracking) {
+      retakeAllocationTracking();
+      this.#tracking = true;
+    }
     this.#next = prepare(this.#options);
     this.#pending = this.#taking = undefined;
     throw error;
@@ -142,6 +149,7 @@ class HeapMarkHandle implements HeapMark {
     if (this.#pending) return this.#taking?.sent === false ? this.#pending : markOwn(this.#pending.then(this.#diffAgain, this.#diffAgain));
     // The last hold on tracking lets go with this snapshot: it is the one that ends tracking.
     const stopsTracking = this.#tracking && releaseAllocationTracking();
+    this.#stopsTracking = stopsTracking;
     this.#tracking = false;
     // From a clean stack, and marked: the caller's `await` hangs on this promise, which leads
     // the diff to the caller's frames (see relativeHeap).
@@ -149,6 +157,16 @@ class HeapMarkHandle implements HeapMark {
     this.#pending = markOwn(this.#next.takeOnCleanStack(stopsTracking).then(this.#analyze, this.#failed));
     return this.#pending;
   }
+}
+
+const EMPTY_MATCH = /(?:)/;
+
+/**
+ * V8 keeps the subject of the last regular-expression match for `RegExp.$_`: after a diff,
+ * a string of its graph, new to an outer mark's diff. Matching an old string replaces it.
+ */
+function forgetLastMatch(): void {
+  EMPTY_MATCH.test('');
 }
 
 /** The next diff's snapshot, made ready now (see PreparedSnapshot). */

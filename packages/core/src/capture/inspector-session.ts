@@ -1,8 +1,9 @@
 import { Session } from 'node:inspector';
 import { CaptureError } from '../errors.js';
+import { markOwn } from './own-marker.js';
 
 let session: Session | undefined;
-let queue: Promise<void> = Promise.resolve();
+let queue: Promise<void> = markOwn(Promise.resolve());
 /** Where snapshot chunks go; set for the duration of one snapshot. */
 let chunkConsumer: ((chunk: string) => void) | undefined;
 /** Whether a snapshot is being taken (its chunks go to `chunkConsumer`), and who wait to take one. */
@@ -92,7 +93,8 @@ export function post<T = unknown>(method: string, params: object = {}): Promise<
 export function serialized<T>(task: () => Promise<T>): Promise<T> {
   const run = queue.then(task, task);
   // Settled with nothing: the queue must not keep the last task's result (a whole heap graph).
-  queue = run.then(settled, settled);
+  // heapdiff's own: a diff must not count it (it is renewed by every snapshot).
+  queue = markOwn(run.then(settled, settled));
   return run;
 }
 

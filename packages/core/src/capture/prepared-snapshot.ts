@@ -54,6 +54,8 @@ export class PreparedSnapshot<T> {
   #used = false;
   /** Whether the commands have been sent (the snapshot is being or has been built). */
   sent = false;
+  /** Whether this snapshot ended allocation tracking (`take(true)`, and V8 did it). */
+  stoppedTracking = false;
   #sinkFailed = false;
   #sinkError: unknown;
   #gcError: Error | undefined;
@@ -71,7 +73,10 @@ export class PreparedSnapshot<T> {
   };
   readonly #afterSnapshot = (error: Error | null): void => {
     snapshotDone(immediately);
-    if (this.#method === STOP_TRACKING) allocationTrackingEnded();
+    if (this.#method === STOP_TRACKING && !error) {
+      this.stoppedTracking = true;
+      allocationTrackingEnded();
+    }
     const sink = this.#sink!;
     if (this.#gcError || error || this.#sinkFailed) {
       sink.abort();

@@ -5,6 +5,7 @@ import { markOwn } from './own-marker.js';
 // installed later, must not hold back a mark or a diff.
 const realSetImmediate = setImmediate;
 const realSetTimeout = setTimeout;
+const realNow = performance.now.bind(performance);
 
 /** Runs `task` in an immediate (the event loop's next check phase), heapdiff's own (marked). */
 export function immediately(task: () => void): void {
@@ -19,4 +20,9 @@ export function nextCheckPhase(): Promise<void> {
 /** Resolves after `ms` milliseconds of real time. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => realSetTimeout(resolve, ms));
+}
+
+/** Milliseconds since the process started, by Node's own clock (a faked `performance` aside). */
+export function now(): number {
+  return realNow();
 }

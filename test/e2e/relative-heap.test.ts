@@ -69,6 +69,10 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(run('track-concurrent')).toEqual({ counts: [20, 20] });
   });
 
+  it('an inner mark diffed and a snapshot taken in between, results dropped: an empty result', () => {
+    expect(run('nested-dropped')).toMatchObject({ count: 0, groups: {}, paths: [] });
+  });
+
   it('only log lines written (with objects, to a pipe): an empty result', () => {
     expect(run('logging')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });

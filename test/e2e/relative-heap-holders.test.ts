@@ -44,7 +44,7 @@ const holders: Record<string, RegExp> = {
   'async-generator': /^async inspect\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
   'async-local-storage': / → server \(Server\) → sessions \(Map\)/,
   'timer-closure': /\(Timeout\) → _onTimeout \(Function\) → context \(system \/ Context\) → server \(Server\) → sessions \(Map\)/,
-  'tla-module': /^async \(anonymous\)\(\) tla-module\.mjs:1 → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
+  'tla-module': /^tla-module\.mjs \(top level\) → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,
 };
 
 function expectExact(cases: Case[], path: RegExp, top: string | RegExp | undefined): void {

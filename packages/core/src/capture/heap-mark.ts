@@ -76,7 +76,8 @@ const VITEST_SETTLE_MS = 150;
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
-  const settle = options.settle ?? (process.env['VITEST_WORKER_ID'] === undefined ? 0 : VITEST_SETTLE_MS);
+  // In a vitest worker (its global, which a child process it starts does not inherit).
+  const settle = options.settle ?? ('__vitest_worker__' in globalThis ? VITEST_SETTLE_MS : 0);
   if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new TypeError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);

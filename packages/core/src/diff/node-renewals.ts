@@ -15,12 +15,15 @@ interface Renewal {
  *   and 22 swap for a new, empty one every time they run the `process.nextTick` queue (after
  *   a log line to a pipe, a stream's write, any I/O callback);
  * - the buffer pool (`node:buffer`: its ArrayBuffer and the Buffer over it), replaced once
- *   small buffers (`Buffer.from(string)`, a log line's bytes) have used it up.
+ *   small buffers (`Buffer.from(string)`, a log line's bytes) have used it up;
+ * - the timers' list counter (`node:internal/timers`), a number beyond small integers that
+ *   Node boxes anew each time a timer of a new duration starts a list.
  */
 const RENEWALS: readonly Renewal[] = [
   { variable: 'pendingUnhandledRejections', siblings: ['maybeUnhandledPromises'] },
   { variable: 'allocPool', siblings: ['createPool', 'alignPool'] },
   { variable: 'allocBuffer', siblings: ['createPool', 'alignPool'] },
+  { variable: 'timerListId', siblings: ['timerListMap', 'timerListQueue'] },
 ];
 
 /**

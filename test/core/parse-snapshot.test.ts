@@ -43,6 +43,12 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     ]);
   });
 
+  it('reads locations whose line or column V8 does not know (-1, as Node 24 writes for vm-compiled code)', async () => {
+    const withLocations = text.replace('"locations":[]', '"locations":[36,7,12,4,42,9,-1,-1]');
+    const graph = await parseSnapshot(Readable.from([Buffer.from(withLocations)]));
+    expect([...graph.locations]).toEqual([36, 7, 12, 4, 42, 9, -1, -1]);
+  });
+
   it('decodes escapes lazily: \\uXXXX surrogate pairs, \\n, quotes, and raw UTF-8', async () => {
     // V8 writes non-ASCII as raw UTF-8 or as \\u escapes; both must decode to the same text.
     const escaped = text.replace('café 😀', 'caf\\u00e9 \\ud83d\\ude00');

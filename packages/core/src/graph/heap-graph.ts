@@ -38,8 +38,11 @@ export class HeapGraph {
   /** `firstEdge[n]..firstEdge[n + 1]` are the edges of node `n`. */
   readonly firstEdge: Uint32Array;
   readonly strings: StringTable;
-  /** Raw `locations` values (`object_index` is a node index, as in the file). */
-  readonly locations: Uint32Array;
+  /**
+   * Raw `locations` values (`object_index` is a node index, as in the file; a line or column
+   * is -1 when V8 does not know it, as for code compiled in a vm context on Node 24).
+   */
+  readonly locations: Float64Array;
   readonly traceFunctionInfos: Uint32Array;
   readonly traceTree: TraceTree | undefined;
   readonly samples: Float64Array;

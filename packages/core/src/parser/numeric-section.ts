@@ -44,7 +44,11 @@ export class NumericTarget {
   readonly key: string;
   /** The most values the section may hold (from the header), or Infinity. */
   readonly limit: number;
-  /** Signed values up to 2^53 into a Float64Array (`samples`), else unsigned 32-bit ones. */
+  /**
+   * Signed values up to 2^53 into a Float64Array (`samples`; `locations`, whose line and column
+   * are -1 when V8 does not know them, as for code a vm context compiled), else unsigned
+   * 32-bit ones.
+   */
   readonly float: boolean;
   out: NumericArray;
   /** Values merged so far (parallel sections only; inline sections count in the tokenizer state). */
@@ -61,7 +65,7 @@ export class NumericTarget {
   constructor(key: string, header: SnapshotHeader, offset: number, options: { file: string | undefined; totalBytes: number | undefined; shared: boolean }) {
     this.key = key;
     this.limit = declaredLength(key, header);
-    this.float = key === 'samples';
+    this.float = key === 'samples' || key === 'locations';
     this.#file = options.file;
     // Trust the header's counts for the allocation only when the input size backs them up.
     const trusted = options.totalBytes !== undefined && Number.isFinite(this.limit);

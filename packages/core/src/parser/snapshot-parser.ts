@@ -20,7 +20,7 @@ export interface ParsedSnapshot {
   /** `edge_count × edge_fields` values, as in the file (`to_node` is still a node index). */
   readonly edges: Uint32Array;
   readonly strings: StringTable;
-  readonly locations: Uint32Array;
+  readonly locations: Float64Array;
   readonly traceFunctionInfos: Uint32Array;
   readonly traceTree: TraceTree | undefined;
   readonly samples: Float64Array;
@@ -148,7 +148,7 @@ export class SnapshotParser {
       nodes: values('nodes') as Uint32Array,
       edges: values('edges') as Uint32Array,
       strings: this.#strings!.table(),
-      locations: (values('locations') as Uint32Array | undefined) ?? new Uint32Array(0),
+      locations: (values('locations') as Float64Array | undefined) ?? new Float64Array(0),
       traceFunctionInfos: (values('trace_function_infos') as Uint32Array | undefined) ?? new Uint32Array(0),
       traceTree: this.#traceTree?.tree,
       samples: (values('samples') as Float64Array | undefined) ?? new Float64Array(0),

@@ -76,6 +76,17 @@ const cases: Case[] = [
   })),
 ];
 
+/** One run; a run that fails outright counts as wrong, with its first error line. */
+async function attempt(once: Case['once'], node: string): Promise<Outcome> {
+  try {
+    return await once(node);
+  } catch (error) {
+    const text = String((error as { stderr?: string }).stderr || (error as Error).message);
+    const line = text.split('\n').find((l) => /Error/.test(l)) ?? text.split('\n')[0]!;
+    return { leftover: '', wrongLeak: `failed: ${line.replace(/\x1b\[[0-9;]*m/g, '').trim().slice(0, 160)}` };
+  }
+}
+
 let failed = 0;
 console.log(`${runs} runs per case${values.track ? ', allocation tracking on' : ''}`);
 for (const node of nodes) {
@@ -85,7 +96,7 @@ for (const node of nodes) {
     const wrong: string[] = [];
     // Two at a time: this machine's cores.
     for (let i = 0; i < runs; i += 2) {
-      const outcomes = await Promise.all([once(node), ...(i + 1 < runs ? [once(node)] : [])]);
+      const outcomes = await Promise.all([attempt(once, node), ...(i + 1 < runs ? [attempt(once, node)] : [])]);
       for (const o of outcomes) {
         if (o.leftover) leftovers.push(o.leftover);
         if (o.wrongLeak) wrong.push(o.wrongLeak);

@@ -33,9 +33,10 @@ export interface HeldObjectsOptions {
  * for the diff, without passing through the diffing code's own objects or a continuation, nor
  * through what only the engine or a running call holds — stack roots, handle scopes and the
  * current microtask (a running call's locals, such as the inspector's message while it takes
- * the snapshot), a compiler job's handles and identity maps, weak edges, V8's literal
- * boilerplates (an allocation site's `transition_info`), compiled code (the constants of code
- * compiled since the mark) and, for strings, shapes and the string table (new property names).
+ * the snapshot), a compiler job's handles and identity maps (`(Identity map)` on Node 26),
+ * weak edges, V8's literal boilerplates (an allocation site's `transition_info`), compiled
+ * code (the constants of code compiled since the mark) and, for strings, shapes and the
+ * string table (new property names).
  */
 export function heldObjects(graph: HeapGraph, options: HeldObjectsOptions): HeldObjects {
   const { own, continuation, frames } = options;
@@ -65,7 +66,9 @@ export function heldObjects(graph: HeapGraph, options: HeldObjectsOptions): Held
     else if (type === shape) source[n] = 2;
     else if (type === synthetic) {
       const name = graph.nodeName(n);
-      if (name === '(Stack roots)' || name === '(Handle scope)') source[n] = 1;
+      // A compiler job's identity map: edges named `N / IdentityMapBase` up to V8 12 (Node 22),
+      // a root of its own from V8 14 (Node 26).
+      if (name === '(Stack roots)' || name === '(Handle scope)' || name === '(Identity map)') source[n] = 1;
       else if (name === '(Internalized strings)') source[n] = 2;
     }
   }

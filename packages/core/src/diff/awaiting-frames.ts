@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { namedEdgeTarget } from '../graph/named-edge.js';
 
 /** What `awaitingFrames` finds: see there. */
 export interface AwaitingFrames {
@@ -50,16 +51,9 @@ export function awaitingFrames(graph: HeapGraph, pending: readonly number[]): Aw
   const frames: number[] = [];
   const seen = new Uint8Array(graph.nodeCount);
   const names = edgeNames(graph, ['reactions_or_result', 'context', 'extension', 'code', 'promise', 'resolve', 'reject', 'parameters_and_registers', 'map']);
-  const [internal, element, hidden, property] = ['internal', 'element', 'hidden', 'property'].map((t) => graph.layout.edgeTypes.indexOf(t));
+  const [internal, hidden, property] = ['internal', 'hidden', 'property'].map((t) => graph.layout.edgeTypes.indexOf(t));
   const [closureType, hiddenType, objectType, numberType] = ['closure', 'hidden', 'object', 'number'].map((t) => graph.layout.nodeTypes.indexOf(t));
-  const namedEdge = (n: number, name: number): number => {
-    if (name < 0) return -1;
-    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-      const type = graph.edgeTypeIndex(e);
-      if (type !== element && type !== hidden && graph.edgeNameOrIndex(e) === name) return graph.edgeTarget(e);
-    }
-    return -1;
-  };
+  const namedEdge = (n: number, name: number): number => namedEdgeTarget(graph, n, name);
   const isReaction = (n: number) => graph.nodeTypeIndex(n) === hiddenType && graph.nodeName(n) === 'system / PromiseReaction';
   const isCapability = (n: number) => graph.nodeName(n) === 'system / PromiseCapability';
   const isGeneratorRequest = (n: number) => graph.nodeTypeIndex(n) === hiddenType && graph.nodeName(n) === 'system / AsyncGeneratorRequest';

@@ -4,6 +4,7 @@ import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, nodeLabel, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { namedEdgeTarget } from '../graph/named-edge.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
 import { nodeRenewals } from './node-renewals.js';
@@ -154,14 +155,6 @@ function markedObjects(graph: HeapGraph, marker: string | undefined): Set<number
   return marked;
 }
 
-/** The first target of `node`'s edge named `name` (by string index), -1 if none. */
-function edgeTo(graph: HeapGraph, node: number, name: number): number {
-  for (let e = graph.firstEdge[node]!; e < graph.firstEdge[node + 1]!; e++) {
-    if (graph.edgeNameOrIndex(e) === name && graph.edgeType(e) !== 'element' && graph.edgeType(e) !== 'hidden') return graph.edgeTarget(e);
-  }
-  return -1;
-}
-
 /**
  * The diffing code's own promises that something waits for (their `reactions_or_result` is a
  * reaction): the one `diff()` returned — the caller's `await` hangs on it — and the snapshot's
@@ -172,7 +165,7 @@ function pendingPromises(graph: HeapGraph, own: ReadonlySet<number>): number[] {
   const pending: number[] = [];
   if (name < 0) return pending;
   for (const n of own) {
-    const first = edgeTo(graph, n, name);
+    const first = namedEdgeTarget(graph, n, name);
     if (first >= 0 && graph.nodeName(first) === 'system / PromiseReaction') pending.push(n);
   }
   return pending;
@@ -189,7 +182,7 @@ function queuedAfterOwnImmediates(graph: HeapGraph, own: ReadonlySet<number>): n
   if (immediate < 0 || next < 0) return queued;
   for (const n of own) {
     if (graph.classIndexOf(n) !== immediate) continue;
-    const after = edgeTo(graph, n, next);
+    const after = namedEdgeTarget(graph, n, next);
     if (after >= 0 && !own.has(after)) queued.push(after);
   }
   return queued;
@@ -223,8 +216,8 @@ function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array): st
  */
 function frameLabel(graph: HeapGraph, frame: number): string {
   if (graph.nodeType(frame) === 'closure') return `${functionName(graph, frame)} (callback)${where(definedAt(graph, frame))}`;
-  const fn = edgeTo(graph, frame, graph.strings.indexOf('function'));
-  if (fn >= 0 && graph.nodeType(fn) === 'closure' && edgeTo(graph, frame, graph.strings.indexOf('parameters_and_registers')) >= 0) {
+  const fn = namedEdgeTarget(graph, frame, graph.strings.indexOf('function'));
+  if (fn >= 0 && graph.nodeType(fn) === 'closure' && namedEdgeTarget(graph, frame, graph.strings.indexOf('parameters_and_registers')) >= 0) {
     const at = definedAt(graph, fn);
     // A module's body: a nameless function at the very start of its file.
     if (at && !graph.nodeName(fn) && at.line === 0 && at.column === 0) return `${at.file} (top level)`;
@@ -246,10 +239,10 @@ interface Definition {
 
 /** A closure's script file name and position (V8's `locations`), if the snapshot has them. */
 function definedAt(graph: HeapGraph, closure: number): Definition | undefined {
-  const shared = edgeTo(graph, closure, graph.strings.indexOf('shared'));
+  const shared = namedEdgeTarget(graph, closure, graph.strings.indexOf('shared'));
   // Named `script` from V8 12 (Node 22), `script_or_debug_info` before.
-  let script = shared < 0 ? -1 : edgeTo(graph, shared, graph.strings.indexOf('script'));
-  if (script < 0 && shared >= 0) script = edgeTo(graph, shared, graph.strings.indexOf('script_or_debug_info'));
+  let script = shared < 0 ? -1 : namedEdgeTarget(graph, shared, graph.strings.indexOf('script'));
+  if (script < 0 && shared >= 0) script = namedEdgeTarget(graph, shared, graph.strings.indexOf('script_or_debug_info'));
   const url = script < 0 ? '' : graph.nodeName(script);
   if (!url || url.startsWith('system / ')) return undefined;
   const file = url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80);

@@ -34,6 +34,7 @@ describe('errors', () => {
       new core.MemoryLimitError(2, 1),
       new core.HeapDumpRefusedError('x'),
       new core.UsageError('x'),
+      new core.SnapshotsUnrelatedError('x'),
     ];
     expect(Object.fromEntries(samples.map((error) => [error.name, error.code]))).toEqual(ERROR_CODES);
   });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSnapshot, summarizeClasses, topAllocationStacks } from '@heapdiff/core';
+import { classKeys, parseSnapshot, summarizeClasses, topAllocationStacks } from '@heapdiff/core';
 import { tempDir } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -50,7 +50,7 @@ async function fooStacks(file: string): Promise<{ count: number; stacks: string[
   const graph = await parseSnapshot(file);
   const foos: number[] = [];
   for (let n = 0; n < graph.nodeCount; n++) if (graph.className(n) === 'RemoteFoo') foos.push(n);
-  const stacks = topAllocationStacks(graph, foos).get(graph.classes.names.indexOf('RemoteFoo')) ?? [];
+  const stacks = foos.length === 0 ? [] : (topAllocationStacks(graph, foos).get(classKeys(graph).keyOf[foos[0]!]!) ?? []);
   return { count: foos.length, stacks: stacks.map((s) => `${s.count} ${s.frames.slice(0, 2).map((f) => `${f.functionName}:${f.line}`).join(' ← ')}`) };
 }
 

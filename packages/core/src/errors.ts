@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   MemoryLimitError: 'HEAPDIFF_MEMORY_LIMIT',
   HeapDumpRefusedError: 'HEAPDIFF_HEAP_DUMP_REFUSED',
   UsageError: 'HEAPDIFF_USAGE',
+  SnapshotsUnrelatedError: 'HEAPDIFF_SNAPSHOTS_UNRELATED',
 } as const;
 
 /** The stable code of a heapdiff error: `err.code` of every {@link HeapdiffError}. */
@@ -160,5 +161,15 @@ export class UsageError extends HeapdiffError {
   constructor(message: string) {
     // One line, whatever the argument parser wrote: the problem, then where to look.
     super(ERROR_CODES.UsageError, `${message.replace(/\s*\n\s*/g, ' ').trim()} (see "heapdiff --help")`);
+  }
+}
+
+/**
+ * Two snapshots cannot be compared by object id: they come from different processes, the heap
+ * profiler was reset between them, or they were given in the wrong order.
+ */
+export class SnapshotsUnrelatedError extends HeapdiffError {
+  constructor(message: string) {
+    super(ERROR_CODES.SnapshotsUnrelatedError, message);
   }
 }

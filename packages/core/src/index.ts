@@ -17,6 +17,7 @@ export {
   MemoryLimitError,
   HeapDumpRefusedError,
   UsageError,
+  SnapshotsUnrelatedError,
   type HeapdiffErrorCode,
   type InputLocation,
 } from './errors.js';
@@ -33,6 +34,8 @@ export type { TraceTree } from './parser/trace-tree.js';
 // The graph
 export type { HeapGraph } from './graph/heap-graph.js';
 export type { ClassIndex } from './graph/class-names.js';
+export { classKeys, type ClassKeys, type ClassGrouping, type SourceLocation } from './graph/class-keys.js';
+export type { ObjectShape } from './graph/object-shapes.js';
 export type { Retainers } from './graph/retainers.js';
 
 // Analyses
@@ -59,4 +62,6 @@ export {
 export { topAllocationStacks, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
 
 // Comparisons
+export { takeCensus, type SnapshotCensus, type CensusClass, type CensusOptions } from './diff/snapshot-census.js';
+export { diffSnapshots, type SnapshotDiff, type ClassDiffRow, type DiffOptions } from './diff/snapshot-diff.js';
 export { relativeHeap, type RelativeHeap, type RelativeHeapGroup, type RelativeHeapOptions } from './diff/relative-heap.js';

@@ -1,3 +1,4 @@
+import { classKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
 /** One frame of an allocation stack. Lines and columns are 1-based; 0 when V8 did not know. */
@@ -17,21 +18,22 @@ export interface AllocationStack {
 
 /**
  * Where objects were allocated, for snapshots taken while V8 tracked allocations (their
- * `trace_tree` and `trace_function_infos`): per class of `nodes`, its most frequent stacks,
- * at most `top` of them. Objects allocated before tracking started have no stack and are not
+ * `trace_tree` and `trace_function_infos`): per class of `nodes` (its key in `classKeys`), its
+ * most frequent stacks, at most `top` of them. Objects allocated before tracking started have no stack and are not
  * counted. Each frame is the function running when the object was allocated (its own start
  * line, as DevTools shows it).
  *
  * @example
- * const stacks = topAllocationStacks(graph, newObjects)   // Map: class index → stacks
- * stacks.get(graph.classes.names.indexOf('Session'))?.[0]?.frames[0]?.functionName
+ * const stacks = topAllocationStacks(graph, newObjects)   // Map: class key → stacks
+ * stacks.get(classKeys(graph).names.indexOf('Session'))?.[0]?.frames[0]?.functionName
  */
 export function topAllocationStacks(graph: HeapGraph, nodes: Iterable<number>, top = 3): Map<number, AllocationStack[]> {
+  const { keyOf } = classKeys(graph);
   const perClass = new Map<number, Map<number, number>>();
   for (const n of nodes) {
     const traceNode = graph.traceNodeId(n);
     if (traceNode === 0) continue;
-    const c = graph.classIndexOf(n);
+    const c = keyOf[n]!;
     const byTrace = perClass.get(c) ?? new Map<number, number>();
     byTrace.set(traceNode, (byTrace.get(traceNode) ?? 0) + 1);
     perClass.set(c, byTrace);

@@ -1,7 +1,6 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { dominatorTree } from './dominators.js';
 import { doubled } from './doubled.js';
-import { shallowSizes } from './shallow-sizes.js';
 
 /** Membership of a node in `classRetainedSizes`' groups (one byte per node). */
 export const Membership = {
@@ -21,35 +20,50 @@ export interface ClassRetainedSizes {
   readonly biggest: Int32Array;
 }
 
+/** The parts of a dominator tree the walk reads (a graph's, or one kept without its graph). */
+export interface DominatedTree {
+  readonly rootOrdinal: number;
+  readonly firstDominated: Uint32Array;
+  readonly dominated: Uint32Array;
+  readonly retainedSizes: Float64Array;
+}
+
+/** Who is counted: per node its class (`keyOf`, `classCount` classes) and its shallow size. */
+export interface ClassMembers {
+  readonly keyOf: Uint32Array;
+  readonly classCount: number;
+  readonly shallow: ArrayLike<number>;
+  /** Overrides the default (members are the nodes of non-zero shallow size): see `Membership`. */
+  readonly membership?: Uint8Array;
+}
+
 /**
  * One walk down the dominator tree adding up, per class, the retained sizes of its members
  * that no member of the same class dominates (so nothing is counted twice), as DevTools'
- * Summary does. Members are the nodes of non-zero shallow size, or those `membership` marks
- * (see `Membership`). `onMember(node, classIndex)` sees every member the walk reaches.
+ * Summary does. `onMember(node, classIndex)` sees every member the walk reaches.
  *
  * @example
- * const { retained } = classRetainedSizes(graph)
- * retained[graph.classes.names.indexOf('Session')]
+ * const keys = classKeys(graph)
+ * const { retained } = classRetainedSizes(treeOf(graph), { keyOf: keys.keyOf, classCount: keys.names.length, shallow: shallowSizes(graph) })
  */
 export function classRetainedSizes(
-  graph: HeapGraph,
-  membership?: Uint8Array,
+  tree: DominatedTree,
+  members: ClassMembers,
   onMember?: (node: number, classIndex: number) => void,
 ): ClassRetainedSizes {
-  const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
-  const shallow = shallowSizes(graph);
-  const classCount = graph.classes.names.length;
-  const retained = new Float64Array(classCount);
-  const biggest = new Int32Array(classCount).fill(-1);
-  const onPath = new Uint32Array(classCount);
+  const { retainedSizes, firstDominated, dominated } = tree;
+  const { keyOf, shallow, membership } = members;
+  const retained = new Float64Array(members.classCount);
+  const biggest = new Int32Array(members.classCount).fill(-1);
+  const onPath = new Uint32Array(members.classCount);
   // Depth-first with explicit enter/leave: a stack entry is a node ordinal, or ~ordinal to leave it.
   let stack = new Int32Array(1 << 16);
   let top = 0;
-  stack[top++] = graph.rootOrdinal;
+  stack[top++] = tree.rootOrdinal;
   while (top > 0) {
     const entry = stack[--top]!;
     if (entry < 0) {
-      onPath[graph.classIndexOf(~entry)]!--;
+      onPath[keyOf[~entry]!]!--;
       continue;
     }
     const n = entry;
@@ -58,7 +72,7 @@ export function classRetainedSizes(
     const from = firstDominated[n]!;
     const to = firstDominated[n + 1]!;
     if (member === Membership.Member) {
-      const c = graph.classIndexOf(n);
+      const c = keyOf[n]!;
       onMember?.(n, c);
       if (onPath[c] === 0) {
         retained[c]! += retainedSizes[n]!;
@@ -74,4 +88,10 @@ export function classRetainedSizes(
     for (let i = from; i < to; i++) stack[top++] = dominated[i]!;
   }
   return { retained, biggest };
+}
+
+/** The dominator tree of `graph` as `classRetainedSizes` reads it. */
+export function treeOf(graph: HeapGraph): DominatedTree {
+  const { firstDominated, dominated, retainedSizes } = dominatorTree(graph);
+  return { rootOrdinal: graph.rootOrdinal, firstDominated, dominated, retainedSizes };
 }

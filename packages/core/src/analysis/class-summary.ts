@@ -1,12 +1,17 @@
-import { classOf } from '../graph/class-names.js';
+import { classKeys, type ClassGrouping, type SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { classRetainedSizes } from './class-retained-sizes.js';
+import { classRetainedSizes, treeOf } from './class-retained-sizes.js';
 import { shallowSizes } from './shallow-sizes.js';
 
 /** One row of the type / count / size summary. */
 export interface ClassSummaryRow {
-  /** Class name as DevTools' Summary shows it. */
+  /** Class name as DevTools' Summary shows it: `Session`, `{id, headers, body}`, `(string)`. */
   readonly className: string;
+  /**
+   * Where the class's constructor is defined, when the snapshot says: two classes of the same
+   * name from different places are two rows.
+   */
+  readonly location?: SourceLocation;
   /** Number of objects of this class. */
   readonly count: number;
   /** Sum of their shallow sizes (self sizes as DevTools shows them, see `shallowSizes`), in bytes. */
@@ -21,6 +26,11 @@ export interface ClassSummaryRow {
 export interface SummaryOptions {
   /** Also compute retained sizes per class (runs the dominator tree analysis). */
   retained?: boolean;
+  /**
+   * `shape` (default): DevTools' classes — plain objects by shape (`{id, headers, body}`),
+   * same-named constructors from different places apart. `name`: by class name only.
+   */
+  groupBy?: ClassGrouping;
 }
 
 export interface HeapSummary {
@@ -40,32 +50,35 @@ export interface HeapSummary {
  * console.log(rows[0]?.className, rows[0]?.count, rows[0]?.selfSize)
  */
 export function summarizeClasses(graph: HeapGraph, options: SummaryOptions = {}): HeapSummary {
-  const classes = graph.classes;
-  const names = classes.names;
+  const keys = classKeys(graph, options.groupBy ?? 'shape');
+  const { keyOf, names } = keys;
   const counts = new Float64Array(names.length);
   const sizes = new Float64Array(names.length);
   const shallow = shallowSizes(graph);
-  const nodes = graph.nodes;
-  const layout = graph.layout;
   for (let n = 0; n < graph.nodeCount; n++) {
     const size = shallow[n]!;
     if (size === 0) continue;
-    const c = classOf(classes, nodes, n, layout);
+    const c = keyOf[n]!;
     counts[c]!++;
     sizes[c]! += size;
   }
   // Instances of size 0 neither count nor hide others, as in DevTools.
-  const retained = options.retained ? classRetainedSizes(graph).retained : undefined;
+  const retained = options.retained
+    ? classRetainedSizes(treeOf(graph), { keyOf, classCount: names.length, shallow }).retained
+    : undefined;
   const rows: ClassSummaryRow[] = [];
   let totalCount = 0;
   let totalSelfSize = 0;
   for (let c = 0; c < names.length; c++) {
     if (counts[c] === 0) continue;
-    rows.push(
-      retained
-        ? { className: names[c]!, count: counts[c]!, selfSize: sizes[c]!, retainedSize: retained[c]! }
-        : { className: names[c]!, count: counts[c]!, selfSize: sizes[c]! },
-    );
+    const location = keys.locations[c];
+    rows.push({
+      className: names[c]!,
+      ...(location ? { location } : {}),
+      count: counts[c]!,
+      selfSize: sizes[c]!,
+      ...(retained ? { retainedSize: retained[c]! } : {}),
+    });
     totalCount += counts[c]!;
     totalSelfSize += sizes[c]!;
   }

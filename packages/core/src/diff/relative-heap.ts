@@ -1,9 +1,11 @@
 import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
-import { classRetainedSizes, Membership } from '../analysis/class-retained-sizes.js';
+import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, nodeLabel, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
+import { classKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { locationOf } from '../graph/locations.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
@@ -85,7 +87,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   options ??= {};
   const { dominators } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
-  const classes = graph.classes;
+  const keys = classKeys(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
   const isNew = (n: number): boolean => {
@@ -95,7 +97,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   const own = markedObjects(graph, options.ownMarker);
   const { continuation, frames } = awaitingFrames(graph, pendingPromises(graph, own));
   const { held, parent } = heldObjects(graph, { own, continuation, frames: [...frames, ...queuedAfterOwnImmediates(graph, own)] });
-  const classCount = classes.names.length;
+  const classCount = keys.names.length;
   // Members: new objects of non-zero size the program holds, not the diffing code's own nor
   // continuation objects. Decided per object: nothing is pruned with what it dominates (the
   // waiting frames sit under the diffing code's promises in the dominator tree).
@@ -110,7 +112,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   let total = 0;
   let totalSize = 0;
   const counted: number[] = [];
-  const { retained, biggest } = classRetainedSizes(graph, membership, (n, c) => {
+  const { retained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: keys.keyOf, classCount, shallow, membership }, (n, c) => {
     counted.push(n);
     counts[c]!++;
     sizes[c]! += shallow[n]!;
@@ -125,7 +127,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
     const group = {
-      className: classes.names[c]!,
+      className: keys.names[c]!,
       count: counts[c]!,
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
@@ -246,10 +248,7 @@ function definedAt(graph: HeapGraph, closure: number): Definition | undefined {
   const url = script < 0 ? '' : graph.nodeName(script);
   if (!url || url.startsWith('system / ')) return undefined;
   const file = url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80);
-  const fields = graph.layout.nodeFields.length;
-  const { locations } = graph;
-  for (let i = 0; i + 3 < locations.length; i += 4) {
-    if (locations[i] === closure * fields) return { file, line: locations[i + 2]!, column: locations[i + 3]! };
-  }
+  const at = locationOf(graph, closure);
+  if (at) return { file, line: at.line, column: at.column };
   return { file, line: -1, column: -1 };
 }

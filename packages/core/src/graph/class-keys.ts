@@ -1,0 +1,184 @@
+import { AnalysisKey } from './analysis-cache.js';
+import { classOf } from './class-names.js';
+import type { HeapGraph } from './heap-graph.js';
+import { forEachLocation } from './locations.js';
+import { namedEdgeTarget } from './named-edge.js';
+import { matchObjectShapes, scanPlainObjects, type ObjectShape } from './object-shapes.js';
+
+/** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
+export interface SourceLocation {
+  readonly scriptId: number;
+  /** Zero-based; -1 when V8 does not know it. */
+  readonly line: number;
+  readonly column: number;
+  /** The script's file name (its last path segment), or '' when the snapshot does not say. */
+  readonly file: string;
+}
+
+/**
+ * The classes objects are grouped under, as DevTools' Summary and Comparison views group them:
+ * by class name, plain objects by their shape (`{id, headers, body}`, see object-shapes.ts), and
+ * objects of same-named constructors from different places apart (by the constructor's location).
+ */
+export interface ClassKeys {
+  /** Per node: its class key, an index into `names`. */
+  readonly keyOf: Uint32Array;
+  /** Each key's class name (two keys share a name when their constructors differ). */
+  readonly names: readonly string[];
+  /** Each key's constructor location, or undefined when it has none (or grouping is by name). */
+  readonly locations: readonly (SourceLocation | undefined)[];
+  /**
+   * Each key as text that is the same for the same class in another snapshot of the same
+   * process: `,Session`, or `7,12,2,Session` with the constructor's script id, line and column.
+   */
+  readonly durable: readonly string[];
+  /** The shapes plain objects were named by (none when grouping by name). */
+  readonly shapes: readonly ObjectShape[];
+  /**
+   * With `plainObjects: 'set'`: per key, the sorted property names of the plain objects it
+   * holds (named later by a snapshot's shapes, see `matchObjectShapes`); undefined otherwise.
+   */
+  readonly sets?: readonly (readonly string[] | undefined)[];
+}
+
+/** How `buildClassKeys` keys plain objects: by the shapes (named now), or by their property sets (named later). */
+export interface ClassKeyOptions {
+  readonly grouping: ClassGrouping;
+  /** Shapes to name plain objects by, instead of this snapshot's own. */
+  readonly shapes?: readonly ObjectShape[];
+  /** `set`: one key per distinct property set, to be named by another snapshot's shapes. */
+  readonly plainObjects?: 'shape' | 'set';
+}
+
+/** How to group: `shape` (default) as DevTools does; `name` by class name only (shapes folded into `Object`). */
+export type ClassGrouping = 'shape' | 'name';
+
+const SHAPE_KEYS = new AnalysisKey<ClassKeys>('class keys by shape');
+const NAME_KEYS = new AnalysisKey<ClassKeys>('class keys by name');
+
+/**
+ * The class key of every node (built once per graph and grouping, then kept).
+ * `shapes` names plain objects by another snapshot's shapes (a comparison uses the newer
+ * snapshot's for both); such keys are not kept.
+ *
+ * @example
+ * const keys = classKeys(graph)
+ * keys.names[keys.keyOf[node]!] // '{id, headers, body}', 'Session', '(string)', …
+ */
+export function classKeys(graph: HeapGraph, grouping: ClassGrouping = 'shape', shapes?: readonly ObjectShape[]): ClassKeys {
+  if (shapes) return buildClassKeys(graph, { grouping, shapes });
+  return graph.analyses.get(grouping === 'name' ? NAME_KEYS : SHAPE_KEYS, () => buildClassKeys(graph, { grouping }));
+}
+
+/** Builds the class keys (not kept: see `classKeys` for the kept ones). */
+export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): ClassKeys {
+  const { grouping, shapes: givenShapes } = options;
+  const classes = graph.classes;
+  const { nodes, layout } = graph;
+  const names: string[] = [];
+  const locations: (SourceLocation | undefined)[] = [];
+  const durable: string[] = [];
+  const sets: (readonly string[] | undefined)[] = [];
+  const add = (name: string, location: SourceLocation | undefined, object = false, set?: readonly string[]): number => {
+    names.push(name);
+    sets.push(set);
+    locations.push(location);
+    durable.push(location ? `${location.scriptId},${location.line},${location.column},${name}` : object ? `,${name} (object)` : `,${name}`);
+    return names.length - 1;
+  };
+  const keyOf = new Uint32Array(graph.nodeCount);
+  // Keys by class index, apart for nodes whose type names them (closures: `Function`) and
+  // objects that happen to share that name (a user object named `Function`), which DevTools
+  // lumps together.
+  const byTypeClass = new Int32Array(classes.names.length).fill(-1);
+  const byNameClass = new Int32Array(classes.names.length).fill(-1);
+  const typeNamed = new Set<number>();
+  classes.byType.forEach((c) => c >= 0 && typeNamed.add(c));
+  const typeOffset = layout.nodeTypeOffset;
+  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += layout.nodeFieldCount) {
+    const c = classOf(classes, nodes, n, layout);
+    if (classes.byType[nodes[base + typeOffset]!]! >= 0) {
+      keyOf[n] = byTypeClass[c]! >= 0 ? byTypeClass[c]! : (byTypeClass[c] = add(classes.names[c]!, undefined));
+    } else {
+      keyOf[n] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+    }
+  }
+  if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
+
+  const scan = scanPlainObjects(graph);
+  const shapes = givenShapes ?? scan.shapes;
+  if (options.plainObjects === 'set') {
+    const bySet = new Int32Array(scan.sets.length).fill(-1);
+    for (let n = 0; n < graph.nodeCount; n++) {
+      const set = scan.setOf[n]!;
+      if (set < 0) continue;
+      keyOf[n] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, scan.sets[set]!));
+    }
+  } else if (shapes.length > 0) {
+    const { setOf, sets } = scan;
+    const shapeOfSet = matchObjectShapes(sets, shapes);
+    const byShape = new Int32Array(shapes.length).fill(-1);
+    for (let n = 0; n < graph.nodeCount; n++) {
+      const set = setOf[n]!;
+      if (set < 0) continue;
+      const shape = shapeOfSet[set]!;
+      if (shape < 0) continue;
+      keyOf[n] = byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
+    }
+  }
+
+  // Objects whose constructor has a location: one key per (class name, script, line, column).
+  const objectType = layout.nodeTypes.indexOf('object');
+  // Keyed by numbers, not text, for speed: (line, script) then (column, class key).
+  const located = new Map<number, Map<number, number>>();
+  const unusual = new Map<string, number>();
+  const files = scriptFiles(graph);
+  let last = { scriptId: -1, line: 0, column: 0, base: -1, key: -1 };
+  forEachLocation(graph, (n, scriptId, line, column) => {
+    if (graph.nodeTypeIndex(n) !== objectType) return;
+    const base = keyOf[n]!;
+    // Instances of one class often come one after another.
+    if (base === last.base && scriptId === last.scriptId && line === last.line && column === last.column) {
+      keyOf[n] = last.key;
+      return;
+    }
+    const small = scriptId < 2 ** 22 && base < 2 ** 21 && line < 2 ** 30 && column < 2 ** 31;
+    const outer = small ? (line + 1) * 2 ** 22 + scriptId : -1;
+    const inner = small ? (column + 1) * 2 ** 21 + base : -1;
+    let byPlace = located.get(outer);
+    if (!byPlace) located.set(outer, (byPlace = new Map()));
+    const text = small ? '' : `${scriptId},${line},${column},${base}`;
+    let key = small ? byPlace.get(inner) : unusual.get(text);
+    if (key === undefined) {
+      key = add(names[base]!, { scriptId, line, column, file: files.get(scriptId) ?? '' }, false, sets[base]);
+      if (small) byPlace.set(inner, key);
+      else unusual.set(text, key);
+    }
+    keyOf[n] = key;
+    last = { scriptId, line, column, base, key };
+  });
+  return { keyOf, names, locations, durable, shapes, ...(options.plainObjects === 'set' ? { sets } : {}) };
+}
+
+/**
+ * Script id → file name, from the functions with a location: a closure's `shared` → `script`
+ * (`script_or_debug_info` before V8 12) is named by the script's URL.
+ */
+function scriptFiles(graph: HeapGraph): Map<number, string> {
+  const files = new Map<number, string>();
+  const closureType = graph.layout.nodeTypes.indexOf('closure');
+  const shared = graph.strings.indexOf('shared');
+  const script = graph.strings.indexOf('script');
+  const scriptOrDebugInfo = graph.strings.indexOf('script_or_debug_info');
+  forEachLocation(graph, (n, scriptId) => {
+    if (files.has(scriptId) || graph.nodeTypeIndex(n) !== closureType) return;
+    const info = namedEdgeTarget(graph, n, shared);
+    if (info < 0) return;
+    let s = namedEdgeTarget(graph, info, script);
+    if (s < 0) s = namedEdgeTarget(graph, info, scriptOrDebugInfo);
+    const url = s < 0 ? '' : graph.nodeName(s);
+    if (!url || url.startsWith('system / ')) return;
+    files.set(scriptId, url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80));
+  });
+  return files;
+}

@@ -30,6 +30,7 @@ describe('public surface', () => {
       'dominatedChildren',
       'dominatorChain',
       'dominatorTree',
+      'findLeaks',
       'formatBytes',
       'formatCount',
       'formatRetainerPath',

@@ -48,39 +48,51 @@ function edgeRank(type: string): number {
 export function retainerPath(graph: HeapGraph, node: number): RetainerStep[] {
   const distances = nodeDistances(graph);
   if (distances[node] === NO_DISTANCE || node === graph.rootOrdinal) return [];
-  const { firstRetainer, retainerNodes } = graph.retainers;
-  const hidden = graph.layout.nodeTypes.indexOf('hidden');
   const steps: RetainerStep[] = [];
   let current = node;
   const limit = graph.nodeCount;
   while (current !== graph.rootOrdinal && steps.length < limit) {
-    const want = distances[current]! - 1;
-    let best = -1;
-    let bestScore = Infinity;
-    const retainingEdges = graph.retainingEdges(current);
-    const first = firstRetainer[current]!;
-    let bestEdge = -1;
-    for (let i = first; i < firstRetainer[current + 1]!; i++) {
-      const from = retainerNodes[i]!;
-      const edge = retainingEdges[i - first]!;
-      const type = graph.edgeType(edge);
-      if (type === 'weak') continue;
-      const d = distances[from]!;
-      // The root sits at the system base distance (or 0) above program roots at distance 1.
-      const closer = d === want || (want === 0 && from === graph.rootOrdinal) || (d === BASE_SYSTEM_DISTANCE && want === BASE_SYSTEM_DISTANCE && from === graph.rootOrdinal);
-      if (!closer) continue;
-      const score = edgeRank(type) * 2 + (graph.nodeTypeIndex(from) === hidden ? 1 : 0);
-      if (score < bestScore) {
-        bestScore = score;
-        best = i;
-        bestEdge = edge;
-      }
-    }
-    if (best < 0) break;
-    steps.push({ from: retainerNodes[best]!, edge: bestEdge, to: current });
-    current = retainerNodes[best]!;
+    const step = closerRetainer(graph, current);
+    if (!step) break;
+    steps.push(step);
+    current = step.from;
   }
   return steps.reverse();
+}
+
+/**
+ * The first step of `retainerPath` from `node` towards the roots (its rules 1 and 2): the
+ * retainer one closer to the roots by the edge that says most; undefined at the root or when
+ * nothing reaches the node.
+ */
+export function closerRetainer(graph: HeapGraph, node: number): RetainerStep | undefined {
+  const distances = nodeDistances(graph);
+  if (distances[node] === NO_DISTANCE || node === graph.rootOrdinal) return undefined;
+  const { firstRetainer, retainerNodes } = graph.retainers;
+  const hidden = graph.layout.nodeTypes.indexOf('hidden');
+  const want = distances[node]! - 1;
+  let best = -1;
+  let bestScore = Infinity;
+  let bestEdge = -1;
+  const retainingEdges = graph.retainingEdges(node);
+  const first = firstRetainer[node]!;
+  for (let i = first; i < firstRetainer[node + 1]!; i++) {
+    const from = retainerNodes[i]!;
+    const edge = retainingEdges[i - first]!;
+    const type = graph.edgeType(edge);
+    if (type === 'weak') continue;
+    const d = distances[from]!;
+    // The root sits at the system base distance (or 0) above program roots at distance 1.
+    const closer = d === want || (want === 0 && from === graph.rootOrdinal) || (d === BASE_SYSTEM_DISTANCE && want === BASE_SYSTEM_DISTANCE && from === graph.rootOrdinal);
+    if (!closer) continue;
+    const score = edgeRank(type) * 2 + (graph.nodeTypeIndex(from) === hidden ? 1 : 0);
+    if (score < bestScore) {
+      bestScore = score;
+      best = i;
+      bestEdge = edge;
+    }
+  }
+  return best < 0 ? undefined : { from: retainerNodes[best]!, edge: bestEdge, to: node };
 }
 
 /** How an edge reads in a path: a property name, `[index]`, or a closure variable. */

@@ -1,8 +1,8 @@
 import { treeOf, type DominatedTree } from '../analysis/class-retained-sizes.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
-import { buildClassKeys, type SourceLocation } from '../graph/class-keys.js';
+import { buildClassKeys, durableKey, type SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import type { ObjectShape } from '../graph/object-shapes.js';
+import { matchObjectShapes, type ObjectShape } from '../graph/object-shapes.js';
 
 /** A class of a census: plain objects stay unnamed (`set`) until a comparison names them. */
 export interface CensusClass {
@@ -111,4 +111,28 @@ export function ordinalsById(ids: Uint32Array): Uint32Array {
     [order, next] = [next, order];
   }
   return order;
+}
+
+/**
+ * Each census class's key across snapshots of one process (DevTools' text: `,name`, or
+ * `script,line,column,name` for a located constructor), and its name, with plain objects
+ * named by `shapes` (the newest snapshot's, as DevTools compares).
+ */
+export function censusClassKeys(census: SnapshotCensus, shapes: readonly ObjectShape[]): { keys: string[]; names: string[] } {
+  const withSets: number[] = [];
+  census.classes.forEach((c, k) => c.set !== undefined && withSets.push(k));
+  const matched = matchObjectShapes(
+    withSets.map((k) => census.classes[k]!.set!),
+    shapes,
+  );
+  const shapeOf = new Map<number, number>(withSets.map((k, i) => [k, matched[i]!]));
+  const keys: string[] = [];
+  const names: string[] = [];
+  census.classes.forEach((c, k) => {
+    const shape = shapeOf.get(k) ?? -1;
+    const name = shape >= 0 ? shapes[shape]!.name : c.name;
+    names.push(name);
+    keys.push(durableKey(name, c.location, c.typeNamedObject));
+  });
+  return { keys, names };
 }

@@ -2,8 +2,8 @@ import { classRetainedSizes } from '../analysis/class-retained-sizes.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import type { SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
-import { matchObjectShapes, type ObjectShape } from '../graph/object-shapes.js';
-import { takeCensus, type SnapshotCensus } from './snapshot-census.js';
+import type { ObjectShape } from '../graph/object-shapes.js';
+import { censusClassKeys, takeCensus, type SnapshotCensus } from './snapshot-census.js';
 
 /** One class of DevTools' Comparison view: what changed between two snapshots of one process. */
 export interface ClassDiffRow {
@@ -210,22 +210,13 @@ class RowTable {
 
   /** Each census class's row, plain objects named by `shapes`. */
   resolve(census: SnapshotCensus, shapes: readonly ObjectShape[]): Uint32Array {
-    const withSets = census.classes.map((c, k) => [c.set, k] as const).filter(([set]) => set !== undefined);
-    const matched = matchObjectShapes(
-      withSets.map(([set]) => set!),
-      shapes,
-    );
-    const shapeOf = new Map<number, number>(withSets.map(([, k], i) => [k, matched[i]!]));
+    const { keys, names } = censusClassKeys(census, shapes);
     const rowOf = new Uint32Array(census.classes.length);
-    census.classes.forEach((c, k) => {
-      const shape = shapeOf.get(k) ?? -1;
-      const name = shape >= 0 ? shapes[shape]!.name : c.name;
-      const at = c.location;
-      const key = at ? `${at.scriptId},${at.line},${at.column},${name}` : c.typeNamedObject ? `,${name} (object)` : `,${name}`;
+    keys.forEach((key, k) => {
       let r = this.#byKey.get(key);
       if (r === undefined) {
         r = this.#rows.length;
-        this.#rows.push({ name, location: at });
+        this.#rows.push({ name: names[k]!, location: census.classes[k]!.location });
         this.#byKey.set(key, r);
       }
       rowOf[k] = r;

@@ -13,6 +13,8 @@ export interface SourceLocation {
   readonly column: number;
   /** The script's file name (its last path segment), or '' when the snapshot does not say. */
   readonly file: string;
+  /** The script's URL as V8 has it (`file:///app/server.js`, `node:internal/timers`), or ''. */
+  readonly url: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     names.push(name);
     sets.push(set);
     locations.push(location);
-    durable.push(location ? `${location.scriptId},${location.line},${location.column},${name}` : object ? `,${name} (object)` : `,${name}`);
+    durable.push(durableKey(name, location, object));
     return names.length - 1;
   };
   const keyOf = new Uint32Array(graph.nodeCount);
@@ -150,7 +152,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     const text = small ? '' : `${scriptId},${line},${column},${base}`;
     let key = small ? byPlace.get(inner) : unusual.get(text);
     if (key === undefined) {
-      key = add(names[base]!, { scriptId, line, column, file: files.get(scriptId) ?? '' }, false, sets[base]);
+      key = add(names[base]!, { scriptId, line, column, ...(files.get(scriptId) ?? { file: '', url: '' }) }, false, sets[base]);
       if (small) byPlace.set(inner, key);
       else unusual.set(text, key);
     }
@@ -161,11 +163,11 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
 }
 
 /**
- * Script id → file name, from the functions with a location: a closure's `shared` → `script`
+ * Script id → file name and URL, from the functions with a location: a closure's `shared` → `script`
  * (`script_or_debug_info` before V8 12) is named by the script's URL.
  */
-function scriptFiles(graph: HeapGraph): Map<number, string> {
-  const files = new Map<number, string>();
+function scriptFiles(graph: HeapGraph): Map<number, { file: string; url: string }> {
+  const files = new Map<number, { file: string; url: string }>();
   const closureType = graph.layout.nodeTypes.indexOf('closure');
   const shared = graph.strings.indexOf('shared');
   const script = graph.strings.indexOf('script');
@@ -178,7 +180,16 @@ function scriptFiles(graph: HeapGraph): Map<number, string> {
     if (s < 0) s = namedEdgeTarget(graph, info, scriptOrDebugInfo);
     const url = s < 0 ? '' : graph.nodeName(s);
     if (!url || url.startsWith('system / ')) return;
-    files.set(scriptId, url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80));
+    files.set(scriptId, { file: url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80), url: url.slice(0, 2000) });
   });
   return files;
+}
+
+/**
+ * DevTools' key of a class across snapshots of one process: `,name`, or `script,line,column,name`
+ * for a located constructor; `,name (object)` for a user object named like a class of node
+ * types (`Function`), which DevTools lumps in with it.
+ */
+export function durableKey(name: string, at: Omit<SourceLocation, 'file' | 'url'> | undefined, typeNamedObject = false): string {
+  return at ? `${at.scriptId},${at.line},${at.column},${name}` : typeNamedObject ? `,${name} (object)` : `,${name}`;
 }

@@ -1,0 +1,357 @@
+import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
+import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
+import { dominatorTree } from '../analysis/dominators.js';
+import { edgeLabel, formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
+import { shallowSizes } from '../analysis/shallow-sizes.js';
+import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js';
+import { SnapshotsUnrelatedError } from '../errors.js';
+import { classKeys, type SourceLocation } from '../graph/class-keys.js';
+import { HeapGraph } from '../graph/heap-graph.js';
+import { leakedNodes } from './leak-roots.js';
+import { ClassKinds, STRING_CLASSES } from './leak-naming.js';
+import { PathSignatures } from './path-signature.js';
+
+/** One step of a leak's retainer path: the edge taken and the object it reaches. */
+export interface LeakPathStep {
+  /** The edge's name: a property, `[index]`, a closure variable, an internal link. */
+  readonly edge: string;
+  readonly className: string;
+  readonly id: number;
+}
+
+/** Objects that leak the same way: one class, held by the same kind of holder, along the same path. */
+export interface LeakGroup {
+  /** The class to go and fix: the leak roots' own, or the program's class a built-in holder keeps. */
+  readonly name: string;
+  readonly location?: SourceLocation;
+  /** The built-in class of the leak roots when they are not `name` themselves (`Timeout`, `Function`, `Array`…). */
+  readonly heldBy?: string;
+  /** Leak roots in the group: leaked objects not dominated by another leaked object. */
+  readonly count: number;
+  /** Bytes freed if the group's leak roots were (each counted once). */
+  readonly retainedSize: number;
+  /** The leak roots' own sizes. */
+  readonly shallowSize: number;
+  /** From the GC roots to the leak root that retains most. */
+  readonly retainerPath: readonly LeakPathStep[];
+  /** The same path on one line: `global → sessions (Map) → table → [42] → Session @1234`. */
+  readonly retainerPathText: string;
+  /** What the leak roots keep alive, biggest first: classes with counts and retained bytes. */
+  readonly retains: readonly { readonly className: string; readonly count: number; readonly retainedSize: number }[];
+  /** Where the leak roots were allocated, when the last snapshot tracked allocations. */
+  readonly allocationStacks?: readonly AllocationStack[];
+  /** Live objects of class `name` in each snapshot, oldest first. */
+  readonly liveCounts: readonly number[];
+  /** Leak roots allocated in each round (between two snapshots), oldest first: one fewer than snapshots. */
+  readonly allocatedPerRound: readonly number[];
+  /** Ids of some leak roots (the biggest first), to look at with `heapdiff inspect`. */
+  readonly sampleIds: readonly number[];
+}
+
+/** The result of `findLeaks`. */
+export interface LeakReport {
+  /** Groups that grow: leaked in the first and the last round, more alive at the end. Biggest first. */
+  readonly leaks: readonly LeakGroup[];
+  /** New and alive but not growing (a cache that filled once, a lazily made object). Biggest first. */
+  readonly bounded: readonly LeakGroup[];
+  /** Objects allocated after the first snapshot and alive in the last. */
+  readonly leakedObjects: number;
+  readonly snapshots: readonly { readonly nodeCount: number; readonly maxJsNodeId: number }[];
+}
+
+export interface LeakOptions {
+  /** Leave out groups whose name, holder or path text matches one of these (text: case-insensitive substring). */
+  ignore?: readonly (string | RegExp)[];
+  /** Report only groups with at least this many leak roots (default 1). */
+  minCount?: number;
+  /** Report only groups retaining at least this many bytes (default 0). */
+  minRetainedSize?: number;
+  /** How many retained classes to list per group (default 5). */
+  retainsTop?: number;
+}
+
+/**
+ * Finds what leaks across a series of snapshots of one process, taken between rounds of the
+ * same work (the usual three: baseline, target, final). The leaked objects are those allocated
+ * after the first snapshot and alive in the last; they are reduced to leak roots (leaked objects
+ * whose immediate dominator is not leaked), named after the program's class a person would fix
+ * (a Timeout, closure, promise or array holding a `PollingJob` is reported as `PollingJob`, held
+ * by it), and grouped by that class, the holder and the retainer path (indexes, keys and list
+ * lengths aside). A group is a leak when it grows: roots allocated in the first and the last
+ * round are still alive and its class has more live objects at the end than after each earlier
+ * round; other groups are `bounded` (a cache that filled once, a lazily created singleton).
+ *
+ * Every snapshot but the last may be a census (`takeCensus`), so only the last is kept whole.
+ *
+ * @example
+ * const s0 = takeCensus(await parseSnapshot('s0.heapsnapshot'))
+ * const s1 = takeCensus(await parseSnapshot('s1.heapsnapshot'))
+ * const report = findLeaks([s0, s1, await parseSnapshot('s2.heapsnapshot')])
+ * for (const leak of report.leaks) console.log(leak.name, leak.count, leak.retainerPathText)
+ */
+export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], options: LeakOptions = {}): LeakReport {
+  if (series.length < 3) {
+    throw new TypeError(`findLeaks: needs at least 3 snapshots (a baseline, then one after each of at least two rounds of the same work), got ${series.length}`);
+  }
+  const graph = series[series.length - 1];
+  if (!(graph instanceof HeapGraph)) throw new TypeError('findLeaks: the last snapshot must be a loaded graph (parseSnapshot), the earlier ones may be censuses');
+  const maxIds = series.map((s) => s.maxJsNodeId);
+  for (let k = 1; k < maxIds.length; k++) {
+    if (maxIds[k]! < maxIds[k - 1]!) {
+      throw new SnapshotsUnrelatedError(
+        `snapshot ${k + 1} has older objects (ids up to @${maxIds[k]}) than snapshot ${k} (up to @${maxIds[k - 1]}): ` +
+          'give the snapshots of one process, oldest first',
+      );
+    }
+  }
+  checkSameProcess(series[0]!, graph);
+  const keys = classKeys(graph);
+  const kinds = new ClassKinds(graph, keys);
+  const { dominators, retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const shallow = shallowSizes(graph);
+  const { leaked, roots } = leakedNodes(graph, maxIds[0]!);
+  let leakedObjects = 0;
+  for (let n = 0; n < graph.nodeCount; n++) leakedObjects += leaked[n]!;
+
+  // Name each root: its own class, or the program's class its built-in holder keeps.
+  const named = new Int32Array(roots.length);
+  const heldBy = new Int32Array(roots.length).fill(-1);
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i]!;
+    const own = keys.keyOf[root]!;
+    if (kinds.isUser(own)) {
+      named[i] = own;
+      continue;
+    }
+    const inside = biggestInside(root, (k) => kinds.isUser(k)) ?? (kinds.isInternal(own) ? biggestInside(root, (k) => !kinds.isInternal(k)) : undefined);
+    if (inside === undefined) {
+      named[i] = kinds.isInternal(own) ? -1 : own;
+    } else {
+      named[i] = inside;
+      heldBy[i] = own;
+    }
+  }
+
+  // Group by (name, holder, the path to the holder), then fold groups of strings and numbers
+  // into a group of objects held the same way (a Map's keys beside its values).
+  const signatures = new PathSignatures(graph);
+  const groupIds = new Map<string, number>();
+  const groupOfRoot = new Int32Array(roots.length).fill(-1);
+  const groupInfo: { named: number; heldBy: number; signature: number }[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    if (named[i]! < 0) continue;
+    const signature = signatures.of(dominators[roots[i]!]!);
+    const text = `${named[i]} ${heldBy[i]} ${signature}`;
+    let g = groupIds.get(text);
+    if (g === undefined) {
+      g = groupInfo.length;
+      groupInfo.push({ named: named[i]!, heldBy: heldBy[i]!, signature });
+      groupIds.set(text, g);
+    }
+    groupOfRoot[i] = g;
+  }
+  // A group that names no class of the program (strings, a closure or an array with nothing of
+  // the program's inside) folds into the program's group held the same way, if there is one:
+  // a Map's keys beside its values, a promise's reject handler beside the frame it resumes.
+  const userGroupBySignature = new Map<number, number>();
+  groupInfo.forEach((info, g) => {
+    if (kinds.isUser(info.named) && !userGroupBySignature.has(info.signature)) userGroupBySignature.set(info.signature, g);
+  });
+  const mergedInto = groupInfo.map((info, g) => (kinds.isUser(info.named) ? g : (userGroupBySignature.get(info.signature) ?? g)));
+  // Per group: counts, sizes, rounds, what it retains.
+  const groupCount = groupInfo.length;
+  const count = new Float64Array(groupCount);
+  const shallowSize = new Float64Array(groupCount);
+  const perRound = groupInfo.map(() => new Float64Array(series.length - 1));
+  const retains = groupInfo.map(() => new Map<number, { count: number; retainedSize: number }>());
+  const members: number[][] = groupInfo.map(() => []);
+  const groupKeyOf = new Uint32Array(graph.nodeCount);
+  const membership = new Uint8Array(graph.nodeCount);
+  for (let i = 0; i < roots.length; i++) {
+    const own = groupOfRoot[i]!;
+    if (own < 0) continue;
+    const g = mergedInto[own]!;
+    const root = roots[i]!;
+    membership[root] = Membership.Member;
+    groupKeyOf[root] = g;
+    members[g]!.push(root);
+    const retained = retains[g]!;
+    if (g !== own) {
+      // A string or number folded into an object group: it is what the group also keeps.
+      const k = keys.keyOf[root]!;
+      const entry = retained.get(k) ?? { count: 0, retainedSize: 0 };
+      retained.set(k, { count: entry.count + 1, retainedSize: entry.retainedSize + retainedSizes[root]! });
+      continue;
+    }
+    count[g]!++;
+    shallowSize[g]! += shallow[root]!;
+    const id = graph.nodeId(root);
+    let round = 0;
+    while (round < maxIds.length - 2 && id > maxIds[round + 1]!) round++;
+    perRound[g]![round]!++;
+    countDominated(root, retained);
+  }
+  const { retained: groupRetained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: groupKeyOf, classCount: groupCount, shallow, membership });
+
+  // Live objects of each group's class in every snapshot.
+  const countsByKey = series.map((s) => (s === graph ? liveByKey(graph) : liveByCensus(s as SnapshotCensus, keys.shapes)));
+  const stacks = graph.traceTree && graph.traceTree.count > 0 ? allocationStacksPerGroup(graph, members) : undefined;
+
+  const leaks: LeakGroup[] = [];
+  const bounded: LeakGroup[] = [];
+  const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : p));
+  for (let g = 0; g < groupCount; g++) {
+    if (mergedInto[g] !== g || count[g] === 0) continue;
+    const info = groupInfo[g]!;
+    // A leak of strings reads as `(string)`, whatever their representation, and counts them all.
+    const strings = STRING_CLASSES.includes(keys.names[info.named]!);
+    const counted = strings ? STRING_CLASSES.map((name) => `,${name}`) : [keys.durable[info.named]!];
+    const liveCounts = countsByKey.map((byKey) => counted.reduce((sum, key) => sum + (byKey.get(key) ?? 0), 0));
+    const rounds = Array.from(perRound[g]!);
+    const path = retainerPath(graph, biggest[g]!);
+    const location = keys.locations[info.named];
+    const group: LeakGroup = {
+      name: strings ? '(string)' : keys.names[info.named]!,
+      ...(location ? { location } : {}),
+      ...(info.heldBy >= 0 ? { heldBy: keys.names[info.heldBy]! } : {}),
+      count: count[g]!,
+      retainedSize: groupRetained[g]!,
+      shallowSize: shallowSize[g]!,
+      retainerPath: path.map((step) => ({ edge: edgeLabel(graph, step.edge), className: graph.className(step.to), id: graph.nodeId(step.to) })),
+      retainerPathText: formatRetainerPath(graph, path),
+      retains: [...retains[g]!]
+        .map(([k, v]) => ({ className: keys.names[k]!, ...v }))
+        .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
+        .slice(0, options.retainsTop ?? 5),
+      ...(stacks ? { allocationStacks: stacks.get(g) ?? [] } : {}),
+      liveCounts,
+      allocatedPerRound: rounds,
+      sampleIds: members[g]!
+        .filter((n) => keys.keyOf[n] === info.heldBy || keys.keyOf[n] === info.named || info.heldBy < 0)
+        .sort((a, b) => retainedSizes[b]! - retainedSizes[a]!)
+        .slice(0, 10)
+        .map((n) => graph.nodeId(n)),
+    };
+    if (group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0)) continue;
+    if (ignore.some((re) => re.test(group.name) || (group.heldBy !== undefined && re.test(group.heldBy)) || re.test(group.retainerPathText))) continue;
+    (grows(liveCounts, rounds) ? leaks : bounded).push(group);
+  }
+  const byRetained = (a: LeakGroup, b: LeakGroup): number => b.retainedSize - a.retainedSize || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  leaks.sort(byRetained);
+  bounded.sort(byRetained);
+  return { leaks, bounded, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
+
+  /** The class (key) with the most retained bytes among the nodes `root` dominates that `wanted` accepts. */
+  function biggestInside(root: number, wanted: (key: number) => boolean): number | undefined {
+    const totals = new Map<number, number>();
+    const stack = [root];
+    let visited = 0;
+    while (stack.length > 0 && visited < 100_000) {
+      const n = stack.pop()!;
+      visited++;
+      const k = keys.keyOf[n]!;
+      if (n !== root && shallow[n]! > 0 && wanted(k)) {
+        totals.set(k, (totals.get(k) ?? 0) + retainedSizes[n]!);
+        continue; // what it holds is its own
+      }
+      for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+    }
+    let best: number | undefined;
+    for (const [k, size] of totals) if (best === undefined || size > totals.get(best)!) best = k;
+    return best;
+  }
+
+  /** Adds every node `root` dominates (not itself) to `into`, by class. */
+  function countDominated(root: number, into: Map<number, { count: number; retainedSize: number }>): void {
+    const stack: number[] = [];
+    for (let i = firstDominated[root]!; i < firstDominated[root + 1]!; i++) stack.push(dominated[i]!);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      const k = keys.keyOf[n]!;
+      if (shallow[n]! > 0 && !kinds.isInternal(k)) {
+        const entry = into.get(k);
+        if (entry) {
+          entry.count++;
+          entry.retainedSize += shallow[n]!;
+        } else into.set(k, { count: 1, retainedSize: shallow[n]! });
+      }
+      for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+    }
+  }
+}
+
+/**
+ * Growth: roots allocated in the first round and in the last are still alive (a leak keeps
+ * some of every round; a cache emptied now and then keeps none of the first; a singleton made
+ * once none of the last), and the class has more live objects at the end than after the round
+ * before and after the first round (a bounded cache holds as many at each snapshot).
+ */
+function grows(liveCounts: readonly number[], rounds: readonly number[]): boolean {
+  const last = liveCounts.length - 1;
+  return rounds[0]! > 0 && rounds[rounds.length - 1]! > 0 && liveCounts[last]! > liveCounts[last - 1]! && liveCounts[last]! > liveCounts[1]!;
+}
+
+/** Live objects (non-zero size) per class key of a loaded graph. */
+function liveByKey(graph: HeapGraph): Map<string, number> {
+  const keys = classKeys(graph);
+  const shallow = shallowSizes(graph);
+  const counts = new Float64Array(keys.names.length);
+  for (let n = 0; n < graph.nodeCount; n++) if (shallow[n]! > 0) counts[keys.keyOf[n]!]!++;
+  const byKey = new Map<string, number>();
+  keys.durable.forEach((key, k) => counts[k]! > 0 && byKey.set(key, (byKey.get(key) ?? 0) + counts[k]!));
+  return byKey;
+}
+
+/** Live objects per class key of a census, plain objects named by the last snapshot's shapes. */
+function liveByCensus(census: SnapshotCensus, shapes: Parameters<typeof censusClassKeys>[1]): Map<string, number> {
+  const { keys } = censusClassKeys(census, shapes);
+  const counts = new Float64Array(census.classes.length);
+  for (let n = 0; n < census.nodeCount; n++) if (census.shallow[n]! > 0) counts[census.classOf[n]!]!++;
+  const byKey = new Map<string, number>();
+  keys.forEach((key, k) => counts[k]! > 0 && byKey.set(key, (byKey.get(key) ?? 0) + counts[k]!));
+  return byKey;
+}
+
+/** Each group's most frequent allocation stacks (of its leak roots). */
+function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]): Map<number, AllocationStack[]> {
+  const result = new Map<number, AllocationStack[]>();
+  members.forEach((nodes, g) => {
+    if (nodes.length === 0) return;
+    const all = [...topAllocationStacks(graph, nodes).values()].flat().sort((a, b) => b.count - a.count);
+    result.set(g, all.slice(0, 3));
+  });
+  return result;
+}
+
+/**
+ * Objects keep their ids for the life of a process: a sample of the first snapshot's objects
+ * must mostly be in the last one, under the same class name.
+ */
+function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph): void {
+  const ids: number[] = [];
+  const names: string[] = [];
+  const total = first.nodeCount;
+  const step = Math.max(1, Math.floor(total / 5000));
+  for (let n = 0; n < total; n += step) {
+    const id = first instanceof HeapGraph ? first.nodeId(n) : first.ids[n]!;
+    if ((id & 1) === 0) continue;
+    ids.push(id);
+    names.push(first instanceof HeapGraph ? first.className(n) : first.classes[first.classOf[n]!]!.name);
+  }
+  let found = 0;
+  let renamed = 0;
+  ids.forEach((id, i) => {
+    const n = last.ordinalOfId(id);
+    if (n < 0) return;
+    found++;
+    if (last.className(n) !== names[i]) renamed++;
+  });
+  if ((ids.length >= 200 && found < ids.length * 0.05) || (found >= 100 && renamed > found * 0.1)) {
+    throw new SnapshotsUnrelatedError(
+      `the first and the last snapshot do not share their objects (${found} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
+        'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
+    );
+  }
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

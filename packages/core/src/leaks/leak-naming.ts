@@ -1,0 +1,52 @@
+import type { ClassKeys } from '../graph/class-keys.js';
+import type { HeapGraph } from '../graph/heap-graph.js';
+
+/** Node types that are the engine's and never name a leak. */
+const INTERNAL_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
+const PRIMITIVE_CLASSES = new Set(['(string)', '(concatenated string)', '(sliced string)', '(number)', '(heap number)', '(bigint)', '(symbol)']);
+/** Strings of every representation: a leak of them reads as `(string)`. */
+export const STRING_CLASSES: readonly string[] = ['(string)', '(concatenated string)', '(sliced string)'];
+/** Objects of the language's machinery that V8 names after the program's function: the frames of suspended async functions and generators. */
+const MACHINERY_NAMES = new Set(['Generator', 'AsyncGenerator', 'AsyncFunction', 'AsyncGeneratorFunction', 'GeneratorFunction']);
+
+/** How each class reads to a person fixing a leak: the program's own, a built-in, or the engine's. */
+export class ClassKinds {
+  readonly #user: Uint8Array;
+  readonly #internal: Uint8Array;
+  readonly #primitive: Uint8Array;
+
+  constructor(graph: HeapGraph, keys: ClassKeys) {
+    const count = keys.names.length;
+    this.#user = new Uint8Array(count);
+    this.#internal = new Uint8Array(count);
+    this.#primitive = new Uint8Array(count);
+    keys.names.forEach((name, k) => {
+      const at = keys.locations[k];
+      // The program's classes: constructors in its own scripts (not Node's `node:` ones), and plain objects by shape.
+      this.#user[k] = (at !== undefined && !at.url.startsWith('node:') && at.url !== '' && !MACHINERY_NAMES.has(name)) || name.startsWith('{') ? 1 : 0;
+      this.#internal[k] = name.startsWith('system / ') || name === '(system)' || name === '(compiled code)' || name === '(object shape)' || name === '(array)' ? 1 : 0;
+      this.#primitive[k] = PRIMITIVE_CLASSES.has(name) ? 1 : 0;
+    });
+    // A class whose nodes are all of an engine type is the engine's.
+    const seenOther = new Uint8Array(count);
+    const internalType = new Uint8Array(graph.layout.nodeTypes.length);
+    graph.layout.nodeTypes.forEach((t, i) => (internalType[i] = INTERNAL_TYPES.has(t) ? 1 : 0));
+    for (let n = 0; n < graph.nodeCount; n++) if (!internalType[graph.nodeTypeIndex(n)]) seenOther[keys.keyOf[n]!] = 1;
+    for (let k = 0; k < count; k++) if (!seenOther[k]) this.#internal[k] = 1;
+  }
+
+  /** A class of the program's own code: a leak is named after it. */
+  isUser(key: number): boolean {
+    return this.#user[key] === 1;
+  }
+
+  /** The engine's bookkeeping (`system / Context`, `(system)`, code, shapes): never a headline. */
+  isInternal(key: number): boolean {
+    return this.#internal[key] === 1;
+  }
+
+  /** Strings, numbers, symbols, bigints. */
+  isPrimitive(key: number): boolean {
+    return this.#primitive[key] === 1;
+  }
+}

@@ -1,0 +1,104 @@
+import { closerRetainer } from '../analysis/retainer-path.js';
+import type { HeapGraph } from '../graph/heap-graph.js';
+
+/**
+ * Names the way to each node from the GC roots so that ways that differ only in array
+ * indexes, map keys, dictionary keys or the length of a linked list read the same:
+ * `(GC roots)/(Global handles)/global/sessions:Map/table/[]/…`. Each node's signature builds
+ * on its retainer's (the shortest retainer path's next step), computed once and kept.
+ */
+export class PathSignatures {
+  readonly #graph: HeapGraph;
+  /** Per node: its signature's number + 1, 0 while unknown. */
+  readonly #signatureOf: Int32Array;
+  readonly #texts: string[] = [];
+  readonly #numbers = new Map<string, number>();
+  readonly #lastStep: string[] = [];
+  readonly #property: number;
+  readonly #element: number;
+  readonly #hidden: number;
+
+  constructor(graph: HeapGraph) {
+    this.#graph = graph;
+    this.#signatureOf = new Int32Array(graph.nodeCount);
+    this.#property = graph.layout.edgeTypes.indexOf('property');
+    this.#element = graph.layout.edgeTypes.indexOf('element');
+    this.#hidden = graph.layout.edgeTypes.indexOf('hidden');
+  }
+
+  /** The signature of `node` (a number; equal numbers, equal ways). */
+  of(node: number): number {
+    const known = this.#signatureOf[node]!;
+    if (known > 0) return known - 1;
+    // Walk up to a node whose signature is known (or the root), then fill in on the way down.
+    const chain: number[] = [];
+    const edges: number[] = [];
+    let at = node;
+    let parent = -1;
+    for (;;) {
+      if (this.#signatureOf[at]! > 0) {
+        parent = this.#signatureOf[at]! - 1;
+        break;
+      }
+      const step = closerRetainer(this.#graph, at);
+      chain.push(at);
+      edges.push(step ? step.edge : -1);
+      if (!step) break;
+      at = step.from;
+      if (chain.length > this.#graph.nodeCount) break;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const n = chain[i]!;
+      const stepText = edges[i]! < 0 ? this.#graph.className(n) : `${this.#edgeText(edges[i]!)}:${this.#graph.className(n)}`;
+      // A run of the same step (a linked list: _idleNext:Timeout/_idleNext:Timeout/…) reads as one.
+      const signature = parent >= 0 && this.#lastStep[parent] === stepText ? parent : this.#intern(parent, stepText);
+      this.#signatureOf[n] = signature + 1;
+      parent = signature;
+    }
+    return parent;
+  }
+
+  /** The text of signature `s`, steps joined with `/` (for tests and debugging). */
+  text(s: number): string {
+    return this.#texts[s]!;
+  }
+
+  #intern(parent: number, step: string): number {
+    const text = parent >= 0 ? `${this.#texts[parent]}/${step}` : step;
+    let s = this.#numbers.get(text);
+    if (s === undefined) {
+      s = this.#texts.length;
+      this.#texts.push(text);
+      this.#lastStep.push(step);
+      this.#numbers.set(text, s);
+    }
+    return s;
+  }
+
+  /** An edge as a signature step: indexes and keys of big dictionaries as `[]`, digits as `#`. */
+  #edgeText(edge: number): string {
+    const graph = this.#graph;
+    const type = graph.edgeTypeIndex(edge);
+    if (type === this.#element || type === this.#hidden) return '[]';
+    const name = graph.edgeName(edge);
+    if (type === this.#property) {
+      // An object used as a dictionary (many properties): its keys are data, not structure.
+      const from = this.#fromOf(edge);
+      if (from >= 0 && graph.firstEdge[from + 1]! - graph.firstEdge[from]! > 64) return '{}';
+    }
+    return name.replace(/\d+/g, '#');
+  }
+
+  /** The node an edge leaves from (edges are stored by source: a binary search over firstEdge). */
+  #fromOf(edge: number): number {
+    const first = this.#graph.firstEdge;
+    let lo = 0;
+    let hi = this.#graph.nodeCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (first[mid]! <= edge) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}

@@ -1,6 +1,8 @@
 import { HeapdiffError, UsageError } from '@heapdiff/core';
 import yargs from 'yargs';
+import { diffCommand } from './commands/diff.js';
 import { inspectCommand } from './commands/inspect.js';
+import { leaksCommand } from './commands/leaks.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { summaryCommand } from './commands/summary.js';
 import { ExitCode } from './exit-codes.js';
@@ -16,6 +18,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .scriptName('heapdiff')
     .usage('$0 <command> [options]\n\nFind memory leaks in Node.js programs from V8 heap snapshots.')
     .command(summaryCommand)
+    .command(diffCommand)
+    .command(leaksCommand)
     .command(inspectCommand)
     .command(snapshotCommand)
     .demandCommand(1, 'Name a command; see the list above.')
@@ -25,17 +29,18 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .alias('help', 'h')
     .version()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 success, 2 usage or input error, 3 internal error (1 is kept for "leaks found").')
+    .epilogue('Exit codes: 0 success, 1 leaks found (heapdiff leaks), 2 usage or input error, 3 internal error.')
     .fail((message, error) => {
       // Stop here: yargs would otherwise go on to run the command after a usage error.
       throw error ?? new UsageError(message);
     });
   try {
-    await cli.parseAsync();
+    const argv = await cli.parseAsync();
+    // A command sets `exitCode` on its arguments when success has shades (`leaks`: 1 when it found some).
+    return typeof argv['exitCode'] === 'number' ? argv['exitCode'] : ExitCode.Ok;
   } catch (error) {
     return reportError(error);
   }
-  return ExitCode.Ok;
 }
 
 function reportError(error: unknown): number {

@@ -2,6 +2,8 @@
 export const ExitCode = {
   /** The command did what was asked. */
   Ok: 0,
+  /** `heapdiff leaks` reported at least one leak. */
+  LeaksFound: 1,
   /** Bad flags or arguments, or an input that cannot be read as a heap snapshot. */
   UsageOrInput: 2,
   /** A bug in heapdiff. */

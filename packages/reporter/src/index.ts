@@ -4,3 +4,10 @@ export { toSummaryJson, SUMMARY_JSON_SCHEMA, type SummaryJson, type SummaryJsonI
 export { renderNodeText } from './text/inspect-text.js';
 export { toInspectJson, INSPECT_JSON_SCHEMA, type InspectJson } from './json/inspect-json.js';
 export { renderRelativeHeapText, type RelativeHeapTextOptions } from './text/relative-heap-text.js';
+export { renderDiffText, type DiffTextOptions } from './text/diff-text.js';
+export { toDiffJson, DIFF_JSON_SCHEMA, type DiffJson, type DiffJsonInput, type LocationJson } from './json/diff-json.js';
+export { renderDiffMarkdown, type DiffMarkdownOptions } from './markdown/diff-markdown.js';
+export { renderLeaksText, type LeaksTextOptions } from './text/leaks-text.js';
+export { toLeaksJson, LEAKS_JSON_SCHEMA, type LeaksJson, type LeakGroupJson } from './json/leaks-json.js';
+export { renderLeaksMarkdown } from './markdown/leaks-markdown.js';
+export { classLabels } from './format/class-label.js';

@@ -1,4 +1,5 @@
 import type { HeapSummary } from '@heapdiff/core';
+import { toLocationJson, type LocationJson } from './diff-json.js';
 
 /** Identifies the shape of {@link SummaryJson}; bumped only on breaking changes. */
 export const SUMMARY_JSON_SCHEMA = 'heapdiff/summary@1';
@@ -15,7 +16,7 @@ export interface SummaryJson {
   edgeCount: number;
   totals: { count: number; selfSize: number; classes: number };
   /** The rows shown (after filtering, sorting and --top), in display order. */
-  classes: { className: string; count: number; selfSize: number; retainedSize?: number }[];
+  classes: { className: string; location?: LocationJson; count: number; selfSize: number; retainedSize?: number }[];
 }
 
 export interface SummaryJsonInput {
@@ -35,10 +36,12 @@ export function toSummaryJson(input: SummaryJsonInput): SummaryJson {
     nodeCount: input.nodeCount,
     edgeCount: input.edgeCount,
     totals: { count: summary.totalCount, selfSize: summary.totalSelfSize, classes: summary.rows.length },
-    classes: summary.rows.slice(0, input.top ?? summary.rows.length).map((row) =>
-      row.retainedSize === undefined
-        ? { className: row.className, count: row.count, selfSize: row.selfSize }
-        : { className: row.className, count: row.count, selfSize: row.selfSize, retainedSize: row.retainedSize },
-    ),
+    classes: summary.rows.slice(0, input.top ?? summary.rows.length).map((row) => ({
+      className: row.className,
+      ...(row.location ? { location: toLocationJson(row.location) } : {}),
+      count: row.count,
+      selfSize: row.selfSize,
+      ...(row.retainedSize === undefined ? {} : { retainedSize: row.retainedSize }),
+    })),
   };
 }

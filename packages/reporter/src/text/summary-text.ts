@@ -1,5 +1,6 @@
 import type { HeapSummary } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
+import { classLabels } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
 import { renderTable } from '../format/table.js';
 
@@ -19,6 +20,7 @@ export function renderSummaryText(summary: HeapSummary, options: SummaryTextOpti
   const top = options.top ?? summary.rows.length;
   const shown = summary.rows.slice(0, top);
   const retained = summary.rows.some((row) => row.retainedSize !== undefined);
+  const labels = classLabels(shown);
   const lines = renderTable(
     [
       { title: 'class', align: 'left', maxWidth: 60 },
@@ -26,8 +28,8 @@ export function renderSummaryText(summary: HeapSummary, options: SummaryTextOpti
       { title: 'shallow size', align: 'right' },
       ...(retained ? [{ title: 'retained size', align: 'right' as const }] : []),
     ],
-    shown.map((row) => [
-      row.className,
+    shown.map((row, i) => [
+      labels[i]!,
       formatCount(row.count),
       formatBytes(row.selfSize),
       ...(retained ? [formatBytes(row.retainedSize ?? 0)] : []),

@@ -1,0 +1,87 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UsageError } from '@heapdiff/core';
+
+const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const;
+type DiffSort = (typeof SORTS)[number];
+
+interface DiffArgs {
+  base: string;
+  current: string;
+  top: number | undefined;
+  sort: DiffSort | undefined;
+  filter: string | undefined;
+  json: boolean | undefined;
+  markdown: boolean | undefined;
+  retained: boolean;
+}
+
+/** `heapdiff diff <base> <current>`: DevTools' Comparison view of two snapshots of one process. */
+export const diffCommand: CommandModule<object, DiffArgs> = {
+  command: 'diff <base> <current>',
+  describe: 'Compare two snapshots of one process: new and deleted objects per class',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('base', { type: 'string', describe: 'the earlier .heapsnapshot (gzip is fine)', demandOption: true })
+      .positional('current', { type: 'string', describe: 'the later .heapsnapshot of the same process', demandOption: true })
+      .option('top', { type: 'number', describe: 'show only the first N classes' })
+      .option('sort', { choices: SORTS, describe: 'order of the rows (default: size-delta, biggest growth first)' })
+      .option('filter', { type: 'string', describe: 'only classes whose name contains this text (any case)' })
+      .option('retained', { type: 'boolean', default: false, describe: 'add the retained-size delta per class (analyses both snapshots: slower)' })
+      .option('json', { type: 'boolean', describe: 'print JSON (schema heapdiff/diff@1)' })
+      .option('markdown', { type: 'boolean', describe: 'print Markdown (for a pull-request comment)' })
+      .conflicts('json', 'markdown')
+      .check((args) => {
+        if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) {
+          throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
+        }
+        if (args.sort === 'retained-delta' && !args.retained) throw new UsageError('--sort retained-delta needs --retained');
+        return true;
+      })
+      .example('$0 diff before.heapsnapshot after.heapsnapshot --top 20', 'the 20 classes that grew most')
+      .example('$0 diff a.heapsnapshot b.heapsnapshot --markdown > diff.md', 'a table for a pull request') as Argv<DiffArgs>,
+  handler: async (args: ArgumentsCamelCase<DiffArgs>) => {
+    const { diffSnapshots } = await import('@heapdiff/core');
+    const { renderDiffText, renderDiffMarkdown, toDiffJson } = await import('@heapdiff/reporter');
+    const { loadSeries } = await import('../load-series.js');
+    const { earlier, last } = await loadSeries([args.base, args.current], { retained: args.retained });
+    const full = diffSnapshots(earlier[0]!, last, { retained: args.retained });
+    const needle = args.filter?.toLowerCase();
+    const rows = (needle ? full.rows.filter((r) => r.className.toLowerCase().includes(needle)) : [...full.rows]).sort(byColumn(args.sort ?? 'size-delta'));
+    const diff = { ...full, rows };
+    const top = args.top;
+    if (args.json) {
+      const json = toDiffJson({ diff, baseFile: args.base, currentFile: args.current, ...(top === undefined ? {} : { top }) });
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else if (args.markdown) {
+      process.stdout.write(renderDiffMarkdown(diff, { baseFile: args.base, currentFile: args.current, ...(top === undefined ? {} : { top }) }));
+    } else {
+      const colour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+      process.stdout.write(renderDiffText(diff, { colour, ...(top === undefined ? {} : { top }) }));
+    }
+  },
+};
+
+type Row = import('@heapdiff/core').ClassDiffRow;
+
+function byColumn(sort: DiffSort): (a: Row, b: Row) => number {
+  const byName = (a: Row, b: Row) => (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);
+  const desc = (value: (row: Row) => number) => (a: Row, b: Row) => value(b) - value(a) || byName(a, b);
+  switch (sort) {
+    case 'count-delta':
+      return desc((r) => r.countDelta);
+    case 'new':
+      return desc((r) => r.newCount);
+    case 'deleted':
+      return desc((r) => r.deletedCount);
+    case 'alloc':
+      return desc((r) => r.allocSize);
+    case 'freed':
+      return desc((r) => r.freedSize);
+    case 'retained-delta':
+      return desc((r) => r.retainedSizeDelta ?? 0);
+    case 'name':
+      return byName;
+    default:
+      return desc((r) => r.sizeDelta);
+  }
+}

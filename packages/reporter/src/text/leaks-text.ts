@@ -1,0 +1,61 @@
+import type { LeakGroup, LeakReport } from '@heapdiff/core';
+import { formatBytes, formatCount } from '@heapdiff/core';
+import { whereDefined } from '../format/class-label.js';
+import { paint, type Paint } from '../format/colour.js';
+import { counted } from '../format/counted.js';
+
+export interface LeaksTextOptions {
+  /** Leaks shown in full; the rest are listed by name. Default: all. */
+  top?: number;
+  /** The snapshot files, oldest first, for the heading. */
+  files?: readonly string[];
+  /** ANSI colours. Default false. */
+  colour?: boolean;
+}
+
+/**
+ * Renders a leak report: each leak with its count, retained size, live counts per snapshot,
+ * the path that holds it, what it retains, where it is defined and allocated; then the groups
+ * that are new but do not grow.
+ *
+ * @example process.stdout.write(renderLeaksText(findLeaks([s0, s1, s2])))
+ */
+export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = {}): string {
+  const p = paint(options.colour ?? false);
+  const snapshots = report.snapshots.length;
+  const lines: string[] = [];
+  if (report.leaks.length === 0) {
+    lines.push(`${p.green('No leaks')}: of the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.`);
+  } else {
+    const bytes = report.leaks.reduce((sum, leak) => sum + leak.retainedSize, 0);
+    lines.push(`${p.red(counted(report.leaks.length, 'leak'))} in ${snapshots} snapshots, retaining ${formatBytes(bytes)}:`);
+    const top = options.top ?? report.leaks.length;
+    const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
+    report.leaks.slice(0, top).forEach((leak, i) => lines.push('', ...leakLines(leak, i + 1, p, last)));
+    const rest = report.leaks.slice(top);
+    if (rest.length > 0) lines.push('', `… ${counted(rest.length, 'more leak')}: ${rest.map((l) => `${l.name} ×${formatCount(l.count)}`).join(', ')}`);
+  }
+  if (report.bounded.length > 0) {
+    const shown = report.bounded.slice(0, 5).map((g) => `${g.name} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
+    const more = report.bounded.length > 5 ? `, … ${formatCount(report.bounded.length - 5)} more` : '';
+    lines.push('', p.dim(`Not growing (new and alive, but bounded): ${shown.join(', ')}${more}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): string[] {
+  const held = leak.heldBy ? `, held by ${leak.heldBy}` : '';
+  const lines = [
+    `${rank}. ${p.bold(leak.name)} ×${formatCount(leak.count)}${held}: retains ${formatBytes(leak.retainedSize)} (shallow ${formatBytes(leak.shallowSize)})`,
+    `   live: ${leak.liveCounts.map(formatCount).join(' → ')}   leaked per round: ${leak.allocatedPerRound.map(formatCount).join(', ')}`,
+    `   path: ${leak.retainerPathText}`,
+  ];
+  if (leak.retains.length > 0) lines.push(`   retains: ${leak.retains.map((r) => `${r.className} ×${formatCount(r.count)}`).join(', ')}`);
+  if (leak.location) lines.push(`   defined at: ${whereDefined(leak.location)}`);
+  for (const stack of leak.allocationStacks ?? []) {
+    const frames = stack.frames.slice(0, 4).map((f) => `${f.functionName} ${f.scriptName.slice(f.scriptName.lastIndexOf('/') + 1)}:${f.line}`);
+    lines.push(`   allocated ×${formatCount(stack.count)}: ${frames.join(' ← ') || '(no stack)'}`);
+  }
+  if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${lastFile} @${leak.sampleIds[0]}`);
+  return lines;
+}

@@ -32,7 +32,7 @@ export interface LeakGroup {
   readonly retainedSize: number;
   /** The leak roots' own sizes. */
   readonly shallowSize: number;
-  /** From the GC roots to the leak root that retains most. */
+  /** From the GC roots to the leak root that retains most (the first of `sampleIds`). */
   readonly retainerPath: readonly LeakPathStep[];
   /** The same path on one line: `global → sessions (Map) → table → [42] → Session @1234`. */
   readonly retainerPathText: string;
@@ -208,7 +208,11 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     const counted = strings ? STRING_CLASSES.map((name) => `,${name}`) : [keys.durable[info.named]!];
     const liveCounts = countsByKey.map((byKey) => counted.reduce((sum, key) => sum + (byKey.get(key) ?? 0), 0));
     const rounds = Array.from(perRound[g]!);
-    const path = retainerPath(graph, biggest[g]!);
+    // The representative: the leak root that retains most (the first in the snapshot among equals).
+    const sample = members[g]!
+      .filter((n) => keys.keyOf[n] === info.heldBy || keys.keyOf[n] === info.named || info.heldBy < 0)
+      .sort((a, b) => retainedSizes[b]! - retainedSizes[a]! || a - b);
+    const path = retainerPath(graph, sample[0] ?? biggest[g]!);
     const location = keys.locations[info.named];
     const group: LeakGroup = {
       name: strings ? '(string)' : keys.names[info.named]!,
@@ -226,11 +230,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       ...(stacks ? { allocationStacks: stacks.get(g) ?? [] } : {}),
       liveCounts,
       allocatedPerRound: rounds,
-      sampleIds: members[g]!
-        .filter((n) => keys.keyOf[n] === info.heldBy || keys.keyOf[n] === info.named || info.heldBy < 0)
-        .sort((a, b) => retainedSizes[b]! - retainedSizes[a]!)
-        .slice(0, 10)
-        .map((n) => graph.nodeId(n)),
+      sampleIds: sample.slice(0, 10).map((n) => graph.nodeId(n)),
     };
     if (group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0)) continue;
     if (ignore.some((re) => re.test(group.name) || (group.heldBy !== undefined && re.test(group.heldBy)) || re.test(group.retainerPathText))) continue;

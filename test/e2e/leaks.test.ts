@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { findLeaks, parseSnapshot, takeCensus, type LeakReport } from '@heapdiff/core';
+import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
+import { writeSeries } from '../helpers/snapshot-series.js';
+// The ground truth lives beside the programs: each scenario says what it leaks (or null).
+import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
+
+async function leaksOf(files: readonly string[]): Promise<LeakReport> {
+  const series = [];
+  for (const [i, file] of files.entries()) {
+    const graph = await parseSnapshot(file);
+    series.push(i === files.length - 1 ? graph : takeCensus(graph));
+  }
+  return findLeaks(series);
+}
+
+const leaking = Object.entries(scenarios).filter(([, s]) => s.leaks !== null);
+const quiet = Object.entries(scenarios).filter(([, s]) => s.leaks === null);
+const nodes = [['this Node', process.execPath], ['Node 22', nodeForBigScriptSnapshots()]] as const;
+
+describe.each(nodes)('findLeaks on real programs (%s)', (_, node) => {
+  it.skipIf(!node).each(leaking)('%s: the one leak, named after its owner, growing in every round', async (name, scenario) => {
+    const report = await leaksOf(writeSeries(name, { node: node! }));
+    expect(report.leaks.map((l) => l.name)).toEqual([scenario.leaks]);
+    const [leak] = report.leaks;
+    // 300 iterations per round, one leak each (the slow leak: one in 25; an async function's
+    // last call may still be running).
+    const perRound = name === 'slow-leak' ? 12 : 300;
+    expect(leak!.count).toBeGreaterThanOrEqual(2 * perRound - 2);
+    expect(leak!.count).toBeLessThanOrEqual(2 * perRound);
+    expect(leak!.allocatedPerRound.every((n) => n >= perRound - 1)).toBe(true);
+    expect(leak!.liveCounts[2]! - leak!.liveCounts[0]!).toBeGreaterThanOrEqual(2 * perRound - 2);
+    expect(leak!.retainerPath.at(-1)?.id).toBe(leak!.sampleIds[0]);
+    expect(leak!.retainedSize).toBeGreaterThan(leak!.shallowSize);
+  });
+
+  it.skipIf(!node).each(quiet)('%s: no leak', async (name) => {
+    const report = await leaksOf(writeSeries(name, { node: node! }));
+    expect(report.leaks).toEqual([]);
+  });
+});
+
+describe('what a leak report says', () => {
+  it('a built-in holder names the program class it keeps, and shows what the group retains', async () => {
+    const { leaks } = await leaksOf(writeSeries('interval'));
+    expect(leaks[0]).toMatchObject({ name: 'PollingJob', heldBy: 'Timeout', location: { file: 'scenarios.mjs' } });
+    expect(leaks[0]!.retainerPathText).toMatch(/timerListMap \(Object\) → \[60000\] \(TimersList\) → _idle(Next|Prev).* → Timeout @\d+$/);
+    expect(leaks[0]!.retains.map((r) => r.className)).toEqual(expect.arrayContaining(['PollingJob', 'Function']));
+    expect(leaks[0]!.retains.find((r) => r.className === 'PollingJob')?.count).toBe(600);
+  });
+
+  it('an owner leaks with its children: the owner is the headline, the children what it retains', async () => {
+    const { leaks } = await leaksOf(writeSeries('owner-children'));
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]!.name).toBe('Session');
+    expect(leaks[0]!.heldBy).toBeUndefined();
+    expect(Object.fromEntries(leaks[0]!.retains.map((r) => [r.className, r.count]))).toMatchObject({ CartItem: 1200, Cart: 600, '{name}': 600 });
+    // (V8 writes no edge for a small-integer property: `{ id, name }` reads as `{name}`.)
+  });
+
+  it('a slow leak (one object every 25 iterations) is a leak; a one-off is not', async () => {
+    const { leaks } = await leaksOf(writeSeries('slow-leak'));
+    expect(leaks.map((l) => [l.name, l.count])).toEqual([['AuditRecord', 24]]);
+  });
+
+  it('snapshots of two processes: one clear error', async () => {
+    const [a0, a1] = writeSeries('map-cache', { snapshots: 2 });
+    const [b0] = writeSeries('owner-children', { snapshots: 1, warmup: 5000 });
+    const series = [takeCensus(await parseSnapshot(a0!)), takeCensus(await parseSnapshot(a1!)), await parseSnapshot(b0!)];
+    expect(() => findLeaks(series)).toThrow(/different processes/);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { writeSeries } from '../helpers/snapshot-series.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const leaky = writeSeries('owner-children');
+const quiet = writeSeries('lru');
+
+describe('heapdiff leaks', () => {
+  it('reports the leak with its path, what it retains and its live counts, and exits 1', async () => {
+    const result = await runCli(['leaks', ...leaky]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^1 leak in 3 snapshots, retaining \d+\.\d\d kB:$/);
+    expect(lines[2]).toMatch(/^1\. Session ×600: retains [\d.]+ kB \(shallow [\d.]+ kB\)$/);
+    expect(lines[3]).toBe('   live: 1,000 → 1,300 → 1,600   leaked per round: 300, 300');
+    expect(lines[4]).toMatch(/^ {3}path: .*sessions \(Array\) → \[\d+\] → Session @\d+$/);
+    expect(lines[5]).toMatch(/^ {3}retains: CartItem ×1,200, /);
+    expect(lines[6]).toMatch(/^ {3}defined at: scenarios\.mjs:\d+$/);
+    expect(lines[7]).toMatch(new RegExp(`^   look at one: heapdiff inspect ${leaky[2]!.replace(/[.]/g, '\\.')} @\\d+$`));
+  });
+
+  it('--json: the documented fields for each leak', async () => {
+    const result = await runCli(['leaks', ...leaky, '--json']);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.schema).toBe('heapdiff/leaks@1');
+    expect(json.snapshots.map((s: { file: string }) => s.file)).toEqual(leaky);
+    expect(json.leaks).toHaveLength(1);
+    const [leak] = json.leaks;
+    expect(leak).toMatchObject({ name: 'Session', count: 600, liveCounts: [1000, 1300, 1600], allocatedPerRound: [300, 300] });
+    expect(leak.retainedSize).toBeGreaterThan(leak.shallowSize);
+    expect(leak.retainerPath.at(-1)).toEqual({ edge: expect.stringMatching(/^\[\d+\]$/), className: 'Session', id: leak.sampleIds[0] });
+    expect(leak.retainerPath.every((s: object) => Object.keys(s).join() === 'edge,className,id')).toBe(true);
+    expect(leak.retains[0]).toEqual({ className: 'CartItem', count: 1200, retainedSize: expect.any(Number) });
+    expect(leak.location).toMatchObject({ file: 'scenarios.mjs', line: expect.any(Number) });
+  });
+
+  it('--markdown: a table and each path', async () => {
+    const result = await runCli(['leaks', ...leaky, '--markdown']);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').slice(0, 5)).toEqual([
+      '### 1 leak in 3 snapshots',
+      '',
+      '| leak | held by | count | retained | live per snapshot |',
+      '| :--- | :--- | ---: | ---: | :--- |',
+      expect.stringMatching(/^\| Session \|  \| 600 \| [\d.]+ kB \| 1,000 → 1,300 → 1,600 \|$/),
+    ]);
+  });
+
+  it('no leak: says so and exits 0', async () => {
+    const result = await runCli(['leaks', ...quiet]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No leaks: of the [\d,]+ objects allocated after the first of 3 snapshots and still alive, nothing grows\.\n/);
+  });
+
+  it('--ignore and --min-count leave a leak out (exit 0)', async () => {
+    expect((await runCli(['leaks', ...leaky, '--ignore', 'session'])).code).toBe(0);
+    expect((await runCli(['leaks', ...leaky, '--min-count', '601'])).code).toBe(0);
+    expect((await runCli(['leaks', ...leaky, '--min-count', '600'])).code).toBe(1);
+  });
+
+  it.each([
+    [['leaks', 'a.heapsnapshot', 'b.heapsnapshot'], /^heapdiff: leaks needs at least 3 snapshots .* use "heapdiff diff" \(see "heapdiff --help"\)\n$/],
+    [['leaks', 'a.heapsnapshot', 'b.heapsnapshot', 'c.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot/],
+    [['leaks', 'x', 'y', 'z', '--min-count', '-1'], /^heapdiff: --min-count must be a whole number from 0, got -1/],
+    [['leaks', 'x', 'y', 'z', '--json', '--markdown'], /^heapdiff: Arguments json and markdown are mutually exclusive/],
+  ])('exits 2 with one line for %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('snapshots of two processes, or out of order: exit 2 with one line', async () => {
+    const mixed = await runCli(['leaks', quiet[0]!, quiet[1]!, leaky[2]!]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/^heapdiff: the first and the last snapshot do not share their objects .* different processes/);
+    const reversed = await runCli(['leaks', leaky[2]!, leaky[1]!, leaky[0]!]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/^heapdiff: snapshot 2 has older objects .* oldest first/);
+  });
+});
+
+describe('heapdiff diff', () => {
+  it('the comparison table, biggest growth first', async () => {
+    const result = await runCli(['diff', leaky[0]!, leaky[2]!, '--top', '3', '--filter', 'cart']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'class    | # new | # deleted | # delta | alloc. size | freed size | size delta',
+      '======== | ===== | ========= | ======= | =========== | ========== | ==========',
+      expect.stringMatching(/^CartItem \| 1,200 \|         0 \|  \+1,200 \|  +[\d.]+ kB \|        0 B \| +\+[\d.]+ kB$/),
+      expect.stringMatching(/^Cart     \|   600 \|         0 \|    \+600 \|  +[\d.]+ kB \|        0 B \| +\+[\d.]+ kB$/),
+      expect.stringMatching(/^[\d,]+ new objects \(.*\), [\d,]+ deleted objects \(.*\): \+[\d,]+ objects, \+[\d.]+ kB in 2 classes that changed$/),
+      '',
+    ]);
+  });
+
+  it('--json with --retained: the documented fields', async () => {
+    const result = await runCli(['diff', leaky[0]!, leaky[1]!, '--json', '--retained', '--sort', 'count-delta']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.schema).toBe('heapdiff/diff@1');
+    expect(json.base.file).toBe(leaky[0]);
+    const session = json.classes.find((c: { className: string }) => c.className === 'Session');
+    expect(session).toMatchObject({ newCount: 300, deletedCount: 0, countDelta: 300, freedSize: 0, location: { file: 'scenarios.mjs' } });
+    expect(session.retainedSizeDelta).toBeGreaterThan(session.sizeDelta);
+    const deltas = json.classes.map((c: { countDelta: number }) => c.countDelta);
+    expect(deltas).toEqual([...deltas].sort((a: number, b: number) => b - a));
+  });
+
+  it('--markdown: a table for a pull request', async () => {
+    const result = await runCli(['diff', leaky[0]!, leaky[1]!, '--markdown', '--top', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^### Heap comparison \(`.*-0\.heapsnapshot` → `.*-1\.heapsnapshot`\)\n\n\+[\d,]+ objects, \+[\d.]+ kB: /);
+    expect(result.stdout).toMatch(/\n\| class \| # new \| # deleted \| # delta \| alloc\. size \| freed size \| size delta \|\n\| :--- \| ---: /);
+  });
+
+  it('two processes: exit 2 with one line', async () => {
+    const result = await runCli(['diff', quiet[0]!, leaky[2]!]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^heapdiff: .*different processes.*\n$/);
+  });
+});

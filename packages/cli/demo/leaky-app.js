@@ -1,7 +1,8 @@
 // The demo program: a tiny request handler that leaks. Every request stores a Session in a
 // module-level Map and never removes it: the classic "cache without eviction" leak.
 // It marks a baseline, handles requests, and asks heapdiff what is new and still alive —
-// then writes a snapshot for `heapdiff summary`. Run by run-demo.js.
+// then writes three snapshots, 1,000 requests apart, for `heapdiff leaks`. Run by run-demo.js.
+import { join } from 'node:path';
 import { markHeap, writeSnapshot } from '@heapdiff/core/capture';
 import { renderRelativeHeapText } from '@heapdiff/reporter';
 
@@ -24,9 +25,9 @@ function handleRequest(requestId) {
   return `hello ${session.user} ${garbage}`;
 }
 
-const file = process.argv[2];
-if (!file) {
-  console.error('usage: node leaky-app.js <snapshot file>');
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node leaky-app.js <directory for the snapshots>');
   process.exit(2);
 }
 
@@ -34,4 +35,9 @@ const mark = await markHeap(); // heapy: h.setrelheap()
 for (let i = 0; i < 5000; i++) handleRequest(i);
 const rel = await mark.diff(); // heapy: h.heap()
 process.stdout.write(renderRelativeHeapText(rel));
-await writeSnapshot(file);
+// Rounds of the same work with a snapshot after each: what grows from one to the next leaks.
+let next = 5000;
+for (const name of ['s0', 's1', 's2']) {
+  if (name !== 's0') for (const end = next + 1000; next < end; next++) handleRequest(next);
+  await writeSnapshot(join(dir, `${name}.heapsnapshot`));
+}

@@ -1,5 +1,6 @@
-// `pnpm demo`: runs the leaky demo program, snapshots its heap, and prints heapdiff's
-// summary of it. Needs the CLI built (the `demo` script runs `tsc -b` first).
+// `pnpm demo`: runs the leaky demo program (a relative heap since a mark, then three snapshots),
+// and prints heapdiff's summary of the last snapshot and the leaks across the three. Needs the
+// CLI built (the `demo` script runs `tsc -b` first).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'heapdiff-demo-'));
-const snapshot = join(dir, 'leaky-app.heapsnapshot');
+const snapshots = ['s0', 's1', 's2'].map((name) => join(dir, `${name}.heapsnapshot`));
+const heapdiff = join(here, '..', 'bin', 'heapdiff.js');
 
-function run(args, label) {
+function run(args, label, expected = 0) {
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (result.status !== 0) {
+  if (result.status !== expected) {
     console.error(`demo: ${label} failed (exit ${result.status})`);
     process.exit(result.status ?? 1);
   }
@@ -21,9 +23,13 @@ function run(args, label) {
 try {
   console.log('Running the demo program: it marks a baseline, handles 5,000 requests with a handler');
   console.log('that keeps every Session in a Map, and asks heapdiff what is new and still alive.\n');
-  run([join(here, 'leaky-app.js'), snapshot], 'the demo program');
-  console.log(`\nIt also wrote a heap snapshot. The whole heap: heapdiff summary --top 10\n`);
-  run([join(here, '..', 'bin', 'heapdiff.js'), 'summary', snapshot, '--top', '10'], 'heapdiff summary');
+  run([join(here, 'leaky-app.js'), dir], 'the demo program');
+  console.log('\nThen it handled 1,000 more requests twice, with a snapshot before and after each round.');
+  console.log('The last snapshot\'s whole heap: heapdiff summary s2.heapsnapshot --top 8\n');
+  run([heapdiff, 'summary', snapshots[2], '--top', '8'], 'heapdiff summary');
+  console.log('\nWhat grows from one snapshot to the next: heapdiff leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot\n');
+  // heapdiff leaks exits 1 when it finds a leak, as this one must.
+  run([heapdiff, 'leaks', ...snapshots], 'heapdiff leaks', 1);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

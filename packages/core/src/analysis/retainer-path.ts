@@ -113,7 +113,8 @@ export function nodeLabel(graph: HeapGraph, node: number): string {
 /** How an object on the way reads: synthetic groups by name, objects by class, V8 internals not at all. */
 function passingLabel(graph: HeapGraph, node: number): string {
   if (graph.nodeType(node) === 'synthetic') return graph.nodeName(node);
-  const name = graph.className(node);
+  // Node 20 names its global object 'global / ' (an empty URL after the slash).
+  const name = graph.className(node).replace(/ \/ $/, '');
   return name.startsWith('(') ? '' : name;
 }
 

@@ -39,6 +39,7 @@ export function leakedNodes(graph: HeapGraph, baselineId: number): LeakedNodes {
     leaked[n] = 1;
   }
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
+  leaveOutOwnObjects(graph, leaked);
   // A root's nearest dominator that is not a new part of the engine (a grown Map's table, a
   // generator's register file) must not be leaked: those parts are looked through, so that
   // what a leaked object holds through them is not a root of its own. One walk down the tree.
@@ -60,4 +61,30 @@ export function leakedNodes(graph: HeapGraph, baselineId: number): LeakedNodes {
   }
   roots.sort((a, b) => a - b);
   return { leaked, roots: Uint32Array.from(roots) };
+}
+
+/**
+ * heapdiff's own objects in a program that uses it (a mark, a snapshot being written: marked
+ * with a symbol property V8 names `<symbol heapdiff.own.…>`, see capture/own-marker.ts), and
+ * all that only they hold, are not the program's leaks.
+ */
+function leaveOutOwnObjects(graph: HeapGraph, leaked: Uint8Array): void {
+  const markers = new Set(graph.strings.indexesContaining('heapdiff.own.').filter((s) => graph.strings.startsWith(s, '<symbol heapdiff.own.')));
+  if (markers.size === 0) return;
+  const property = graph.layout.edgeTypes.indexOf('property');
+  const { firstDominated, dominated } = dominatorTree(graph);
+  const stack: number[] = [];
+  for (let n = 0; n < graph.nodeCount; n++) {
+    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
+      if (graph.edgeTypeIndex(e) === property && markers.has(graph.edgeNameOrIndex(e))) {
+        stack.push(n);
+        break;
+      }
+    }
+  }
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    leaked[n] = 0;
+    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+  }
 }

@@ -15,6 +15,7 @@ const LAYERS = [
   ['analysis'],
   ['load'],
   ['diff'],
+  ['leaks'],
   ['capture'],
   ['runtime'],
 ] as const;

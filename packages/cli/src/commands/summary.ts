@@ -8,6 +8,7 @@ interface SummaryArgs {
   filter: string | undefined;
   json: boolean;
   shallow: boolean;
+  byName: boolean;
 }
 
 /** `heapdiff summary <file>`: the type / count / size table of one snapshot. */
@@ -31,6 +32,11 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         default: false,
         describe: 'skip retained sizes (no dominator tree): faster on big files',
       })
+      .option('by-name', {
+        type: 'boolean',
+        default: false,
+        describe: 'group by class name only: plain objects under Object, same-named constructors together',
+      })
       .option('filter', { type: 'string', describe: 'only classes whose name contains this text (any case)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/summary@1)' })
       .check((args) => {
@@ -43,13 +49,13 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         return true;
       })
       .example('$0 summary app.heapsnapshot --top 20', 'the 20 classes taking the most memory')
-      .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON') as Argv<SummaryArgs>,
+      .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON') as unknown as Argv<SummaryArgs>,
   handler: async (args: ArgumentsCamelCase<SummaryArgs>) => {
     const { summarizeClasses, viewSummary } = await import('@heapdiff/core');
     const { renderSummaryText, toSummaryJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
     const graph = await loadGraph(args.file, { analyze: !args.shallow });
-    const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow }), {
+    const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow, groupBy: args.byName ? 'name' : 'shape' }), {
       sort: args.sort ?? (args.shallow ? 'size' : 'retained'),
       ...(args.filter === undefined ? {} : { filter: args.filter }),
     });

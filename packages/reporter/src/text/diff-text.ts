@@ -25,7 +25,8 @@ export function renderDiffText(diff: SnapshotDiff, options: DiffTextOptions = {}
   const retained = diff.rows.some((row) => row.retainedSizeDelta !== undefined);
   const p = paint(options.colour ?? false);
   const labels = classLabels(shown);
-  const lines = renderTable(
+  const deltas = new Set(retained ? [6, 7] : [6]);
+  const coloured = renderTable(
     [
       { title: 'class', align: 'left', maxWidth: 60 },
       { title: '# new', align: 'right' },
@@ -46,13 +47,13 @@ export function renderDiffText(diff: SnapshotDiff, options: DiffTextOptions = {}
       signedBytes(row.sizeDelta),
       ...(retained ? [signedBytes(row.retainedSizeDelta ?? 0)] : []),
     ]),
+    // Growth red, shrinking green: the size deltas.
+    (row, column, text) => {
+      const value = column === 7 ? (shown[row]!.retainedSizeDelta ?? 0) : shown[row]!.sizeDelta;
+      if (!deltas.has(column) || value === 0) return text;
+      return value > 0 ? p.red(text) : p.green(text);
+    },
   );
-  // Colour after layout, so that escape codes do not count in the widths.
-  const coloured = lines.map((line, i) => {
-    const row = shown[i - 2];
-    if (!row) return line;
-    return row.sizeDelta > 0 ? line.replace(/(\S+)$/, p.red('$1')) : row.sizeDelta < 0 ? line.replace(/(\S+)$/, p.green('$1')) : line;
-  });
   const hidden = diff.rows.length - shown.length;
   if (hidden > 0) coloured.push(`… ${counted(hidden, 'more class', 'more classes')}`);
   coloured.push(

@@ -1,4 +1,7 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -120,5 +123,60 @@ describe('heapdiff diff', () => {
     const result = await runCli(['diff', quiet[0]!, leaky[2]!]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^heapdiff: .*different processes.*\n$/);
+  });
+});
+
+describe('heapdiff leaks, taking its own snapshots', () => {
+  const app = `class Order { constructor(i) { this.i = i; this.lines = [{ sku: 'a' + i }]; } }
+const orders = [];
+let i = 0;
+process.on('SIGUSR2', () => { for (let k = 0; k < 200; k++) orders.push(new Order(i++)); });
+setInterval(() => {}, 1000);
+`;
+
+  it('-- node app.js --interval: three snapshots of one inspector session in --dir, then the report', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    // Leaks 200 Orders every 50 ms.
+    writeFileSync(file, app.replace("process.on('SIGUSR2', () => {", 'setInterval(() => {').replace('});\nsetInterval(() => {}, 1000);', '}, 50);\n'));
+    const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 'snaps'), '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.stderr).toMatch(/^heapdiff: taking 3 snapshots into .*snaps\n/);
+    expect(result.stderr).toMatch(/to look again: heapdiff leaks ".*s0\.heapsnapshot" ".*s1\.heapsnapshot" ".*s2\.heapsnapshot"/);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^1\. Order ×[\d,]+: retains/m);
+    expect(readdirSync(join(dir, 'snaps')).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
+  });
+
+  it("--between drives the load (HEAPDIFF_PID is the process) and --snapshots 4", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app);
+    const signal = `"${process.execPath}" -e "process.kill(Number(process.env.HEAPDIFF_PID), 'SIGUSR2'); setTimeout(() => {}, 300)"`;
+    const result = await runCli(['leaks', '--snapshots', '4', '--between', signal, '--dir', join(dir, 's'), '--json', '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.leaks.map((l: { name: string; count: number }) => [l.name, l.count])).toEqual([['Order', 600]]);
+    expect(json.leaks[0].liveCounts).toEqual([0, 200, 400, 600]);
+  });
+
+  it.each([
+    [['leaks', '--snapshots', '2', '--', 'node', 'app.js'], /^heapdiff: --snapshots must be a whole number of at least 3, got 2/],
+    [['leaks', '--interval', 'soon', '--', 'node', 'app.js'], /^heapdiff: --interval takes a duration such as 30s, 500ms or 2m, got "soon"/],
+    [['leaks', 'a', 'b', 'c', '--pid', '1'], /^heapdiff: give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them/],
+    [['leaks', '--', 'python3', 'app.py'], /^heapdiff: the program to start must be node/],
+  ])('exits 2 with one line for %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a --between command that fails stops the series and the program: exit 2', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app);
+    const result = await runCli(['leaks', '--between', 'exit 3', '--dir', join(dir, 's'), '--', process.execPath, file], { timeoutMs: 30_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/heapdiff: the --between command failed \(exit 3\): exit 3\n$/);
   });
 });

@@ -50,6 +50,7 @@ describe('public surface', () => {
   it('@heapdiff/core/capture: snapshots, marks, remote capture', async () => {
     expect(Object.keys(await import('@heapdiff/core/capture')).sort()).toEqual([
       'CaptureError',
+      'RemoteHeapSession',
       'activateInspector',
       'captureRemoteSnapshot',
       'inspectorWebSocketUrl',
@@ -93,15 +94,24 @@ describe('public surface', () => {
     ]);
   });
 
-  it('@heapdiff/reporter: text and JSON renderers', async () => {
+  it('@heapdiff/reporter: text, JSON and Markdown renderers', async () => {
     expect(Object.keys(await import('@heapdiff/reporter')).sort()).toEqual([
+      'DIFF_JSON_SCHEMA',
       'INSPECT_JSON_SCHEMA',
+      'LEAKS_JSON_SCHEMA',
       'SUMMARY_JSON_SCHEMA',
+      'classLabels',
+      'renderDiffMarkdown',
+      'renderDiffText',
+      'renderLeaksMarkdown',
+      'renderLeaksText',
       'renderNodeText',
       'renderRelativeHeapText',
       'renderSummaryText',
       'renderTable',
+      'toDiffJson',
       'toInspectJson',
+      'toLeaksJson',
       'toSummaryJson',
     ]);
   });

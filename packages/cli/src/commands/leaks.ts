@@ -1,9 +1,19 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
+import { parseDuration } from '../capture-series.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface LeaksArgs {
-  files: string[];
+  files: string[] | undefined;
+  '--': string[] | undefined;
+  inspect: string | undefined;
+  pid: number | undefined;
+  port: number | undefined;
+  snapshots: number;
+  interval: string | undefined;
+  between: string | undefined;
+  dir: string | undefined;
+  allowRemote: boolean;
   json: boolean | undefined;
   markdown: boolean | undefined;
   minCount: number | undefined;
@@ -15,11 +25,20 @@ interface LeaksArgs {
 
 /** `heapdiff leaks <s0> <s1> [s2 …]`: what grows across snapshots of one process, and what holds it. */
 export const leaksCommand: CommandModule<object, LeaksArgs> = {
-  command: 'leaks <files..>',
+  command: 'leaks [files..]',
   describe: 'Find leaks in 3 or more snapshots of one process (baseline, then one after each round of the same work)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', array: true, describe: '.heapsnapshot files of one process, oldest first', demandOption: true })
+      .positional('files', { type: 'string', array: true, describe: '.heapsnapshot files of one process, oldest first' })
+      .option('inspect', { type: 'string', describe: 'capture from a process started with --inspect (HOST:PORT)' })
+      .option('pid', { type: 'number', describe: 'capture from a running Node process (its inspector turned on with SIGUSR1)' })
+      .option('port', { type: 'number', describe: 'with --pid: the inspector port the process uses (default 9229)' })
+      .option('snapshots', { type: 'number', default: 3, describe: 'when capturing: how many snapshots (at least 3)' })
+      .option('interval', { type: 'string', describe: 'when capturing: wait this long before each snapshot (30s, 500ms, 2m); else Enter or SIGUSR2' })
+      .option('between', { type: 'string', describe: 'when capturing: a shell command run before each snapshot after the first (the load; $HEAPDIFF_PID is the process)' })
+      .option('dir', { type: 'string', describe: 'when capturing: the directory for the snapshots (default ./heapdiff-leaks-DATE)' })
+      .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
+      .parserConfiguration({ 'populate--': true })
       .option('min-count', { type: 'number', describe: 'report only leaks of at least N objects' })
       .option('min-retained', { type: 'number', describe: 'report only leaks retaining at least N bytes' })
       .option('ignore', { type: 'string', array: true, describe: 'leave out leaks whose class, holder or path contains this text (repeatable)' })
@@ -28,8 +47,16 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .option('markdown', { type: 'boolean', describe: 'print Markdown (for a pull-request comment)' })
       .conflicts('json', 'markdown')
       .check((args) => {
-        const files = args.files as string[];
-        if (files.length < 3) {
+        const files = (args.files as string[] | undefined) ?? [];
+        const command = (args['--'] as string[] | undefined) ?? [];
+        const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
+        if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them');
+        if (sources === 1) {
+          if (!Number.isInteger(args.snapshots) || (args.snapshots as number) < 3) throw new UsageError(`--snapshots must be a whole number of at least 3, got ${String(args.snapshots)}`);
+          if (command.length > 0 && !/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
+          if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
+          if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
+        } else if (files.length < 3) {
           throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}; to compare two, use "heapdiff diff"`);
         }
         for (const [flag, value] of [['--min-count', args['minCount']], ['--min-retained', args['minRetained']]] as [string, unknown][]) {
@@ -40,23 +67,44 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       })
       .example('$0 leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot', 'what grows from s0 to s2, and what holds it')
       .example('$0 leaks s*.heapsnapshot --json > leaks.json', 'the same as JSON')
+      .example('$0 leaks --interval 30s -- node server.js', 'start server.js, snapshot it 3 times 30 s apart, report')
+      .example("$0 leaks --pid 4242 --between 'npx autocannon -d 10 localhost:3000'", 'snapshot a running server around two rounds of load')
       .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage or input error.') as unknown as Argv<LeaksArgs>,
   handler: async (args: ArgumentsCamelCase<LeaksArgs>) => {
     const { findLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
-    const { earlier, last } = await loadSeries(args.files);
+    let files = args.files ?? [];
+    const command = args['--'] ?? [];
+    if (args.inspect !== undefined || args.pid !== undefined || command.length > 0) {
+      const { captureSeries } = await import('../capture-series.js');
+      files = await captureSeries(
+        {
+          inspect: args.inspect,
+          pid: args.pid,
+          port: args.port,
+          command,
+          snapshots: args.snapshots,
+          interval: args.interval === undefined ? undefined : parseDuration(args.interval, '--interval'),
+          between: args.between,
+          dir: args.dir,
+          allowRemote: args.allowRemote,
+        },
+        (line) => process.stderr.write(`${line}\n`),
+      );
+    }
+    const { earlier, last } = await loadSeries(files);
     const report = findLeaks([...earlier, last], {
       ...(args.minCount === undefined ? {} : { minCount: args.minCount }),
       ...(args.minRetained === undefined ? {} : { minRetainedSize: args.minRetained }),
       ...(args.ignore === undefined ? {} : { ignore: args.ignore }),
     });
     const top = args.top;
-    if (args.json) process.stdout.write(`${JSON.stringify(toLeaksJson(report, args.files), null, 2)}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify(toLeaksJson(report, files), null, 2)}\n`);
     else if (args.markdown) process.stdout.write(renderLeaksMarkdown(report, top === undefined ? {} : { top }));
     else {
       const colour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
-      process.stdout.write(renderLeaksText(report, { colour, files: args.files, ...(top === undefined ? {} : { top }) }));
+      process.stdout.write(renderLeaksText(report, { colour, files, ...(top === undefined ? {} : { top }) }));
     }
     args.exitCode = report.leaks.length > 0 ? ExitCode.LeaksFound : ExitCode.Ok;
   },

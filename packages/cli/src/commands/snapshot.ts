@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
+import { captureTrigger, parseAddress, startWithInspector } from '../capture-target.js';
 
 interface SnapshotArgs {
   output: string;
@@ -11,13 +12,6 @@ interface SnapshotArgs {
   gc: boolean;
   allowRemote: boolean;
   trackAllocations: boolean;
-}
-
-function parseAddress(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port < 1 || port > 65535) throw new UsageError(`--inspect takes HOST:PORT (for example 127.0.0.1:9229), got "${text}"`);
-  return { host: match[1] ?? match[2]!, port };
 }
 
 /** `heapdiff snapshot -o FILE --inspect HOST:PORT | --pid PID`: a snapshot of another process. */
@@ -87,57 +81,3 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
     process.stdout.write(`${result.file} (${formatBytes(result.bytes)})\n`);
   },
 };
-
-/**
- * Starts `node …` with its inspector on a free loopback port and waits until it listens. The
- * program's own stderr passes through, but for the inspector's announcement lines.
- */
-async function startWithInspector(command: string[], waitForHeapdiff: boolean) {
-  const { spawn } = await import('node:child_process');
-  const { CaptureError } = await import('@heapdiff/core/capture');
-  const [node, ...rest] = command;
-  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    let pending = '';
-    child.once('error', (error) => reject(new CaptureError(`cannot start ${node}: ${error.message}`)));
-    void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before its inspector was listening`)));
-    child.stderr!.setEncoding('utf8').on('data', (data: string) => {
-      pending += data;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline + 1);
-        pending = pending.slice(newline + 1);
-        const match = /^Debugger listening on ws:\/\/([^:/]+):(\d+)\//.exec(line);
-        if (match) resolve({ host: match[1]!, port: Number(match[2]) });
-        else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) process.stderr.write(line);
-      }
-    });
-  });
-  return { child, address, exited };
-}
-
-/** Waits for the moment to capture: `after` ms, or Enter on a terminal, or SIGUSR2. */
-async function captureTrigger(after: number | undefined, exited: Promise<number | null> | undefined): Promise<void> {
-  const { CaptureError } = await import('@heapdiff/core/capture');
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      process.off('SIGUSR2', done);
-      process.stdin.pause();
-      resolve();
-    };
-    void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before the snapshot was taken`)));
-    if (after !== undefined) {
-      setTimeout(done, after);
-      return;
-    }
-    process.once('SIGUSR2', done);
-    if (process.stdin.isTTY) {
-      process.stderr.write('heapdiff: press Enter to take the snapshot (or send SIGUSR2)\n');
-      process.stdin.resume();
-      process.stdin.once('data', done);
-    } else {
-      process.stderr.write(`heapdiff: send SIGUSR2 to ${process.pid} to take the snapshot\n`);
-    }
-  });
-}

@@ -6,9 +6,11 @@ export { takeSnapshot, writeSnapshot, type CaptureOptions, type TakeSnapshotOpti
 export { markHeap, type HeapMark, type MarkOptions } from './heap-mark.js';
 export {
   captureRemoteSnapshot,
+  RemoteHeapSession,
   activateInspector,
   inspectorWebSocketUrl,
   type InspectorAddress,
   type RemoteCaptureOptions,
+  type RemoteSnapshotOptions,
 } from './remote-capture.js';
 export { isLoopbackHost } from './loopback.js';

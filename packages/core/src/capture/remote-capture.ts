@@ -92,92 +92,172 @@ export async function captureRemoteSnapshot(
   file: string,
   options: RemoteCaptureOptions = {},
 ): Promise<{ file: string; bytes: number }> {
-  if (typeof address?.host !== 'string' || address.host === '' || !Number.isInteger(address.port)) {
-    throw new CaptureError(`captureRemoteSnapshot needs an address { host, port }, got ${JSON.stringify(address)}`);
+  const session = await RemoteHeapSession.connect(address, options);
+  try {
+    return await session.snapshot(file, options);
+  } finally {
+    session.close();
   }
-  if (!isLoopbackHost(address.host) && !options.allowRemote) {
-    throw new CaptureError(
-      `${address.host} is not a loopback address; an inspector gives full control of its process, so pass allowRemote (--allow-remote) to capture over the network`,
+}
+
+/** Options of one snapshot in a `RemoteHeapSession`. */
+export type RemoteSnapshotOptions = Pick<RemoteCaptureOptions, 'gc' | 'onProgress' | 'signal' | 'trackAllocationsUntil' | 'runIfWaitingForDebugger'>;
+
+/**
+ * One connection to another Node process's inspector, for several snapshots. V8 keeps an
+ * object's id only while its heap profiler stays on: it is turned off when an inspector
+ * session closes, and the next session's snapshot numbers every object anew — so a series
+ * whose snapshots are compared by id (`heapdiff leaks`) must come from one session.
+ *
+ * @example
+ * const session = await RemoteHeapSession.connect({ host: '127.0.0.1', port: 9229 })
+ * try {
+ *   for (const name of ['s0', 's1', 's2']) await session.snapshot(`${name}.heapsnapshot`)
+ * } finally {
+ *   session.close()
+ * }
+ */
+export class RemoteHeapSession {
+  readonly #socket: WebSocketType;
+  readonly #replies = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  #nextId = 1;
+  #closed = false;
+  #failure: unknown;
+  /** Where the snapshot being taken goes (chunks, progress). */
+  #sink: { fd: number; bytes: number; onProgress: RemoteCaptureOptions['onProgress'] } | undefined;
+
+  private constructor(socket: WebSocketType) {
+    this.#socket = socket;
+    socket.on('message', (data: WebSocketType.RawData) => this.#receive(data));
+    socket.on('error', (error) => this.#fail(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
+    socket.on('close', () =>
+      this.#fail(new CaptureError(`the inspector connection closed${this.#sink ? ' before the snapshot was complete' : ''} (did the process exit?)`)),
     );
   }
-  const url = await inspectorWebSocketUrl(address, options.timeoutMs);
-  const { default: WebSocket } = await import('ws');
-  let fd: number;
-  try {
-    fd = openSync(file, 'w');
-  } catch (error) {
-    throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  let bytes = 0;
-  let finished = false;
-  try {
+
+  /** Connects to the inspector at `address` (loopback only, unless `allowRemote`). */
+  static async connect(address: InspectorAddress, options: Pick<RemoteCaptureOptions, 'allowRemote' | 'timeoutMs' | 'signal'> = {}): Promise<RemoteHeapSession> {
+    if (typeof address?.host !== 'string' || address.host === '' || !Number.isInteger(address.port)) {
+      throw new CaptureError(`captureRemoteSnapshot needs an address { host, port }, got ${JSON.stringify(address)}`);
+    }
+    if (!isLoopbackHost(address.host) && !options.allowRemote) {
+      throw new CaptureError(
+        `${address.host} is not a loopback address; an inspector gives full control of its process, so pass allowRemote (--allow-remote) to capture over the network`,
+      );
+    }
+    const url = await inspectorWebSocketUrl(address, options.timeoutMs);
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
     await new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-      const fail = (error: unknown): void => {
-        socket.terminate();
-        reject(error);
-      };
-      const onAbort = (): void => fail(new AbortedError(undefined, { cause: options.signal?.reason }));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      let nextId = 1;
-      const replies = new Map<number, () => void>();
-      const send = (method: string, params: object = {}): Promise<void> => {
-        const id = nextId++;
-        socket.send(JSON.stringify({ id, method, params }));
-        return new Promise((settle) => replies.set(id, settle));
-      };
-      const tracking = options.trackAllocationsUntil;
-      const capture = async (): Promise<void> => {
-        void send('HeapProfiler.enable');
-        if (tracking) {
-          void send('Runtime.evaluate', { expression: COMPACTION_OFF_EXPRESSION });
-          await send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
-        }
-        if (options.runIfWaitingForDebugger) void send('Runtime.runIfWaitingForDebugger');
-        if (tracking) {
-          await tracking;
-          if (socket.readyState !== WebSocket.OPEN) return;
-        }
-        if (options.gc ?? true) void send('HeapProfiler.collectGarbage');
-        await send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
-        if (tracking) await send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION });
-        finished = true;
-        options.signal?.removeEventListener('abort', onAbort);
-        socket.close();
-        resolve();
-      };
-      socket.on('open', () => capture().catch(fail));
-      socket.on('message', (data: WebSocketType.RawData) => {
-        let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
-        try {
-          message = JSON.parse(data.toString());
-        } catch (error) {
-          return fail(new CaptureError('the inspector sent a message that is not JSON', { cause: error }));
-        }
-        if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
-          bytes += writeSync(fd, message.params!.chunk!);
-        } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
-          options.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
-        } else if (message.error) {
-          fail(new CaptureError(`the inspector refused a command: ${message.error.message}`));
-        } else if (message.id !== undefined) {
-          replies.get(message.id)?.();
-          replies.delete(message.id);
-        }
-      });
-      socket.on('error', (error) => fail(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
-      socket.on('close', () => {
-        if (!finished) fail(new CaptureError('the inspector connection closed before the snapshot was complete (did the process exit?)'));
-      });
+      socket.once('open', () => resolve());
+      socket.once('error', (error) => reject(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
     });
-  } catch (error) {
-    closeSync(fd);
-    // Never leave a partial file that looks like a snapshot.
-    rmSync(file, { force: true });
-    throw error;
+    const session = new RemoteHeapSession(socket);
+    void session.#send('HeapProfiler.enable').catch(() => {});
+    return session;
   }
-  closeSync(fd);
-  return { file, bytes };
+
+  /**
+   * Takes a snapshot (garbage collected first unless `gc: false`) into `file` as it streams;
+   * a connection lost midway removes the partial file.
+   */
+  async snapshot(file: string, options: RemoteSnapshotOptions = {}): Promise<{ file: string; bytes: number }> {
+    if (this.#sink) throw new CaptureError('a snapshot is already being taken in this session');
+    this.#throwIfClosed();
+    let fd: number;
+    try {
+      fd = openSync(file, 'w');
+    } catch (error) {
+      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    const sink = { fd, bytes: 0, onProgress: options.onProgress };
+    this.#sink = sink;
+    const onAbort = (): void => this.#fail(new AbortedError(undefined, { cause: options.signal?.reason }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const tracking = options.trackAllocationsUntil;
+      if (tracking) {
+        void this.#send('Runtime.evaluate', { expression: COMPACTION_OFF_EXPRESSION }).catch(() => {});
+        await this.#send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+      }
+      if (options.runIfWaitingForDebugger) void this.#send('Runtime.runIfWaitingForDebugger').catch(() => {});
+      if (tracking) {
+        await Promise.race([tracking, this.#closedPromise()]);
+        this.#throwIfClosed();
+      }
+      if (options.gc ?? true) void this.#send('HeapProfiler.collectGarbage').catch(() => {});
+      await this.#send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
+      if (tracking) await this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION });
+    } catch (error) {
+      closeSync(fd);
+      // Never leave a partial file that looks like a snapshot.
+      rmSync(file, { force: true });
+      throw error instanceof CaptureError || error instanceof AbortedError
+        ? error
+        : new CaptureError(`the snapshot failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      this.#sink = undefined;
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    closeSync(fd);
+    return { file, bytes: sink.bytes };
+  }
+
+  /** Closes the connection (the process's heap profiler turns off: its ids start anew). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#failure ??= new CaptureError('the inspector session was closed');
+    this.#socket.close();
+    for (const { reject } of this.#replies.values()) reject(this.#failure);
+    this.#replies.clear();
+  }
+
+  #send(method: string, params: object = {}): Promise<void> {
+    this.#throwIfClosed();
+    const id = this.#nextId++;
+    this.#socket.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve, reject) => this.#replies.set(id, { resolve, reject }));
+  }
+
+  #receive(data: WebSocketType.RawData): void {
+    let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
+    try {
+      message = JSON.parse(data.toString());
+    } catch (error) {
+      return this.#fail(new CaptureError('the inspector sent a message that is not JSON', { cause: error }));
+    }
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
+      if (this.#sink) this.#sink.bytes += writeSync(this.#sink.fd, message.params!.chunk!);
+    } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
+      this.#sink?.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
+    } else if (message.id !== undefined) {
+      const reply = this.#replies.get(message.id);
+      this.#replies.delete(message.id);
+      if (message.error) reply?.reject(new CaptureError(`the inspector refused a command: ${message.error.message}`));
+      else reply?.resolve();
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (this.#closed) return;
+    this.#failure = error;
+    this.#closed = true;
+    this.#socket.terminate();
+    for (const { reject } of this.#replies.values()) reject(error);
+    this.#replies.clear();
+    for (const wake of this.#onClose) wake();
+  }
+
+  readonly #onClose: (() => void)[] = [];
+
+  #closedPromise(): Promise<void> {
+    return this.#closed ? Promise.resolve() : new Promise((resolve) => this.#onClose.push(resolve));
+  }
+
+  #throwIfClosed(): void {
+    if (this.#closed) throw this.#failure ?? new CaptureError('the inspector session was closed');
+  }
 }
 
 /**

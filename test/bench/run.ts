@@ -2,31 +2,17 @@
 // analysing: retainers, distances, dominators, retained sizes) the same snapshots with
 // heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
+//   pnpm bench leaks [--only suite|big]: leak detection next to memlab (see leaks-bench.ts)
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildDevToolsLoader } from '../helpers/devtools/build-devtools-loader.js';
+import { measure, type Measurement, type Tool } from './measure.js';
 import { benchCacheDir, ensureBenchSnapshot, ALL_BENCH_SIZES, BENCH_SIZES, type BenchSize } from './bench-snapshots.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-
-interface Measurement {
-  ok: boolean;
-  seconds: number;
-  peakRssBytes: number;
-  /** The root's retained size, from the analyze loaders: the same bytes for every tool. */
-  rootRetained?: number;
-  error?: string;
-}
-
-interface Tool {
-  name: string;
-  script: string;
-  args: (file: string) => string[];
-  execArgv: string[];
-}
 
 async function tools(mode: 'parse' | 'analyze'): Promise<Tool[]> {
   const devtools = await buildDevToolsLoader();
@@ -44,43 +30,6 @@ async function tools(mode: 'parse' | 'analyze'): Promise<Tool[]> {
     { name: 'memlab', script: join(here, 'loaders/memlab.cjs'), args: (f) => [f], execArgv: big },
     { name: 'heapsnapshot-parser', script: join(here, 'loaders/heapsnapshot-parser.cjs'), args: (f) => [f], execArgv: big },
   ];
-}
-
-function measure(tool: Tool, file: string, timeoutMs: number, compareTo?: string): Promise<Measurement> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    let finished: bigint | undefined;
-    const child = fork(tool.script, tool.args(file), {
-      execArgv: tool.execArgv,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      cwd: here,
-      env: compareTo ? { ...process.env, HEAPDIFF_BENCH_COMPARE: compareTo } : process.env,
-    });
-    let report: { maxRssKb?: number; rootRetained?: number } | undefined;
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('message', (m) => {
-      // The clock stops when the work is done: writing comparison files afterwards is not timed.
-      finished = process.hrtime.bigint();
-      report = m as { maxRssKb: number };
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const seconds = Number((finished ?? process.hrtime.bigint()) - started) / 1e9;
-      const ok = code === 0 && report !== undefined;
-      const lines = stderr.trim().split('\n').filter(Boolean);
-      const errorLine = lines.find((l) => /Error|error:|heap out of memory/i.test(l)) ?? lines.pop() ?? '';
-      const error = ok ? undefined : signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000}s` : errorLine.trim().slice(0, 70) || `exit ${code}`;
-      resolve({
-        ok,
-        seconds,
-        peakRssBytes: (report?.maxRssKb ?? 0) * 1024,
-        ...(report?.rootRetained === undefined ? {} : { rootRetained: report.rootRetained }),
-        ...(error ? { error } : {}),
-      });
-    });
-  });
 }
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
@@ -189,6 +138,7 @@ const { values, positionals } = parseArgs({
     tools: { type: 'string', default: 'heapdiff,devtools,memlab,heapsnapshot-parser' },
     runs: { type: 'string', default: '1' },
     mb: { type: 'string', default: '50' },
+    only: { type: 'string' },
   },
 });
 const command = positionals[0];
@@ -204,7 +154,11 @@ if (command === 'parse' || command === 'analyze') {
   await bench(command, sizes, defaultTools.split(','), Number(values.runs));
 } else if (command === 'mark') {
   await benchMark(Number(values.mb));
+} else if (command === 'leaks') {
+  const { benchLeaks } = await import('./leaks-bench.js');
+  const only = values.only;
+  await benchLeaks({ suite: only !== 'big', big: only !== 'suite' });
 } else {
-  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench leaks [--only suite|big] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

@@ -44,7 +44,7 @@ const leak: LeakGroup = {
 const bounded: LeakGroup = { ...leak, name: 'LruEntry', heldBy: undefined as never, count: 50, retainedSize: 4000, liveCounts: [50, 50, 50] };
 delete (bounded as { heldBy?: string }).heldBy;
 const snapshots = [1, 2, 3].map((k) => ({ nodeCount: 100 * k, maxJsNodeId: 1000 * k }));
-const report: LeakReport = { leaks: [leak], bounded: [bounded], leakedObjects: 3610, snapshots };
+const report: LeakReport = { leaks: [leak], bounded: [bounded], leftOut: 0, leakedObjects: 3610, snapshots };
 const files = ['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot'];
 
 describe('comparison renderers', () => {

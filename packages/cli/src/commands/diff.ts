@@ -47,7 +47,11 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
     const full = diffSnapshots(earlier[0]!, last, { retained: args.retained });
     const needle = args.filter?.toLowerCase();
     const rows = (needle ? full.rows.filter((r) => r.className.toLowerCase().includes(needle)) : [...full.rows]).sort(byColumn(args.sort ?? 'size-delta'));
-    const diff = { ...full, rows };
+    // Totals over the rows the filter kept.
+    const sum = (value: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + value(row), 0);
+    const diff = needle
+      ? { ...full, rows, newCount: sum((r) => r.newCount), deletedCount: sum((r) => r.deletedCount), allocSize: sum((r) => r.allocSize), freedSize: sum((r) => r.freedSize) }
+      : { ...full, rows };
     const top = args.top;
     if (args.json) {
       const json = toDiffJson({ diff, baseFile: args.base, currentFile: args.current, ...(top === undefined ? {} : { top }) });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
 import { parseDuration } from '../capture-series.js';
@@ -41,7 +42,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .parserConfiguration({ 'populate--': true })
       .option('min-count', { type: 'number', describe: 'report only leaks of at least N objects' })
       .option('min-retained', { type: 'number', describe: 'report only leaks retaining at least N bytes' })
-      .option('ignore', { type: 'string', array: true, describe: 'leave out leaks whose class, holder or path contains this text (repeatable)' })
+      .option('ignore', { type: 'string', array: true, describe: 'leave out leaks whose class or holder contains this text (repeatable)' })
       .option('top', { type: 'number', describe: 'show only the N biggest leaks in full' })
       .option('json', { type: 'boolean', describe: 'print JSON (schema heapdiff/leaks@1)' })
       .option('markdown', { type: 'boolean', describe: 'print Markdown (for a pull-request comment)' })
@@ -56,8 +57,18 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           if (command.length > 0 && !/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
           if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
-        } else if (files.length < 3) {
-          throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}; to compare two, use "heapdiff diff"`);
+        } else {
+          if (files.length < 3) {
+            throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}; to compare two, use "heapdiff diff"`);
+          }
+          const given = ['interval', 'between', 'dir'].filter((flag) => args[flag] !== undefined);
+          if (given.length > 0) throw new UsageError(`--${given[0]} is for taking snapshots (with --pid, --inspect or -- node app.js), not for snapshot files`);
+          const seen = new Set<string>();
+          for (const file of files) {
+            const key = resolve(file);
+            if (seen.has(key)) throw new UsageError(`${file} is given twice: give each snapshot once, oldest first`);
+            seen.add(key);
+          }
         }
         for (const [flag, value] of [['--min-count', args['minCount']], ['--min-retained', args['minRetained']]] as [string, unknown][]) {
           if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new UsageError(`${flag} must be a whole number from 0, got ${String(value)}`);

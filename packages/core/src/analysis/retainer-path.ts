@@ -139,6 +139,12 @@ export function formatRetainerPath(graph: HeapGraph, steps: readonly RetainerSte
     const via = i === steps.length - 1 ? '' : passingLabel(graph, step.to);
     parts.push(via ? `${label} (${via})` : label);
   }
+  // A linked list walked link by link reads as one step: `_idleNext (Timeout) ×250`.
+  for (let i = 0; i < parts.length; i++) {
+    let run = 1;
+    while (i + run < parts.length - 1 && parts[i + run] === parts[i]) run++;
+    if (run >= 3) parts.splice(i, run, `${parts[i]} ×${run}`);
+  }
   parts.push(nodeLabel(graph, steps[steps.length - 1]!.to));
   return parts.join(' → ');
 }

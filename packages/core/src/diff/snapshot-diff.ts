@@ -48,7 +48,7 @@ export interface DiffOptions {
 /**
  * DevTools' Comparison view: per class, the objects new in `current` and those of `base` gone
  * from it, matched by object id (V8 keeps an object's id for the life of the process; even ids
- * belong to the embedder's objects, renumbered in every snapshot, and never match). Classes as
+ * belong to the embedder's objects, renumbered in every snapshot, so those do not match). Classes as
  * in the summary, plain objects of both named by the current snapshot's shapes, as DevTools does.
  * Either side may be a loaded graph or a census (`takeCensus`), so the base's graph can go first.
  * Throws `SnapshotsUnrelatedError` when the ids say the two are not of one process in order.
@@ -116,13 +116,14 @@ export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGra
       added(ob);
       j++;
     } else {
-      const odd = (idA & 1) === 1;
-      if (odd) {
+      if ((idA & 1) === 1) {
         baseJsObjects++;
         common++;
         if (a.classes[a.classOf[oa]!]!.name !== b.classes[b.classOf[ob]!]!.name) renamed++;
       }
-      if (!odd || rowOfA[a.classOf[oa]!] !== rowOfB[b.classOf[ob]!]) {
+      // Matched by id whatever its parity, as DevTools does (the embedder's even ids are
+      // renumbered in every snapshot, so they match only when a file is compared with itself).
+      if (rowOfA[a.classOf[oa]!] !== rowOfB[b.classOf[ob]!]) {
         deleted(oa);
         added(ob);
       }

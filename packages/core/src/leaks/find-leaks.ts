@@ -1,13 +1,14 @@
 import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
 import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
+import { nodeDistances } from '../analysis/distances.js';
 import { edgeLabel, formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
-import { leakedNodes } from './leak-roots.js';
+import { leakRoots } from './leak-roots.js';
 import { ClassKinds, STRING_CLASSES } from './leak-naming.js';
 import { PathSignatures } from './path-signature.js';
 
@@ -54,13 +55,15 @@ export interface LeakReport {
   readonly leaks: readonly LeakGroup[];
   /** New and alive but not growing (a cache that filled once, a lazily made object). Biggest first. */
   readonly bounded: readonly LeakGroup[];
+  /** Leaks the options left out (`ignore`, `minCount`, `minRetainedSize`). */
+  readonly leftOut: number;
   /** Objects allocated after the first snapshot and alive in the last. */
   readonly leakedObjects: number;
   readonly snapshots: readonly { readonly nodeCount: number; readonly maxJsNodeId: number }[];
 }
 
 export interface LeakOptions {
-  /** Leave out groups whose name, holder or path text matches one of these (text: case-insensitive substring). */
+  /** Leave out groups whose class or holder matches one of these (text: a case-insensitive substring). */
   ignore?: readonly (string | RegExp)[];
   /** Report only groups with at least this many leak roots (default 1). */
   minCount?: number;
@@ -107,29 +110,30 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   checkSameProcess(series[0]!, graph);
   const keys = classKeys(graph);
   const kinds = new ClassKinds(graph, keys);
-  const { dominators, retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
-  const { leaked, roots } = leakedNodes(graph, maxIds[0]!);
+  const { leaked, roots, tops, holders, anchors } = leakRoots(graph, maxIds[0]!, {
+    isHolder: (n) => !kinds.isUser(keys.keyOf[n]!) && !kinds.isPrimitive(keys.keyOf[n]!),
+    isPrimitive: (n) => kinds.isPrimitive(keys.keyOf[n]!),
+  });
   let leakedObjects = 0;
   for (let n = 0; n < graph.nodeCount; n++) leakedObjects += leaked[n]!;
 
-  // Name each root: its own class, or the program's class its built-in holder keeps.
+  // Name each root: its own class; a built-in root (nothing of the program's inside it, or
+  // only the engine's) by its own class, or else by the biggest class it holds.
   const named = new Int32Array(roots.length);
   const heldBy = new Int32Array(roots.length).fill(-1);
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i]!;
     const own = keys.keyOf[root]!;
-    if (kinds.isUser(own)) {
+    if (holders[i]! >= 0) heldBy[i] = keys.keyOf[holders[i]!]!;
+    if (kinds.isUser(own) || kinds.isPrimitive(own) || !kinds.isInternal(own)) {
       named[i] = own;
       continue;
     }
-    const inside = biggestInside(root, (k) => kinds.isUser(k)) ?? (kinds.isInternal(own) ? biggestInside(root, (k) => !kinds.isInternal(k)) : undefined);
-    if (inside === undefined) {
-      named[i] = kinds.isInternal(own) ? -1 : own;
-    } else {
-      named[i] = inside;
-      heldBy[i] = own;
-    }
+    const inside = biggestInside(root, (k) => !kinds.isInternal(k));
+    named[i] = inside ?? -1;
+    if (inside !== undefined) heldBy[i] = own;
   }
 
   // Group by (name, holder, the path to the holder), then fold groups of strings and numbers
@@ -140,7 +144,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const groupInfo: { named: number; heldBy: number; signature: number }[] = [];
   for (let i = 0; i < roots.length; i++) {
     if (named[i]! < 0) continue;
-    const signature = signatures.of(dominators[roots[i]!]!);
+    const signature = signatures.of(anchors[i]!);
     const text = `${named[i]} ${heldBy[i]} ${signature}`;
     let g = groupIds.get(text);
     if (g === undefined) {
@@ -172,8 +176,9 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     if (own < 0) continue;
     const g = mergedInto[own]!;
     const root = roots[i]!;
-    membership[root] = Membership.Member;
-    groupKeyOf[root] = g;
+    const top = tops[i]!;
+    membership[top] = Membership.Member;
+    groupKeyOf[top] = g;
     members[g]!.push(root);
     const retained = retains[g]!;
     if (g !== own) {
@@ -184,12 +189,12 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       continue;
     }
     count[g]!++;
-    shallowSize[g]! += shallow[root]!;
+    shallowSize[g]! += shallow[top]!;
     const id = graph.nodeId(root);
     let round = 0;
     while (round < maxIds.length - 2 && id > maxIds[round + 1]!) round++;
     perRound[g]![round]!++;
-    countDominated(root, retained);
+    countDominated(top, retained, top !== root);
   }
   const { retained: groupRetained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: groupKeyOf, classCount: groupCount, shallow, membership });
 
@@ -199,6 +204,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
 
   const leaks: LeakGroup[] = [];
   const bounded: LeakGroup[] = [];
+  let leftOut = 0;
   const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : p));
   for (let g = 0; g < groupCount; g++) {
     if (mergedInto[g] !== g || count[g] === 0) continue;
@@ -208,10 +214,12 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     const counted = strings ? STRING_CLASSES.map((name) => `,${name}`) : [keys.durable[info.named]!];
     const liveCounts = countsByKey.map((byKey) => counted.reduce((sum, key) => sum + (byKey.get(key) ?? 0), 0));
     const rounds = Array.from(perRound[g]!);
-    // The representative: the leak root that retains most (the first in the snapshot among equals).
+    // The representative: the leak root nearest the GC roots (the shortest path to read), the
+    // one that retains most among those, the first in the snapshot among equals.
+    const distances = nodeDistances(graph);
     const sample = members[g]!
-      .filter((n) => keys.keyOf[n] === info.heldBy || keys.keyOf[n] === info.named || info.heldBy < 0)
-      .sort((a, b) => retainedSizes[b]! - retainedSizes[a]! || a - b);
+      .filter((n) => keys.keyOf[n] === info.named)
+      .sort((a, b) => distances[a]! - distances[b]! || retainedSizes[b]! - retainedSizes[a]! || a - b);
     const path = retainerPath(graph, sample[0] ?? biggest[g]!);
     const location = keys.locations[info.named];
     const group: LeakGroup = {
@@ -232,14 +240,18 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       allocatedPerRound: rounds,
       sampleIds: sample.slice(0, 10).map((n) => graph.nodeId(n)),
     };
-    if (group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0)) continue;
-    if (ignore.some((re) => re.test(group.name) || (group.heldBy !== undefined && re.test(group.heldBy)) || re.test(group.retainerPathText))) continue;
-    (grows(liveCounts, rounds) ? leaks : bounded).push(group);
+    const growing = grows(liveCounts, rounds);
+    const small = group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0);
+    if (small || ignore.some((re) => re.test(group.name) || (group.heldBy !== undefined && re.test(group.heldBy)))) {
+      if (growing) leftOut++;
+      continue;
+    }
+    (growing ? leaks : bounded).push(group);
   }
   const byRetained = (a: LeakGroup, b: LeakGroup): number => b.retainedSize - a.retainedSize || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   leaks.sort(byRetained);
   bounded.sort(byRetained);
-  return { leaks, bounded, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
+  return { leaks, bounded, leftOut, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
 
   /** The class (key) with the most retained bytes among the nodes `root` dominates that `wanted` accepts. */
   function biggestInside(root: number, wanted: (key: number) => boolean): number | undefined {
@@ -261,10 +273,11 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     return best;
   }
 
-  /** Adds every node `root` dominates (not itself) to `into`, by class. */
-  function countDominated(root: number, into: Map<number, { count: number; retainedSize: number }>): void {
+  /** Adds every node `top` dominates (and itself, with `withTop`) to `into`, by class. */
+  function countDominated(top: number, into: Map<number, { count: number; retainedSize: number }>, withTop: boolean): void {
     const stack: number[] = [];
-    for (let i = firstDominated[root]!; i < firstDominated[root + 1]!; i++) stack.push(dominated[i]!);
+    if (withTop) stack.push(top);
+    else for (let i = firstDominated[top]!; i < firstDominated[top + 1]!; i++) stack.push(dominated[i]!);
     while (stack.length > 0) {
       const n = stack.pop()!;
       const k = keys.keyOf[n]!;

@@ -11,56 +11,173 @@ import { nodeRenewals } from '../diff/node-renewals.js';
  */
 const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
-/** Which nodes of the last snapshot are leaked, and which of those are leak roots. */
-export interface LeakedNodes {
+/** How leak detection reads a node's class (see leak-naming.ts). */
+export interface NodeKinds {
+  /** A built-in holder (a closure, its context, an array, a Map, a timer, a promise…): looked through. */
+  isHolder(node: number): boolean;
+  /** Strings, numbers: part of a leak when only leaked objects hold them. */
+  isPrimitive(node: number): boolean;
+}
+
+/** The leak roots of the last snapshot, each with what holds it and where it hangs on old memory. */
+export interface LeakRoots {
   /** 1 for a leaked node: allocated after the baseline (odd id above it), alive, not the engine's. */
   readonly leaked: Uint8Array;
-  /** The leaked nodes not dominated by a leaked one (through new parts of the engine): where new memory hangs on old. */
+  /** The leak roots: see `leakRoots`. */
   readonly roots: Uint32Array;
+  /** Per root: the outermost leaked node that holds only this root (its memory counts with it), or the root. */
+  readonly tops: Uint32Array;
+  /** Per root: the built-in that holds it — the outermost one holding only this root, else the nearest — or -1. */
+  readonly holders: Int32Array;
+  /** Per root: its nearest dominator that is neither leaked nor a new engine part: where the leak hangs on old memory. */
+  readonly anchors: Uint32Array;
 }
 
 /**
  * The objects of `graph` allocated after the snapshot whose highest object id was `baselineId`
- * (V8 gives JavaScript objects odd ids in allocation order) and still reachable, without the
- * engine's own and what Node renews by itself (node-renewals.ts), reduced to the leak roots.
+ * (V8 gives JavaScript objects odd ids in allocation order) and still reachable — without the
+ * engine's own, what Node renews by itself (node-renewals.ts) and heapdiff's own — reduced to
+ * the leak roots: the leaked objects of the program's classes (and strings and numbers) that
+ * no other such leaked object dominates. Built-in holders between them (a timer, a closure and
+ * its context, a new array or Map that holds them all) are looked through, so that a leak is
+ * counted by what it keeps, not by the one new container that happens to hold it; a built-in
+ * with nothing of the program's inside is a root itself. Strings and numbers held only by
+ * leaked objects (shared between two of them) are part of those, not roots.
  */
-export function leakedNodes(graph: HeapGraph, baselineId: number): LeakedNodes {
+export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds): LeakRoots {
   const distances = nodeDistances(graph);
   const shallow = shallowSizes(graph);
+  const { dominators, firstDominated, dominated } = dominatorTree(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
   const leaked = new Uint8Array(graph.nodeCount);
   const fields = graph.layout.nodeFieldCount;
   const [idAt, typeAt] = [graph.layout.nodeIdOffset, graph.layout.nodeTypeOffset];
   const nodes = graph.nodes;
+  const isNew = (n: number): boolean => {
+    const id = nodes[n * fields + idAt]!;
+    return (id & 1) === 1 && id > baselineId;
+  };
   for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
-    const id = nodes[base + idAt]!;
-    if ((id & 1) === 0 || id <= baselineId || engine[nodes[base + typeAt]!] || shallow[n] === 0 || distances[n] === NO_DISTANCE) continue;
+    if (!isNew(n) || engine[nodes[base + typeAt]!] || shallow[n] === 0 || distances[n] === NO_DISTANCE) continue;
     leaked[n] = 1;
   }
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
   leaveOutOwnObjects(graph, leaked);
-  // A root's nearest dominator that is not a new part of the engine (a grown Map's table, a
-  // generator's register file) must not be leaked: those parts are looked through, so that
-  // what a leaked object holds through them is not a root of its own. One walk down the tree.
-  const { firstDominated, dominated } = dominatorTree(graph);
-  const underLeaked = new Uint8Array(graph.nodeCount); // 1: the nearest such dominator is leaked
+  // What a running frame's stack alone holds (a local of the function writing the snapshot) is not kept.
+  for (const n of heldByStackOnly(graph, dominators)) leaked[n] = 0;
+
+  // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
+  const role = new Uint8Array(graph.nodeCount);
+  for (let n = 0; n < graph.nodeCount; n++) {
+    if (leaked[n]) role[n] = kinds.isHolder(n) ? 0 : 1;
+    else role[n] = isNew(n) && engine[nodes[n * fields + typeAt]!] ? 0 : 2;
+  }
+  // Bottom up, in reverse DFS order of the dominator tree: whether a candidate sits below.
+  const order = dominatorPreorder(graph.rootOrdinal, firstDominated, dominated, graph.nodeCount);
+  const candidateBelow = new Uint8Array(graph.nodeCount);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (role[n] === 1 || candidateBelow[n]) {
+      const parent = dominators[n]!;
+      if (parent !== n) candidateBelow[parent] = 1;
+    }
+  }
+  // Top down: the first candidate on a way down is a root; so is a leaked holder with none below.
+  const covered = new Uint8Array(graph.nodeCount);
   const roots: number[] = [];
-  const stack = [graph.rootOrdinal];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const id = nodes[n * fields + idAt]!;
-    const lookThrough = !leaked[n] && (id & 1) === 1 && id > baselineId && engine[nodes[n * fields + typeAt]!] === 1;
-    const marksChildren = leaked[n] ? 1 : lookThrough ? underLeaked[n]! : 0;
-    if (leaked[n] && !underLeaked[n]) roots.push(n);
-    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) {
-      const child = dominated[i]!;
-      underLeaked[child] = marksChildren;
-      stack.push(child);
+  for (const n of order) {
+    const parent = dominators[n]!;
+    if (parent !== n && (covered[parent] || (leaked[parent] && role[parent] === 1))) {
+      covered[n] = 1;
+      continue;
+    }
+    if (leaked[n] && (role[n] === 1 || !candidateBelow[n])) {
+      if (kinds.isPrimitive(n) && heldOnlyByLeaked(graph, n, leaked)) continue;
+      roots.push(n);
+      if (role[n] === 0) covered[n] = 1; // a holder root: nothing below is a root of its own
     }
   }
   roots.sort((a, b) => a - b);
-  return { leaked, roots: Uint32Array.from(roots) };
+
+  // Each root's way up to where it hangs on old memory: its holders, and what holds only it.
+  const chains = roots.map((root) => {
+    const chain: number[] = [];
+    let at = root;
+    while (at !== graph.rootOrdinal && (at === root || role[at] === 0)) {
+      chain.push(at);
+      at = dominators[at]!;
+    }
+    return { chain, anchor: at };
+  });
+  const rootsHeld = new Map<number, number>();
+  for (const { chain } of chains) for (const n of chain.slice(1)) rootsHeld.set(n, (rootsHeld.get(n) ?? 0) + 1);
+  const tops = new Uint32Array(roots.length);
+  const holders = new Int32Array(roots.length).fill(-1);
+  const anchors = new Uint32Array(roots.length);
+  chains.forEach(({ chain, anchor }, i) => {
+    anchors[i] = anchor;
+    let top = chain[0]!;
+    let holder = -1;
+    let nearest = -1;
+    for (const n of chain.slice(1)) {
+      const own = rootsHeld.get(n) === 1;
+      if (own && leaked[n]) top = n;
+      if (leaked[n] && kinds.isHolder(n)) {
+        if (nearest < 0) nearest = n;
+        if (own) holder = n;
+      }
+    }
+    tops[i] = top;
+    holders[i] = holder >= 0 ? holder : nearest;
+  });
+  return { leaked, roots: Uint32Array.from(roots), tops, holders, anchors };
+}
+
+/** The nodes of the dominator tree in depth-first preorder from the root. */
+function dominatorPreorder(root: number, firstDominated: Uint32Array, dominated: Uint32Array, nodeCount: number): Uint32Array {
+  const order = new Uint32Array(nodeCount);
+  let size = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    order[size++] = n;
+    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+  }
+  return order.subarray(0, size);
+}
+
+/** Whether every (non-weak) retainer of `node` is leaked. */
+function heldOnlyByLeaked(graph: HeapGraph, node: number, leaked: Uint8Array): boolean {
+  const { firstRetainer, retainerNodes } = graph.retainers;
+  const weak = graph.layout.edgeTypes.indexOf('weak');
+  const edges = graph.retainingEdges(node);
+  let any = false;
+  for (let i = firstRetainer[node]!; i < firstRetainer[node + 1]!; i++) {
+    if (graph.edgeTypeIndex(edges[i - firstRetainer[node]!]!) === weak) continue;
+    if (!leaked[retainerNodes[i]!]) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** Nodes the `(Stack roots)` or `(Handle scope)` root dominates directly: a running call's locals. */
+function heldByStackOnly(graph: HeapGraph, dominators: Uint32Array): number[] {
+  const synthetic = graph.layout.nodeTypes.indexOf('synthetic');
+  const stackRoots = new Set<number>();
+  for (let e = graph.firstEdge[graph.rootOrdinal]!; e < graph.firstEdge[graph.rootOrdinal + 1]!; e++) {
+    const gcRoots = graph.edgeTarget(e);
+    for (let f = graph.firstEdge[gcRoots]!; f < graph.firstEdge[gcRoots + 1]!; f++) {
+      const r = graph.edgeTarget(f);
+      if (graph.nodeTypeIndex(r) !== synthetic) continue;
+      const name = graph.nodeName(r);
+      if (name === '(Stack roots)' || name === '(Handle scope)') stackRoots.add(r);
+    }
+  }
+  const held: number[] = [];
+  if (stackRoots.size === 0) return held;
+  for (let n = 0; n < graph.nodeCount; n++) if (stackRoots.has(dominators[n]!)) held.push(n);
+  return held;
 }
 
 /**

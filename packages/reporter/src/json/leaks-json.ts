@@ -26,6 +26,7 @@ export interface LeaksJson {
   schema: typeof LEAKS_JSON_SCHEMA;
   snapshots: { file: string | null; nodeCount: number; maxJsNodeId: number }[];
   leakedObjects: number;
+  leftOut: number;
   leaks: LeakGroupJson[];
   bounded: LeakGroupJson[];
 }
@@ -54,6 +55,7 @@ export function toLeaksJson(report: LeakReport, files: readonly string[] = []): 
     schema: LEAKS_JSON_SCHEMA,
     snapshots: report.snapshots.map((s, i) => ({ file: files[i] ?? null, ...s })),
     leakedObjects: report.leakedObjects,
+    leftOut: report.leftOut,
     leaks: report.leaks.map(groupJson),
     bounded: report.bounded.map(groupJson),
   };

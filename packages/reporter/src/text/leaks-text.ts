@@ -24,11 +24,14 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
   const p = paint(options.colour ?? false);
   const snapshots = report.snapshots.length;
   const lines: string[] = [];
-  if (report.leaks.length === 0) {
+  if (report.leaks.length === 0 && report.leftOut > 0) {
+    lines.push(`No leaks reported: ${counted(report.leftOut, 'growing group')} left out by --ignore, --min-count or --min-retained.`);
+  } else if (report.leaks.length === 0) {
     lines.push(`${p.green('No leaks')}: of the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.`);
   } else {
     const bytes = report.leaks.reduce((sum, leak) => sum + leak.retainedSize, 0);
-    lines.push(`${p.red(counted(report.leaks.length, 'leak'))} in ${snapshots} snapshots, retaining ${formatBytes(bytes)}:`);
+    const more = report.leftOut > 0 ? ` (and ${formatCount(report.leftOut)} left out by the filters)` : '';
+    lines.push(`${p.red(counted(report.leaks.length, 'leak'))} in ${snapshots} snapshots, retaining ${formatBytes(bytes)}${more}:`);
     const top = options.top ?? report.leaks.length;
     const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
     report.leaks.slice(0, top).forEach((leak, i) => lines.push('', ...leakLines(leak, i + 1, p, last)));

@@ -83,6 +83,11 @@ describe('bad input gets a specific, located error', () => {
     await expectFailure(huge, SnapshotTooLargeError, /declares 1000000000000 nodes/);
   });
 
+  it('a snapshot without nodes (it would have no root): refused, not analysed forever', async () => {
+    const empty = '{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],"node_types":[["synthetic"],"string","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element"],"string_or_number","node"]},"node_count":0,"edge_count":0},"nodes":[],"edges":[],"strings":[]}';
+    await expectFailure(empty, SnapshotFormatError, /declares 0 nodes: a heap snapshot has at least its root node/);
+  });
+
   it('a header claiming more than the file can hold', async () => {
     const [fromFile] = await failures(replaceIn('"node_count":9', '"node_count":90000000'));
     expect(fromFile).toBeInstanceOf(SnapshotTruncatedError);

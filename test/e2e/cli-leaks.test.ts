@@ -1,9 +1,10 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
-import { runCli } from '../helpers/run-cli.js';
+import { CLI_SOURCE, runCli, TSX_ARGS } from '../helpers/run-cli.js';
 
 const leaky = writeSeries('owner-children');
 const quiet = writeSeries('lru');
@@ -78,7 +79,11 @@ describe('heapdiff leaks', () => {
   it('snapshots of two processes, or out of order: exit 2 with one line', async () => {
     const mixed = await runCli(['leaks', quiet[0]!, quiet[1]!, leaky[2]!]);
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toMatch(/^heapdiff: the first and the last snapshot do not share their objects .* different processes/);
+    expect(mixed.stderr).toMatch(/^heapdiff: snapshot 1 and the last \(3\) do not share their objects .* different processes/);
+    // A middle snapshot of another process too.
+    const middle = await runCli(['leaks', leaky[0]!, quiet[1]!, leaky[2]!]);
+    expect(middle.code).toBe(2);
+    expect(middle.stderr).toMatch(/^heapdiff: snapshot 2 (has older objects|and the last \(3\) do not share their objects)/);
     const reversed = await runCli(['leaks', leaky[2]!, leaky[1]!, leaky[0]!]);
     expect(reversed.code).toBe(2);
     expect(reversed.stderr).toMatch(/^heapdiff: snapshot 2 has older objects .* oldest first/);
@@ -127,7 +132,8 @@ describe('heapdiff diff', () => {
 });
 
 describe('heapdiff leaks, taking its own snapshots', () => {
-  const app = `class Order { constructor(i) { this.i = i; this.lines = [{ sku: 'a' + i }]; } }
+  const app = `console.log('app started'); // stdout of the program: must not reach heapdiff's stdout
+class Order { constructor(i) { this.i = i; this.lines = [{ sku: 'a' + i }]; } }
 const orders = [];
 let i = 0;
 process.on('SIGUSR2', () => { for (let k = 0; k < 200; k++) orders.push(new Order(i++)); });
@@ -140,11 +146,27 @@ setInterval(() => {}, 1000);
     // Leaks 200 Orders every 50 ms.
     writeFileSync(file, app.replace("process.on('SIGUSR2', () => {", 'setInterval(() => {').replace('});\nsetInterval(() => {}, 1000);', '}, 50);\n'));
     const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 'snaps'), '--', process.execPath, file], { timeoutMs: 60_000 });
-    expect(result.stderr).toMatch(/^heapdiff: taking 3 snapshots into .*snaps\n/);
+    expect(result.stderr).toMatch(/^heapdiff: taking 3 snapshots into .*snaps\n/m);
+    // The program's own output went to stderr: stdout is the report alone.
+    expect(result.stderr).toMatch(/^app started\n/m);
+    expect(result.stdout).not.toMatch(/app started/);
     expect(result.stderr).toMatch(/to look again: heapdiff leaks ".*s0\.heapsnapshot" ".*s1\.heapsnapshot" ".*s2\.heapsnapshot"/);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^1\. Order ×[\d,]+: retains/m);
     expect(readdirSync(join(dir, 'snaps')).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
+  });
+
+  it('--track-allocations: each leak shows the stack that allocated it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app.replace("process.on('SIGUSR2', () => {", 'setInterval(() => {').replace('});\nsetInterval(() => {}, 1000);', '}, 50);\n'));
+    const result = await runCli(['leaks', '--interval', '600ms', '--track-allocations', '--dir', join(dir, 's'), '--json', '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    const [leak] = JSON.parse(result.stdout).leaks;
+    expect(leak.name).toBe('Order');
+    // The Orders are made on line 5, in the interval's callback.
+    expect(leak.allocationStacks[0].frames[0]).toMatchObject({ functionName: '(anonymous)', line: 5 });
+    expect(leak.allocationStacks[0].frames[0].scriptName).toMatch(/app\.js$/);
   });
 
   it("--between drives the load (HEAPDIFF_PID is the process) and --snapshots 4", async () => {
@@ -160,8 +182,12 @@ setInterval(() => {}, 1000);
   });
 
   it.each([
-    [['leaks', '--snapshots', '2', '--', 'node', 'app.js'], /^heapdiff: --snapshots must be a whole number of at least 3, got 2/],
-    [['leaks', '--interval', 'soon', '--', 'node', 'app.js'], /^heapdiff: --interval takes a duration such as 30s, 500ms or 2m, got "soon"/],
+    [['leaks', '--snapshots', '2', '--', 'node', 'app.js'], /^heapdiff: --snapshots must be a whole number from 3 to 1000, got 2/],
+    [['leaks', '--interval', '30d', '--', 'node', 'app.js'], /^heapdiff: --interval takes a duration such as 30s, 500ms, 2m or 1h, got "30d"/],
+    [['leaks', '--interval', '1000h', '--', 'node', 'app.js'], /^heapdiff: --interval can be at most 2147483647 ms/],
+    [['leaks', '--', 'node', '--inspect-brk', 'app.js'], /^heapdiff: leave out --inspect-brk: heapdiff starts the program with its own inspector/],
+    [['leaks', 'a', 'b', 'c', '--ignore', ''], /^heapdiff: --ignore needs a class name/],
+    [['leaks', '--interval', 'soon', '--', 'node', 'app.js'], /^heapdiff: --interval takes a duration such as 30s, 500ms, 2m or 1h, got "soon"/],
     [['leaks', 'a', 'b', 'c', '--pid', '1'], /^heapdiff: give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them/],
     [['leaks', '--', 'python3', 'app.py'], /^heapdiff: the program to start must be node/],
   ])('exits 2 with one line for %j', async (args, message) => {
@@ -169,6 +195,50 @@ setInterval(() => {}, 1000);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a program that ends before the series is complete: exit 2, saying so', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'early.js');
+    writeFileSync(file, 'const keep = []; setInterval(() => keep.push({}), 10); setTimeout(() => process.exit(7), 900);\n');
+    const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 's'), '--', process.execPath, file], { timeoutMs: 30_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/heapdiff: the program has ended \(it exited or crashed\)/);
+    expect(readdirSync(join(dir, 's')).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('--dir that is a file, or already holds snapshots: exit 2 before any snapshot, the program stopped', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app);
+    writeFileSync(join(dir, 'taken'), 'x');
+    const onFile = await runCli(['leaks', '--interval', '100ms', '--dir', join(dir, 'taken'), '--', process.execPath, file]);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toMatch(/^heapdiff: --dir .*taken is a file, not a directory: name a new or empty directory\n$/);
+    writeFileSync(join(dir, 's1.heapsnapshot'), 'keep me');
+    const taken = await runCli(['leaks', '--interval', '100ms', '--dir', dir, '--', process.execPath, file]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/already holds snapshots \(s1\.heapsnapshot\)/);
+    expect(readFileSync(join(dir, 's1.heapsnapshot'), 'utf8')).toBe('keep me');
+  });
+
+  it('SIGTERM mid-series: the program stopped, no partial file, exit 143', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app.replace("console.log('app started');", "require('node:fs').writeFileSync(process.argv[2], String(process.pid));"));
+    const pidFile = join(dir, 'pid');
+    const child = spawn(process.execPath, [...TSX_ARGS, CLI_SOURCE, 'leaks', '--interval', '2s', '--dir', join(dir, 's'), '--', process.execPath, file, pidFile], { stdio: 'ignore' });
+    const started = Date.now();
+    while (!existsSync(join(dir, 's', 's0.heapsnapshot')) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(143);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    // The program is gone (or a zombie: dead, waiting for a parent that no longer exists to reap it).
+    const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] : 'gone';
+    expect(['gone', 'Z']).toContain(state);
+    expect(readdirSync(join(dir, 's'))).toEqual(['s0.heapsnapshot']);
   });
 
   it('a --between command that fails stops the series and the program: exit 2', async () => {

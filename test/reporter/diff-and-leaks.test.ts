@@ -143,3 +143,25 @@ describe('leak report renderers', () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
+
+describe('hostile names from a snapshot', () => {
+  const evil = 'Evil\x1b]0;pwned\x07\x1b[2J\n# Heading <b>x</b>';
+  const hostile: LeakReport = { ...report, leaks: [{ ...leak, name: evil, retainerPathText: `global → ${evil} @1` }] };
+
+  it('text: control characters and line breaks are shown escaped, never sent to the terminal', () => {
+    const text = renderLeaksText(hostile, { files });
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(text).toContain('1. Evil\\x1b]0;pwned\\x07\\x1b[2J\\n# Heading <b>x</b> ×600');
+    const table = renderDiffText({ ...diff, rows: [{ ...diff.rows[0]!, className: evil }] });
+    expect(table.split('\n')).toHaveLength(5);
+  });
+
+  it('Markdown: no heading, tag or line break comes from a name', () => {
+    const md = renderLeaksMarkdown(hostile);
+    // Inside code spans text is shown as is; outside, nothing may read as a tag or a heading.
+    const prose = md.replace(/`[^`\n]*`/g, '');
+    expect(prose).not.toMatch(/<b>|^# /m);
+    expect(md.split('\n').every((line) => !/[\x00-\x1f]/.test(line))).toBe(true);
+    expect(md).toContain('**Evil\\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2J\\\\n\\# Heading &lt;b&gt;x&lt;/b&gt;**');
+  });
+});

@@ -12,6 +12,16 @@ export function parseAddress(text: string): { host: string; port: number } {
 }
 
 /**
+ * Checks a `-- node app.js …` command: it must start node, and leave the inspector to heapdiff.
+ */
+export function checkNodeCommand(command: readonly string[]): void {
+  if (command.length === 0) return;
+  if (!/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
+  const own = command.slice(1).find((arg) => /^--inspect(-brk|-wait|-port)?(=|$)/.test(arg));
+  if (own) throw new UsageError(`leave out ${own}: heapdiff starts the program with its own inspector`);
+}
+
+/**
  * Starts `node …` with its inspector on a free loopback port and waits until it listens. The
  * program's own stderr passes through, but for the inspector's announcement lines.
  */
@@ -19,7 +29,8 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
   const { spawn } = await import('node:child_process');
   const { CaptureError } = await import('@heapdiff/core/capture');
   const [node, ...rest] = command;
-  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', 'inherit', 'pipe'] });
+  // The program's output goes to stderr: stdout is heapdiff's report (--json must stay JSON).
+  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', process.stderr, 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
 import { parseDuration } from '../capture-series.js';
+import { checkNodeCommand } from '../capture-target.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface LeaksArgs {
@@ -15,6 +16,7 @@ interface LeaksArgs {
   between: string | undefined;
   dir: string | undefined;
   allowRemote: boolean;
+  trackAllocations: boolean;
   json: boolean | undefined;
   markdown: boolean | undefined;
   minCount: number | undefined;
@@ -39,6 +41,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .option('between', { type: 'string', describe: 'when capturing: a shell command run before each snapshot after the first (the load; $HEAPDIFF_PID is the process)' })
       .option('dir', { type: 'string', describe: 'when capturing: the directory for the snapshots (default ./heapdiff-leaks-DATE)' })
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
+      .option('track-allocations', { type: 'boolean', default: false, describe: 'when capturing: record allocation stacks (from the first line with -- node app.js); slower allocation' })
       .parserConfiguration({ 'populate--': true })
       .option('min-count', { type: 'number', describe: 'report only leaks of at least N objects' })
       .option('min-retained', { type: 'number', describe: 'report only leaks retaining at least N bytes' })
@@ -53,8 +56,9 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them');
         if (sources === 1) {
-          if (!Number.isInteger(args.snapshots) || (args.snapshots as number) < 3) throw new UsageError(`--snapshots must be a whole number of at least 3, got ${String(args.snapshots)}`);
-          if (command.length > 0 && !/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
+          if (!Number.isInteger(args.snapshots) || (args.snapshots as number) < 3 || (args.snapshots as number) > 1000) throw new UsageError(`--snapshots must be a whole number from 3 to 1000, got ${String(args.snapshots)}`);
+          if (args.port !== undefined && (!Number.isInteger(args.port) || (args.port as number) < 1 || (args.port as number) > 65535)) throw new UsageError(`--port must be a port number (1 to 65535), got ${String(args.port)}`);
+          checkNodeCommand(command);
           if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
         } else {
@@ -74,6 +78,9 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new UsageError(`${flag} must be a whole number from 0, got ${String(value)}`);
         }
         if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
+        for (const pattern of (args.ignore as string[] | undefined) ?? []) {
+          if (typeof pattern !== 'string' || pattern.trim() === '') throw new UsageError('--ignore needs a class name (or part of one); an empty one would leave out every leak');
+        }
         return true;
       })
       .example('$0 leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot', 'what grows from s0 to s2, and what holds it')
@@ -100,6 +107,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           between: args.between,
           dir: args.dir,
           allowRemote: args.allowRemote,
+          trackAllocations: args.trackAllocations,
         },
         (line) => process.stderr.write(`${line}\n`),
       );
@@ -111,8 +119,11 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       ...(args.ignore === undefined ? {} : { ignore: args.ignore }),
     });
     const top = args.top;
-    if (args.json) process.stdout.write(`${JSON.stringify(toLeaksJson(report, files), null, 2)}\n`);
-    else if (args.markdown) process.stdout.write(renderLeaksMarkdown(report, top === undefined ? {} : { top }));
+    if (args.json) {
+      const json = toLeaksJson(report, files);
+      if (top !== undefined) json.leaks = json.leaks.slice(0, top);
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else if (args.markdown) process.stdout.write(renderLeaksMarkdown(report, top === undefined ? {} : { top }));
     else {
       const colour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
       process.stdout.write(renderLeaksText(report, { colour, files, ...(top === undefined ? {} : { top }) }));

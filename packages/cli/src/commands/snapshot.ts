@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
-import { captureTrigger, parseAddress, startWithInspector } from '../capture-target.js';
+import { captureTrigger, checkNodeCommand, parseAddress, startWithInspector } from '../capture-target.js';
 
 interface SnapshotArgs {
   output: string;
@@ -37,7 +37,7 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
         const command = (args['--'] as string[] | undefined) ?? [];
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources !== 1) throw new UsageError('give exactly one of --inspect HOST:PORT, --pid PID, or -- node app.js …');
-        if (command.length > 0 && !/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
+        checkNodeCommand(command);
         if (args.inspect !== undefined) parseAddress(args.inspect);
         if (args.pid !== undefined && (!Number.isInteger(args.pid) || args.pid < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
         return true;

@@ -154,6 +154,9 @@ export class RemoteHeapSession {
     });
     const session = new RemoteHeapSession(socket);
     void session.#send('HeapProfiler.enable').catch(() => {});
+    // Told when the program has ended (exited or crashed) but is kept for the debugger: the
+    // process lives on with nothing to snapshot.
+    void session.#send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }).catch(() => {});
     return session;
   }
 
@@ -203,6 +206,28 @@ export class RemoteHeapSession {
     return { file, bytes: sink.bytes };
   }
 
+  /**
+   * Turns allocation tracking on for the rest of the session (heap compaction off meanwhile,
+   * see allocation-tracking.ts): each later snapshot carries the stacks that allocated its
+   * objects. `runIfWaitingForDebugger` then lets a process started with `--inspect-brk` run.
+   */
+  async startTrackingAllocations(options: { runIfWaitingForDebugger?: boolean } = {}): Promise<void> {
+    void this.#send('Runtime.evaluate', { expression: COMPACTION_OFF_EXPRESSION }).catch(() => {});
+    await this.#send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+    this.#tracking = true;
+    if (options.runIfWaitingForDebugger) void this.#send('Runtime.runIfWaitingForDebugger').catch(() => {});
+  }
+
+  /** Turns allocation tracking off again (V8 writes one more snapshot doing so: it is dropped). */
+  async stopTrackingAllocations(): Promise<void> {
+    if (!this.#tracking) return;
+    this.#tracking = false;
+    await this.#send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: false });
+    await this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION });
+  }
+
+  #tracking = false;
+
   /** Closes the connection (the process's heap profiler turns off: its ids start anew). */
   close(): void {
     if (this.#closed) return;
@@ -227,7 +252,9 @@ export class RemoteHeapSession {
     } catch (error) {
       return this.#fail(new CaptureError('the inspector sent a message that is not JSON', { cause: error }));
     }
-    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
+    if (message.method === 'NodeRuntime.waitingForDisconnect') {
+      this.#fail(new CaptureError('the program has ended (it exited or crashed); its process waits only for the inspector to let go'));
+    } else if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
       if (this.#sink) this.#sink.bytes += writeSync(this.#sink.fd, message.params!.chunk!);
     } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
       this.#sink?.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
@@ -250,6 +277,18 @@ export class RemoteHeapSession {
   }
 
   readonly #onClose: (() => void)[] = [];
+
+  /**
+   * Rejects (with a `CaptureError` saying why) when the session can take no more snapshots:
+   * the program ended, the connection broke, or it was closed. Never resolves.
+   */
+  get ended(): Promise<never> {
+    const ended = this.#closedPromise().then(() => {
+      throw this.#failure ?? new CaptureError('the inspector session was closed');
+    });
+    ended.catch(() => {}); // a waiter that never looks is no unhandled rejection
+    return ended;
+  }
 
   #closedPromise(): Promise<void> {
     return this.#closed ? Promise.resolve() : new Promise((resolve) => this.#onClose.push(resolve));

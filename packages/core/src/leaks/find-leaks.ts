@@ -93,6 +93,7 @@ export interface LeakOptions {
  * for (const leak of report.leaks) console.log(leak.name, leak.count, leak.retainerPathText)
  */
 export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], options: LeakOptions = {}): LeakReport {
+  if (!Array.isArray(series)) throw new TypeError(`findLeaks: takes an array of snapshots (graphs or censuses), got ${String(series)}`);
   if (series.length < 3) {
     throw new TypeError(`findLeaks: needs at least 3 snapshots (a baseline, then one after each of at least two rounds of the same work), got ${series.length}`);
   }
@@ -107,7 +108,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       );
     }
   }
-  checkSameProcess(series[0]!, graph);
+  for (const [k, earlier] of series.slice(0, -1).entries()) checkSameProcess(earlier, graph, k + 1, series.length);
   const keys = classKeys(graph);
   const kinds = new ClassKinds(graph, keys);
   const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
@@ -205,7 +206,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const leaks: LeakGroup[] = [];
   const bounded: LeakGroup[] = [];
   let leftOut = 0;
-  const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : p));
+  // A RegExp's `g` or `y` flag would carry `lastIndex` from one test to the next: dropped.
+  const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : new RegExp(p.source, p.flags.replace(/[gy]/g, ''))));
   for (let g = 0; g < groupCount; g++) {
     if (mergedInto[g] !== g || count[g] === 0) continue;
     const info = groupInfo[g]!;
@@ -337,10 +339,10 @@ function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]
 }
 
 /**
- * Objects keep their ids for the life of a process: a sample of the first snapshot's objects
+ * Objects keep their ids for the life of a process: a sample of an earlier snapshot's objects
  * must mostly be in the last one, under the same class name.
  */
-function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph): void {
+function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph, position: number, count: number): void {
   const ids: number[] = [];
   const names: string[] = [];
   const total = first.nodeCount;
@@ -361,7 +363,7 @@ function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph): v
   });
   if ((ids.length >= 200 && found < ids.length * 0.05) || (found >= 100 && renamed > found * 0.1)) {
     throw new SnapshotsUnrelatedError(
-      `the first and the last snapshot do not share their objects (${found} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
+      `snapshot ${position} and the last (${count}) do not share their objects (${found} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
         'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
     );
   }

@@ -148,6 +148,10 @@ export function readSnapshotHeader(raw: unknown, where: InputLocation): Snapshot
       where,
     );
   }
+  if (nodeCount === 0) {
+    // V8 always writes its root: a snapshot without nodes has nothing to analyse.
+    throw new SnapshotFormatError('the header declares 0 nodes: a heap snapshot has at least its root node; the file was not written by V8, or its header is wrong', where);
+  }
   if (nodeCount > 0 && (rootIndex % layout.nodeFieldCount !== 0 || rootIndex / layout.nodeFieldCount >= nodeCount)) {
     throw new SnapshotFormatError(`snapshot.root_index ${rootIndex} does not point at a node`, where);
   }

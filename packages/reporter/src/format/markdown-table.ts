@@ -1,11 +1,13 @@
+import { printable } from './printable.js';
+
 /**
- * A GitHub-flavoured Markdown table; `|`, backticks and line breaks in cells are escaped so
- * that class names and paths cannot break the table.
+ * A GitHub-flavoured Markdown table; cells are made printable (no line breaks) and `|`, `\\`
+ * and `<` escaped, so that class names and paths cannot break the table or make HTML.
  *
  * @example markdownTable(['class', '# new'], ['left', 'right'], [['Session', '600']])
  */
 export function markdownTable(titles: readonly string[], align: readonly ('left' | 'right')[], rows: readonly (readonly string[])[]): string[] {
-  const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const cell = (text: string) => printable(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
   return [
     `| ${titles.map(cell).join(' | ')} |`,
     `| ${align.map((a) => (a === 'right' ? '---:' : ':---')).join(' | ')} |`,
@@ -18,5 +20,19 @@ export function inlineCode(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+  return `${fence}${pad}${printable(text)}${pad}${fence}`;
+}
+
+/**
+ * Text from a snapshot as Markdown prose: printable (no line breaks), with Markdown's and
+ * HTML's special characters escaped so that a class name cannot make a heading or a tag.
+ *
+ * @example markdownText('# <b>x</b>') // '\\# &lt;b&gt;x&lt;/b&gt;'
+ */
+export function markdownText(text: string): string {
+  return printable(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
 }

@@ -2,7 +2,7 @@ import type { LeakReport } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
-import { inlineCode, markdownTable } from '../format/markdown-table.js';
+import { inlineCode, markdownTable, markdownText } from '../format/markdown-table.js';
 
 /**
  * A leak report as Markdown for a pull-request comment: a table of the leaks, then each
@@ -22,11 +22,11 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number 
     ...markdownTable(
       ['leak', 'held by', 'count', 'retained', 'live per snapshot'],
       ['left', 'left', 'right', 'right', 'left'],
-      leaks.map((l) => [l.name, l.heldBy ?? '', formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
+      leaks.map((l) => [markdownText(l.name), markdownText(l.heldBy ?? ''), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
     ),
   ];
   for (const leak of leaks) {
-    lines.push('', `**${leak.name.replace(/[*_`\\]/g, '\\$&')}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
+    lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
     if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
   }
   if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);

@@ -3,6 +3,7 @@ import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { paint, type Paint } from '../format/colour.js';
 import { counted } from '../format/counted.js';
+import { printable } from '../format/printable.js';
 
 export interface LeaksTextOptions {
   /** Leaks shown in full; the rest are listed by name. Default: all. */
@@ -36,10 +37,10 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
     const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
     report.leaks.slice(0, top).forEach((leak, i) => lines.push('', ...leakLines(leak, i + 1, p, last)));
     const rest = report.leaks.slice(top);
-    if (rest.length > 0) lines.push('', `… ${counted(rest.length, 'more leak')}: ${rest.map((l) => `${l.name} ×${formatCount(l.count)}`).join(', ')}`);
+    if (rest.length > 0) lines.push('', `… ${counted(rest.length, 'more leak')}: ${rest.map((l) => `${printable(l.name)} ×${formatCount(l.count)}`).join(', ')}`);
   }
   if (report.bounded.length > 0) {
-    const shown = report.bounded.slice(0, 5).map((g) => `${g.name} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
+    const shown = report.bounded.slice(0, 5).map((g) => `${printable(g.name)} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
     const more = report.bounded.length > 5 ? `, … ${formatCount(report.bounded.length - 5)} more` : '';
     lines.push('', p.dim(`Not growing (new and alive, but bounded): ${shown.join(', ')}${more}`));
   }
@@ -47,16 +48,16 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
 }
 
 function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): string[] {
-  const held = leak.heldBy ? `, held by ${leak.heldBy}` : '';
+  const held = leak.heldBy ? `, held by ${printable(leak.heldBy)}` : '';
   const lines = [
-    `${rank}. ${p.bold(leak.name)} ×${formatCount(leak.count)}${held}: retains ${formatBytes(leak.retainedSize)} (shallow ${formatBytes(leak.shallowSize)})`,
+    `${rank}. ${p.bold(printable(leak.name))} ×${formatCount(leak.count)}${held}: retains ${formatBytes(leak.retainedSize)} (shallow ${formatBytes(leak.shallowSize)})`,
     `   live: ${leak.liveCounts.map(formatCount).join(' → ')}   leaked per round: ${leak.allocatedPerRound.map(formatCount).join(', ')}`,
-    `   path: ${leak.retainerPathText}`,
+    `   path: ${printable(leak.retainerPathText)}`,
   ];
-  if (leak.retains.length > 0) lines.push(`   retains: ${leak.retains.map((r) => `${r.className} ×${formatCount(r.count)}`).join(', ')}`);
+  if (leak.retains.length > 0) lines.push(`   retains: ${leak.retains.map((r) => `${printable(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
   if (leak.location) lines.push(`   defined at: ${whereDefined(leak.location)}`);
   for (const stack of leak.allocationStacks ?? []) {
-    const frames = stack.frames.slice(0, 4).map((f) => `${f.functionName} ${f.scriptName.slice(f.scriptName.lastIndexOf('/') + 1)}:${f.line}`);
+    const frames = stack.frames.slice(0, 4).map((f) => printable(`${f.functionName} ${f.scriptName.slice(f.scriptName.lastIndexOf('/') + 1)}:${f.line}`));
     lines.push(`   allocated ×${formatCount(stack.count)}: ${frames.join(' ← ') || '(no stack)'}`);
   }
   if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${lastFile} @${leak.sampleIds[0]}`);

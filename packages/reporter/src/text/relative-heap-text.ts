@@ -3,6 +3,7 @@ import { formatBytes, formatCount } from '@heapdiff/core';
 import { counted } from '../format/counted.js';
 import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
+import { printable } from '../format/printable.js';
 
 /** The last hops of a long retainer path: where the program holds on is at the end. */
 function shorten(path: string, hops = 7): string {
@@ -37,14 +38,14 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
         { title: 'retained size', align: 'right' },
         { title: 'leak roots', align: 'right' },
       ],
-      shown.map((g) => [g.className, formatCount(g.count), formatBytes(g.selfSize), formatBytes(g.retainedSize), formatCount(g.leakRoots)]),
+      shown.map((g) => [printable(g.className), formatCount(g.count), formatBytes(g.selfSize), formatBytes(g.retainedSize), formatCount(g.leakRoots)]),
     ),
   );
   if (rel.groups.length > shown.length) lines.push(`… ${counted(rel.groups.length - shown.length, 'more class', 'more classes')}`);
   const withPaths = rel.groups.slice(0, paths).filter((g) => g.retainerPath);
   if (withPaths.length > 0) {
     lines.push('', 'What keeps them alive (the biggest of each class):');
-    for (const g of withPaths) lines.push(`  ${g.className}: ${shorten(g.retainerPath)}`);
+    for (const g of withPaths) lines.push(`  ${printable(g.className)}: ${printable(shorten(g.retainerPath))}`);
   }
   const withStacks = rel.groups.slice(0, paths).filter((g) => g.allocationStacks && g.allocationStacks.length > 0);
   if (withStacks.length > 0) {
@@ -52,7 +53,7 @@ export function renderRelativeHeapText(rel: RelativeHeap, options: RelativeHeapT
     for (const g of withStacks) {
       for (const stack of g.allocationStacks!) {
         const frames = stack.frames.slice(0, 4).map(formatFrame);
-        lines.push(`  ${g.className} ×${formatCount(stack.count)}: ${frames.join(' ← ')}`);
+        lines.push(`  ${printable(g.className)} ×${formatCount(stack.count)}: ${printable(frames.join(' ← '))}`);
       }
     }
   }

@@ -52,7 +52,8 @@ describe('in-process capture', () => {
     const before = countOf(await takeSnapshot(), 'HeapGraph');
     await writeSnapshot(join(tempDir(), 'dropped.heapsnapshot'));
     const graph = await takeSnapshot();
-    expect(countOf(graph, 'HeapGraph')).toBe(before);
+    // No more than before: the dropped graphs are gone (one an earlier test left may be gone too).
+    expect(countOf(graph, 'HeapGraph')).toBeLessThanOrEqual(before);
   });
 
   it('remote capture: a bracketed IPv6 loopback is dialled bare, a missing host is a CaptureError', async () => {

@@ -33,7 +33,7 @@ interface Case {
 
 /** Where each holder's retainer path must lead through: from the roots, or from the waiting frame. */
 const holders: Record<string, RegExp> = {
-  global: /^global \/.* → server \(Server\) → sessions \(Map\)/,
+  global: /^global → (.* → )?server \(Server\) → sessions \(Map\)/,
   'esm-module-const': /→ moduleServer \(Server\) → sessions \(Map\)/,
   'cjs-module-const': /cjs-module\.cjs \(Module\) → .* → server \(Server\) → sessions \(Map\)/,
   'async-local': /^async async-local\(\) holders\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/,

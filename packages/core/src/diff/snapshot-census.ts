@@ -1,7 +1,7 @@
 import { treeOf, type DominatedTree } from '../analysis/class-retained-sizes.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { buildClassKeys, durableKey, type SourceLocation } from '../graph/class-keys.js';
-import type { HeapGraph } from '../graph/heap-graph.js';
+import { HeapGraph } from '../graph/heap-graph.js';
 import { matchObjectShapes, type ObjectShape } from '../graph/object-shapes.js';
 
 /** A class of a census: plain objects stay unnamed (`set`) until a comparison names them. */
@@ -53,6 +53,7 @@ export interface CensusOptions {
  * Takes the census of a loaded snapshot (see `SnapshotCensus`); the graph can be dropped after.
  */
 export function takeCensus(graph: HeapGraph, options: CensusOptions = {}): SnapshotCensus {
+  if (!(graph instanceof HeapGraph)) throw new TypeError(`takeCensus: takes a loaded snapshot (parseSnapshot's graph), got ${String(graph)}`);
   const keys = buildClassKeys(graph, { grouping: 'shape', plainObjects: 'set' });
   const typeNamed = new Set<string>();
   graph.classes.byType.forEach((c) => c >= 0 && typeNamed.add(graph.classes.names[c]!));

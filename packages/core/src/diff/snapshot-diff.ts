@@ -60,10 +60,15 @@ export interface DiffOptions {
  */
 export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGraph | SnapshotCensus, options: DiffOptions = {}): SnapshotDiff {
   const retained = options.retained ?? false;
-  const censusOf = (side: HeapGraph | SnapshotCensus): SnapshotCensus =>
-    side instanceof HeapGraph ? takeCensus(side, { retained, copy: false }) : side;
-  const a = censusOf(base);
-  const b = censusOf(current);
+  const censusOf = (side: HeapGraph | SnapshotCensus, which: string): SnapshotCensus => {
+    if (side instanceof HeapGraph) return takeCensus(side, { retained, copy: false });
+    if (!(side?.byId instanceof Uint32Array) || !(side.classOf instanceof Uint32Array)) {
+      throw new TypeError(`diffSnapshots: the ${which} snapshot must be a graph (parseSnapshot) or a census (takeCensus), got ${String(side)}`);
+    }
+    return side;
+  };
+  const a = censusOf(base, 'base');
+  const b = censusOf(current, 'current');
   if (a.maxJsNodeId > b.maxJsNodeId) {
     throw new SnapshotsUnrelatedError(
       `the base snapshot has newer objects (ids up to @${a.maxJsNodeId}) than the current one (up to @${b.maxJsNodeId}): ` +

@@ -97,6 +97,12 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   if (series.length < 3) {
     throw new TypeError(`findLeaks: needs at least 3 snapshots (a baseline, then one after each of at least two rounds of the same work), got ${series.length}`);
   }
+  for (const [k, s] of series.entries()) {
+    if (!(s instanceof HeapGraph) && !(s?.classOf instanceof Uint32Array)) throw new TypeError(`findLeaks: snapshot ${k + 1} is neither a graph (parseSnapshot) nor a census (takeCensus): ${String(s)}`);
+  }
+  for (const [name, value] of [['minCount', options.minCount], ['minRetainedSize', options.minRetainedSize]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`findLeaks: ${name} must be a number from 0, got ${String(value)}`);
+  }
   const graph = series[series.length - 1];
   if (!(graph instanceof HeapGraph)) throw new TypeError('findLeaks: the last snapshot must be a loaded graph (parseSnapshot), the earlier ones may be censuses');
   const maxIds = series.map((s) => s.maxJsNodeId);

@@ -5,7 +5,7 @@ import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
  * classes, sizes — the graph is dropped at once, so only one is ever whole), the last as a
  * graph with its analyses. A progress line names the file being read, on a terminal.
  */
-export async function loadSeries(files: readonly string[], options: { retained?: boolean } = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
+export async function loadSeries(files: readonly string[], options: { retained?: boolean; perNode?: boolean } = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
   const { analyzeGraph, parseSnapshot, takeCensus } = await import('@heapdiff/core');
   const { createLoadProgress } = await import('./progress.js');
   const earlier: SnapshotCensus[] = [];
@@ -18,7 +18,7 @@ export async function loadSeries(files: readonly string[], options: { retained?:
         return { earlier, last: graph };
       }
       if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
-      earlier.push(takeCensus(graph, { retained: options.retained ?? false }));
+      earlier.push(takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode ?? true }));
     } finally {
       progress.done();
     }

@@ -10,7 +10,7 @@ for (const [i, file] of files.entries()) {
   if (i === files.length - 1) {
     await analyzeGraph(graph);
     series.push(graph);
-  } else series.push(takeCensus(graph));
+  } else series.push(takeCensus(graph, { perNode: false }));
 }
 const report = findLeaks(series);
 process.send?.({ classes: report.leaks.map((l) => l.name), counts: report.leaks.map((l) => l.count), maxRssKb: process.resourceUsage().maxRSS });

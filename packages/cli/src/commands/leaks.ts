@@ -112,7 +112,8 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         (line) => process.stderr.write(`${line}\n`),
       );
     }
-    const { earlier, last } = await loadSeries(files);
+    // Leak detection needs of the earlier snapshots only their counts per class.
+    const { earlier, last } = await loadSeries(files, { perNode: false });
     const report = findLeaks([...earlier, last], {
       ...(args.minCount === undefined ? {} : { minCount: args.minCount }),
       ...(args.minRetained === undefined ? {} : { minRetainedSize: args.minRetained }),

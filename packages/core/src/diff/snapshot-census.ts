@@ -31,7 +31,16 @@ export interface SnapshotCensus {
   /** The shapes this snapshot's own plain objects suggest (a comparison uses the newer one's). */
   readonly shapes: readonly ObjectShape[];
   readonly classes: readonly CensusClass[];
-  /** Per node: its class, an index into `classes`. */
+  /** Per class: its objects of non-zero shallow size (as the summary counts them). */
+  readonly classCounts: Float64Array;
+  /** A sample of the JavaScript objects (odd ids, at most 5,000, spread over the snapshot) and their classes. */
+  readonly sample: { readonly ids: Uint32Array; readonly classes: Uint32Array };
+  /**
+   * Whether the per-node arrays below are kept (`perNode`, the default): a comparison needs
+   * them; leak detection needs only the counts and the sample.
+   */
+  readonly perNode: boolean;
+  /** Per node: its class, an index into `classes` (empty without `perNode`). */
   readonly classOf: Uint32Array;
   readonly ids: Uint32Array;
   /** Shallow sizes as DevTools shows them (`shallowSizes`); 0 for nodes that do not count. */
@@ -47,6 +56,11 @@ export interface CensusOptions {
   retained?: boolean;
   /** Copy the tree out of the graph's working buffers (default), so that dropping the graph frees them. */
   copy?: boolean;
+  /**
+   * Keep each node's id, class and size (default true): `diffSnapshots` needs them; `findLeaks`
+   * only the counts per class, so its earlier snapshots can go without (16 bytes a node less).
+   */
+  perNode?: boolean;
 }
 
 /**
@@ -63,18 +77,34 @@ export function takeCensus(graph: HeapGraph, options: CensusOptions = {}): Snaps
     set: keys.sets?.[k],
     typeNamedObject: keys.durable[k]!.endsWith(' (object)') && typeNamed.has(name),
   }));
-  const ids = new Uint32Array(graph.nodeCount);
   const field = graph.layout.nodeFieldCount;
-  for (let n = 0, i = graph.layout.nodeIdOffset; n < graph.nodeCount; n++, i += field) ids[n] = graph.nodes[i]!;
+  const shallow = shallowSizes(graph);
+  const classCounts = new Float64Array(classes.length);
+  for (let n = 0; n < graph.nodeCount; n++) if (shallow[n]! > 0) classCounts[keys.keyOf[n]!]!++;
+  const sampleIds: number[] = [];
+  const sampleClasses: number[] = [];
+  const step = Math.max(1, Math.floor(graph.nodeCount / 5000));
+  for (let n = 0; n < graph.nodeCount; n += step) {
+    const id = graph.nodes[n * field + graph.layout.nodeIdOffset]!;
+    if ((id & 1) === 0) continue;
+    sampleIds.push(id);
+    sampleClasses.push(keys.keyOf[n]!);
+  }
+  const perNode = options.perNode ?? true;
+  const ids = new Uint32Array(perNode ? graph.nodeCount : 0);
+  if (perNode) for (let n = 0, i = graph.layout.nodeIdOffset; n < graph.nodeCount; n++, i += field) ids[n] = graph.nodes[i]!;
   return {
     nodeCount: graph.nodeCount,
     maxJsNodeId: graph.maxJsNodeId,
     shapes: keys.shapes,
     classes,
-    classOf: keys.keyOf,
+    classCounts,
+    sample: { ids: Uint32Array.from(sampleIds), classes: Uint32Array.from(sampleClasses) },
+    perNode,
+    classOf: perNode ? keys.keyOf : new Uint32Array(0),
     ids,
-    shallow: options.copy === false ? shallowSizes(graph) : shallowSizes(graph).slice(),
-    byId: ordinalsById(ids),
+    shallow: !perNode ? new Uint32Array(0) : options.copy === false ? shallow : shallow.slice(),
+    byId: perNode ? ordinalsById(ids) : new Uint32Array(0),
     tree: !options.retained ? undefined : options.copy === false ? treeOf(graph) : copyTree(treeOf(graph)),
   };
 }

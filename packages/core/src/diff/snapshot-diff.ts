@@ -65,6 +65,7 @@ export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGra
     if (!(side?.byId instanceof Uint32Array) || !(side.classOf instanceof Uint32Array)) {
       throw new TypeError(`diffSnapshots: the ${which} snapshot must be a graph (parseSnapshot) or a census (takeCensus), got ${String(side)}`);
     }
+    if (!side.perNode) throw new TypeError(`diffSnapshots: the ${which} census was taken with { perNode: false }: a comparison needs each node's id, class and size`);
     return side;
   };
   const a = censusOf(base, 'base');

@@ -326,10 +326,8 @@ function liveByKey(graph: HeapGraph): Map<string, number> {
 /** Live objects per class key of a census, plain objects named by the last snapshot's shapes. */
 function liveByCensus(census: SnapshotCensus, shapes: Parameters<typeof censusClassKeys>[1]): Map<string, number> {
   const { keys } = censusClassKeys(census, shapes);
-  const counts = new Float64Array(census.classes.length);
-  for (let n = 0; n < census.nodeCount; n++) if (census.shallow[n]! > 0) counts[census.classOf[n]!]!++;
   const byKey = new Map<string, number>();
-  keys.forEach((key, k) => counts[k]! > 0 && byKey.set(key, (byKey.get(key) ?? 0) + counts[k]!));
+  keys.forEach((key, k) => census.classCounts[k]! > 0 && byKey.set(key, (byKey.get(key) ?? 0) + census.classCounts[k]!));
   return byKey;
 }
 
@@ -351,25 +349,43 @@ function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]
 function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph, position: number, count: number): void {
   const ids: number[] = [];
   const names: string[] = [];
-  const total = first.nodeCount;
-  const step = Math.max(1, Math.floor(total / 5000));
-  for (let n = 0; n < total; n += step) {
-    const id = first instanceof HeapGraph ? first.nodeId(n) : first.ids[n]!;
-    if ((id & 1) === 0) continue;
-    ids.push(id);
-    names.push(first instanceof HeapGraph ? first.className(n) : first.classes[first.classOf[n]!]!.name);
+  if (first instanceof HeapGraph) {
+    const step = Math.max(1, Math.floor(first.nodeCount / 5000));
+    for (let n = 0; n < first.nodeCount; n += step) {
+      if ((first.nodeId(n) & 1) === 0) continue;
+      ids.push(first.nodeId(n));
+      names.push(first.className(n));
+    }
+  } else {
+    first.sample.ids.forEach((id, i) => {
+      ids.push(id);
+      names.push(first.classes[first.sample.classes[i]!]!.name);
+    });
   }
-  let found = 0;
+  // One pass over the last snapshot's ids (no id index for a few thousand lookups); a bit
+  // filter turns most ids away before the map is asked.
+  const wanted = new Map(ids.map((id, i) => [id, i]));
+  const filter = new Uint8Array(1 << 20);
+  for (const id of ids) filter[(id >>> 1) & 0xfffff] = 1;
+  const found = new Int32Array(ids.length).fill(-1);
+  const field = last.layout.nodeFieldCount;
+  const nodes = last.nodes;
+  for (let n = 0, at = last.layout.nodeIdOffset; n < last.nodeCount; n++, at += field) {
+    const id = nodes[at]!;
+    if (filter[(id >>> 1) & 0xfffff] === 0) continue;
+    const i = wanted.get(id);
+    if (i !== undefined) found[i] = n;
+  }
+  let present = 0;
   let renamed = 0;
-  ids.forEach((id, i) => {
-    const n = last.ordinalOfId(id);
+  found.forEach((n, i) => {
     if (n < 0) return;
-    found++;
+    present++;
     if (last.className(n) !== names[i]) renamed++;
   });
-  if ((ids.length >= 200 && found < ids.length * 0.05) || (found >= 100 && renamed > found * 0.1)) {
+  if ((ids.length >= 200 && present < ids.length * 0.05) || (present >= 100 && renamed > present * 0.1)) {
     throw new SnapshotsUnrelatedError(
-      `snapshot ${position} and the last (${count}) do not share their objects (${found} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
+      `snapshot ${position} and the last (${count}) do not share their objects (${present} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
         'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
     );
   }

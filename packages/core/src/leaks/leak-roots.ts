@@ -147,18 +147,16 @@ function dominatorPreorder(root: number, firstDominated: Uint32Array, dominated:
   return order.subarray(0, size);
 }
 
-/** Whether every (non-weak) retainer of `node` is leaked. */
+/**
+ * Whether every retainer of `node` is leaked. (Retainers by weak edges count too: looking up
+ * each edge's type would scan every edge of a big table that holds the node, for each node.)
+ */
 function heldOnlyByLeaked(graph: HeapGraph, node: number, leaked: Uint8Array): boolean {
   const { firstRetainer, retainerNodes } = graph.retainers;
-  const weak = graph.layout.edgeTypes.indexOf('weak');
-  const edges = graph.retainingEdges(node);
-  let any = false;
-  for (let i = firstRetainer[node]!; i < firstRetainer[node + 1]!; i++) {
-    if (graph.edgeTypeIndex(edges[i - firstRetainer[node]!]!) === weak) continue;
-    if (!leaked[retainerNodes[i]!]) return false;
-    any = true;
-  }
-  return any;
+  const from = firstRetainer[node]!;
+  const to = firstRetainer[node + 1]!;
+  for (let i = from; i < to; i++) if (!leaked[retainerNodes[i]!]) return false;
+  return to > from;
 }
 
 /** Nodes the `(Stack roots)` or `(Handle scope)` root dominates directly: a running call's locals. */

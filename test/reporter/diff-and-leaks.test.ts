@@ -133,7 +133,7 @@ describe('leak report renderers', () => {
 
   it('JSON: every documented field, for leaks and bounded groups, with and without files', () => {
     const { example } = documentedSchema('heapdiff/leaks@1');
-    const options = { optional: ['leaks[].heldBy', 'leaks[].location', 'leaks[].allocationStacks'], nullable: ['snapshots[].file'] };
+    const options = { optional: ['leaks[].heldBy', 'leaks[].holderName', 'leaks[].location', 'leaks[].allocationStacks'], nullable: ['snapshots[].file'] };
     const json = toLeaksJson(report, files);
     expect(json.snapshots.map((s) => s.file)).toEqual(files);
     // `bounded` has the same fields as `leaks`: check it against the leaks' example.

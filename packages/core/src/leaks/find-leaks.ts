@@ -8,6 +8,7 @@ import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
+import { namedEdgeTarget } from '../graph/named-edge.js';
 import { leakRoots } from './leak-roots.js';
 import { ClassKinds, STRING_CLASSES } from './leak-naming.js';
 import { PathSignatures } from './path-signature.js';
@@ -27,6 +28,11 @@ export interface LeakGroup {
   readonly location?: SourceLocation;
   /** The built-in class of the leak roots when they are not `name` themselves (`Timeout`, `Function`, `Array`…). */
   readonly heldBy?: string;
+  /**
+   * The holder of the representative leak root (the first of `sampleIds`) by name, when it has
+   * one: a closure's function (`onMessage`), a suspended async function (`handle (awaiting)`).
+   */
+  readonly holderName?: string;
   /** Leak roots in the group: leaked objects not dominated by another leaked object. */
   readonly count: number;
   /** Bytes freed if the group's leak roots were (each counted once). */
@@ -126,6 +132,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   let leakedObjects = 0;
   for (let n = 0; n < graph.nodeCount; n++) leakedObjects += leaked[n]!;
 
+  const rootIndex = new Map<number, number>();
+  roots.forEach((root, i) => rootIndex.set(root, i));
   // Name each root: its own class; a built-in root (nothing of the program's inside it, or
   // only the engine's) by its own class, or else by the biggest class it holds.
   const named = new Int32Array(roots.length);
@@ -234,6 +242,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       name: strings ? '(string)' : keys.names[info.named]!,
       ...(location ? { location } : {}),
       ...(info.heldBy >= 0 ? { heldBy: keys.names[info.heldBy]! } : {}),
+      ...(holderNameOf(sample[0]) ? { holderName: holderNameOf(sample[0])! } : {}),
       count: count[g]!,
       retainedSize: groupRetained[g]!,
       shallowSize: shallowSize[g]!,
@@ -260,6 +269,18 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   leaks.sort(byRetained);
   bounded.sort(byRetained);
   return { leaks, bounded, leftOut, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
+
+  /** The name of the built-in holding `root`: a closure's function, or the async function a generator suspends. */
+  function holderNameOf(root: number | undefined): string | undefined {
+    const i = root === undefined ? -1 : rootIndex.get(root) ?? -1;
+    const holder = i < 0 ? -1 : holders[i]!;
+    if (holder < 0) return undefined;
+    const type = graph.nodeType(holder);
+    if (type === 'closure') return graph.nodeName(holder) || undefined;
+    const fn = namedEdgeTarget(graph, holder, graph.strings.indexOf('function'));
+    if (fn >= 0 && graph.nodeType(fn) === 'closure' && graph.nodeName(fn)) return `${graph.nodeName(fn)} (awaiting)`;
+    return undefined;
+  }
 
   /** The class (key) with the most retained bytes among the nodes `root` dominates that `wanted` accepts. */
   function biggestInside(root: number, wanted: (key: number) => boolean): number | undefined {

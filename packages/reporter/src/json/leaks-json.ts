@@ -8,6 +8,7 @@ export const LEAKS_JSON_SCHEMA = 'heapdiff/leaks@1';
 export interface LeakGroupJson {
   name: string;
   heldBy?: string;
+  holderName?: string;
   location?: LocationJson;
   count: number;
   retainedSize: number;
@@ -35,6 +36,7 @@ function groupJson(group: LeakGroup): LeakGroupJson {
   return {
     name: group.name,
     ...(group.heldBy === undefined ? {} : { heldBy: group.heldBy }),
+    ...(group.holderName === undefined ? {} : { holderName: group.holderName }),
     ...(group.location ? { location: toLocationJson(group.location) } : {}),
     count: group.count,
     retainedSize: group.retainedSize,

@@ -48,7 +48,7 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
 }
 
 function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): string[] {
-  const held = leak.heldBy ? `, held by ${printable(leak.heldBy)}` : '';
+  const held = leak.heldBy ? `, held by ${printable(leak.heldBy)}${leak.holderName ? ` ${printable(leak.holderName)}` : ''}` : '';
   const lines = [
     `${rank}. ${p.bold(printable(leak.name))} ×${formatCount(leak.count)}${held}: retains ${formatBytes(leak.retainedSize)} (shallow ${formatBytes(leak.shallowSize)})`,
     `   live: ${leak.liveCounts.map(formatCount).join(' → ')}   leaked per round: ${leak.allocatedPerRound.map(formatCount).join(', ')}`,

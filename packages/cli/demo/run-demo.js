@@ -2,7 +2,7 @@
 // and prints heapdiff's summary of the last snapshot and the leaks across the three. Needs the
 // CLI built (the `demo` script runs `tsc -b` first).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +20,13 @@ function run(args, label, expected = 0) {
   }
 }
 
-try {
-  console.log('Running the demo program: it marks a baseline, handles 5,000 requests with a handler');
-  console.log('that keeps every Session in a Map, and asks heapdiff what is new and still alive.\n');
-  run([join(here, 'leaky-app.js'), dir], 'the demo program');
-  console.log('\nThen it handled 1,000 more requests twice, with a snapshot before and after each round.');
-  console.log('The last snapshot\'s whole heap: heapdiff summary s2.heapsnapshot --top 8\n');
-  run([heapdiff, 'summary', snapshots[2], '--top', '8'], 'heapdiff summary');
-  console.log('\nWhat grows from one snapshot to the next: heapdiff leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot\n');
-  // heapdiff leaks exits 1 when it finds a leak, as this one must.
-  run([heapdiff, 'leaks', ...snapshots], 'heapdiff leaks', 1);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+console.log('Running the demo program: it marks a baseline, handles 5,000 requests with a handler');
+console.log('that keeps every Session in a Map, and asks heapdiff what is new and still alive.\n');
+run([join(here, 'leaky-app.js'), dir], 'the demo program');
+console.log('\nThen it handled 1,000 more requests twice, with a snapshot before and after each round.');
+console.log('The last snapshot\'s whole heap: heapdiff summary s2.heapsnapshot --top 8\n');
+run([heapdiff, 'summary', snapshots[2], '--top', '8'], 'heapdiff summary');
+console.log('\nWhat grows from one snapshot to the next: heapdiff leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot\n');
+// heapdiff leaks exits 1 when it finds a leak, as this one must.
+run([heapdiff, 'leaks', ...snapshots], 'heapdiff leaks', 1);
+console.log(`\nThe snapshots stay in ${dir} to look at again (heapdiff inspect, diff, leaks).`);

@@ -97,13 +97,33 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const typeNamed = new Set<number>();
   classes.byType.forEach((c) => c >= 0 && typeNamed.add(c));
   const typeOffset = layout.nodeTypeOffset;
-  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += layout.nodeFieldCount) {
-    const c = classOf(classes, nodes, n, layout);
-    if (classes.byType[nodes[base + typeOffset]!]! >= 0) {
-      keyOf[n] = byTypeClass[c]! >= 0 ? byTypeClass[c]! : (byTypeClass[c] = add(classes.names[c]!, undefined));
-    } else {
-      keyOf[n] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+  // Per node type (or per name string, for objects and natives) the key, made on first use.
+  const keyOfType = new Int32Array(classes.byType.length).fill(-1);
+  const keyOfString = new Int32Array(classes.byString.length).fill(-1);
+  const fields = layout.nodeFieldCount;
+  const nameOffset = layout.nodeNameOffset;
+  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
+    const type = nodes[base + typeOffset]!;
+    const fixed = classes.byType[type]!;
+    if (fixed >= 0) {
+      let key = keyOfType[type]!;
+      if (key < 0) key = keyOfType[type] = byTypeClass[fixed]! >= 0 ? byTypeClass[fixed]! : (byTypeClass[fixed] = add(classes.names[fixed]!, undefined));
+      keyOf[n] = key;
+      continue;
     }
+    const name = nodes[base + nameOffset]!;
+    // Detached DOM nodes take a class of their own (rare: looked up one by one).
+    if (classes.detached?.states[n] === 2) {
+      const c = classOf(classes, nodes, n, layout);
+      keyOf[n] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+      continue;
+    }
+    let key = keyOfString[name]!;
+    if (key < 0) {
+      const c = classes.byString[name]!;
+      key = keyOfString[name] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+    }
+    keyOf[n] = key;
   }
   if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
 
@@ -135,13 +155,17 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const located = new Map<number, Map<number, number>>();
   const unusual = new Map<string, number>();
   const files = scriptFiles(graph);
-  let last = { scriptId: -1, line: 0, column: 0, base: -1, key: -1 };
+  let lastScript = -1;
+  let lastLine = 0;
+  let lastColumn = 0;
+  let lastBase = -1;
+  let lastKey = -1;
   forEachLocation(graph, (n, scriptId, line, column) => {
     if (graph.nodeTypeIndex(n) !== objectType) return;
     const base = keyOf[n]!;
     // Instances of one class often come one after another.
-    if (base === last.base && scriptId === last.scriptId && line === last.line && column === last.column) {
-      keyOf[n] = last.key;
+    if (base === lastBase && scriptId === lastScript && line === lastLine && column === lastColumn) {
+      keyOf[n] = lastKey;
       return;
     }
     const small = scriptId < 2 ** 22 && base < 2 ** 21 && line < 2 ** 30 && column < 2 ** 31;
@@ -157,7 +181,11 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
       else unusual.set(text, key);
     }
     keyOf[n] = key;
-    last = { scriptId, line, column, base, key };
+    lastScript = scriptId;
+    lastLine = line;
+    lastColumn = column;
+    lastBase = base;
+    lastKey = key;
   });
   return { keyOf, names, locations, durable, shapes, ...(options.plainObjects === 'set' ? { sets } : {}) };
 }

@@ -128,6 +128,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const { leaked, roots, tops, holders, anchors } = leakRoots(graph, maxIds[0]!, {
     isHolder: (n) => !kinds.isUser(keys.keyOf[n]!) && !kinds.isPrimitive(keys.keyOf[n]!),
     isPrimitive: (n) => kinds.isPrimitive(keys.keyOf[n]!),
+    isInternal: (n) => kinds.isInternal(keys.keyOf[n]!),
   });
   let leakedObjects = 0;
   for (let n = 0; n < graph.nodeCount; n++) leakedObjects += leaked[n]!;

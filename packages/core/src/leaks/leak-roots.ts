@@ -17,6 +17,8 @@ export interface NodeKinds {
   isHolder(node: number): boolean;
   /** Strings, numbers: part of a leak when only leaked objects hold them. */
   isPrimitive(node: number): boolean;
+  /** The engine's own (`system / Context`, `(system)`): looked through, never named as the holder. */
+  isInternal(node: number): boolean;
 }
 
 /** The leak roots of the last snapshot, each with what holds it and where it hangs on old memory. */
@@ -123,7 +125,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     for (const n of chain.slice(1)) {
       const own = rootsHeld.get(n) === 1;
       if (own && leaked[n]) top = n;
-      if (leaked[n] && kinds.isHolder(n)) {
+      if (leaked[n] && kinds.isHolder(n) && !kinds.isInternal(n)) {
         if (nearest < 0) nearest = n;
         if (own) holder = n;
       }

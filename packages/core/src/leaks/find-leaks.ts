@@ -2,8 +2,9 @@ import { topAllocationStacks, type AllocationStack } from '../analysis/allocatio
 import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { nodeDistances } from '../analysis/distances.js';
-import { edgeLabel, formatRetainerPath, retainerPath } from '../analysis/retainer-path.js';
+import { edgeLabel, formatRetainerPath, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
+import { moduleTopLevelLabel } from '../diff/frame-labels.js';
 import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
@@ -41,7 +42,10 @@ export interface LeakGroup {
   readonly shallowSize: number;
   /** From the GC roots to the leak root that retains most (the first of `sampleIds`). */
   readonly retainerPath: readonly LeakPathStep[];
-  /** The same path on one line: `global → sessions (Map) → table → [42] → Session @1234`. */
+  /**
+   * The same path on one line: `global → sessions (Map) → table → [42] → Session @1234`; from a
+   * module's suspended top level when the path runs through it (`app.mjs (top level) → context → …`).
+   */
   readonly retainerPathText: string;
   /** What the leak roots keep alive, biggest first: classes with counts and retained bytes. */
   readonly retains: readonly { readonly className: string; readonly count: number; readonly retainedSize: number }[];
@@ -248,7 +252,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       retainedSize: groupRetained[g]!,
       shallowSize: shallowSize[g]!,
       retainerPath: path.map((step) => ({ edge: edgeLabel(graph, step.edge), className: graph.className(step.to), id: graph.nodeId(step.to) })),
-      retainerPathText: formatRetainerPath(graph, path),
+      retainerPathText: readablePath(graph, path),
       retains: [...retains[g]!]
         .map(([k, v]) => ({ className: keys.names[k]!, ...v }))
         .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
@@ -411,6 +415,19 @@ function checkSameProcess(first: HeapGraph | SnapshotCensus, last: HeapGraph, po
         'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
     );
   }
+}
+
+/**
+ * A retainer path as text, starting where the program holds the leak when the way there runs
+ * through Node's module loader: from the last suspended module top level on the path
+ * (`app.mjs (top level) → context → sessions (Map) → …`), else from the GC roots.
+ */
+function readablePath(graph: HeapGraph, steps: readonly RetainerStep[]): string {
+  for (let i = steps.length - 2; i >= 0; i--) {
+    const label = moduleTopLevelLabel(graph, steps[i]!.to);
+    if (label) return formatRetainerPath(graph, steps.slice(i + 1), label);
+  }
+  return formatRetainerPath(graph, steps);
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,21 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
   // its cache folder asynchronously, and on Node 22 that walk can be alive across the mark and
   // the diff — the program's loader's objects, rightly counted, but not the test's subject.
   const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
-  const run = (mode: string) => JSON.parse(execFileSync(node, [...TSX_ARGS, program, mode], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const run = (mode: string) => {
+    const attempt = () => spawnSync(node, [...TSX_ARGS, program, mode], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ending = (child: ReturnType<typeof attempt>) =>
+      `relative-heap.ts ${mode} ${child.signal ? `was killed by ${child.signal}` : `exited with ${child.status}`}; its stderr ends:\n${child.stderr.split('\n').slice(-25).join('\n')}`;
+    let child = attempt();
+    // With allocation tracking on, the program died now and then in CI on Node 22 (about once
+    // in ten full runs; never in 145 runs alone or four at a time): once, the ending is shown
+    // and the program run again. Wrong results are never retried.
+    if (child.status !== 0 && mode.startsWith('track')) {
+      console.warn(`retrying once: ${ending(child)}`);
+      child = attempt();
+    }
+    if (child.status !== 0) throw new Error(ending(child));
+    return JSON.parse(child.stdout);
+  };
 
   // No retry: a leftover is a bug (pnpm soak:empty-diffs runs this 20 times per Node); a
   // failure prints its retainer path (paths) to say what it was.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCacheDir } from './bench-snapshots.js';
 import { measure, type Tool } from './measure.js';
+import { printTable } from './print-table.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
 
@@ -93,12 +94,4 @@ async function bigSeries(): Promise<void> {
     ['series', 'tool', 'wall time', 'peak RSS', 'leaks reported', 'target'],
     [[sizes, 'heapdiff leaks', m.ok ? `${m.seconds.toFixed(2)} s` : `failed: ${m.error}`, `${(m.peakRssBytes / 1e9).toFixed(2)} GB`, classes.map((c, i) => `${c} ×${counts[i]}`).join(', '), '≤ 8 s, ≤ 1.6 GB']],
   );
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }

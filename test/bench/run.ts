@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildDevToolsLoader } from '../helpers/devtools/build-devtools-loader.js';
 import { measure, type Measurement, type Tool } from './measure.js';
+import { printTable } from './print-table.js';
 import { benchCacheDir, ensureBenchSnapshot, ALL_BENCH_SIZES, BENCH_SIZES, type BenchSize } from './bench-snapshots.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -76,14 +77,6 @@ async function bench(mode: 'parse' | 'analyze', sizes: BenchSize[], toolNames: s
   for (const comparison of comparisons) console.log(comparison);
 }
 
-/** Prints a Markdown table, columns padded to their widest cell. */
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
 
 /** Compares the per-node results two loaders wrote: equal, or the first nodes that differ. */
 function compareNodeByNode(ours: string, theirs: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, parseSnapshot, SnapshotsUnrelatedError, takeCensus, type SnapshotDiff } from '@heapdiff/core';
+import { devToolsKey } from '../helpers/devtools/class-rows.js';
 import { loadWithDevTools } from '../helpers/devtools/load-with-devtools.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
@@ -25,10 +26,7 @@ async function devToolsComparison(baseFile: string, currentFile: string) {
 
 function byKey(diff: SnapshotDiff) {
   return Object.fromEntries(
-    diff.rows.map((r) => [
-      r.location ? `${r.location.scriptId},${r.location.line},${r.location.column},${r.className}` : `,${r.className}`,
-      { newCount: r.newCount, deletedCount: r.deletedCount, allocSize: r.allocSize, freedSize: r.freedSize },
-    ]),
+    diff.rows.map((r) => [devToolsKey(r), { newCount: r.newCount, deletedCount: r.deletedCount, allocSize: r.allocSize, freedSize: r.freedSize }]),
   );
 }
 

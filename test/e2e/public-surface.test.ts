@@ -43,6 +43,7 @@ describe('public surface', () => {
       'summarizeNode',
       'takeCensus',
       'topAllocationStacks',
+      'viewDiff',
       'viewSummary',
     ]);
   });

@@ -64,6 +64,7 @@ export { topAllocationStacks, type AllocationStack, type AllocationFrame } from 
 // Comparisons
 export { takeCensus, type SnapshotCensus, type CensusClass, type CensusOptions } from './diff/snapshot-census.js';
 export { diffSnapshots, type SnapshotDiff, type ClassDiffRow, type DiffOptions } from './diff/snapshot-diff.js';
+export { viewDiff, type DiffView, type DiffSortKey } from './diff/view-diff.js';
 
 // Leaks
 export { findLeaks, type LeakReport, type LeakGroup, type LeakPathStep, type LeakOptions } from './leaks/find-leaks.js';

@@ -1,14 +1,13 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '@heapdiff/core';
+import { UsageError, type DiffSortKey } from '@heapdiff/core';
 
-const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const;
-type DiffSort = (typeof SORTS)[number];
+const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const satisfies readonly DiffSortKey[];
 
 interface DiffArgs {
   base: string;
   current: string;
   top: number | undefined;
-  sort: DiffSort | undefined;
+  sort: DiffSortKey | undefined;
   filter: string | undefined;
   json: boolean | undefined;
   markdown: boolean | undefined;
@@ -40,18 +39,14 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .example('$0 diff before.heapsnapshot after.heapsnapshot --top 20', 'the 20 classes that grew most')
       .example('$0 diff a.heapsnapshot b.heapsnapshot --markdown > diff.md', 'a table for a pull request') as Argv<DiffArgs>,
   handler: async (args: ArgumentsCamelCase<DiffArgs>) => {
-    const { diffSnapshots } = await import('@heapdiff/core');
+    const { diffSnapshots, viewDiff } = await import('@heapdiff/core');
     const { renderDiffText, renderDiffMarkdown, toDiffJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
     const { earlier, last } = await loadSeries([args.base, args.current], { retained: args.retained });
-    const full = diffSnapshots(earlier[0]!, last, { retained: args.retained });
-    const needle = args.filter?.toLowerCase();
-    const rows = (needle ? full.rows.filter((r) => r.className.toLowerCase().includes(needle)) : [...full.rows]).sort(byColumn(args.sort ?? 'size-delta'));
-    // Totals over the rows the filter kept.
-    const sum = (value: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + value(row), 0);
-    const diff = needle
-      ? { ...full, rows, newCount: sum((r) => r.newCount), deletedCount: sum((r) => r.deletedCount), allocSize: sum((r) => r.allocSize), freedSize: sum((r) => r.freedSize) }
-      : { ...full, rows };
+    const diff = viewDiff(diffSnapshots(earlier[0]!, last, { retained: args.retained }), {
+      sort: args.sort ?? 'size-delta',
+      ...(args.filter === undefined ? {} : { filter: args.filter }),
+    });
     const top = args.top;
     if (args.json) {
       const json = toDiffJson({ diff, baseFile: args.base, currentFile: args.current, ...(top === undefined ? {} : { top }) });
@@ -64,28 +59,3 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
     }
   },
 };
-
-type Row = import('@heapdiff/core').ClassDiffRow;
-
-function byColumn(sort: DiffSort): (a: Row, b: Row) => number {
-  const byName = (a: Row, b: Row) => (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);
-  const desc = (value: (row: Row) => number) => (a: Row, b: Row) => value(b) - value(a) || byName(a, b);
-  switch (sort) {
-    case 'count-delta':
-      return desc((r) => r.countDelta);
-    case 'new':
-      return desc((r) => r.newCount);
-    case 'deleted':
-      return desc((r) => r.deletedCount);
-    case 'alloc':
-      return desc((r) => r.allocSize);
-    case 'freed':
-      return desc((r) => r.freedSize);
-    case 'retained-delta':
-      return desc((r) => r.retainedSizeDelta ?? 0);
-    case 'name':
-      return byName;
-    default:
-      return desc((r) => r.sizeDelta);
-  }
-}

@@ -1,8 +1,8 @@
 import { AnalysisKey } from './analysis-cache.js';
 import { classOf } from './class-names.js';
 import type { HeapGraph } from './heap-graph.js';
+import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
-import { namedEdgeTarget } from './named-edge.js';
 import { matchObjectShapes, scanPlainObjects, type ObjectShape } from './object-shapes.js';
 
 /** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
@@ -191,24 +191,15 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
 }
 
 /**
- * Script id → file name and URL, from the functions with a location: a closure's `shared` → `script`
- * (`script_or_debug_info` before V8 12) is named by the script's URL.
+ * Script id → file name and URL, from the functions with a location (see `scriptUrlOf`).
  */
 function scriptFiles(graph: HeapGraph): Map<number, { file: string; url: string }> {
   const files = new Map<number, { file: string; url: string }>();
   const closureType = graph.layout.nodeTypes.indexOf('closure');
-  const shared = graph.strings.indexOf('shared');
-  const script = graph.strings.indexOf('script');
-  const scriptOrDebugInfo = graph.strings.indexOf('script_or_debug_info');
   forEachLocation(graph, (n, scriptId) => {
     if (files.has(scriptId) || graph.nodeTypeIndex(n) !== closureType) return;
-    const info = namedEdgeTarget(graph, n, shared);
-    if (info < 0) return;
-    let s = namedEdgeTarget(graph, info, script);
-    if (s < 0) s = namedEdgeTarget(graph, info, scriptOrDebugInfo);
-    const url = s < 0 ? '' : graph.nodeName(s);
-    if (!url || url.startsWith('system / ')) return;
-    files.set(scriptId, { file: url.startsWith('data:') ? '(data: URL)' : url.slice(url.lastIndexOf('/') + 1).slice(0, 80), url: url.slice(0, 2000) });
+    const url = scriptUrlOf(graph, n);
+    if (url) files.set(scriptId, { file: scriptFileName(url), url: url.slice(0, 2000) });
   });
   return files;
 }

@@ -12,14 +12,6 @@ export interface ObjectShape {
   readonly properties: readonly string[];
 }
 
-/** The property names of the plain objects, each distinct set once (sorted, as text). */
-export interface PlainObjectSets {
-  /** Per node: the index of its set in `sets`, or -1 when the node is not a plain object. */
-  readonly setOf: Int32Array;
-  /** Each distinct set of property names, sorted (by UTF-16 code units, as `Array#sort`). */
-  readonly sets: readonly (readonly string[])[];
-}
-
 // DevTools' limits (HeapSnapshot.ts): a name stops growing past 120 characters once it has a
 // property; a shape must match at least 2 objects and 1 in 1,000 of the plain objects.
 const MAX_NAME_LENGTH = 120;
@@ -34,27 +26,26 @@ export function formatPropertyName(name: string): string {
 }
 
 /** What one pass over the plain objects finds: the shapes DevTools would name, and each object's property set. */
-export interface PlainObjectScan extends PlainObjectSets {
-  /** The shapes inferred from this snapshot, commonest first (see `inferObjectShapes`). */
+export interface PlainObjectScan {
+  /**
+   * The shapes DevTools would name in this snapshot, commonest first: each plain object
+   * proposes the name made of its properties in order (not `__proto__`, cut at 120
+   * characters), and the names proposed by enough objects become shapes.
+   */
   readonly shapes: readonly ObjectShape[];
+  /** Per node: the index of its set in `sets`, or -1 when the node is not a plain object. */
+  readonly setOf: Int32Array;
+  /** Each distinct set of property names (all property edges, `__proto__` included), sorted by UTF-16 code units. */
+  readonly sets: readonly (readonly string[])[];
 }
 
 /**
- * The shapes DevTools would name in this snapshot: each plain object proposes the name made of
- * its properties in order (not `__proto__`, cut at 120 characters), and the names proposed by
- * enough objects become shapes, the commonest first.
+ * One pass over the plain objects' edges that both infers the shapes and interns each object's
+ * set of property names, as DevTools matches them. Sequences and sets of string indexes are
+ * counted in two tries and looked up by a hash of the names, so nothing is built per object;
+ * a set's names are decoded and sorted once.
  *
- * @example inferObjectShapes(graph)[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
- */
-export function inferObjectShapes(graph: HeapGraph): readonly ObjectShape[] {
-  return scanPlainObjects(graph).shapes;
-}
-
-/**
- * One pass over the plain objects' edges that both infers the shapes (`inferObjectShapes`) and
- * interns each object's set of property names (all its property edges, `__proto__` included,
- * as DevTools matches them). Sequences and sets of string indexes are counted in two tries, so
- * nothing is built per object; a set's names are decoded and sorted once.
+ * @example scanPlainObjects(graph).shapes[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
  */
 export function scanPlainObjects(graph: HeapGraph): PlainObjectScan {
   const objectType = graph.layout.nodeTypes.indexOf('object');

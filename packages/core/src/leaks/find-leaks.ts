@@ -147,7 +147,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     const root = roots[i]!;
     const own = keys.keyOf[root]!;
     if (holders[i]! >= 0) heldBy[i] = keys.keyOf[holders[i]!]!;
-    if (kinds.isUser(own) || kinds.isPrimitive(own) || !kinds.isInternal(own)) {
+    if (!kinds.isInternal(own)) {
       named[i] = own;
       continue;
     }
@@ -156,8 +156,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     if (inside !== undefined) heldBy[i] = own;
   }
 
-  // Group by (name, holder, the path to the holder), then fold groups of strings and numbers
-  // into a group of objects held the same way (a Map's keys beside its values).
+  // Group by (name, holder, the path to where the leak hangs on old memory).
   const signatures = new PathSignatures(graph);
   const groupIds = new Map<string, number>();
   const groupOfRoot = new Int32Array(roots.length).fill(-1);
@@ -202,7 +201,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     members[g]!.push(root);
     const retained = retains[g]!;
     if (g !== own) {
-      // A string or number folded into an object group: it is what the group also keeps.
+      // A root of a group folded into the program's group: it is what that group also keeps.
       const k = keys.keyOf[root]!;
       const entry = retained.get(k) ?? { count: 0, retainedSize: 0 };
       retained.set(k, { count: entry.count + 1, retainedSize: entry.retainedSize + retainedSizes[root]! });
@@ -227,6 +226,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   let leftOut = 0;
   // A RegExp's `g` or `y` flag would carry `lastIndex` from one test to the next: dropped.
   const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : new RegExp(p.source, p.flags.replace(/[gy]/g, ''))));
+  const distances = nodeDistances(graph);
   for (let g = 0; g < groupCount; g++) {
     if (mergedInto[g] !== g || count[g] === 0) continue;
     const info = groupInfo[g]!;
@@ -237,17 +237,17 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     const rounds = Array.from(perRound[g]!);
     // The representative: the leak root nearest the GC roots (the shortest path to read), the
     // one that retains most among those, the first in the snapshot among equals.
-    const distances = nodeDistances(graph);
     const sample = members[g]!
       .filter((n) => keys.keyOf[n] === info.named)
       .sort((a, b) => distances[a]! - distances[b]! || retainedSizes[b]! - retainedSizes[a]! || a - b);
     const path = retainerPath(graph, sample[0] ?? biggest[g]!);
     const location = keys.locations[info.named];
+    const holderName = holderNameOf(sample[0]);
     const group: LeakGroup = {
       name: strings ? '(string)' : keys.names[info.named]!,
       ...(location ? { location } : {}),
       ...(info.heldBy >= 0 ? { heldBy: keys.names[info.heldBy]! } : {}),
-      ...(holderNameOf(sample[0]) ? { holderName: holderNameOf(sample[0])! } : {}),
+      ...(holderName ? { holderName } : {}),
       count: count[g]!,
       retainedSize: groupRetained[g]!,
       shallowSize: shallowSize[g]!,

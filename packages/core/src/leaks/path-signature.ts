@@ -1,4 +1,4 @@
-import { closerRetainer } from '../analysis/retainer-path.js';
+import { closerRetainer, type RetainerStep } from '../analysis/retainer-path.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
 /**
@@ -32,7 +32,7 @@ export class PathSignatures {
     if (known > 0) return known - 1;
     // Walk up to a node whose signature is known (or the root), then fill in on the way down.
     const chain: number[] = [];
-    const edges: number[] = [];
+    const steps: (RetainerStep | undefined)[] = [];
     let at = node;
     let parent = -1;
     for (;;) {
@@ -42,14 +42,15 @@ export class PathSignatures {
       }
       const step = closerRetainer(this.#graph, at);
       chain.push(at);
-      edges.push(step ? step.edge : -1);
+      steps.push(step);
       if (!step) break;
       at = step.from;
       if (chain.length > this.#graph.nodeCount) break;
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const n = chain[i]!;
-      const stepText = edges[i]! < 0 ? this.#graph.className(n) : `${this.#edgeText(edges[i]!)}:${this.#graph.className(n)}`;
+      const step = steps[i];
+      const stepText = step ? `${this.#edgeText(step)}:${this.#graph.className(n)}` : this.#graph.className(n);
       // A run of the same step (a linked list: _idleNext:Timeout/_idleNext:Timeout/…) reads as one.
       const signature = parent >= 0 && this.#lastStep[parent] === stepText ? parent : this.#intern(parent, stepText);
       this.#signatureOf[n] = signature + 1;
@@ -75,30 +76,13 @@ export class PathSignatures {
     return s;
   }
 
-  /** An edge as a signature step: indexes and keys of big dictionaries as `[]`, digits as `#`. */
-  #edgeText(edge: number): string {
+  /** An edge as a signature step: indexes as `[]`, keys of big dictionaries as `{}`, digits as `#`. */
+  #edgeText({ from, edge }: RetainerStep): string {
     const graph = this.#graph;
     const type = graph.edgeTypeIndex(edge);
     if (type === this.#element || type === this.#hidden) return '[]';
-    const name = graph.edgeName(edge);
-    if (type === this.#property) {
-      // An object used as a dictionary (many properties): its keys are data, not structure.
-      const from = this.#fromOf(edge);
-      if (from >= 0 && graph.firstEdge[from + 1]! - graph.firstEdge[from]! > 64) return '{}';
-    }
-    return name.replace(/\d+/g, '#');
-  }
-
-  /** The node an edge leaves from (edges are stored by source: a binary search over firstEdge). */
-  #fromOf(edge: number): number {
-    const first = this.#graph.firstEdge;
-    let lo = 0;
-    let hi = this.#graph.nodeCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (first[mid]! <= edge) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    // An object used as a dictionary (many properties): its keys are data, not structure.
+    if (type === this.#property && graph.firstEdge[from + 1]! - graph.firstEdge[from]! > 64) return '{}';
+    return graph.edgeName(edge).replace(/\d+/g, '#');
   }
 }

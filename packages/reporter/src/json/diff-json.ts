@@ -1,16 +1,8 @@
-import type { SnapshotDiff, SourceLocation } from '@heapdiff/core';
+import type { SnapshotDiff } from '@heapdiff/core';
+import { toLocationJson, type LocationJson } from './location-json.js';
 
 /** Identifies the shape of {@link DiffJson}; bumped only on breaking changes. */
 export const DIFF_JSON_SCHEMA = 'heapdiff/diff@1';
-
-/** Where a class's constructor is defined (1-based line and column, as editors count). */
-export interface LocationJson {
-  file: string;
-  url: string;
-  line: number;
-  column: number;
-  scriptId: number;
-}
 
 /** The stable JSON form of a comparison of two snapshots (packages/reporter/README.md). */
 export interface DiffJson {
@@ -37,11 +29,6 @@ export interface DiffJsonInput {
   baseFile?: string;
   currentFile?: string;
   top?: number;
-}
-
-/** A location in JSON: lines and columns 1-based (V8's are 0-based). */
-export function toLocationJson(at: SourceLocation): LocationJson {
-  return { file: at.file, url: at.url, line: at.line + 1, column: at.column + 1, scriptId: at.scriptId };
 }
 
 /** Builds the JSON document for a comparison; `JSON.stringify` it to print. */

@@ -1,5 +1,5 @@
 import type { LeakGroup, LeakReport } from '@heapdiff/core';
-import { toLocationJson, type LocationJson } from './diff-json.js';
+import { toLocationJson, type LocationJson } from './location-json.js';
 
 /** Identifies the shape of {@link LeaksJson}; bumped only on breaking changes. */
 export const LEAKS_JSON_SCHEMA = 'heapdiff/leaks@1';

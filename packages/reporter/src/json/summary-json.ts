@@ -1,5 +1,5 @@
 import type { HeapSummary } from '@heapdiff/core';
-import { toLocationJson, type LocationJson } from './diff-json.js';
+import { toLocationJson, type LocationJson } from './location-json.js';
 
 /** Identifies the shape of {@link SummaryJson}; bumped only on breaking changes. */
 export const SUMMARY_JSON_SCHEMA = 'heapdiff/summary@1';

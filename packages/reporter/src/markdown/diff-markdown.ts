@@ -1,9 +1,7 @@
 import type { SnapshotDiff } from '@heapdiff/core';
-import { formatBytes, formatCount } from '@heapdiff/core';
-import { classLabels } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
 import { markdownTable } from '../format/markdown-table.js';
-import { signedBytes, signedCount } from '../format/signed.js';
+import { diffTable, diffTotals } from '../format/diff-table.js';
 
 export interface DiffMarkdownOptions {
   top?: number;
@@ -18,28 +16,18 @@ export interface DiffMarkdownOptions {
  */
 export function renderDiffMarkdown(diff: SnapshotDiff, options: DiffMarkdownOptions = {}): string {
   const shown = diff.rows.slice(0, options.top ?? diff.rows.length);
-  const retained = diff.rows.some((row) => row.retainedSizeDelta !== undefined);
-  const labels = classLabels(shown);
+  const { columns, cells } = diffTable(diff, shown);
+  const { net, detail } = diffTotals(diff);
   const files = options.baseFile && options.currentFile ? ` (\`${options.baseFile}\` → \`${options.currentFile}\`)` : '';
   const lines = [
     `### Heap comparison${files}`,
     '',
-    `${signedCount(diff.newCount - diff.deletedCount)} objects, ${signedBytes(diff.allocSize - diff.freedSize)}: ` +
-      `${counted(diff.newCount, 'new object')} (${formatBytes(diff.allocSize)}), ${counted(diff.deletedCount, 'deleted object')} (${formatBytes(diff.freedSize)}).`,
+    `${net}: ${detail}.`,
     '',
     ...markdownTable(
-      ['class', '# new', '# deleted', '# delta', 'alloc. size', 'freed size', 'size delta', ...(retained ? ['retained delta'] : [])],
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right', ...(retained ? (['right'] as const) : [])],
-      shown.map((row, i) => [
-        labels[i]!,
-        formatCount(row.newCount),
-        formatCount(row.deletedCount),
-        signedCount(row.countDelta),
-        formatBytes(row.allocSize),
-        formatBytes(row.freedSize),
-        signedBytes(row.sizeDelta),
-        ...(retained ? [signedBytes(row.retainedSizeDelta ?? 0)] : []),
-      ]),
+      columns.map((c) => c.title),
+      columns.map((c) => c.align),
+      cells,
     ),
   ];
   const hidden = diff.rows.length - shown.length;

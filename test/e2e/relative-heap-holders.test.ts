@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
+import { runProgram } from '../helpers/run-program.js';
 
 // Every way a program holds what leaks, on Node 20 and the newest Node the tests have: 1,000
 // Sessions kept after a mark must be exactly what the diff reports, and with nothing kept the
 // diff must be empty (no retry: a leftover is a bug). The programs: fixtures/programs/holders.
-const run = promisify(execFile);
 const dir = fileURLToPath(new URL('../fixtures/programs/holders/', import.meta.url));
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
@@ -68,7 +66,7 @@ describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => 
   describe.each([false, true])('trackAllocations: %s', (track) => {
     it.concurrent.each(Object.keys(holders))('held by %s: exactly the 1,000 Sessions; nothing kept, nothing reported', async (holder) => {
       const args = [...TSX_ARGS, join(dir, 'holders.mjs'), holder, ...(track ? ['track'] : [])];
-      const { stdout } = await run(node, args, { env, cwd: dir, timeout: 120_000 });
+      const stdout = await runProgram(`holders.mjs ${holder}${track ? ' track' : ''}`, node, args, { env, cwd: dir, retryCrashOnce: track });
       const top = holder === 'cjs-module-const' ? handleAt('cjs-module.cjs') : handleAt('leak-kit.mjs');
       expectExact(parseLines(stdout), holders[holder]!, track ? new RegExp(`^${top.replaceAll('.', '\\.')}$`) : undefined);
     });
@@ -78,7 +76,7 @@ describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => 
       // Without this run's vitest variables: the child is a vitest run of its own.
       const vitestEnv: NodeJS.ProcessEnv = { ...env, HOLDERS_OUT: out, HOLDERS_TRACK: track ? '1' : '0' };
       for (const name of Object.keys(vitestEnv)) if (name.startsWith('VITEST')) delete vitestEnv[name];
-      await run(node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, timeout: 120_000 });
+      await runProgram('vitest run (holders)', node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, retryCrashOnce: track });
       // (The line is the one vite's transform moved it to: vitest's source maps are its own, not Node's.)
       expectExact(parseLines(readFileSync(out, 'utf8')), /^async \(anonymous\)\(\) vitest-body\.spec\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/, track ? /^handle leak-kit\.mjs:\d+$/ : undefined);
     });

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
+import { runProgram } from '../helpers/run-program.js';
 
 const program = fileURLToPath(new URL('../fixtures/programs/relative-heap.ts', import.meta.url));
 const lineOf = (text: string): number => readFileSync(program, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
@@ -17,52 +18,39 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
   // its cache folder asynchronously, and on Node 22 that walk can be alive across the mark and
   // the diff — the program's loader's objects, rightly counted, but not the test's subject.
   const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
-  const run = (mode: string) => {
-    const attempt = () => spawnSync(node, [...TSX_ARGS, program, mode], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ending = (child: ReturnType<typeof attempt>) =>
-      `relative-heap.ts ${mode} ${child.signal ? `was killed by ${child.signal}` : `exited with ${child.status}`}; its stderr ends:\n${child.stderr.split('\n').slice(-25).join('\n')}`;
-    let child = attempt();
-    // With allocation tracking on, the program died now and then in CI on Node 22 (about once
-    // in ten full runs; never in 145 runs alone or four at a time): once, the ending is shown
-    // and the program run again. Wrong results are never retried.
-    if (child.status !== 0 && mode.startsWith('track')) {
-      console.warn(`retrying once: ${ending(child)}`);
-      child = attempt();
-    }
-    if (child.status !== 0) throw new Error(ending(child));
-    return JSON.parse(child.stdout);
-  };
+  const run = async (mode: string) =>
+    JSON.parse(await runProgram(`relative-heap.ts ${mode}`, node, [...TSX_ARGS, program, mode], { env, retryCrashOnce: mode.startsWith('track') }));
 
   // No retry: a leftover is a bug (pnpm soak:empty-diffs runs this 20 times per Node); a
   // failure prints its retainer path (paths) to say what it was.
-  it('nothing allocated in between: an empty result', () => {
-    expect(run('nothing')).toMatchObject({ count: 0, groups: {}, paths: [] });
+  it('nothing allocated in between: an empty result', async () => {
+    expect(await run('nothing')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });
 
-  it('1,000 Foo and 10 Bar kept: exactly those, with the Bars\' arrays, as leak roots with a path', () => {
-    const result = run('leak');
+  it('1,000 Foo and 10 Bar kept: exactly those, with the Bars\' arrays, as leak roots with a path', async () => {
+    const result = await run('leak');
     expect(result.groups).toEqual({ Foo: 1000, Bar: 10, Array: 10 });
     expect(result.foo.leakRoots).toBe(1000);
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
-  it('the program\'s own classes named like heapdiff\'s, and a SourceMap it had Node parse: counted like any other', () => {
-    const { groups } = run('namesakes');
+  it('the program\'s own classes named like heapdiff\'s, and a SourceMap it had Node parse: counted like any other', async () => {
+    const { groups } = await run('namesakes');
     const namesakes = ['PreparedSnapshot', 'Promise', 'HeapMarkHandle', 'SourceMap'];
     // (Besides: what the SourceMap holds, and Node's base64 table of its first parse.)
     expect(Object.fromEntries(namesakes.map((name) => [name, groups[name]]))).toEqual({ PreparedSnapshot: 3, Promise: 3, HeapMarkHandle: 3, SourceMap: 1 });
   });
 
-  it('with allocation tracking on: all 300 Foo, allocated by makeFoos at its line, and the process still exits', () => {
-    const result = run('track');
+  it('with allocation tracking on: all 300 Foo, allocated by makeFoos at its line, and the process still exits', async () => {
+    const result = await run('track');
     expect(result.groups).toEqual({ Foo: 300 });
     // The function's own line in the TypeScript source (V8 records the running code's
     // positions; heapdiff maps them back through tsx's source map).
     expect(result.fooTop).toBe(`300 makeFoos relative-heap.ts:${lineOf('function makeFoos')}`);
   });
 
-  it('nested marks that track: the inner diff leaves tracking on for the outer one', () => {
-    const { inner, outer } = run('track-nested');
+  it('nested marks that track: the inner diff leaves tracking on for the outer one', async () => {
+    const { inner, outer } = await run('track-nested');
     expect(inner).toEqual({
       Bar: { count: 7, top: '7 (anonymous) relative-heap.ts:1' },
       Array: { count: 7, top: `7 Bar relative-heap.ts:${lineOf('constructor(index: number) {')}` },
@@ -75,26 +63,26 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(outer['{groups}']?.count).toBe(1);
   });
 
-  it('diffs of two marks, a second diff of the first and a snapshot, all at once: each sees the 30 Foo', () => {
+  it('diffs of two marks, a second diff of the first and a snapshot, all at once: each sees the 30 Foo', async () => {
     // The second diff of the first mark shares the first (its snapshot not yet taken); a later
     // one takes its own.
-    expect(run('concurrent')).toEqual({ counts: [30, 30, 30, 30], shared: true, snapshot: true });
+    expect(await run('concurrent')).toEqual({ counts: [30, 30, 30, 30], shared: true, snapshot: true });
   });
 
-  it('two marks that track, made at once, both settle and each sees the 20 Foo', () => {
-    expect(run('track-concurrent')).toEqual({ counts: [20, 20] });
+  it('two marks that track, made at once, both settle and each sees the 20 Foo', async () => {
+    expect(await run('track-concurrent')).toEqual({ counts: [20, 20] });
   });
 
-  it('an inner mark diffed and a snapshot taken in between, results dropped: an empty result', () => {
-    expect(run('nested-dropped')).toMatchObject({ count: 0, groups: {}, paths: [] });
+  it('an inner mark diffed and a snapshot taken in between, results dropped: an empty result', async () => {
+    expect(await run('nested-dropped')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });
 
-  it('only log lines written (with objects, to a pipe): an empty result', () => {
-    expect(run('logging')).toMatchObject({ count: 0, groups: {}, paths: [] });
+  it('only log lines written (with objects, to a pipe): an empty result', async () => {
+    expect(await run('logging')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });
 
-  it('only garbage allocated: an empty result', () => {
-    expect(run('garbage')).toMatchObject({ count: 0, groups: {}, paths: [] });
+  it('only garbage allocated: an empty result', async () => {
+    expect(await run('garbage')).toMatchObject({ count: 0, groups: {}, paths: [] });
   });
 
   it('importing the capture entry loads no HTTP stack (remote capture loads it when used)', () => {

@@ -1,27 +1,54 @@
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 
+export interface LoadSeriesOptions {
+  retained?: boolean;
+  perNode?: boolean;
+}
+
 /**
  * Loads snapshots for a comparison: every one but the last is read for its census (ids,
- * classes, sizes — the graph is dropped at once, so only one is ever whole), the last as a
- * graph with its analyses. A progress line names the file being read, on a terminal.
+ * classes, sizes), the last as a graph with its analyses. Only one graph is ever whole: each
+ * earlier one is dropped and collected before the next file is read (a graph lives in shared
+ * buffers that V8 frees only on a full collection, which it may not run in time on its own —
+ * the peak would hold two graphs). A progress line names the file being read, on a terminal.
  */
-export async function loadSeries(files: readonly string[], options: { retained?: boolean; perNode?: boolean } = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
-  const { analyzeGraph, parseSnapshot, takeCensus } = await import('@heapdiff/core');
-  const { createLoadProgress } = await import('./progress.js');
+export async function loadSeries(files: readonly string[], options: LoadSeriesOptions = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
+  if (files.length === 0) throw new Error('loadSeries: no files');
+  const { collectGarbage } = await import('@heapdiff/core/runtime');
   const earlier: SnapshotCensus[] = [];
-  for (const [i, file] of files.entries()) {
-    const progress = createLoadProgress(`${file} (${i + 1} of ${files.length})`);
-    try {
-      const graph = await parseSnapshot(file, { onProgress: progress.update });
-      if (i === files.length - 1) {
-        await analyzeGraph(graph, { onProgress: progress.analyzing });
-        return { earlier, last: graph };
-      }
-      if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
-      earlier.push(takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode ?? true }));
-    } finally {
-      progress.done();
-    }
+  for (const [i, file] of files.slice(0, -1).entries()) {
+    earlier.push(await censusOf(file, `${file} (${i + 1} of ${files.length})`, options));
+    await collectGarbage();
   }
-  throw new Error('loadSeries: no files');
+  const { analyzeGraph } = await import('@heapdiff/core');
+  const last = files[files.length - 1]!;
+  return {
+    earlier,
+    last: await load(last, `${last} (${files.length} of ${files.length})`, async (graph, progress) => {
+      await analyzeGraph(graph, { onProgress: progress.analyzing });
+      return graph;
+    }),
+  };
+}
+
+/** One earlier snapshot's census; its graph is unreachable once this returns. */
+async function censusOf(file: string, label: string, options: LoadSeriesOptions): Promise<SnapshotCensus> {
+  const { analyzeGraph, takeCensus } = await import('@heapdiff/core');
+  return load(file, label, async (graph, progress) => {
+    if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
+    return takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode ?? true });
+  });
+}
+
+type Progress = ReturnType<(typeof import('./progress.js'))['createLoadProgress']>;
+
+async function load<T>(file: string, label: string, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
+  const { parseSnapshot } = await import('@heapdiff/core');
+  const { createLoadProgress } = await import('./progress.js');
+  const progress = createLoadProgress(label);
+  try {
+    return await use(await parseSnapshot(file, { onProgress: progress.update }), progress);
+  } finally {
+    progress.done();
+  }
 }

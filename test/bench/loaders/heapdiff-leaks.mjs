@@ -1,16 +1,19 @@
 // Benchmark child: heapdiff's leak detection on a series of snapshot files, as `heapdiff leaks`
-// loads them (the earlier ones as censuses, the last whole), from the built package.
+// loads them (packages/cli/src/load-series.ts: the earlier ones as censuses, each graph
+// collected before the next file is read, the last whole), from the built package.
 //   node heapdiff-leaks.mjs S0 S1 S2 …
 import { analyzeGraph, findLeaks, parseSnapshot, takeCensus } from '@heapdiff/core';
+import { collectGarbage } from '@heapdiff/core/runtime';
 
 const files = process.argv.slice(2);
+const census = async (file) => takeCensus(await parseSnapshot(file), { perNode: false });
 const series = [];
-for (const [i, file] of files.entries()) {
-  const graph = await parseSnapshot(file);
-  if (i === files.length - 1) {
-    await analyzeGraph(graph);
-    series.push(graph);
-  } else series.push(takeCensus(graph, { perNode: false }));
+for (const file of files.slice(0, -1)) {
+  series.push(await census(file));
+  await collectGarbage();
 }
+const last = await parseSnapshot(files[files.length - 1]);
+await analyzeGraph(last);
+series.push(last);
 const report = findLeaks(series);
 process.send?.({ classes: report.leaks.map((l) => l.name), counts: report.leaks.map((l) => l.count), maxRssKb: process.resourceUsage().maxRSS });

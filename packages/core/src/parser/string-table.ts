@@ -11,6 +11,8 @@ export class StringTable {
   /** `offsets[i]..offsets[i + 1]` are the bytes of string `i`. */
   readonly #offsets: Uint32Array;
   readonly #cache = new Map<number, string>();
+  /** `indexOf` answers: the analyses look the same few names up once per node they visit. */
+  readonly #indexes = new Map<string, number>();
   readonly count: number;
   static readonly #decoder = new TextDecoder('utf-8');
 
@@ -47,14 +49,21 @@ export class StringTable {
     return true;
   }
 
-  /** The index of the first string equal to the ASCII text `text`, or -1. */
+  /** The index of the first string equal to the ASCII text `text`, or -1 (remembered per text). */
   indexOf(text: string): number {
+    let found = this.#indexes.get(text);
+    if (found !== undefined) return found;
+    found = -1;
     const length = text.length;
     const offsets = this.#offsets;
     for (let i = 0; i < this.count; i++) {
-      if (offsets[i + 1]! - offsets[i]! === length && this.startsWith(i, text)) return i;
+      if (offsets[i + 1]! - offsets[i]! === length && this.startsWith(i, text)) {
+        found = i;
+        break;
+      }
     }
-    return -1;
+    if (this.#indexes.size < 10_000) this.#indexes.set(text, found);
+    return found;
   }
 
   /**

@@ -18,6 +18,8 @@ const LAYERS = [
   ['leaks'],
   ['capture'],
   ['runtime'],
+  ['assert'],
+  ['vitest'],
 ] as const;
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

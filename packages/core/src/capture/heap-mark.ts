@@ -95,7 +95,7 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
  * The mark object. Marked as heapdiff's own, like the snapshot it makes ready: neither counts
  * as new, with all that only they hold (a nested mark is made after an outer one's baseline).
  */
-class HeapMarkHandle implements HeapMark {
+export class HeapMarkHandle implements HeapMark {
   baselineId = 0;
   cost = 0;
   readonly markedAt = Date.now();
@@ -108,11 +108,13 @@ class HeapMarkHandle implements HeapMark {
   #taking: PreparedSnapshot<HeapGraph> | undefined;
   /** Whether the diff under way is the one that ends allocation tracking. */
   #stopsTracking = false;
+  /** Round boundaries the next diff counts by (see `diffByRounds`). */
+  #rounds: readonly number[] = [];
   readonly #analyze = async (graph: HeapGraph): Promise<RelativeHeap> => {
     this.#next = prepare(this.#options);
     try {
       await analyzeGraph(graph);
-      return withOriginalPositions(relativeHeap(graph, this.baselineId, DIFF_OPTIONS));
+      return withOriginalPositions(relativeHeap(graph, this.baselineId, { ...DIFF_OPTIONS, rounds: this.#rounds }));
     } finally {
       this.#pending = this.#taking = undefined;
       forgetLastMatch();
@@ -143,6 +145,20 @@ class HeapMarkHandle implements HeapMark {
   settle(baselineId: number, cost: number): void {
     this.baselineId = baselineId;
     this.cost = cost;
+  }
+
+  /**
+   * A diff whose groups count their members per round (`RelativeHeapGroup.countsByRound`),
+   * cut at these object ids. Not shared with a diff under way.
+   */
+  async diffByRounds(rounds: readonly number[]): Promise<RelativeHeap> {
+    while (this.#pending) await this.#pending.catch(() => {});
+    this.#rounds = rounds;
+    try {
+      return await this.diff();
+    } finally {
+      this.#rounds = [];
+    }
   }
 
   diff(): Promise<RelativeHeap> {

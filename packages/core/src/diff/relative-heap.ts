@@ -3,9 +3,10 @@ import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retain
 import { dominatorTree } from '../analysis/dominators.js';
 import { formatRetainerPath, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
-import { classKeys } from '../graph/class-keys.js';
+import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
+import { MACHINERY_NAMES } from '../graph/machinery-names.js';
 import { frameLabel } from './frame-labels.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
@@ -14,6 +15,8 @@ import { nodeRenewals } from './node-renewals.js';
 /** One class of objects allocated since a mark and still alive. */
 export interface RelativeHeapGroup {
   readonly className: string;
+  /** Where the class's constructor is defined, for the program's classes (not the language's built-ins). */
+  readonly location?: SourceLocation;
   /** New objects of the class alive now. */
   readonly count: number;
   /** Their shallow sizes, in bytes. */
@@ -26,6 +29,11 @@ export interface RelativeHeapGroup {
   readonly retainerPath: string;
   /** With allocation tracking: where the members were allocated, most frequent stacks first. */
   readonly allocationStacks?: readonly AllocationStack[];
+  /**
+   * With `rounds`: the members allocated in each round — ids up to the first boundary, then up
+   * to each next one, then after the last (one more entry than boundaries).
+   */
+  readonly countsByRound?: readonly number[];
 }
 
 /** What was allocated since a mark and is still alive, grouped by class, biggest first. */
@@ -56,6 +64,11 @@ export interface RelativeHeapOptions {
    * Its own promises that something waits for lead to the waiting frames, whose holdings count.
    */
   readonly ownMarker?: string;
+  /**
+   * Object ids, ascending, that cut the time since the baseline into rounds (the highest id at
+   * the end of each round but the last): each group then counts its members per round.
+   */
+  readonly rounds?: readonly number[];
 }
 
 /**
@@ -112,6 +125,13 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   let total = 0;
   let totalSize = 0;
   const counted: number[] = [];
+  const boundaries = options.rounds ?? [];
+  for (const [i, id] of boundaries.entries()) {
+    if (!Number.isSafeInteger(id) || id < baselineId || (i > 0 && id < boundaries[i - 1]!)) {
+      throw new TypeError(`relativeHeap: rounds must be ascending object ids from the baseline (${baselineId}) on, got ${String(boundaries)}`);
+    }
+  }
+  const byRound = boundaries.length > 0 ? new Float64Array(classCount * (boundaries.length + 1)) : undefined;
   const { retained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: keys.keyOf, classCount, shallow, membership }, (n, c) => {
     counted.push(n);
     counts[c]!++;
@@ -119,6 +139,12 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     total++;
     totalSize += shallow[n]!;
     if (!isNew(dominators[n]!)) roots[c]!++;
+    if (byRound) {
+      const id = graph.nodeId(n);
+      let round = 0;
+      while (round < boundaries.length && id > boundaries[round]!) round++;
+      byRound[c * (boundaries.length + 1) + round]!++;
+    }
   });
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
   const pathOf = (n: number): string =>
@@ -126,15 +152,18 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
+    const location = keys.locations[c];
     const group = {
       className: keys.names[c]!,
+      ...(location && location.url !== '' && !location.url.startsWith('node:') && !MACHINERY_NAMES.has(keys.names[c]!) ? { location } : {}),
       count: counts[c]!,
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
       leakRoots: roots[c]!,
       retainerPath: biggest[c]! >= 0 ? pathOf(biggest[c]!) : '',
     };
-    groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [] } : group);
+    const rounds = byRound ? { countsByRound: Array.from(byRound.subarray(c * (boundaries.length + 1), (c + 1) * (boundaries.length + 1))) } : {};
+    groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [], ...rounds } : { ...group, ...rounds });
   }
   groups.sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count || (a.className < b.className ? -1 : 1));
   return { baselineId, count: total, selfSize: totalSize, groups };

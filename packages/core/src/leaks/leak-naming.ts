@@ -1,13 +1,12 @@
 import type { ClassKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { MACHINERY_NAMES } from '../graph/machinery-names.js';
 
 /** Node types that are the engine's and never name a leak. */
 const INTERNAL_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 const PRIMITIVE_CLASSES = new Set(['(string)', '(concatenated string)', '(sliced string)', '(number)', '(heap number)', '(bigint)', '(symbol)']);
 /** Strings of every representation: a leak of them reads as `(string)`. */
 export const STRING_CLASSES: readonly string[] = ['(string)', '(concatenated string)', '(sliced string)'];
-/** Objects of the language's machinery that V8 names after the program's function: the frames of suspended async functions and generators. */
-const MACHINERY_NAMES = new Set(['Generator', 'AsyncGenerator', 'AsyncFunction', 'AsyncGeneratorFunction', 'GeneratorFunction']);
 
 /** How each class reads to a person fixing a leak: the program's own, a built-in, or the engine's. */
 export class ClassKinds {

@@ -1,0 +1,35 @@
+import { formatBytes, formatCount } from '../format/bytes.js';
+import type { LeakingClass, LeakVerdict } from './leak-check.js';
+
+/** At most this many leaking classes are told in full; the rest are named on one line. */
+const TOLD = 3;
+
+/**
+ * The failure message of a leak assertion: per leaking class its count per iteration, what it
+ * retains, how it is held and, with allocation tracking, where it was allocated — short
+ * enough for a test log.
+ *
+ * @example
+ * leak: Session ×10 kept per iteration (100 after 10 iterations), retains 12.5 kB
+ *   held: server.test.ts (top level) → context → sessions (Map) → table → [3] → Session @1234
+ */
+export function describeLeaks(verdict: LeakVerdict): string {
+  const { leaks, iterations, warmup } = verdict;
+  if (leaks.length === 0) {
+    return `no class grows with the iterations (${iterations} runs after ${warmup} warm-up runs; ${formatCount(verdict.heap.count)} new objects alive, none from both halves)`;
+  }
+  const lines = [`${leaks.length === 1 ? 'a class grows' : `${leaks.length} classes grow`} with the iterations (${iterations} runs after ${warmup} warm-up runs):`];
+  for (const leak of leaks.slice(0, TOLD)) lines.push(...describeLeak(leak, iterations));
+  if (leaks.length > TOLD) lines.push(`  and ${leaks.slice(TOLD).map((l) => `${l.className} ×${formatCount(l.count)}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+function describeLeak(leak: LeakingClass, iterations: number): string[] {
+  const per = Number.isInteger(leak.perIteration) ? formatCount(leak.perIteration) : leak.perIteration.toFixed(1);
+  const at = leak.location ? ` (${leak.location.file}:${leak.location.line + 1})` : '';
+  const lines = [`  leak: ${leak.className}${at} ×${per} kept per iteration (${formatCount(leak.count)} after ${iterations} iterations), retains ${formatBytes(leak.retainedSize)}`];
+  if (leak.retainerPath) lines.push(`    held: ${leak.retainerPath}`);
+  const frame = leak.allocationStacks?.[0]?.frames[0];
+  if (frame) lines.push(`    allocated at: ${frame.functionName || '(anonymous)'} (${frame.scriptName.split('/').pop()}:${frame.line})`);
+  return lines;
+}

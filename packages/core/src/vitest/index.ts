@@ -1,0 +1,68 @@
+// `@heapdiff/core/vitest`: one setup-file line (`import '@heapdiff/core/vitest'`) adds the leak
+// matchers to vitest's `expect`, typed. The same checks for other runners: `@heapdiff/core/assert`.
+import { expect } from 'vitest';
+import { notCollectedMessage, isCollected, trackCollection, type CollectionTracker } from '../assert/collection.js';
+import { checkForLeaks, type LeakCheckOptions } from '../assert/leak-check.js';
+import { describeLeaks } from '../assert/leak-message.js';
+import { retainedSizeOf } from '../assert/retained-size.js';
+import { formatBytes } from '../format/bytes.js';
+
+export { trackCollection, retainedSizeOf, type CollectionTracker, type LeakCheckOptions };
+
+/** The matchers this module adds to `expect`. */
+export interface HeapdiffMatchers<R = unknown> {
+  /**
+   * `await expect(scenario).not.toLeak(options)`: runs the scenario (a function, sync or async)
+   * after a warm-up, `iterations` times, and fails when a class's new objects still alive grow
+   * with the runs — naming it, how many each run keeps, what it retains and what holds it.
+   */
+  toLeak(options?: LeakCheckOptions): Promise<R>;
+  /**
+   * `await expect(trackCollection(value)).toBeCollected()`: garbage is collected until the
+   * value is; when it is not, the message says what holds it (from one heap snapshot).
+   */
+  toBeCollected(options?: { attempts?: number }): Promise<R>;
+  /** `await expect(value).toRetainAtMost(bytes)`: its retained size (see `retainedSizeOf`). */
+  toRetainAtMost(bytes: number): Promise<R>;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Assertion<T = any> extends HeapdiffMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AsymmetricMatchersContaining extends HeapdiffMatchers {}
+}
+
+expect.extend({
+  async toLeak(received: unknown, options?: LeakCheckOptions) {
+    if (typeof received !== 'function') throw new TypeError(`toLeak: expect() takes the scenario, a function (sync or async), got ${received === null ? 'null' : typeof received}`);
+    const verdict = await checkForLeaks(received as () => unknown, options ?? {});
+    const leaks = verdict.leaks.length > 0;
+    return {
+      pass: leaks,
+      message: () => (leaks ? `expected the scenario not to leak, but ${describeLeaks(verdict)}` : `expected the scenario to leak, but ${describeLeaks(verdict)}`),
+    };
+  },
+  async toBeCollected(received: unknown, options?: { attempts?: number }) {
+    if (received === null || typeof received !== 'object' || !('collected' in received)) {
+      throw new TypeError('toBeCollected: expect() takes a tracker made while the value was held: expect(trackCollection(value)).toBeCollected()');
+    }
+    const tracker = received as CollectionTracker;
+    const collected = await isCollected(tracker, options);
+    if (collected) return { pass: true, message: () => `expected ${tracker.label} not to be collected, but it was` };
+    const message = await notCollectedMessage(tracker);
+    return { pass: false, message: () => `expected ${tracker.label} to be collected, but ${message.replace(/^.*? is still alive/, 'it is still alive')}` };
+  },
+  async toRetainAtMost(received: unknown, bytes: number) {
+    if (typeof bytes !== 'number' || !(bytes >= 0)) throw new TypeError(`toRetainAtMost: takes a number of bytes from 0, got ${String(bytes)}`);
+    const { retainedSize, id } = await retainedSizeOf(received as object);
+    const pass = retainedSize <= bytes;
+    return {
+      pass,
+      message: () =>
+        pass
+          ? `expected the value (@${id}) to retain more than ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)}`
+          : `expected the value (@${id}) to retain at most ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)} (${retainedSize} bytes)`,
+    };
+  },
+});

@@ -1,0 +1,146 @@
+import '@heapdiff/core/vitest';
+import { AssertionError } from 'node:assert';
+import { assertNoLeak, checkForLeaks, retainedSizeOf, trackCollection } from '@heapdiff/core/assert';
+import { takeSnapshot } from '@heapdiff/core/capture';
+import { analyzeGraph, dominatorTree } from '@heapdiff/core';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
+
+// The leak assertions in this very vitest worker, as a user's suite runs them: each kind of
+// leak fails naming its class first; each twin that keeps a bounded amount, or nothing, passes.
+const scenarioOf = (name: string): (() => unknown) => {
+  const made = scenarios[name]!.make();
+  let i = 0;
+  return () => made.iteration(i++);
+};
+
+describe('not.toLeak(): each kind of leak fails, naming its class first', () => {
+  for (const name of ['listener', 'map-cache', 'interval', 'pending-promises', 'closure-context', 'owner-children']) {
+    const leaks = scenarios[name]!.leaks!;
+    it(`${name}: ${leaks}`, async () => {
+      const scenario = scenarioOf(name);
+      const failure = await expect(scenario).not.toLeak().then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure, 'the assertion must fail').toBeInstanceOf(Error);
+      // The first leak told is the scenario's class, with what each iteration keeps and its path.
+      expect(failure!.message).toMatch(new RegExp(`^\\s+leak: ${leaks} \\(scenarios\\.mjs:\\d+\\) ×1 kept per iteration \\(\\d+ after 10 iterations\\), retains [\\d.]+ k?B$`, 'm'));
+      expect(failure!.message.split('\n').find((line) => line.includes('leak:'))).toContain(`leak: ${leaks} `);
+      expect(failure!.message).toMatch(/^\s+held: .+ → .+ @\d+$/m);
+    });
+  }
+
+  it('a leak kept in a local of the test itself', async () => {
+    class Row {
+      constructor(readonly n: number) {}
+    }
+    const rows: Row[] = [];
+    const verdict = await checkForLeaks(() => rows.push(new Row(rows.length)));
+    expect(verdict.leaks.map((l) => l.className)).toEqual(['Row']);
+    expect(verdict.leaks[0]).toMatchObject({ count: 10, byHalf: [5, 5], perIteration: 1 });
+    expect(verdict.leaks[0]!.retainerPath).toMatch(/rows \(Array\) → \[\d+\] → Row @\d+$/);
+  });
+
+  it('with allocation tracking: where they were allocated', async () => {
+    const verdict = await checkForLeaks(scenarioOf('owner-children'), { trackAllocations: true });
+    expect(verdict.leaks[0]!.className).toBe('Session');
+    expect(verdict.leaks[0]!.allocationStacks?.[0]?.frames[0]).toMatchObject({ functionName: 'iteration', scriptName: expect.stringMatching(/scenarios\.mjs$/) });
+  });
+});
+
+describe('not.toLeak(): the twins pass', () => {
+  class LruEntry {
+    constructor(readonly key: string) {}
+  }
+  const lru = (bound: number) => {
+    const entries = new Map<string, LruEntry>();
+    let i = 0;
+    return () => {
+      const key = `k${i++}`;
+      entries.set(key, new LruEntry(key));
+      if (entries.size > bound) entries.delete(entries.keys().next().value!);
+    };
+  };
+  it('a bounded cache (its bound under half the iterations)', async () => {
+    await expect(lru(3)).not.toLeak();
+  });
+  for (const name of ['pool', 'singleton', 'weakmap', 'garbage']) {
+    it(name, async () => {
+      await expect(scenarioOf(name)).not.toLeak();
+    });
+  }
+  it('an async scenario that allocates and lets go', async () => {
+    await expect(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return JSON.parse(JSON.stringify({ list: [1, 2, 3] })) as unknown;
+    }).not.toLeak();
+  });
+});
+
+describe('assertNoLeak', () => {
+  it('throws an AssertionError naming the class, for runners without expect', async () => {
+    const kept: object[] = [];
+    class Handle {}
+    const error = await assertNoLeak(() => kept.push(new Handle())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AssertionError);
+    expect((error as AssertionError).message).toMatch(/^the scenario leaks: a class grows with the iterations/);
+    expect((error as AssertionError).message).toContain('leak: Handle (leak-assertions.test.ts:');
+  });
+  it('resolves with the verdict when nothing grows', async () => {
+    const verdict = await assertNoLeak(() => [1, 2, 3].map(String), { iterations: 4, warmup: 1 });
+    expect(verdict).toMatchObject({ leaks: [], iterations: 4, warmup: 1 });
+  });
+  it('refuses what it cannot run, saying what it got', async () => {
+    await expect(assertNoLeak('x' as unknown as () => void)).rejects.toThrow('checkForLeaks: the scenario must be a function (sync or async), got "x"');
+    await expect(assertNoLeak(() => {}, { iterations: 1 })).rejects.toThrow('leak check: iterations must be a whole number from 2, got 1');
+    await expect(assertNoLeak(() => {}, { ignore: 'Foo' as unknown as string[] })).rejects.toThrow('leak check: ignore must be an array of strings or RegExps, got "Foo"');
+    await expect(assertNoLeak(() => {}, { thresholds: { bytes: -1 } })).rejects.toThrow('leak check: thresholds.bytes must be a number from 0, got -1');
+  });
+  it('ignore and thresholds leave a leak out', async () => {
+    const kept: object[] = [];
+    class Noted {}
+    await assertNoLeak(() => kept.push(new Noted()), { ignore: ['noted'] });
+    await assertNoLeak(() => kept.push(new Noted()), { thresholds: { count: 2 } });
+  });
+});
+
+const moduleHeld: object[] = [];
+
+describe('toBeCollected()', () => {
+  it('passes for an object nothing holds any more', async () => {
+    let session: object | undefined = { id: 1, payload: new Array(100).fill(0) };
+    const tracker = trackCollection(session, 'the session');
+    session = undefined;
+    await expect(tracker).toBeCollected();
+  });
+  it('fails for one kept in a module-level array, naming what holds it', async () => {
+    class Connection {
+      constructor(readonly id: number) {}
+    }
+    const connection = new Connection(7);
+    moduleHeld.push(connection);
+    const tracker = trackCollection(connection);
+    const error = await expect(tracker).toBeCollected().then(() => undefined, (e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    // (vitest runs a test file as a function of its module runner: the array is a slot of its context.)
+    expect(error!.message).toMatch(/^expected a Connection to be collected, but it is still alive, held by:\n {2}.* \(Array\) → \[0\] → Connection @\d+$/);
+    moduleHeld.length = 0;
+  });
+});
+
+describe('retainedSizeOf()', () => {
+  it("equals the dominator tree's retained size of the same object in a snapshot", async () => {
+    const owner = { rows: Array.from({ length: 1000 }, (_, i) => ({ i, text: `row ${i}` })) };
+    const size = await retainedSizeOf(owner);
+    expect(size.retainedSize).toBeGreaterThan(1000 * 16);
+    const graph = await takeSnapshot();
+    await analyzeGraph(graph);
+    const node = graph.ordinalOfId(size.id);
+    expect(node).toBeGreaterThanOrEqual(0);
+    expect(dominatorTree(graph).retainedSizes[node]).toBe(size.retainedSize);
+    expect(owner.rows.length).toBe(1000);
+    await expect(owner).toRetainAtMost(size.retainedSize);
+    await expect(expect(owner).toRetainAtMost(100)).rejects.toThrow(/to retain at most 100 B, it retains/);
+  });
+});

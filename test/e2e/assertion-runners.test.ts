@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
+import { TSX_ARGS } from '../helpers/run-cli.js';
+import { runProgram } from '../helpers/run-program.js';
+
+// The leak assertions as users run them: a vitest suite registering the matchers with one
+// setup-file line, in vitest's default pool (forks) and in the threads pool, and a node:test
+// file with the framework-free entry. The programs: fixtures/programs/assertions.
+const dir = fileURLToPath(new URL('../fixtures/programs/assertions/', import.meta.url));
+const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+const env = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const out: NodeJS.ProcessEnv = { ...process.env, TSX_DISABLE_CACHE: '1', ...extra };
+  // The child is a vitest run of its own, not a worker of this one.
+  for (const name of Object.keys(out)) if (name.startsWith('VITEST')) delete out[name];
+  return out;
+};
+
+describe('leak assertions in a user suite', () => {
+  for (const pool of ['forks', 'threads']) {
+    it(`vitest, ${pool} pool: the matchers from the setup file; every expectation holds`, async () => {
+      const report = join(tempDir(), 'report.json');
+      await runProgram(`vitest (${pool})`, process.execPath, [vitestBin, 'run', '--reporter=json', `--outputFile=${report}`], { env: env({ ASSERTIONS_POOL: pool }), cwd: dir, timeoutMs: 300_000 });
+      const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+      expect(result).toMatchObject({ numPassedTests: 5, numFailedTests: 0 });
+    });
+  }
+
+  it('node:test with assertNoLeak and assertCollected', async () => {
+    const stdout = await runProgram('node --test', process.execPath, [...TSX_ARGS, '--test', '--test-reporter=tap', join(dir, 'node-test.mjs')], { env: env({}), cwd: dir, timeoutMs: 300_000 });
+    expect(stdout).toMatch(/^# pass 3$/m);
+    expect(stdout).toMatch(/^# fail 0$/m);
+  });
+});

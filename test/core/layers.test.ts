@@ -18,8 +18,7 @@ const LAYERS = [
   ['leaks'],
   ['capture'],
   ['runtime'],
-  ['assert'],
-  ['vitest'],
+  ['testing'],
 ] as const;
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -95,6 +95,23 @@ describe('public surface', () => {
     ]);
   });
 
+  it('@heapdiff/core/assert: leak assertions for any test runner', async () => {
+    expect(Object.keys(await import('@heapdiff/core/assert')).sort()).toEqual([
+      'assertCollected',
+      'assertNoLeak',
+      'checkForLeaks',
+      'describeLeaks',
+      'isCollected',
+      'retainedSizeOf',
+      'trackCollection',
+      'whyAlive',
+    ]);
+  });
+
+  it('@heapdiff/core/vitest: the matchers (registered on import) and what they take', async () => {
+    expect(Object.keys(await import('@heapdiff/core/vitest')).sort()).toEqual(['retainedSizeOf', 'trackCollection']);
+  });
+
   it('@heapdiff/reporter: text, JSON and Markdown renderers', async () => {
     expect(Object.keys(await import('@heapdiff/reporter')).sort()).toEqual([
       'DIFF_JSON_SCHEMA',

@@ -1,10 +1,10 @@
 // `@heapdiff/core/vitest`: one setup-file line (`import '@heapdiff/core/vitest'`) adds the leak
 // matchers to vitest's `expect`, typed. The same checks for other runners: `@heapdiff/core/assert`.
 import { expect } from 'vitest';
-import { notCollectedMessage, isCollected, trackCollection, type CollectionTracker } from '../assert/collection.js';
-import { checkForLeaks, type LeakCheckOptions } from '../assert/leak-check.js';
-import { describeLeaks } from '../assert/leak-message.js';
-import { retainedSizeOf } from '../assert/retained-size.js';
+import { notCollectedMessage, isCollected, trackCollection, type CollectionTracker } from './collection.js';
+import { checkForLeaks, type LeakCheckOptions } from './leak-check.js';
+import { describeLeaks } from './leak-message.js';
+import { retainedSizeOf } from './retained-size.js';
 import { formatBytes } from '../format/bytes.js';
 
 export { trackCollection, retainedSizeOf, type CollectionTracker, type LeakCheckOptions };

@@ -18,9 +18,13 @@ export function describeLeaks(verdict: LeakVerdict): string {
   if (leaks.length === 0) {
     return `no class grows with the iterations (${iterations} runs after ${warmup} warm-up runs; ${formatCount(verdict.heap.count)} new objects alive, none from both halves)`;
   }
+  // Told in full: the program's own classes (what a person goes and fixes), else the biggest.
+  const own = leaks.filter((l) => l.location !== undefined);
+  const told = (own.length > 0 ? own : leaks).slice(0, TOLD);
+  const rest = leaks.filter((l) => !told.includes(l));
   const lines = [`${leaks.length === 1 ? 'a class grows' : `${leaks.length} classes grow`} with the iterations (${iterations} runs after ${warmup} warm-up runs):`];
-  for (const leak of leaks.slice(0, TOLD)) lines.push(...describeLeak(leak, iterations));
-  if (leaks.length > TOLD) lines.push(`  and ${leaks.slice(TOLD).map((l) => `${l.className} ×${formatCount(l.count)}`).join(', ')}`);
+  for (const leak of told) lines.push(...describeLeak(leak, iterations));
+  if (rest.length > 0) lines.push(`  also growing: ${rest.map((l) => `${l.className} ×${formatCount(l.count)}`).join(', ')}`);
   return lines.join('\n');
 }
 

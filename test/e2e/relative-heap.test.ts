@@ -58,7 +58,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(outer.Foo).toEqual({ count: 150, top: `150 makeFoos relative-heap.ts:${lineOf('function makeFoos')}` });
     expect(outer.Bar.count).toBe(7);
     // Besides: the inner result the program keeps (its objects by shape, arrays, strings and numbers).
-    const kept = ['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object', '{groups}', '{className, retainerPath, allocationStacks}', '{frames}', '{functionName, scriptName}'];
+    const kept = ['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object', '{groups}', '{className, retainerPath, allocationStacks}', '{frames}', '{functionName, scriptName}', '{file, url}', '(sliced string)'];
     expect(Object.keys(outer).filter((k) => !kept.includes(k))).toEqual([]);
     expect(outer['{groups}']?.count).toBe(1);
   });

@@ -78,6 +78,33 @@ describe('not.toLeak(): the twins pass', () => {
   });
 });
 
+describe('the quick count: a passing check takes no snapshot', () => {
+  it('a twin passes on object counts alone; a leak is counted, then named from snapshots', async () => {
+    const passing = await checkForLeaks(scenarioOf('garbage'));
+    expect(passing.heap).toBeUndefined();
+    expect(passing.quick).toMatchObject({ grew: false });
+    expect(passing.quick!.objects[2]! - passing.quick!.objects[0]!).toBeLessThan(5);
+    const leaking = await checkForLeaks(scenarioOf('owner-children'));
+    expect(leaking.quick?.grew).toBe(true);
+    // Each run keeps a Session, its Cart, the cart's items array and two CartItems, and a user object.
+    expect(leaking.quick!.objects[2]! - leaking.quick!.objects[1]!).toBeGreaterThanOrEqual(5 * 6);
+    expect(leaking.heap).toBeDefined();
+    expect(leaking.leaks[0]!.className).toBe('Session');
+  });
+  it('exact: the snapshots always', async () => {
+    const verdict = await checkForLeaks(scenarioOf('garbage'), { exact: true });
+    expect(verdict.quick).toBeUndefined();
+    expect(verdict.heap).toMatchObject({ groups: [] });
+  });
+  it('a leak of strings alone: passes the quick count below a megabyte, found with exact', async () => {
+    const log: string[] = [];
+    const scenario = () => log.push(`line ${log.length} ${'x'.repeat(100)}`);
+    expect((await checkForLeaks(scenario)).leaks).toEqual([]);
+    const exact = await checkForLeaks(scenario, { exact: true });
+    expect(exact.leaks.map((l) => l.className)).toContain('(string)');
+  });
+});
+
 describe('assertNoLeak', () => {
   it('throws an AssertionError naming the class, for runners without expect', async () => {
     const kept: object[] = [];

@@ -3,6 +3,7 @@
 // heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
 //   pnpm bench leaks [--only suite|big]: leak detection next to memlab (see leaks-bench.ts)
+//   pnpm bench assertions: what the leak assertions cost in a vitest worker (see assertions-bench.ts)
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,11 +148,14 @@ if (command === 'parse' || command === 'analyze') {
   await bench(command, sizes, defaultTools.split(','), Number(values.runs));
 } else if (command === 'mark') {
   await benchMark(Number(values.mb));
+} else if (command === 'assertions') {
+  const { benchAssertions } = await import('./assertions-bench.js');
+  benchAssertions();
 } else if (command === 'leaks') {
   const { benchLeaks } = await import('./leaks-bench.js');
   const only = values.only;
   await benchLeaks({ suite: only !== 'big', big: only !== 'suite' });
 } else {
-  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench leaks [--only suite|big] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

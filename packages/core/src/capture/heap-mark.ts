@@ -51,6 +51,11 @@ export interface MarkOptions extends CaptureOptions {
 /** Inside a vitest worker, what `settle` defaults to (see MarkOptions.settle). */
 const VITEST_SETTLE_MS = 150;
 
+/** What `settle` defaults to here: 150 ms inside a vitest worker (its global, which a child process it starts does not inherit), else 0. */
+export function defaultSettle(): number {
+  return '__vitest_worker__' in globalThis ? VITEST_SETTLE_MS : 0;
+}
+
 /**
  * Marks a baseline in this thread's heap — heapy's `hpy().setrelheap()` — so that `diff()`
  * later tells what was allocated since and is still alive — heapy's `heap()`.
@@ -76,8 +81,7 @@ const VITEST_SETTLE_MS = 150;
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
 export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
-  // In a vitest worker (its global, which a child process it starts does not inherit).
-  const settle = options.settle ?? ('__vitest_worker__' in globalThis ? VITEST_SETTLE_MS : 0);
+  const settle = options.settle ?? defaultSettle();
   if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new TypeError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
   const mark = new HeapMarkHandle(options);

@@ -63,10 +63,11 @@ export function trackCollection(value: object, label?: string): CollectionTracke
  * program left queued can let go first. No heap snapshot.
  */
 export function isCollected(tracker: CollectionTracker, options: { attempts?: number } = {}): Promise<boolean> {
+  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`isCollected: takes a tracker from trackCollection(value), got ${describeArgument(tracker)}`));
+  if (options === null || typeof options !== 'object') return Promise.reject(new TypeError(`isCollected: options must be an object ({ attempts }), got ${describeArgument(options)}`));
   const attempts = options.attempts ?? 3;
-  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`isCollected: takes a tracker from trackCollection(value), got ${tracker === null ? 'null' : typeof tracker}`));
   if (!Number.isSafeInteger(attempts) || attempts < 1) return Promise.reject(new TypeError(`isCollected: attempts must be a whole number from 1, got ${String(attempts)}`));
-  return exclusive(async () => {
+  return exclusive('isCollected', async () => {
     for (let i = 0; i < attempts && !tracker.collected; i++) {
       await nextCheckPhase();
       await collectGarbage();
@@ -80,9 +81,13 @@ export function isCollected(tracker: CollectionTracker, options: { attempts?: nu
  * object found by its id), or undefined once it is collected.
  */
 export function whyAlive(tracker: CollectionTracker): Promise<string | undefined> {
-  return exclusive(async () => {
+  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`whyAlive: takes a tracker from trackCollection(value), got ${describeArgument(tracker)}`));
+  return exclusive('whyAlive', async () => {
     const id = await idWhileAlive(tracker);
     if (id === undefined) return undefined;
+    // In a later task: the lookup's deref() keeps the object alive until this one ends (V8's
+    // weak_refs_keep_during_job), which a snapshot now would show as what holds it.
+    await nextCheckPhase();
     const graph = await takeSnapshot();
     const node = graph.ordinalOfId(id);
     if (node < 0) return undefined;
@@ -122,7 +127,19 @@ export async function notCollectedMessage(tracker: CollectionTracker): Promise<s
 }
 
 function describeValue(value: object): string {
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return `a ${name || 'Object'}`;
+  let name: string | undefined;
+  try {
+    if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+    name = typeof proto?.constructor?.name === 'string' ? proto.constructor.name : undefined;
+  } catch {
+    // A revoked Proxy, or one whose traps throw: named by what it is.
+    name = undefined;
+  }
+  const noun = name || 'Object';
+  return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+function describeArgument(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -1,6 +1,10 @@
 import { post } from '../capture/inspector-session.js';
 
-/** Where a value waits, for the inspector to name it: a global property only this module knows. */
+/**
+ * Where a value waits, for the inspector to name it: a property of `process` only this module
+ * knows. `process`, not `globalThis`: the inspector evaluates in the main context, and a test
+ * running in a vm context (vitest's vmThreads / vmForks pools) shares `process` with it, not its global.
+ */
 const SLOT = `__heapdiff_lookup_${process.pid}_${Math.random().toString(36).slice(2)}`;
 const GROUP = 'heapdiff-lookup';
 
@@ -11,10 +15,10 @@ const GROUP = 'heapdiff-lookup';
  * object's moves from the first snapshot on). Nothing of the lookup stays behind.
  */
 export async function heapObjectIdOf(value: object): Promise<number> {
-  const global = globalThis as Record<string, unknown>;
+  const global = process as unknown as Record<string, unknown>;
   global[SLOT] = value;
   try {
-    const { result } = await post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `globalThis.${SLOT}`, objectGroup: GROUP, silent: true });
+    const { result } = await post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `process.${SLOT}`, objectGroup: GROUP, silent: true });
     if (result.objectId === undefined) throw new TypeError('the inspector gave no object for the value');
     const { heapSnapshotObjectId } = await post<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId: result.objectId });
     return Number(heapSnapshotObjectId);

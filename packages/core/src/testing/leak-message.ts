@@ -18,8 +18,8 @@ export function describeLeaks(verdict: LeakVerdict): string {
   if (leaks.length === 0) {
     const runs = `${iterations} runs after ${warmup} warm-up runs`;
     if (verdict.heap) return `no class grows with the iterations (${runs}; ${formatCount(verdict.heap.count)} new objects alive, none kept from both halves)`;
-    const [before = 0, middle = 0, after = 0] = verdict.quick?.objects ?? [];
-    return `no class grows with the iterations (${runs}; live objects ${formatCount(before)} → ${formatCount(middle)} → ${formatCount(after)})`;
+    const [middle = 0, after = 0] = verdict.quick?.objects ?? [];
+    return `no class grows with the iterations (${runs}; live objects after each half: ${formatCount(middle)} → ${formatCount(after)})`;
   }
   // Told in full: the program's own classes (what a person goes and fixes), else the biggest.
   const own = leaks.filter((l) => l.location !== undefined);

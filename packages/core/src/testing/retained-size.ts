@@ -27,7 +27,7 @@ export function retainedSizeOf(value: object): Promise<ValueSize> {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
     return Promise.reject(new TypeError(`retainedSizeOf: takes an object or a function (a primitive has no heap object of its own to measure), got ${value === null ? 'null' : typeof value}`));
   }
-  return exclusive(async () => {
+  return exclusive('retainedSizeOf', async () => {
     let id = await heapObjectIdOf(value);
     const graph = await takeSnapshot();
     // Made since the last snapshot: numbered by this one, which holds it (the value is held here).

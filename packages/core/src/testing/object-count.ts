@@ -12,8 +12,9 @@ let warned = false;
  * The number of live objects that inherit from `Object.prototype` — nearly every object,
  * array and function of the program (not strings, numbers or `Object.create(null)` objects) —
  * counted after V8 collects all the garbage it can. No heap snapshot: about a sixth of one's
- * time. Node marks `v8.queryObjects` experimental and warns on its first call; heapdiff's use
- * keeps that warning out of the program's output.
+ * time. 0 inside a vm context (V8 counts none of its objects there). Node marks
+ * `v8.queryObjects` experimental and warns on its first call; heapdiff's use keeps that warning
+ * out of the program's output.
  */
 export function countObjects(): number {
   if (!query) throw new Error('countObjects: this Node has no v8.queryObjects (Node 20.13+ or 22+)');

@@ -1,10 +1,13 @@
 import '@heapdiff/core/vitest';
 import { AssertionError } from 'node:assert';
-import { assertNoLeak, checkForLeaks, retainedSizeOf, trackCollection } from '@heapdiff/core/assert';
+import { existsSync, readdirSync } from 'node:fs';
+import { assertNoLeak, checkForLeaks, describeLeaks, retainedSizeOf, trackCollection } from '@heapdiff/core/assert';
 import { takeSnapshot } from '@heapdiff/core/capture';
 import { analyzeGraph, dominatorTree } from '@heapdiff/core';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
+import { tempDir } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/run-cli.js';
 
 // The leak assertions in this very vitest worker, as a user's suite runs them: each kind of
 // leak fails naming its class first; each twin that keeps a bounded amount, or nothing, passes.
@@ -105,6 +108,29 @@ describe('the quick count: a passing check takes no snapshot', () => {
   });
 });
 
+describe('keepSnapshots: a failing check keeps the snapshots that named the leak', () => {
+  // Held by the module: `heapdiff leaks` reads a snapshot from its GC roots, where a test's
+  // waiting frame (the relative heap's way in) does not show.
+  const held = scenarioOf('owner-children');
+  it('says how to open them, and heapdiff leaks finds the same class in them', async () => {
+    const dir = tempDir();
+    const verdict = await checkForLeaks(held, { keepSnapshots: dir });
+    expect(verdict.snapshots).toHaveLength(3);
+    for (const file of verdict.snapshots!) expect(existsSync(file) && file.startsWith(dir)).toBe(true);
+    expect(describeLeaks(verdict)).toContain(`snapshots kept: heapdiff leaks ${verdict.snapshots!.join(' ')}`);
+    const cli = await runCli(['leaks', ...verdict.snapshots!, '--json'], { timeoutMs: 120_000 });
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(1);
+    expect((JSON.parse(cli.stdout) as { leaks: { name: string }[] }).leaks[0]!.name).toBe('Session');
+  });
+  it('a passing check keeps nothing', async () => {
+    const dir = tempDir();
+    const verdict = await checkForLeaks(scenarioOf('garbage'), { keepSnapshots: dir, exact: true });
+    expect(verdict.snapshots).toBeUndefined();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('assertNoLeak', () => {
   it('throws an AssertionError naming the class, for runners without expect', async () => {
     const kept: object[] = [];
@@ -125,7 +151,8 @@ describe('assertNoLeak', () => {
     await expect(assertNoLeak(() => {}, { thresholds: { bytes: -1 } })).rejects.toThrow('leak check: thresholds.bytes must be a number from 0, got -1');
     await expect(assertNoLeak(() => {}, { ignore: [''] })).rejects.toThrow('leak check: ignore must hold class names (non-empty strings) or RegExps, found ""');
     await expect(assertNoLeak(() => {}, { ignore: [/(?:)/] })).rejects.toThrow('leak check: ignore /(?:)/ matches an empty text, so every class');
-    await expect(assertNoLeak(() => {}, { iteration: 3 } as never)).rejects.toThrow('leak check: unknown option "iteration"; the options are iterations, warmup, ignore, thresholds, trackAllocations, exact');
+    await expect(assertNoLeak(() => {}, { iteration: 3 } as never)).rejects.toThrow('leak check: unknown option "iteration"; the options are iterations, warmup, ignore, thresholds, trackAllocations, exact, keepSnapshots');
+    await expect(assertNoLeak(() => {}, { keepSnapshots: 3 } as never)).rejects.toThrow('leak check: keepSnapshots must be a directory or true, got 3');
     await expect(assertNoLeak(() => {}, { thresholds: null } as never)).rejects.toThrow('leak check: thresholds must be an object ({ count, bytes }), got null');
     await expect(assertNoLeak(class Job {} as never)).rejects.toThrow('checkForLeaks: the scenario is a class (Job); pass a function that runs the work, () => new Job(…)');
     await expect(assertNoLeak(Promise.resolve() as never)).rejects.toThrow('(a promise runs once: pass the function that makes it, () => handle())');

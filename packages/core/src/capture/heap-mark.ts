@@ -48,6 +48,14 @@ export interface MarkOptions extends CaptureOptions {
   settle?: number;
 }
 
+/** heapdiff's own use: a mark whose snapshots are also written to files (the leak checks keep them on request). */
+export interface KeptMarkOptions extends MarkOptions {
+  /** Where the baseline's snapshot goes (a mark that tracks takes none). */
+  baselineFile?: string;
+  /** Where each diff's snapshot goes. */
+  diffFile?: string;
+}
+
 /** Inside a vitest worker, what `settle` defaults to (see MarkOptions.settle). */
 const VITEST_SETTLE_MS = 150;
 
@@ -80,7 +88,7 @@ export function defaultSettle(): number {
  * await handler(request)
  * const { groups } = await mark.diff()   // e.g. [{ className: 'Session', count: 1, … }]
  */
-export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
+export async function markHeap(options: MarkOptions | KeptMarkOptions = {}): Promise<HeapMark> {
   const settle = options.settle ?? defaultSettle();
   if (typeof settle !== 'number' || !(settle >= 0 && settle < 2 ** 31)) throw new TypeError(`markHeap: settle must be a number of milliseconds from 0 to 2147483647, not ${String(settle)}`);
   // Built before the baseline: the mark, with the first diff's snapshot made ready.
@@ -90,7 +98,8 @@ export async function markHeap(options: MarkOptions = {}): Promise<HeapMark> {
   // tick after a log line, and what Node renews when it runs one) is done before the baseline.
   if (settle > 0) await sleep(settle);
   await nextCheckPhase();
-  const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot(options)).maxJsNodeId;
+  const file = (options as KeptMarkOptions).baselineFile;
+  const baselineId = options.trackAllocations ? await holdAllocationTracking() : (await takeSnapshot({ gc: options.gc ?? true, ...(file ? { file } : {}) })).maxJsNodeId;
   mark.settle(baselineId, Math.round(now() - started));
   return mark;
 }
@@ -136,8 +145,9 @@ export class HeapMarkHandle implements HeapMark {
   };
   readonly #diffAgain = (): Promise<RelativeHeap> => this.diff();
 
-  constructor(options: MarkOptions) {
-    this.#options = options;
+  constructor(options: MarkOptions | KeptMarkOptions) {
+    // Only the first diff's snapshot goes to `diffFile`: a later one would write over it.
+    this.#options = { gc: options.gc ?? true };
     this.#tracking = Boolean(options.trackAllocations);
     this.#next = prepare(options);
     markOwn(this);
@@ -191,6 +201,6 @@ function forgetLastMatch(): void {
 }
 
 /** The next diff's snapshot, made ready now (see PreparedSnapshot). */
-function prepare(options: CaptureOptions): PreparedSnapshot<HeapGraph> {
-  return new PreparedSnapshot(new GraphSink(), { gc: options.gc ?? true });
+function prepare(options: CaptureOptions & Pick<KeptMarkOptions, 'diffFile'>): PreparedSnapshot<HeapGraph> {
+  return new PreparedSnapshot(new GraphSink(options.diffFile), { gc: options.gc ?? true });
 }

@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { AllocationStack } from '../analysis/allocation-stacks.js';
 import { defaultSettle, markHeap, type HeapMarkHandle } from '../capture/heap-mark.js';
 import { nextLastSeenObjectId } from '../capture/inspector-session.js';
@@ -39,6 +42,12 @@ export interface LeakCheckOptions {
    * (Nodes without `v8.queryObjects`, before 20.13, always take the snapshots.)
    */
   exact?: boolean;
+  /**
+   * When the check fails, keep the heap snapshots that named the leak in this directory (true:
+   * the system's temporary directory), and say in the message how to open them. Also set by
+   * the environment variable `HEAPDIFF_KEEP_SNAPSHOTS` (a directory, or `1`). Default: not kept.
+   */
+  keepSnapshots?: string | boolean;
 }
 
 /** A class whose new objects still alive grow with the iterations. */
@@ -77,6 +86,8 @@ export interface LeakVerdict {
    * at the same points, and whether they grew (then the snapshots named the classes).
    */
   readonly quick?: { readonly objects: readonly number[]; readonly bytes: readonly number[]; readonly grew: boolean };
+  /** With `keepSnapshots`, when the check failed: the baseline, middle and final snapshots (the middle one without allocation tracking). */
+  readonly snapshots?: readonly string[];
   /** What the check took, in milliseconds. */
   readonly ms: number;
 }
@@ -90,6 +101,8 @@ interface Settings {
   minBytes: number;
   trackAllocations: boolean;
   exact: boolean;
+  /** Where failing checks keep their snapshots, if anywhere. */
+  keepIn: string | undefined;
 }
 
 /** Heap growth over the second half that makes the quick count take the snapshots, whatever the object counts. */
@@ -171,19 +184,21 @@ async function quickCount(scenario: () => unknown, settings: Settings): Promise<
 async function snapshotCheck(scenario: () => unknown, settings: Settings, started: number, quick: LeakVerdict['quick']): Promise<LeakVerdict> {
   const { iterations, warmup, trackAllocations } = settings;
   const firstHalf = Math.ceil(iterations / 2);
+  const files = settings.keepIn === undefined ? undefined : snapshotFiles(settings.keepIn, trackAllocations);
   for (let i = 0; i < warmup; i++) await scenario();
-  const mark = (await markHeap({ trackAllocations })) as HeapMarkHandle;
+  const mark = (await markHeap({ trackAllocations, ...(files ? { baselineFile: files.baseline, diffFile: files.final } : {}) })) as HeapMarkHandle;
   let cut: number;
   try {
     for (let i = 0; i < firstHalf; i++) await scenario();
     // The highest id at the end of the first half: with tracking V8 numbers new objects at its
     // next update; without, a (never diffed) mark's snapshot numbers them.
-    cut = trackAllocations ? await nextLastSeenObjectId() : (await markHeap()).baselineId;
+    cut = trackAllocations ? await nextLastSeenObjectId() : (await markHeap(files?.middle ? { baselineFile: files.middle } : {})).baselineId;
     for (let i = firstHalf; i < iterations; i++) await scenario();
   } catch (error) {
     // A mark that tracks holds allocation tracking (slow allocation, a process that cannot
     // exit) until its diff: taken, and dropped, before the scenario's error goes on.
     if (trackAllocations) await mark.diff().catch(() => undefined);
+    if (files) removeAll(files);
     throw error;
   }
   const heap = await mark.diffByRounds(markOwn([cut]));
@@ -208,10 +223,24 @@ async function snapshotCheck(scenario: () => unknown, settings: Settings, starte
   }
   // The program's own classes first (what a person goes and fixes), then by retained size.
   leaks.sort((a, b) => Number(b.location !== undefined) - Number(a.location !== undefined) || b.retainedSize - a.retainedSize);
-  return { leaks, iterations, warmup, heap, ...(quick ? { quick } : {}), ms: Math.round(now() - started) };
+  // Kept only for a failing check: the message says how to open them.
+  if (files && leaks.length === 0) removeAll(files);
+  const kept = files && leaks.length > 0 ? { snapshots: [files.baseline, files.middle, files.final].filter((f): f is string => f !== undefined) } : {};
+  return { leaks, iterations, warmup, heap, ...(quick ? { quick } : {}), ...kept, ms: Math.round(now() - started) };
 }
 
-const OPTION_NAMES = ['iterations', 'warmup', 'ignore', 'thresholds', 'trackAllocations', 'exact'];
+const OPTION_NAMES = ['iterations', 'warmup', 'ignore', 'thresholds', 'trackAllocations', 'exact', 'keepSnapshots'];
+
+/** The files of one check's snapshots, in `dir` (made if missing): baseline, middle (not with tracking: it takes none), final. */
+function snapshotFiles(dir: string, tracking: boolean): { baseline?: string; middle?: string; final: string } {
+  mkdirSync(dir, { recursive: true });
+  const stem = join(dir, `leak-check-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  return tracking ? { final: `${stem}-final.heapsnapshot` } : { baseline: `${stem}-baseline.heapsnapshot`, middle: `${stem}-middle.heapsnapshot`, final: `${stem}-final.heapsnapshot` };
+}
+
+function removeAll(files: { baseline?: string; middle?: string; final: string }): void {
+  for (const file of [files.baseline, files.middle, files.final]) if (file) rmSync(file, { force: true });
+}
 
 function settingsOf(options: LeakCheckOptions): Settings {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`leak check: options must be an object, got ${describe(options)}`);
@@ -251,7 +280,15 @@ function settingsOf(options: LeakCheckOptions): Settings {
     minBytes: atLeastZero('thresholds.bytes', thresholds.bytes),
     trackAllocations: options.trackAllocations ?? false,
     exact: options.exact ?? false,
+    keepIn: keepDirectory(options.keepSnapshots ?? process.env['HEAPDIFF_KEEP_SNAPSHOTS']),
   };
+}
+
+function keepDirectory(keep: unknown): string | undefined {
+  if (keep === undefined || keep === false || keep === '' || keep === '0') return undefined;
+  if (keep === true || keep === '1') return join(tmpdir(), 'heapdiff-snapshots');
+  if (typeof keep === 'string') return resolve(keep);
+  throw new TypeError(`leak check: keepSnapshots must be a directory or true, got ${describe(keep)}`);
 }
 
 function describe(value: unknown): string {

@@ -28,6 +28,9 @@ export function describeLeaks(verdict: LeakVerdict): string {
   const lines = [`${leaks.length === 1 ? 'a class grows' : `${leaks.length} classes grow`} with the iterations (${iterations} runs after ${warmup} warm-up runs):`];
   for (const leak of told) lines.push(...describeLeak(leak, iterations));
   if (rest.length > 0) lines.push(`  also growing: ${rest.map((l) => `${l.className} ×${formatCount(l.count)}`).join(', ')}`);
+  const files = verdict.snapshots ?? [];
+  if (files.length === 3) lines.push(`  snapshots kept: heapdiff leaks ${files.join(' ')}`, `    (or compare two: heapdiff diff ${files[0]} ${files[2]})`);
+  else if (files.length > 0) lines.push(`  snapshot kept (with allocation stacks): heapdiff summary ${files[0]}`);
   return lines.join('\n');
 }
 

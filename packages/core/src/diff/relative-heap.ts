@@ -6,7 +6,7 @@ import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
-import { MACHINERY_NAMES } from '../graph/machinery-names.js';
+import { isProgramConstructor } from '../graph/program-classes.js';
 import { frameLabel } from './frame-labels.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
@@ -155,7 +155,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     const location = keys.locations[c];
     const group = {
       className: keys.names[c]!,
-      ...(location && location.url !== '' && !location.url.startsWith('node:') && !MACHINERY_NAMES.has(keys.names[c]!) ? { location } : {}),
+      ...(isProgramConstructor(keys.names[c]!, location) ? { location } : {}),
       count: counts[c]!,
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,

@@ -1,6 +1,6 @@
 import type { ClassKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { MACHINERY_NAMES } from '../graph/machinery-names.js';
+import { isProgramConstructor } from '../graph/program-classes.js';
 
 /** Node types that are the engine's and never name a leak. */
 const INTERNAL_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
@@ -22,7 +22,7 @@ export class ClassKinds {
     keys.names.forEach((name, k) => {
       const at = keys.locations[k];
       // The program's classes: constructors in its own scripts (not Node's `node:` ones), and plain objects by shape.
-      this.#user[k] = (at !== undefined && !at.url.startsWith('node:') && at.url !== '' && !MACHINERY_NAMES.has(name)) || name.startsWith('{') ? 1 : 0;
+      this.#user[k] = isProgramConstructor(name, at) || name.startsWith('{') ? 1 : 0;
       this.#internal[k] = name.startsWith('system / ') || name === '(system)' || name === '(compiled code)' || name === '(object shape)' || name === '(array)' ? 1 : 0;
       this.#primitive[k] = PRIMITIVE_CLASSES.has(name) ? 1 : 0;
     });

@@ -4,6 +4,7 @@ import { nextCheckPhase } from '../capture/real-timers.js';
 import { takeSnapshot } from '../capture/take-snapshot.js';
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { collectGarbage } from '../runtime/pressure/force-gc.js';
+import { describe } from './describe.js';
 import { exclusive } from './exclusive.js';
 import { heapObjectIdOf } from './heap-object-id.js';
 
@@ -63,8 +64,8 @@ export function trackCollection(value: object, label?: string): CollectionTracke
  * program left queued can let go first. No heap snapshot.
  */
 export function isCollected(tracker: CollectionTracker, options: { attempts?: number } = {}): Promise<boolean> {
-  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`isCollected: takes a tracker from trackCollection(value), got ${describeArgument(tracker)}`));
-  if (options === null || typeof options !== 'object') return Promise.reject(new TypeError(`isCollected: options must be an object ({ attempts }), got ${describeArgument(options)}`));
+  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`isCollected: takes a tracker from trackCollection(value), got ${describe(tracker)}`));
+  if (options === null || typeof options !== 'object') return Promise.reject(new TypeError(`isCollected: options must be an object ({ attempts }), got ${describe(options)}`));
   const attempts = options.attempts ?? 3;
   if (!Number.isSafeInteger(attempts) || attempts < 1) return Promise.reject(new TypeError(`isCollected: attempts must be a whole number from 1, got ${String(attempts)}`));
   return exclusive('isCollected', async () => {
@@ -81,7 +82,7 @@ export function isCollected(tracker: CollectionTracker, options: { attempts?: nu
  * object found by its id), or undefined once it is collected.
  */
 export function whyAlive(tracker: CollectionTracker): Promise<string | undefined> {
-  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`whyAlive: takes a tracker from trackCollection(value), got ${describeArgument(tracker)}`));
+  if (!(tracker instanceof Tracker)) return Promise.reject(new TypeError(`whyAlive: takes a tracker from trackCollection(value), got ${describe(tracker)}`));
   return exclusive('whyAlive', async () => {
     const id = await idWhileAlive(tracker);
     if (id === undefined) return undefined;
@@ -140,6 +141,3 @@ function describeValue(value: object): string {
   return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
-function describeArgument(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-}

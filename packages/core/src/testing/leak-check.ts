@@ -8,6 +8,7 @@ import { markOwn } from '../capture/own-marker.js';
 import { now, sleep } from '../capture/real-timers.js';
 import type { RelativeHeap } from '../diff/relative-heap.js';
 import type { SourceLocation } from '../graph/class-keys.js';
+import { describe } from './describe.js';
 import { exclusive } from './exclusive.js';
 import { canCountObjects, countObjects, usedHeapBytes } from './object-count.js';
 
@@ -289,11 +290,4 @@ function keepDirectory(keep: unknown): string | undefined {
   if (keep === true || keep === '1') return join(tmpdir(), 'heapdiff-snapshots');
   if (typeof keep === 'string') return resolve(keep);
   throw new TypeError(`leak check: keepSnapshots must be a directory or true, got ${describe(keep)}`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }

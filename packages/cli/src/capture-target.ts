@@ -23,14 +23,20 @@ export function checkNodeCommand(command: readonly string[]): void {
 
 /**
  * Starts `node …` with its inspector on a free loopback port and waits until it listens. The
- * program's own stderr passes through, but for the inspector's announcement lines.
+ * program's own stderr passes through, but for the inspector's announcement lines; its output
+ * goes to heapdiff's stderr, or to the file descriptor `output` (the UI owns the terminal).
  */
-export async function startWithInspector(command: string[], waitForHeapdiff: boolean) {
+export async function startWithInspector(command: string[], waitForHeapdiff: boolean, output?: number) {
   const { spawn } = await import('node:child_process');
+  const { writeSync } = await import('node:fs');
+  const passOn = (line: string): void => {
+    if (output === undefined) process.stderr.write(line);
+    else writeSync(output, line);
+  };
   const { CaptureError } = await import('@heapdiff/core/capture');
   const [node, ...rest] = command;
   // The program's output goes to stderr: stdout is heapdiff's report (--json must stay JSON).
-  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', process.stderr, 'pipe'] });
+  const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', output ?? process.stderr, 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';
@@ -44,7 +50,7 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
         pending = pending.slice(newline + 1);
         const match = /^Debugger listening on ws:\/\/([^:/]+):(\d+)\//.exec(line);
         if (match) resolve({ host: match[1]!, port: Number(match[2]) });
-        else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) process.stderr.write(line);
+        else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) passOn(line);
       }
     });
   });

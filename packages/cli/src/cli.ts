@@ -5,6 +5,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { leaksCommand } from './commands/leaks.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { summaryCommand } from './commands/summary.js';
+import { uiCommand } from './commands/ui.js';
 import { ExitCode } from './exit-codes.js';
 
 /**
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .command(leaksCommand)
     .command(inspectCommand)
     .command(snapshotCommand)
+    .command(uiCommand)
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()

@@ -2,7 +2,10 @@ import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 
 export interface LoadSeriesOptions {
   retained?: boolean;
-  perNode?: boolean;
+  /** Keep each earlier census's per-node arrays (a comparison needs them): all, or only the one before the last. */
+  perNode?: boolean | 'previous';
+  /** Where progress goes instead of a line on stderr (the UI shows it in its status line). */
+  progress?: (text: string) => void;
 }
 
 /**
@@ -17,14 +20,15 @@ export async function loadSeries(files: readonly string[], options: LoadSeriesOp
   const { collectGarbage } = await import('@heapdiff/core/runtime');
   const earlier: SnapshotCensus[] = [];
   for (const [i, file] of files.slice(0, -1).entries()) {
-    earlier.push(await censusOf(file, `${file} (${i + 1} of ${files.length})`, options));
+    const perNode = options.perNode === 'previous' ? i === files.length - 2 : (options.perNode ?? true);
+    earlier.push(await censusOf(file, `${file} (${i + 1} of ${files.length})`, { ...options, perNode }));
     await collectGarbage();
   }
   const { analyzeGraph } = await import('@heapdiff/core');
   const last = files[files.length - 1]!;
   return {
     earlier,
-    last: await load(last, `${last} (${files.length} of ${files.length})`, async (graph, progress) => {
+    last: await load(last, `${last} (${files.length} of ${files.length})`, options, async (graph, progress) => {
       await analyzeGraph(graph, { onProgress: progress.analyzing });
       return graph;
     }),
@@ -32,20 +36,20 @@ export async function loadSeries(files: readonly string[], options: LoadSeriesOp
 }
 
 /** One earlier snapshot's census; its graph is unreachable once this returns. */
-async function censusOf(file: string, label: string, options: LoadSeriesOptions): Promise<SnapshotCensus> {
+async function censusOf(file: string, label: string, options: LoadSeriesOptions & { perNode: boolean }): Promise<SnapshotCensus> {
   const { analyzeGraph, takeCensus } = await import('@heapdiff/core');
-  return load(file, label, async (graph, progress) => {
+  return load(file, label, options, async (graph, progress) => {
     if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
-    return takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode ?? true });
+    return takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode });
   });
 }
 
 type Progress = ReturnType<(typeof import('./progress.js'))['createLoadProgress']>;
 
-async function load<T>(file: string, label: string, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
+async function load<T>(file: string, label: string, options: LoadSeriesOptions, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
   const { parseSnapshot } = await import('@heapdiff/core');
   const { createLoadProgress } = await import('./progress.js');
-  const progress = createLoadProgress(label);
+  const progress = createLoadProgress(label, process.stderr, options.progress);
   try {
     return await use(await parseSnapshot(file, { onProgress: progress.update }), progress);
   } finally {

@@ -4,11 +4,16 @@ import { formatBytes } from '@heapdiff/core';
 /**
  * A one-line progress display for loading a snapshot, drawn on stderr only when it is a
  * terminal (never in pipes or CI logs), redrawn at most every 100 ms and erased at the end.
+ * With `sink`, each text goes there instead (whatever stderr is).
  */
-export function createLoadProgress(label: string, stream: NodeJS.WriteStream = process.stderr) {
-  const active = Boolean(stream.isTTY) && !process.env['CI'];
+export function createLoadProgress(label: string, stream: NodeJS.WriteStream = process.stderr, sink?: (text: string) => void) {
+  const active = sink !== undefined || (Boolean(stream.isTTY) && !process.env['CI']);
   let last = 0;
   let drawn = false;
+  const write = (text: string): void => {
+    if (sink) sink(text);
+    else stream.write(`\r\x1b[2K${text}`);
+  };
   return {
     update(progress: ParseProgress): void {
       if (!active) return;
@@ -20,17 +25,17 @@ export function createLoadProgress(label: string, stream: NodeJS.WriteStream = p
         ? `${Math.floor((100 * bytesRead) / totalBytes)}% (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})`
         : formatBytes(bytesRead);
       const what = progress.phase === 'parse' ? 'Loading' : 'Indexing';
-      stream.write(`\r\x1b[2K${what} ${label}  ${amount}`);
+      write(`${what} ${label}  ${amount}`);
       drawn = true;
     },
     analyzing(progress: AnalyzeProgress): void {
       if (!active || progress.phase === 'done') return;
       const what = { retainers: 'Building retainers', distances: 'Measuring distances', dominators: 'Computing dominators' }[progress.phase];
-      stream.write(`\r\x1b[2K${what} for ${label}…`);
+      write(`${what} for ${label}…`);
       drawn = true;
     },
     done(): void {
-      if (drawn) stream.write('\r\x1b[2K');
+      if (drawn && !sink) stream.write('\r\x1b[2K');
       drawn = false;
     },
   };

@@ -47,6 +47,8 @@ export {
   formatRetainerPath,
   dominatorChain,
   dominatedChildren,
+  edgeLabel,
+  nodeLabel,
   type RetainerStep,
 } from './analysis/retainer-path.js';
 export { describeNode, summarizeNode, type NodeReport, type NodeSummary } from './analysis/node-report.js';
@@ -59,7 +61,8 @@ export {
   type SummarySortKey,
   type SummaryView,
 } from './analysis/class-summary.js';
-export { topAllocationStacks, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
+export { classMembers } from './analysis/class-members.js';
+export { topAllocationStacks, allocationStackReader, type AllocationStack, type AllocationFrame } from './analysis/allocation-stacks.js';
 
 // Comparisons
 export { takeCensus, type SnapshotCensus, type CensusClass, type CensusOptions } from './diff/snapshot-census.js';

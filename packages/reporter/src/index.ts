@@ -12,3 +12,5 @@ export { renderLeaksText, type LeaksTextOptions } from './text/leaks-text.js';
 export { toLeaksJson, LEAKS_JSON_SCHEMA, type LeaksJson, type LeakGroupJson } from './json/leaks-json.js';
 export { renderLeaksMarkdown } from './markdown/leaks-markdown.js';
 export { classLabels } from './format/class-label.js';
+export { formatFrame } from './format/frame.js';
+export { printable } from './format/printable.js';

@@ -52,7 +52,11 @@ export function topAllocationStacks(graph: HeapGraph, nodes: Iterable<number>, t
 
 /**
  * A reader of allocation stacks by trace node id (a node's `traceNodeId`): innermost frame
- * first, empty for 0 or an unknown id.
+ * first, empty for 0 or an unknown id. Make one reader and use it for many nodes.
+ *
+ * @example
+ * const stackOf = allocationStackReader(graph)
+ * stackOf(graph.traceNodeId(node))[0]?.functionName // 'handle'
  */
 export function allocationStackReader(graph: HeapGraph): (traceNodeId: number) => AllocationFrame[] {
   const tree = graph.traceTree;

@@ -8,6 +8,11 @@ export interface ClassSummaryRow {
   /** Class name as DevTools' Summary shows it: `Session`, `{id, headers, body}`, `(string)`. */
   readonly className: string;
   /**
+   * The class's index in `classKeys(graph, grouping).names` (the grouping the summary used):
+   * `classMembers(graph, row.classKey)` lists its objects.
+   */
+  readonly classKey: number;
+  /**
    * Where the class's constructor is defined, when the snapshot says: two classes of the same
    * name from different places are two rows.
    */
@@ -74,6 +79,7 @@ export function summarizeClasses(graph: HeapGraph, options: SummaryOptions = {})
     const location = keys.locations[c];
     rows.push({
       className: names[c]!,
+      classKey: c,
       ...(location ? { location } : {}),
       count: counts[c]!,
       selfSize: sizes[c]!,

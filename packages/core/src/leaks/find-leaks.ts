@@ -57,6 +57,8 @@ export interface LeakGroup {
   readonly allocatedPerRound: readonly number[];
   /** Ids of some leak roots (the biggest first), to look at with `heapdiff inspect`. */
   readonly sampleIds: readonly number[];
+  /** Every leak root's id, in the order of `sampleIds`: only with the option `allIds`. */
+  readonly ids?: readonly number[];
 }
 
 /** The result of `findLeaks`. */
@@ -81,6 +83,8 @@ export interface LeakOptions {
   minRetainedSize?: number;
   /** How many retained classes to list per group (default 5). */
   retainsTop?: number;
+  /** Also list every leak root's id per group (`ids`), to browse them all (default false). */
+  allIds?: boolean;
 }
 
 /**
@@ -261,6 +265,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       liveCounts,
       allocatedPerRound: rounds,
       sampleIds: sample.slice(0, 10).map((n) => graph.nodeId(n)),
+      ...(options.allIds ? { ids: sample.map((n) => graph.nodeId(n)) } : {}),
     };
     const growing = grows(liveCounts, rounds);
     const small = group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0);

@@ -1,0 +1,194 @@
+import { basename } from 'node:path';
+import { formatBytes, formatCount } from '@heapdiff/core';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import { fit } from './components/cells.js';
+import { DetailView } from './components/detail-view.js';
+import { HelpScreen } from './components/help-screen.js';
+import { leakPaneHeight, pageSize } from './components/layout.js';
+import { LeakPane } from './components/leak-pane.js';
+import { screenTable } from './components/screen-tables.js';
+import { TabBar } from './components/tab-bar.js';
+import { Table } from './components/table.js';
+import { tabsOf, ViewRows, type UiData } from './model/view-rows.js';
+import { keyAction, type KeyPress } from './state/keymap.js';
+import { reduce, type UiAction } from './state/reducer.js';
+import { currentView, initialState, type TabName, type UiState } from './state/ui-state.js';
+
+/** A running process the UI takes snapshots of (live mode). */
+export interface LiveSource {
+  /** What is being watched, for the status line: `pid 4242`, `node server.js`. */
+  readonly description: string;
+  /** Where the snapshots are kept. */
+  readonly dir: string;
+  /** Takes a snapshot and loads the series so far; `progress` gets short status texts meanwhile. */
+  snapshot(progress: (text: string) => void): Promise<UiData>;
+}
+
+export interface AppProps {
+  /** The snapshots to browse; undefined in live mode before the first snapshot. */
+  readonly data: UiData | undefined;
+  readonly live?: LiveSource;
+  /** Colours (off with NO_COLOR); selection and headings show either way. */
+  readonly colour: boolean;
+}
+
+const ALL_TABS: readonly TabName[] = ['summary', 'comparison', 'leaks'];
+
+/**
+ * `heapdiff ui`: tabs of tables over the snapshots (Summary, Comparison, Leaks), each with a
+ * drill-down to a class's objects and to one object's detail. State lives in `reduce`; this
+ * renders the rows on screen and turns keys into actions.
+ */
+export function App({ data: initialData, live, colour }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => terminalSize(stdout));
+  const [rows, setRows] = useState(() => (initialData ? new ViewRows(initialData) : undefined));
+  const [state, setState] = useState<UiState>(() => initialState(initialData ? tabsOf(initialData) : []));
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  // Keys can come faster than renders (a paste, a terminal multiplexer): each one reads the
+  // state the previous one left, not the last rendered one.
+  const latest = useRef({ state, rows, size });
+  latest.current.rows = rows;
+  latest.current.size = size;
+  const taking = useRef(false);
+
+  const apply = (action: UiAction, withRows = latest.current.rows): void => {
+    const now = latest.current;
+    let next: UiState;
+    if (!withRows) {
+      if (action.type === 'quit') next = { ...now.state, quit: true };
+      else if (action.type === 'help') next = { ...now.state, help: !now.state.help };
+      else return;
+    } else next = reduce(now.state, action, withRows.context(pageSize(currentView(now.state).screen.kind, now.size.rows)));
+    if (next === now.state) return;
+    now.state = next;
+    setState(next);
+  };
+
+  useEffect(() => {
+    const onResize = (): void => setSize(terminalSize(stdout));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  useEffect(() => apply({ type: 'resize' }), [size.rows, size.columns]);
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit]);
+
+  const takeSnapshot = (): void => {
+    if (!live || taking.current) return;
+    taking.current = true;
+    setNotice(undefined);
+    setBusy('taking a snapshot…');
+    live
+      .snapshot((text) => setBusy(text))
+      .then((next) => {
+        const nextRows = new ViewRows(next);
+        latest.current.rows = nextRows;
+        setRows(nextRows);
+        apply({ type: 'data', tabs: tabsOf(next), reset: ALL_TABS }, nextRows);
+      })
+      .catch((error: unknown) => setNotice(`snapshot failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        taking.current = false;
+        setBusy(undefined);
+      });
+  };
+
+  const onKey = (input: string, key: KeyPress): void => {
+    const meaning = keyAction(input, key, latest.current.state);
+    if (!meaning) return;
+    if (meaning.type === 'snapshot') takeSnapshot();
+    else apply(meaning);
+  };
+  useInput((input, key) => {
+    // Keys that arrive together (typed fast, pasted, sent by a multiplexer) come as one input.
+    if (input.length > 1 && !key.ctrl && !key.meta && !key.escape) for (const char of input) onKey(char, keyOfChar(char));
+    else onKey(input, key);
+  });
+
+  const view = currentView(state);
+  const width = Math.max(20, size.columns);
+  const stack = state.stacks[state.tab];
+  const crumbs = stack
+    .slice(1)
+    .map((v) => ('title' in v.screen ? v.screen.title : ''))
+    .join(' › ');
+  let body;
+  if (state.help) body = <HelpScreen live={live !== undefined} />;
+  else if (!rows) body = <Text>{live ? `No snapshot yet: press s to take one of ${live.description}.` : 'No snapshot.'}</Text>;
+  else if (view.screen.kind === 'node') {
+    body = <DetailView lines={rows.detail(view)} first={view.scroll} size={pageSize('node', size.rows)} selected={view.selected} width={width} colour={colour} />;
+  } else {
+    const visible = pageSize(view.screen.kind, size.rows);
+    const table = screenTable(view, rows, view.scroll, visible);
+    const leakRow = view.screen.kind === 'leaks' ? rows.leaks(view)[view.selected] : undefined;
+    body = (
+      <>
+        <Table
+          columns={table.columns}
+          rows={table.rows}
+          selected={view.selected - view.scroll}
+          width={width}
+          sort={view.sort}
+          reverse={view.reverse}
+          colour={colour}
+          {...(table.dim ? { dim: table.dim } : {})}
+          empty={table.empty}
+        />
+        {view.screen.kind === 'leaks' ? (
+          <Box marginTop={Math.max(0, visible - table.rows.length)}>
+            <LeakPane row={leakRow} height={leakPaneHeight(size.rows)} width={width} colour={colour} />
+          </Box>
+        ) : null}
+      </>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width}>
+      <TabBar tabs={state.tabs.length > 0 ? state.tabs : ['summary']} tab={state.tab} crumbs={crumbs} width={width} colour={colour} />
+      <Box flexDirection="column" height={Math.max(1, size.rows - 3)}>
+        {body}
+      </Box>
+      <Text inverse={!colour} {...(colour ? { backgroundColor: 'blue', color: 'white' } : {})}>
+        {fit(statusLine(state, rows, live, busy, notice), width)}
+      </Text>
+    </Box>
+  );
+}
+
+/** A character that came in a run of several, as the key Ink would have reported alone. */
+function keyOfChar(char: string): KeyPress {
+  if (char === '\r' || char === '\n') return { return: true };
+  if (char === '\t') return { tab: true };
+  if (char === '\x7f' || char === '\b') return { backspace: true };
+  return {};
+}
+
+function terminalSize(stdout: NodeJS.WriteStream): { columns: number; rows: number } {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+}
+
+/** Files, totals, sort and filter; in live mode what is watched and where the snapshots go. */
+function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource | undefined, busy: string | undefined, notice: string | undefined): string {
+  const view = currentView(state);
+  const parts: string[] = [];
+  if (state.editingFilter) parts.push(`filter: ${view.filter}█  (Enter keeps, Esc clears)`);
+  if (busy) parts.push(busy);
+  if (notice) parts.push(notice);
+  if (rows) {
+    const { files, summary } = rows.data;
+    parts.push(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`);
+    parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
+  }
+  if (live) parts.push(`live: ${live.description} → ${live.dir}  (s: snapshot)`);
+  if (view.sort && !state.help) parts.push(`sort: ${view.sort}${view.reverse ? ' ▲' : ' ▼'}`);
+  if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
+  parts.push('? keys  q quit');
+  return ` ${parts.join(' · ')}`;
+}

@@ -1,0 +1,41 @@
+import { Box, Text } from 'ink';
+import { columnWidths, tableLine, type Column } from './cells.js';
+
+export interface TableProps {
+  readonly columns: readonly Column[];
+  /** The cells of the rows on screen. */
+  readonly rows: readonly (readonly string[])[];
+  /** Index in `rows` of the selected row. */
+  readonly selected: number;
+  readonly width: number;
+  readonly sort: string;
+  readonly reverse: boolean;
+  readonly colour: boolean;
+  /** Per row on screen: shown dimmed (a bounded group after the leaks). */
+  readonly dim?: readonly boolean[];
+  /** What to say when there are no rows. */
+  readonly empty: string;
+}
+
+/** A table of the rows on screen, its header marking the sort column (▼ or ▲) and each column's sort key. */
+export function Table({ columns, rows, selected, width, sort, reverse, colour, dim, empty }: TableProps) {
+  // Two columns for the selection mark: the selection shows without colours or inverse video too.
+  const widths = columnWidths(columns, width - 2);
+  const titles = columns.map((c) => {
+    const arrow = c.sort && c.sort === sort ? (reverse ? ' ▲' : ' ▼') : '';
+    return c.key ? `${c.title}${arrow} [${c.key}]` : `${c.title}${arrow}`;
+  });
+  return (
+    <Box flexDirection="column">
+      <Text bold {...(colour ? { color: 'cyan' } : {})}>
+        {`  ${tableLine(titles, columns, widths)}`}
+      </Text>
+      {rows.length === 0 ? <Text dimColor>{`  ${empty}`}</Text> : null}
+      {rows.map((cells, i) => (
+        <Text key={i} inverse={i === selected} dimColor={Boolean(dim?.[i]) && i !== selected}>
+          {`${i === selected ? '›' : ' '} ${tableLine(cells, columns, widths)}`}
+        </Text>
+      ))}
+    </Box>
+  );
+}

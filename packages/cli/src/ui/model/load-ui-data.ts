@@ -1,0 +1,22 @@
+import { loadSeries } from '../../load-series.js';
+import { ComparisonModel } from './comparison-model.js';
+import { LeaksModel } from './leaks-model.js';
+import { SnapshotModel } from './snapshot-model.js';
+import type { UiData } from './view-rows.js';
+
+/**
+ * Reads snapshots for the UI, oldest first: the last one whole (with its analyses), the one
+ * before it as a census with each object's id (for the Comparison tab), the older ones as
+ * counts (for the Leaks tab). Progress goes to `progress`, or as a line on a terminal's stderr.
+ */
+export async function loadUiData(files: readonly string[], progress?: (text: string) => void): Promise<UiData> {
+  const { earlier, last } = await loadSeries(files, { perNode: 'previous', ...(progress ? { progress } : {}) });
+  progress?.('Summarising…');
+  const summary = new SnapshotModel(last);
+  const previous = earlier[earlier.length - 1];
+  progress?.(previous ? 'Comparing…' : 'Summarising…');
+  const comparison = previous ? new ComparisonModel(previous, summary) : undefined;
+  progress?.('Looking for leaks…');
+  const leaks = earlier.length >= 2 ? new LeaksModel(earlier, last) : undefined;
+  return { files, summary, ...(comparison ? { comparison } : {}), ...(leaks ? { leaks } : {}) };
+}

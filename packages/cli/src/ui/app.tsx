@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { basename } from 'node:path';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
@@ -71,6 +72,8 @@ export function App({ data: initialData, live, colour }: AppProps) {
   useEffect(() => {
     const onResize = (): void => setSize(terminalSize(stdout));
     stdout.on('resize', onResize);
+    // A resize between the first render and this subscription would be missed otherwise.
+    onResize();
     return () => {
       stdout.off('resize', onResize);
     };
@@ -121,7 +124,9 @@ export function App({ data: initialData, live, colour }: AppProps) {
     .join(' › ');
   let body;
   if (state.help) body = <HelpScreen live={live !== undefined} />;
-  else if (!rows) body = <Text>{live ? `No snapshot yet: press s to take one of ${live.description}.` : 'No snapshot.'}</Text>;
+  else if (!rows) {
+    body = <Text>{live ? `No snapshot yet: press s to take one of ${live.description} (snapshots go to ${live.dir}).` : 'No snapshot.'}</Text>;
+  }
   else if (view.screen.kind === 'node') {
     body = <DetailView lines={rows.detail(view)} first={view.scroll} size={pageSize('node', size.rows)} selected={view.selected} width={width} colour={colour} />;
   } else {
@@ -156,7 +161,7 @@ export function App({ data: initialData, live, colour }: AppProps) {
         {body}
       </Box>
       <Text inverse={!colour} {...(colour ? { backgroundColor: 'blue', color: 'white' } : {})}>
-        {fit(statusLine(state, rows, live, busy, notice), width)}
+        {statusLine(state, rows, live, busy, notice, width)}
       </Text>
     </Box>
   );
@@ -175,20 +180,21 @@ function terminalSize(stdout: NodeJS.WriteStream): { columns: number; rows: numb
 }
 
 /** Files, totals, sort and filter; in live mode what is watched and where the snapshots go. */
-function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource | undefined, busy: string | undefined, notice: string | undefined): string {
+function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource | undefined, busy: string | undefined, notice: string | undefined, width: number): string {
   const view = currentView(state);
   const parts: string[] = [];
   if (state.editingFilter) parts.push(`filter: ${view.filter}█  (Enter keeps, Esc clears)`);
   if (busy) parts.push(busy);
   if (notice) parts.push(notice);
+  if (view.sort && !state.help) parts.push(`sort: ${view.sort}${view.reverse ? ' ▲' : ' ▼'}`);
+  if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
   if (rows) {
     const { files, summary } = rows.data;
     parts.push(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`);
     parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
   }
-  if (live) parts.push(`live: ${live.description} → ${live.dir}  (s: snapshot)`);
-  if (view.sort && !state.help) parts.push(`sort: ${view.sort}${view.reverse ? ' ▲' : ' ▼'}`);
-  if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
-  parts.push('? keys  q quit');
-  return ` ${parts.join(' · ')}`;
+  if (live) parts.push(`live ${live.description}, s: snapshot`);
+  // The way to the keys stays on screen however narrow: the rest is cut to make room.
+  const keys = ' ? keys  q quit ';
+  return fit(` ${parts.join(' · ')}`, Math.max(0, width - keys.length)) + keys;
 }

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
 import { parseAddress, startWithInspector } from '../capture-target.js';
@@ -66,7 +66,7 @@ export class LiveSession implements LiveSource {
         log = openSync(join(dir, 'app.log'), 'a');
         started = await startWithInspector([...options.command], options.trackAllocations, log);
         address = started.address;
-        description = `${options.command.join(' ')} (pid ${started.child.pid}, output in app.log)`;
+        description = `${basename(options.command[options.command.length - 1]!)} (pid ${started.child.pid})`;
       } else if (options.inspect !== undefined) {
         address = parseAddress(options.inspect);
         description = `inspector ${options.inspect}`;

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Box, Text } from 'ink';
 import type { DetailLine } from '../model/node-detail.js';
 import { fit } from './cells.js';

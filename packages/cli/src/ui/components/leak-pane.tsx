@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { formatFrame, printable } from '@heapdiff/reporter';
 import { Box, Text } from 'ink';

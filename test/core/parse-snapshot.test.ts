@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot, summarizeClasses, viewSummary, type HeapGraph } from '@heapdiff/core';
+import { classMembers, parseSnapshot, summarizeClasses, viewSummary, type HeapGraph } from '@heapdiff/core';
 import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -105,13 +105,17 @@ describe('parseSnapshot on a hand-made snapshot', () => {
   it('summarises classes like DevTools (zero-size nodes left out)', async () => {
     const graph = await parseSnapshot(inPieces(Buffer.from(text), 1000));
     const summary = summarizeClasses(graph);
-    expect(summary.rows).toEqual([
+    expect(summary.rows.map(({ classKey: _, ...row }) => row)).toEqual([
       { className: '<div>', count: 1, selfSize: 100 },
       { className: 'Foo', count: 2, selfSize: 48 },
       { className: 'global', count: 1, selfSize: 40 },
       { className: '(string)', count: 1, selfSize: 32 },
       { className: 'Function', count: 1, selfSize: 32 },
     ]);
+    // Each row's key lists its objects.
+    const foo = summary.rows.find((row) => row.className === 'Foo')!;
+    expect(Array.from(classMembers(graph, foo.classKey), (node) => graph.className(node))).toEqual(['Foo', 'Foo']);
+    expect(() => classMembers(graph, 99)).toThrow('classMembers: no class 99 in this snapshot (it has');
     expect(summary.totalCount).toBe(6);
     expect(summary.totalSelfSize).toBe(252);
     expect(viewSummary(summary, { filter: 'o', sort: 'count' }).rows.map((r) => r.className)).toEqual(['Foo', 'global', 'Function']);

@@ -143,4 +143,25 @@ describe('public surface', () => {
   it('@heapdiff/cli: the command as a function', async () => {
     expect(Object.keys(await import('@heapdiff/cli')).sort()).toEqual(['runCli']);
   });
+
+  it('@heapdiff/cli/ui: the terminal UI’s parts (app, state machine, data)', async () => {
+    expect(Object.keys(await import('@heapdiff/cli/ui')).sort()).toEqual([
+      'App',
+      'ComparisonModel',
+      'LeaksModel',
+      'SORT_KEYS',
+      'SnapshotModel',
+      'ViewRows',
+      'currentView',
+      'filters',
+      'initialState',
+      'keyAction',
+      'loadUiData',
+      'newView',
+      'nodeDetailLines',
+      'pageSize',
+      'reduce',
+      'tabsOf',
+    ]);
+  });
 });

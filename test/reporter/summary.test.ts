@@ -5,9 +5,9 @@ import { documentedSchema, shapeMismatches } from './readme-schemas.js';
 
 const shallow: HeapSummary = {
   rows: [
-    { className: '(string)', count: 12_345, selfSize: 1_999_995 },
-    { className: 'Session', count: 5000, selfSize: 280_000 },
-    { className: 'Object', count: 3, selfSize: 999 },
+    { className: '(string)', classKey: 0, count: 12_345, selfSize: 1_999_995 },
+    { className: 'Session', classKey: 1, count: 5000, selfSize: 280_000 },
+    { className: 'Object', classKey: 2, count: 3, selfSize: 999 },
   ],
   totalCount: 17_348,
   totalSelfSize: 2_280_994,
@@ -15,8 +15,8 @@ const shallow: HeapSummary = {
 
 const withRetained: HeapSummary = {
   rows: [
-    { className: 'Session', count: 5000, selfSize: 280_000, retainedSize: 520_000 },
-    { className: 'Map', count: 1, selfSize: 56, retainedSize: 1_500_000 },
+    { className: 'Session', classKey: 3, count: 5000, selfSize: 280_000, retainedSize: 520_000 },
+    { className: 'Map', classKey: 4, count: 1, selfSize: 56, retainedSize: 1_500_000 },
   ],
   totalCount: 5001,
   totalSelfSize: 280_056,
@@ -24,7 +24,7 @@ const withRetained: HeapSummary = {
 
 describe('renderSummaryText', () => {
   it('says "1 object in 1 class" in the singular', () => {
-    const one: HeapSummary = { rows: [{ className: 'Map', count: 1, selfSize: 56 }], totalCount: 1, totalSelfSize: 56 };
+    const one: HeapSummary = { rows: [{ className: 'Map', classKey: 5, count: 1, selfSize: 56 }], totalCount: 1, totalSelfSize: 56 };
     expect(renderSummaryText(one).split('\n').at(-2)).toBe('1 object in 1 class, 56 B in total');
   });
 
@@ -85,7 +85,7 @@ describe('renderSummaryText', () => {
 
   it('cuts class names longer than 60 characters with an ellipsis', () => {
     const long = `Very${'Long'.repeat(20)}Name`;
-    const text = renderSummaryText({ rows: [{ className: long, count: 1, selfSize: 16 }], totalCount: 1, totalSelfSize: 16 });
+    const text = renderSummaryText({ rows: [{ className: long, classKey: 6, count: 1, selfSize: 16 }], totalCount: 1, totalSelfSize: 16 });
     const row = text.split('\n')[2]!;
     expect(row).toBe(`${long.slice(0, 59)}… |         1 |         16 B`);
   });

@@ -4,6 +4,7 @@
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
 //   pnpm bench leaks [--only suite|big]: leak detection next to memlab (see leaks-bench.ts)
 //   pnpm bench assertions: what the leak assertions cost in a vitest worker (see assertions-bench.ts)
+//   pnpm bench ui [--sizes 730mb]: the terminal UI's launch and key-to-frame times (see ui-bench.ts)
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,11 +152,14 @@ if (command === 'parse' || command === 'analyze') {
 } else if (command === 'assertions') {
   const { benchAssertions } = await import('./assertions-bench.js');
   benchAssertions();
+} else if (command === 'ui') {
+  const { benchUi } = await import('./ui-bench.js');
+  await benchUi(values.sizes === BENCH_SIZES.join(',') ? ['730mb'] : sizes);
 } else if (command === 'leaks') {
   const { benchLeaks } = await import('./leaks-bench.js');
   const only = values.only;
   await benchLeaks({ suite: only !== 'big', big: only !== 'suite' });
 } else {
-  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench ui [--sizes 730mb] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

@@ -29,4 +29,4 @@ run([heapdiff, 'summary', snapshots[2], '--top', '8'], 'heapdiff summary');
 console.log('\nWhat grows from one snapshot to the next: heapdiff leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot\n');
 // heapdiff leaks exits 1 when it finds a leak, as this one must.
 run([heapdiff, 'leaks', ...snapshots], 'heapdiff leaks', 1);
-console.log(`\nThe snapshots stay in ${dir} to look at again (heapdiff inspect, diff, leaks).`);
+console.log(`\nThe snapshots stay in ${dir} to look at again (heapdiff ui, inspect, diff, leaks).`);

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { basename } from 'node:path';
+import { basename, relative } from 'node:path';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
@@ -175,6 +175,12 @@ function keyOfChar(char: string): KeyPress {
   return {};
 }
 
+/** A directory as the status line shows it: relative to the working directory when that is shorter. */
+function displayPath(dir: string): string {
+  const near = relative(process.cwd(), dir);
+  return near && near.length < dir.length ? near : dir;
+}
+
 function terminalSize(stdout: NodeJS.WriteStream): { columns: number; rows: number } {
   return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
 }
@@ -188,12 +194,12 @@ function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource
   if (notice) parts.push(notice);
   if (view.sort && !state.help) parts.push(`sort: ${view.sort}${view.reverse ? ' ▲' : ' ▼'}`);
   if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
+  if (live) parts.push(`live: ${live.description} → ${displayPath(live.dir)} (s: snapshot)`);
   if (rows) {
     const { files, summary } = rows.data;
     parts.push(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`);
     parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
   }
-  if (live) parts.push(`live ${live.description}, s: snapshot`);
   // The way to the keys stays on screen however narrow: the rest is cut to make room.
   const keys = ' ? keys  q quit ';
   return fit(` ${parts.join(' · ')}`, Math.max(0, width - keys.length)) + keys;

@@ -14,15 +14,23 @@ const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 export async function runUi(what: { readonly files: readonly string[] } | { readonly live: LiveOptions }): Promise<void> {
   let data: UiData | undefined;
   let live: LiveSession | undefined;
+  // Ink, React and the app load while the snapshots do (parsing runs on worker threads).
+  const modules = Promise.all([importInk(), import('./app.js')]);
+  modules.catch(() => {});
   if ('files' in what) {
     const { loadUiData } = await import('./model/load-ui-data.js');
-    data = await loadUiData(what.files);
+    // Progress on the terminal's line until the UI takes the screen (stderr is the terminal here).
+    const progress = process.stderr.isTTY ? (text: string): void => void process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns || 80) - 1)}`) : undefined;
+    try {
+      data = await loadUiData(what.files, progress);
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[2K');
+    }
   } else {
     const { LiveSession } = await import('./live-session.js');
     live = await LiveSession.start(what.live);
   }
-  const { render } = await importInk();
-  const { App } = await import('./app.js');
+  const [{ render }, { App }] = await modules;
   const colour = !('NO_COLOR' in process.env && process.env['NO_COLOR'] !== '') && process.stdout.hasColors?.() !== false;
   let left = false;
   const leave = (): void => {

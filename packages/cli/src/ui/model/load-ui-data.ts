@@ -14,9 +14,9 @@ export async function loadUiData(files: readonly string[], progress?: (text: str
   progress?.('Summarising…');
   const summary = new SnapshotModel(last);
   const previous = earlier[earlier.length - 1];
-  progress?.(previous ? 'Comparing…' : 'Summarising…');
+  if (previous) progress?.('Comparing the last two snapshots…');
   const comparison = previous ? new ComparisonModel(previous, summary) : undefined;
-  progress?.('Looking for leaks…');
+  if (earlier.length >= 2) progress?.(`Looking for leaks across the ${files.length} snapshots…`);
   const leaks = earlier.length >= 2 ? new LeaksModel(earlier, last) : undefined;
   return { files, summary, ...(comparison ? { comparison } : {}), ...(leaks ? { leaks } : {}) };
 }

@@ -1,12 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App, loadUiData, type LiveSource, type UiData } from '@heapdiff/cli/ui';
-import { inflatedFixture } from '../helpers/fixtures.js';
+import { inflatedFixture, tempDir } from '../helpers/fixtures.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 
 // The UI rendered by Ink into a test terminal, over real snapshots, keys typed into its stdin.
 
+const TRACKING_PROGRAM = fileURLToPath(new URL('../fixtures/snapshots/fixture-tracking.cjs', import.meta.url));
 const KEYS = { down: '\x1b[B', up: '\x1b[A', right: '\x1b[C', left: '\x1b[D', pageDown: '\x1b[6~', end: '\x1b[F', enter: '\r', escape: '\x1b', tab: '\t', backspace: '\x7f' };
 
 type Rendered = ReturnType<typeof render>;
@@ -193,6 +197,28 @@ describe('heapdiff ui over one snapshot', () => {
     expect(frame(ui)).not.toMatch(/live mode/);
     await press(ui, 'x');
     expect(frame(ui)).toContain('Class [n]');
+  });
+});
+
+describe('heapdiff ui over a snapshot with allocation stacks', () => {
+  it('an object’s detail ends with where it was allocated', async () => {
+    const file = join(tempDir(), 'tracked.heapsnapshot');
+    execFileSync(process.execPath, [TRACKING_PROGRAM, file]);
+    const ui = show(await loadUiData([file]), { rows: 60 });
+    await until(ui, (f) => f.includes('Class'), 'the summary');
+    await press(ui, '/', 'T', 'r', 'a', 'c', 'k', 'e', 'd', KEYS.enter);
+    expect(selected(ui)).toMatch(/^Tracked +200 /);
+    await press(ui, KEYS.enter);
+    await until(ui, (f) => f.includes('Object [i]'), 'the objects');
+    await press(ui, KEYS.enter);
+    await until(ui, (f) => f.includes('Allocated at'), 'the allocation stack');
+    const at = lines(ui).findIndex((l) => l.includes('Allocated at'));
+    // Innermost first: the arrow function Array.from calls, Array.from, then allocateTracked.
+    expect(lines(ui).slice(at + 1, at + 4).map((l) => l.trim())).toEqual([
+      expect.stringMatching(/^\(anonymous\) \(.*fixture-tracking\.cjs:\d+:\d+\)$/),
+      expect.stringMatching(/^from \(/),
+      expect.stringMatching(/^allocateTracked \(.*fixture-tracking\.cjs:\d+:\d+\)$/),
+    ]);
   });
 });
 

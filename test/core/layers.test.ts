@@ -19,6 +19,8 @@ const LAYERS = [
   ['capture'],
   ['runtime'],
   ['testing'],
+  ['server'],
+  ['metrics'],
 ] as const;
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

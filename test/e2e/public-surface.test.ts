@@ -116,6 +116,12 @@ describe('public surface', () => {
     expect(Object.keys(await import('@heapdiff/core/vitest')).sort()).toEqual(['retainedSizeOf', 'trackCollection']);
   });
 
+  it('@heapdiff/core/server, /prometheus, /opentelemetry: the memory endpoint and the metrics', async () => {
+    expect(Object.keys(await import('@heapdiff/core/server')).sort()).toEqual(['memoryEndpoint']);
+    expect(Object.keys(await import('@heapdiff/core/prometheus')).sort()).toEqual(['registerMemoryMetrics']);
+    expect(Object.keys(await import('@heapdiff/core/opentelemetry')).sort()).toEqual(['registerMemoryInstruments']);
+  });
+
   it('@heapdiff/reporter: text, JSON and Markdown renderers', async () => {
     expect(Object.keys(await import('@heapdiff/reporter')).sort()).toEqual([
       'DIFF_JSON_SCHEMA',

@@ -11,7 +11,7 @@ import { collectGarbage } from '../runtime/pressure/force-gc.js';
 import type { MemoryReadings } from '../runtime/pressure/memory-readings.js';
 import { basicAuthChecker, checkAuthOption, type BasicAuthCheck } from './basic-auth.js';
 import { CaptureGuard, type CaptureStats, type GuardRefusal } from './capture-guard.js';
-import { sinceJson, summaryJson, summaryText, type MemorySinceJson, type MemorySummaryJson } from './memory-report.js';
+import { processFigures, sinceJson, summaryJson, summaryText, type MemorySinceJson, type MemorySummaryJson } from './memory-report.js';
 
 export interface MemoryEndpointOptions {
   /**
@@ -98,9 +98,10 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
     pendingSummary = (async () => {
       const result = await guard.run('summary', async () => {
         const start = Date.now();
+        const figures = processFigures();
         const graph = await takeSnapshot();
         await analyzeGraph(graph);
-        return summaryJson(graph, MAX_TOP, start, Date.now() - start);
+        return summaryJson(graph, MAX_TOP, start, Date.now() - start, figures);
       });
       if (!result.ok) return result;
       lastSummary = { doc: result.value, at: Date.now() };
@@ -151,8 +152,9 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
       if (!mark) return send(response, 409, 'text/plain; charset=utf-8', 'no mark yet: POST ?mark first, then GET ?since=mark after the work to look at\n');
       const result = await guard.run('since', async () => {
         const start = Date.now();
+        const figures = processFigures();
         const heap = await mark.diff();
-        return sinceJson(heap, mark.markedAt, rows, start, Date.now() - start);
+        return sinceJson(heap, mark.markedAt, rows, start, Date.now() - start, figures);
       });
       if (!result.ok) return refuse(response, result);
       await collectGarbage();

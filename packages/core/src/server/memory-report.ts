@@ -5,7 +5,7 @@ import { formatBytes, formatCount } from '../format/bytes.js';
 import type { SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
-/** The process's memory as Node reports it, bytes. */
+/** The process's memory as Node reports it, bytes (read before a capture: the capture's own memory is not the app's). */
 export interface ProcessFigures {
   readonly rss: number;
   readonly heapUsed: number;
@@ -67,7 +67,7 @@ function locationJson(at: SourceLocation | undefined): { location?: LocationJson
 }
 
 /** The summary of an analysed graph as the endpoint serves it. */
-export function summaryJson(graph: HeapGraph, top: number, capturedAt: number, captureMs: number): MemorySummaryJson {
+export function summaryJson(graph: HeapGraph, top: number, capturedAt: number, captureMs: number, figures: ProcessFigures): MemorySummaryJson {
   const summary = summarizeClasses(graph, { retained: true });
   const rows = [...summary.rows].sort((a, b) => (b.retainedSize ?? 0) - (a.retainedSize ?? 0) || b.selfSize - a.selfSize);
   return {
@@ -75,7 +75,7 @@ export function summaryJson(graph: HeapGraph, top: number, capturedAt: number, c
     pid: process.pid,
     capturedAt: new Date(capturedAt).toISOString(),
     captureMs,
-    process: processFigures(),
+    process: figures,
     totals: { count: summary.totalCount, selfSize: summary.totalSelfSize, classes: summary.rows.length },
     classes: rows.slice(0, top).map((row) => ({
       className: row.className,
@@ -87,14 +87,14 @@ export function summaryJson(graph: HeapGraph, top: number, capturedAt: number, c
   };
 }
 
-export function sinceJson(heap: RelativeHeap, markedAt: number, top: number, capturedAt: number, captureMs: number): MemorySinceJson {
+export function sinceJson(heap: RelativeHeap, markedAt: number, top: number, capturedAt: number, captureMs: number, figures: ProcessFigures): MemorySinceJson {
   return {
     schema: 'heapdiff/memory-since@1',
     pid: process.pid,
     markedAt: new Date(markedAt).toISOString(),
     capturedAt: new Date(capturedAt).toISOString(),
     captureMs,
-    process: processFigures(),
+    process: figures,
     totals: { count: heap.count, selfSize: heap.selfSize, classes: heap.groups.length },
     classes: heap.groups.slice(0, top).map((group) => ({
       className: group.className,

@@ -155,11 +155,13 @@ describe('public surface', () => {
       'App',
       'ComparisonModel',
       'LeaksModel',
+      'LiveSession',
       'SORT_KEYS',
       'SnapshotModel',
       'ViewRows',
       'currentView',
       'filters',
+      'fit',
       'initialState',
       'keyAction',
       'loadUiData',
@@ -167,6 +169,7 @@ describe('public surface', () => {
       'nodeDetailLines',
       'pageSize',
       'reduce',
+      'sparkline',
       'tabsOf',
     ]);
   });

@@ -67,10 +67,11 @@ describe('heapdiff ui over one snapshot', () => {
     const ui = show(one);
     await until(ui, (f) => f.includes('Class'), 'the summary');
     const [tabs, header] = lines(ui);
-    expect(tabs).toMatch(/^ 1 Summary\s*$/);
-    expect(header).toMatch(/^ {2}Class \[n\] +Objects \[c\] +Shallow \[h\] +Retained ▼ \[r\]$/);
+    expect(tabs).toMatch(/^\[1 Summary\]\s*$/);
+    // The sorted column shows its arrow (its key would not fit beside it); the others their keys.
+    expect(header).toMatch(/^ {2}Class \[n\] +Objects \[c\] +Shallow \[h\] +Retained ▼$/);
     const status = lines(ui).at(-1)!;
-    expect(status).toMatch(/^ sort: retained ▼ · node20\.heapsnapshot · [\d,]+ objects, [\d.]+ [kM]B +\? keys {2}q quit ?$/);
+    expect(status).toMatch(/^ row 1 of [\d,]+ · sort: retained ▼ · node20\.heapsnapshot · [\d,]+ objects, [\d.]+ [kM]B +\? keys {2}q quit ?$/);
     // Rows by retained size, largest first.
     const retained = lines(ui).slice(2, 12).map((line) => line.match(/([\d.]+) (B|kB|MB)$/)).map((m) => Number(m![1]) * { B: 1, kB: 1e3, MB: 1e6 }[m![2] as 'B']);
     expect(retained).toEqual([...retained].sort((a, b) => b - a));
@@ -79,13 +80,14 @@ describe('heapdiff ui over one snapshot', () => {
   it('sorts by a column’s key, again to reverse; filters as you type', async () => {
     const ui = show(one);
     await until(ui, (f) => f.includes('Class'), 'the summary');
-    await press(ui, 'n');
-    expect(lines(ui)[1]).toMatch(/Class ▼ \[n\]/);
+    await press(ui, 'n', 'g');
+    // Names A to Z: smallest first, ▲.
+    expect(lines(ui)[1]).toMatch(/Class ▲ \[n\]/);
     const names = lines(ui).slice(2, 8).map((l) => l.slice(2).trim().split(/\s{2,}/)[0]!);
     expect(names).toEqual([...names].sort());
     await press(ui, 'n');
-    expect(lines(ui)[1]).toMatch(/Class ▲ \[n\]/);
-    await press(ui, 'c');
+    expect(lines(ui)[1]).toMatch(/Class ▼ \[n\]/);
+    await press(ui, 'c', 'g');
     const counts = lines(ui).slice(2, 8).map((l) => Number(l.slice(2).trim().split(/\s{2,}/)[1]!.replaceAll(',', '')));
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
 
@@ -111,8 +113,9 @@ describe('heapdiff ui over one snapshot', () => {
     const count = Number(row.trim().split(/\s{2,}/)[1]!.replaceAll(',', ''));
     await press(ui, KEYS.enter);
     await until(ui, (f) => f.includes('Object [i]'), 'the instance list');
-    expect(lines(ui)[0]).toContain(className);
-    expect(lines(ui)[1]).toMatch(/Object \[i\] +Shallow \[h\] +Retained ▼ \[r\] +Distance \[d\]/);
+    // The breadcrumb names the class (cut to the line when long).
+    expect(lines(ui)[0]).toContain(className.slice(0, 20));
+    expect(lines(ui)[1]).toMatch(/Object \[i\] +Shallow \[h\] +Retained ▼ +Distance \[d\]/);
     const objects = lines(ui).slice(2, -1).filter((l) => /@\d+/.test(l));
     expect(objects.length).toBe(Math.min(count, 35));
     await press(ui, KEYS.down, KEYS.down);
@@ -186,11 +189,42 @@ describe('heapdiff ui over one snapshot', () => {
     expect(lines(ui).filter((l) => l.startsWith('›'))).toHaveLength(1);
   });
 
+  it('keeps the selected class through a sort and a filter; Esc clears a kept filter', async () => {
+    const ui = show(one);
+    await until(ui, (f) => f.includes('Class'), 'the summary');
+    await press(ui, KEYS.down, KEYS.down, KEYS.down);
+    const chosen = selected(ui).trim().split(/\s{2,}/)[0]!;
+    await press(ui, 'c');
+    expect(selected(ui).trim().split(/\s{2,}/)[0]).toBe(chosen);
+    await press(ui, 'n');
+    expect(selected(ui).trim().split(/\s{2,}/)[0]).toBe(chosen);
+    await press(ui, '/', ...chosen.slice(0, 3), KEYS.enter);
+    expect(selected(ui).trim().split(/\s{2,}/)[0]).toBe(chosen);
+    await press(ui, KEYS.escape);
+    expect(lines(ui).at(-1)).not.toContain('filter');
+    expect(selected(ui).trim().split(/\s{2,}/)[0]).toBe(chosen);
+  });
+
+  it('names what tells objects apart in a list: a string’s text, a function’s name', async () => {
+    const ui = show(one, { rows: 40 });
+    await until(ui, (f) => f.includes('Class'), 'the summary');
+    await press(ui, '/', '(', 's', 't', 'r', 'i', 'n', 'g', ')', KEYS.enter, KEYS.enter);
+    await until(ui, (f) => f.includes('Object [i]'), 'the strings');
+    expect(selected(ui)).toMatch(/^\(string\) @\d+ "/);
+    await press(ui, KEYS.escape, '/');
+    await press(ui, ...Array.from({ length: 8 }, () => KEYS.backspace), 'F', 'u', 'n', 'c', 't', 'i', 'o', 'n', KEYS.enter);
+    const functionRow = lines(ui).findIndex((l) => /^. Function +[\d,]+ /.test(l));
+    const at = lines(ui).findIndex((l) => l.startsWith('›'));
+    await press(ui, ...Array.from({ length: Math.max(0, functionRow - at) }, () => KEYS.down), KEYS.enter);
+    await until(ui, (f) => f.includes('Object [i]'), 'the functions');
+    expect(lines(ui).filter((l) => /Function @\d+ [\w$]+\(\) /.test(l)).length).toBeGreaterThan(5);
+  });
+
   it('? shows the keys, any key closes them; a tab that needs more snapshots is not offered', async () => {
     const ui = show(one);
     await until(ui, (f) => f.includes('Class'), 'the summary');
     await press(ui, '2', '3', KEYS.tab);
-    expect(lines(ui)[0]).toMatch(/^ 1 Summary\s*$/);
+    expect(lines(ui)[0]).toMatch(/^\[1 Summary\]\s*$/);
     await press(ui, '?');
     expect(frame(ui)).toContain('Keys');
     expect(frame(ui)).toMatch(/Enter +open/);
@@ -225,8 +259,9 @@ describe('heapdiff ui over a snapshot with allocation stacks', () => {
 describe('heapdiff ui over a series of one process', () => {
   it('Comparison: what the last round added, class by class, and the new objects of a class', async () => {
     const ui = show(series);
-    await until(ui, (f) => f.includes('Class'), 'the summary');
-    expect(lines(ui)[0]).toMatch(/^ 1 Summary {2}2 Comparison {2}3 Leaks/);
+    await until(ui, (f) => f.includes('Leak [n]'), 'the leaks');
+    // Three snapshots open on the Leaks tab.
+    expect(lines(ui)[0]).toMatch(/^ 1 Summary {2}2 Comparison \[3 Leaks\]/);
     await press(ui, '2');
     await until(ui, (f) => f.includes('New [w]'), 'the comparison');
     await press(ui, '/', 'C', 'a', 'c', 'h', 'e', 'd', KEYS.enter);
@@ -243,14 +278,22 @@ describe('heapdiff ui over a series of one process', () => {
     expect(selected(ui)).toMatch(/CachedResponse @\d+/);
   });
 
+  it('Comparison fits 80 columns with room for the class name', async () => {
+    const ui = show(series, { columns: 80, rows: 24 });
+    await until(ui, (f) => f.includes('Leak [n]'), 'the leaks');
+    await press(ui, '2', '/', 'C', 'a', 'c', 'h', 'e', 'd', KEYS.enter);
+    for (const line of lines(ui)) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(selected(ui)).toMatch(/^CachedResponse +300 +0 +\+300 /);
+  });
+
   it('Leaks: the growing class first with its live counts, its path in the pane, and its leak roots', async () => {
     const ui = show(series, { rows: 30 });
-    await until(ui, (f) => f.includes('Class'), 'the summary');
+    await until(ui, (f) => f.includes('Leak [n]'), 'the leaks');
     await press(ui, '3');
     await until(ui, (f) => f.includes('Leak [n]'), 'the leaks');
     expect(selected(ui)).toMatch(/^CachedResponse +600 +[\d.]+ kB +[\d.]+ kB +▁▅█/);
-    expect(frame(ui)).toContain('Leak: CachedResponse ×600');
-    expect(frame(ui)).toMatch(/live per snapshot: [\d,]+ → [\d,]+ → [\d,]+ {3}new per round: 300, 300/);
+    expect(frame(ui)).toMatch(/Leak: CachedResponse \(defined at scenarios\.mjs:\d+\) ×600, retains [\d.]+ kB/);
+    expect(frame(ui)).toMatch(/live CachedResponse per snapshot: [\d,]+ → [\d,]+ → [\d,]+ {3}this group's new per round: 300, 300/);
     expect(frame(ui)).toMatch(/path: [^\n]*(\n {6}→ [^\n]*)*cache \(Map\) → table → \d+ → CachedResponse @\d+/);
     await press(ui, KEYS.enter);
     await until(ui, (f) => f.includes('Object [i]'), 'the leak roots');
@@ -292,7 +335,7 @@ describe('heapdiff ui live', () => {
     await press(ui, 'x');
     release!();
     await until(ui, (f) => f.includes('Class [n]'), 'the first summary');
-    expect(lines(ui)[0]).toMatch(/^ 1 Summary\s*$/);
+    expect(lines(ui)[0]).toMatch(/^\[1 Summary\]\s*$/);
     for (const tabs of ['2 Comparison', '3 Leaks']) {
       await press(ui, 's');
       await until(ui, () => release !== undefined, 'the snapshot to start');
@@ -301,6 +344,8 @@ describe('heapdiff ui live', () => {
     }
     await press(ui, '3');
     await until(ui, (f) => f.includes('Leak: CachedResponse'), 'the leak');
+    // Each new snapshot said so in the status line.
+    expect(lines(ui).at(-1)).toContain('snapshot 3 loaded');
   });
 
   it('a failed snapshot is said in the status line and the UI goes on', async () => {

@@ -32,8 +32,17 @@ function context(options: { rows?: number; pageSize?: number; lines?: Record<num
       return undefined;
     },
     line: (_view: View, index: number) => options.lines?.[index],
+    // Rows are r0, r1, … in name order; sorting by count turns the order around (so does reverse).
+    keyAt: (view: View, index: number) => `r${turned(view) ? rows - 1 - index : index}`,
+    indexOfKey: (view: View, key: string) => {
+      const row = Number(key.slice(1));
+      const index = turned(view) ? rows - 1 - row : row;
+      return index < context(options).length(view) ? index : -1;
+    },
   };
 }
+
+const turned = (view: View): boolean => (view.sort === 'count') !== view.reverse;
 
 function run(state: UiState, actions: readonly UiAction[], ctx = context()): UiState {
   return actions.reduce((s, a) => reduce(s, a, ctx), state);
@@ -80,11 +89,12 @@ describe('the UI state machine', () => {
     expect(run(s, [{ type: 'back' }])).toBe(s);
   });
 
-  it('a column key sorts by it from the top; the same key again reverses', () => {
+  it('a column key sorts by it, keeping the selected row (scrolled to); the same key again reverses', () => {
     let s = run(start, [{ type: 'move', by: 7 }, { type: 'sort', key: 'c' }]);
-    expect(currentView(s)).toMatchObject({ sort: 'count', reverse: false, selected: 0 });
+    // Row r7 was 8th; sorted the other way round it is 8th from the end.
+    expect(currentView(s)).toMatchObject({ sort: 'count', reverse: false, selected: 92, scroll: 83 });
     s = run(s, [{ type: 'sort', key: 'c' }]);
-    expect(currentView(s)).toMatchObject({ sort: 'count', reverse: true });
+    expect(currentView(s)).toMatchObject({ sort: 'count', reverse: true, selected: 7 });
     s = run(s, [{ type: 'sort', key: 'n' }]);
     expect(currentView(s)).toMatchObject({ sort: 'name', reverse: false });
     // Keys of another screen's columns do nothing here.
@@ -110,10 +120,15 @@ describe('the UI state machine', () => {
     expect(run(one, [{ type: 'tab', to: 1 }, { type: 'tab', to: 'comparison' }, { type: 'tab', to: 'next' }])).toBe(one);
   });
 
-  it('/ filters as you type, from the top; Backspace erases; Enter keeps it; Esc clears it', () => {
+  it('/ filters as you type (the selected row kept while it matches); Backspace erases; Enter keeps it; Esc clears it', () => {
     let s = run(start, [{ type: 'move', by: 30 }, { type: 'filter-start' }, { type: 'filter-type', text: 'se' }]);
     expect(s.editingFilter).toBe(true);
-    expect(currentView(s)).toMatchObject({ filter: 'se', selected: 0 });
+    // 80 rows match "se" here: r30 is still one of them.
+    expect(currentView(s)).toMatchObject({ filter: 'se', selected: 30 });
+    s = run(s, [{ type: 'filter-type', text: 'ssion!!' }]);
+    // 10 rows match: r30 is gone, the first is selected.
+    expect(currentView(s)).toMatchObject({ filter: 'session!!', selected: 0 });
+    s = run(s, [{ type: 'filter-cancel' }, { type: 'filter-start' }, { type: 'filter-type', text: 'se' }]);
     s = run(s, [{ type: 'filter-type', text: 's' }, { type: 'filter-erase' }, { type: 'filter-done' }]);
     expect(s.editingFilter).toBe(false);
     expect(currentView(s).filter).toBe('se');
@@ -122,6 +137,9 @@ describe('the UI state machine', () => {
     s = run(s, [{ type: 'filter-start' }, { type: 'filter-cancel' }]);
     expect(currentView(s)).toMatchObject({ filter: '' });
     expect(s.editingFilter).toBe(false);
+    // A kept filter: Esc at the tab's table clears it.
+    s = run(s, [{ type: 'filter-start' }, { type: 'filter-type', text: 'x' }, { type: 'filter-done' }, { type: 'back' }]);
+    expect(currentView(s)).toMatchObject({ filter: '' });
     // Instance lists and details are not filtered by class name.
     const instances = run(start, [{ type: 'open' }]);
     expect(run(instances, [{ type: 'filter-start' }]).editingFilter).toBe(false);
@@ -146,12 +164,15 @@ describe('the UI state machine', () => {
     expect(currentView(run(nested, [{ type: 'collapse' }], context({ lines: both }))).expanded).toEqual(['r/1']);
   });
 
-  it('new data (a live snapshot) adds tabs and sends every tab back to its own table, keeping sort and filter', () => {
+  it('new data (a live snapshot) adds tabs and sends every tab back to its own table, keeping sort, filter and the selected row', () => {
     let s = run(initialState(['summary']), [{ type: 'sort', key: 'n' }, { type: 'move', by: 50 }, { type: 'open' }]);
-    s = run(s, [{ type: 'data', tabs: ['summary', 'comparison'], reset: ['summary', 'comparison', 'leaks'] }], context({ rows: 20 }));
+    s = run(s, [{ type: 'data', tabs: ['summary', 'comparison'], reset: ['summary', 'comparison', 'leaks'], selected: { summary: 'r12' } }], context({ rows: 20 }));
     expect(s.tabs).toEqual(['summary', 'comparison']);
     expect(s.stacks.summary).toHaveLength(1);
-    expect(currentView(s)).toMatchObject({ sort: 'name', selected: 0, screen: { kind: 'classes' } });
+    expect(currentView(s)).toMatchObject({ sort: 'name', selected: 12, screen: { kind: 'classes' } });
+    // A row the new snapshot does not have: the first.
+    s = run(s, [{ type: 'data', tabs: ['summary', 'comparison'], reset: ['summary'], selected: { summary: 'r50' } }], context({ rows: 20 }));
+    expect(currentView(s)).toMatchObject({ selected: 0 });
   });
 
   it('a smaller terminal keeps the selection on screen', () => {

@@ -31,13 +31,22 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
   const { writeSync } = await import('node:fs');
   const passOn = (line: string): void => {
     if (output === undefined) process.stderr.write(line);
-    else writeSync(output, line);
+    else {
+      try {
+        writeSync(output, line);
+      } catch {
+        // The log was closed: the program outlived heapdiff's interest in it.
+      }
+    }
   };
   const { CaptureError } = await import('@heapdiff/core/capture');
   const [node, ...rest] = command;
   // The program's output goes to stderr: stdout is heapdiff's report (--json must stay JSON).
   const child = spawn(node!, [`--inspect${waitForHeapdiff ? '-brk' : ''}=127.0.0.1:0`, ...rest], { stdio: ['ignore', output ?? process.stderr, 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Node keeps the process of a program that ended while an inspector was connected, and says so.
+  let programEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (programEnded = resolve));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';
     child.once('error', (error) => reject(new CaptureError(`cannot start ${node}: ${error.message}`)));
@@ -50,11 +59,17 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
         pending = pending.slice(newline + 1);
         const match = /^Debugger listening on ws:\/\/([^:/]+):(\d+)\//.exec(line);
         if (match) resolve({ host: match[1]!, port: Number(match[2]) });
+        else if (line.startsWith('Waiting for the debugger to disconnect')) programEnded();
         else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) passOn(line);
       }
     });
+    // The program's last words, when they end without a newline.
+    child.stderr!.on('end', () => {
+      if (pending) passOn(pending);
+      pending = '';
+    });
   });
-  return { child, address, exited };
+  return { child, address, exited, ended };
 }
 
 /** Waits for the moment to capture `what`: `after` ms, or Enter on a terminal, or SIGUSR2. */

@@ -10,7 +10,7 @@ import { leakPaneHeight, pageSize } from './components/layout.js';
 import { LeakPane } from './components/leak-pane.js';
 import { screenTable } from './components/screen-tables.js';
 import { TabBar } from './components/tab-bar.js';
-import { Table } from './components/table.js';
+import { sortArrow, Table } from './components/table.js';
 import { tabsOf, ViewRows, type UiData } from './model/view-rows.js';
 import { keyAction, type KeyPress } from './state/keymap.js';
 import { reduce, type UiAction } from './state/reducer.js';
@@ -24,6 +24,8 @@ export interface LiveSource {
   readonly dir: string;
   /** Takes a snapshot and loads the series so far; `progress` gets short status texts meanwhile. */
   snapshot(progress: (text: string) => void): Promise<UiData>;
+  /** Calls `listener` when the process can take no more snapshots (it exited, the connection broke), saying why. */
+  onEnd?(listener: (why: string) => void): void;
 }
 
 export interface AppProps {
@@ -46,7 +48,11 @@ export function App({ data: initialData, live, colour }: AppProps) {
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => terminalSize(stdout));
   const [rows, setRows] = useState(() => (initialData ? new ViewRows(initialData) : undefined));
-  const [state, setState] = useState<UiState>(() => initialState(initialData ? tabsOf(initialData) : []));
+  // Two snapshots open on the Comparison, three or more on the Leaks: what they were given for.
+  const [state, setState] = useState<UiState>(() => {
+    const tabs = initialData ? tabsOf(initialData) : [];
+    return { ...initialState(tabs), tab: tabs[tabs.length - 1] ?? 'summary' };
+  });
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   // Keys can come faster than renders (a paste, a terminal multiplexer): each one reads the
@@ -82,6 +88,9 @@ export function App({ data: initialData, live, colour }: AppProps) {
   useEffect(() => {
     if (state.quit) exit();
   }, [state.quit]);
+  useEffect(() => {
+    live?.onEnd?.((why) => setNotice(why));
+  }, [live]);
 
   const takeSnapshot = (): void => {
     if (!live || taking.current) return;
@@ -91,10 +100,21 @@ export function App({ data: initialData, live, colour }: AppProps) {
     live
       .snapshot((text) => setBusy(text))
       .then((next) => {
+        const before = latest.current;
+        // Where each tab was: its table's selected row, found again in the new snapshot.
+        const selected: Partial<Record<TabName, string>> = {};
+        const deeper: string[] = [];
+        for (const tab of before.state.tabs) {
+          const root = before.state.stacks[tab][0]!;
+          const key = before.rows && before.rows.length(root) > 0 ? before.rows.keyAt(root, root.selected) : undefined;
+          if (key !== undefined) selected[tab] = key;
+          if (before.state.stacks[tab].length > 1) deeper.push(tab);
+        }
         const nextRows = new ViewRows(next);
         latest.current.rows = nextRows;
         setRows(nextRows);
-        apply({ type: 'data', tabs: tabsOf(next), reset: ALL_TABS }, nextRows);
+        apply({ type: 'data', tabs: tabsOf(next), reset: ALL_TABS, selected }, nextRows);
+        setNotice(`snapshot ${next.files.length} loaded${deeper.length > 0 ? ': back to the tables (the objects you had open are of the last snapshot)' : ''}`);
       })
       .catch((error: unknown) => setNotice(`snapshot failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
@@ -118,12 +138,13 @@ export function App({ data: initialData, live, colour }: AppProps) {
   const view = currentView(state);
   const width = Math.max(20, size.columns);
   const stack = state.stacks[state.tab];
-  const crumbs = stack
-    .slice(1)
-    .map((v) => ('title' in v.screen ? v.screen.title : ''))
-    .join(' › ');
+  // The drill-down, each level cut short; when it is still too long, the deepest levels win.
+  const levels = stack.slice(1).map((v) => fit('title' in v.screen ? v.screen.title : '', 28).trimEnd());
+  const room = width - 40;
+  while (levels.length > 1 && levels.join(' › ').length > room) levels.splice(0, levels[0] === '…' ? 2 : 1, '…');
+  const crumbs = levels.join(' › ');
   let body;
-  if (state.help) body = <HelpScreen live={live !== undefined} />;
+  if (state.help) body = <HelpScreen live={live !== undefined} width={width} />;
   else if (!rows) {
     body = <Text>{live ? `No snapshot yet: press s to take one of ${live.description} (snapshots go to ${live.dir}).` : 'No snapshot.'}</Text>;
   }
@@ -192,15 +213,19 @@ function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource
   if (state.editingFilter) parts.push(`filter: ${view.filter}█  (Enter keeps, Esc clears)`);
   if (busy) parts.push(busy);
   if (notice) parts.push(notice);
-  if (view.sort && !state.help) parts.push(`sort: ${view.sort}${view.reverse ? ' ▲' : ' ▼'}`);
+  if (rows && !state.help && view.screen.kind !== 'node') {
+    const length = rows.length(view);
+    parts.push(length === 0 ? 'no rows' : `row ${formatCount(view.selected + 1)} of ${formatCount(length)}`);
+  }
+  if (view.sort && !state.help) parts.push(`sort: ${view.sort} ${sortArrow(view.sort, view.reverse)}`);
   if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
-  if (live) parts.push(`live: ${live.description} → ${displayPath(live.dir)} (s: snapshot)`);
+  if (live) parts.push(`live: ${live.description} → ${displayPath(live.dir)}`);
   if (rows) {
     const { files, summary } = rows.data;
     parts.push(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`);
     parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
   }
   // The way to the keys stays on screen however narrow: the rest is cut to make room.
-  const keys = ' ? keys  q quit ';
+  const keys = live ? ' s snapshot  ? keys  q quit ' : ' ? keys  q quit ';
   return fit(` ${parts.join(' · ')}`, Math.max(0, width - keys.length)) + keys;
 }

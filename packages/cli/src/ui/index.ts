@@ -11,3 +11,5 @@ export { ComparisonModel } from './model/comparison-model.js';
 export { LeaksModel } from './model/leaks-model.js';
 export { nodeDetailLines, type DetailLine } from './model/node-detail.js';
 export { pageSize } from './components/layout.js';
+export { LiveSession, type LiveOptions } from './live-session.js';
+export { fit, sparkline } from './components/cells.js';

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
 import { parseAddress, startWithInspector } from '../capture-target.js';
@@ -30,19 +31,25 @@ export class LiveSession implements LiveSource {
   readonly description: string;
   readonly dir: string;
   readonly #session: RemoteHeapSession;
-  readonly #stop: () => void;
+  readonly #stop: () => Promise<void>;
   readonly #files: string[] = [];
   readonly #earlier: SnapshotCensus[] = [];
   #last: HeapGraph | undefined;
 
-  private constructor(description: string, dir: string, session: RemoteHeapSession, stop: () => void) {
+  readonly #ended: string[] = [];
+  readonly #onEnd = new Set<(why: string) => void>();
+
+  private constructor(description: string, dir: string, session: RemoteHeapSession, stop: () => Promise<void>) {
     this.description = description;
     this.dir = dir;
     this.#session = session;
     this.#stop = stop;
   }
 
-  /** Connects (starting the program first with `-- node app.js`; its output goes to `app.log` in the directory). */
+  /**
+   * Connects (starting the program first with `-- node app.js`; its output goes to `app.log` in
+   * the directory, made then; for a running process the directory is made once connected).
+   */
   static async start(options: LiveOptions): Promise<LiveSession> {
     const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
     const dir = resolve(options.dir ?? `heapdiff-ui-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
@@ -50,20 +57,23 @@ export class LiveSession implements LiveSource {
       if (!statSync(dir).isDirectory()) throw new CaptureError(`--dir ${dir} is a file, not a directory: name a new or empty directory`);
       const taken = readdirSync(dir).filter((name) => /^s\d+\.heapsnapshot$/.test(name));
       if (taken.length > 0) throw new CaptureError(`--dir ${dir} already holds snapshots (${taken.slice(0, 3).join(', ')}): name a new or empty directory`);
-    } else {
+    }
+    const makeDir = (): void => {
       try {
         mkdirSync(dir, { recursive: true });
       } catch (error) {
         throw new CaptureError(`cannot create the directory ${dir}: ${(error as Error).message}`, { cause: error });
       }
-    }
+    };
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
     let log: number | undefined;
+    const logFile = join(dir, 'app.log');
     try {
       let address: { host: string; port: number };
       let description: string;
       if (options.command.length > 0) {
-        log = openSync(join(dir, 'app.log'), 'a');
+        makeDir();
+        log = openSync(logFile, 'a');
         started = await startWithInspector([...options.command], options.trackAllocations, log);
         address = started.address;
         description = `${basename(options.command[options.command.length - 1]!)} (pid ${started.child.pid})`;
@@ -74,21 +84,77 @@ export class LiveSession implements LiveSource {
         address = await activateInspector(options.pid!, options.port === undefined ? {} : { port: options.port });
         description = `pid ${options.pid}`;
       }
-      const session = await RemoteHeapSession.connect(address, { allowRemote: options.allowRemote });
+      const connecting = RemoteHeapSession.connect(address, { allowRemote: options.allowRemote });
+      let session: RemoteHeapSession;
+      if (started) {
+        // A program that dies on start (a typo in its file name) says why in app.log: its exit,
+        // not the connection it broke, is the error. (Node keeps a crashed program's process for
+        // the inspector, which the session hears at once.)
+        const child = started;
+        const exitError = async (): Promise<Error | undefined> => {
+          const code = await Promise.race([child.exited, delay(2000).then(() => 'running' as const)]);
+          return code === 'running' ? undefined : new CaptureError(`the program exited (code ${code}) before heapdiff could connect${lastLine(logFile)}; its output is in ${logFile}`);
+        };
+        try {
+          session = await connecting;
+        } catch (error) {
+          throw (await exitError()) ?? error;
+        }
+        const early = await Promise.race([session.ended.catch((error: unknown) => error), child.ended.then(() => 'ended' as const), delay(300)]);
+        if (early !== undefined) {
+          session.close();
+          throw (await exitError()) ?? (early === 'ended' ? new CaptureError(`the program ended before heapdiff could connect; its output is in ${logFile}`) : early);
+        }
+      } else {
+        session = await connecting;
+        makeDir();
+      }
       if (options.trackAllocations) await session.startTrackingAllocations({ runIfWaitingForDebugger: started !== undefined });
       const child = started?.child;
       const fd = log;
-      return new LiveSession(description, dir, session, () => {
+      const childExited = started?.exited;
+      const live = new LiveSession(description, dir, session, async () => {
         session.close();
-        child?.kill('SIGTERM');
+        if (child && childExited && child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          // A program that does not stop within 5 s is killed.
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await childExited;
+          clearTimeout(timer);
+        }
+        // Only now: the program's last lines (a shutdown message) still go to app.log.
         if (fd !== undefined) closeSync(fd);
       });
+      const exitMessage = (code: number | null): string => `the program exited (code ${code})${lastLine(logFile)}; its output is in ${logFile}`;
+      void childExited?.then((code) => live.#end(exitMessage(code)));
+      // The program ended while connected: let its process go, and say how it exited.
+      void started?.ended.then(() => session.close());
+      void session.ended.catch(async (error: unknown) => {
+        // A program heapdiff started: its exit says more than the inspector's goodbye.
+        if (childExited && (await Promise.race([childExited.then(() => true), delay(2000).then(() => false)]))) return;
+        live.#end(error instanceof Error ? error.message : String(error));
+      });
+      return live;
     } catch (error) {
       started?.child.kill('SIGTERM');
       if (log !== undefined) closeSync(log);
       throw error;
     }
   }
+
+  /** Calls `listener` (at once if it has already happened) when the process can take no more snapshots, saying why. */
+  onEnd(listener: (why: string) => void): void {
+    if (this.#ended.length > 0) listener(this.#ended[0]!);
+    else this.#onEnd.add(listener);
+  }
+
+  #end(why: string): void {
+    if (this.#closing || this.#ended.length > 0) return;
+    this.#ended.push(why);
+    for (const listener of this.#onEnd) listener(why);
+  }
+
+  #closing = false;
 
   async snapshot(progress: (text: string) => void): Promise<UiData> {
     const { analyzeGraph, parseSnapshot, takeCensus } = await import('@heapdiff/core');
@@ -126,8 +192,24 @@ export class LiveSession implements LiveSource {
     return this.#files;
   }
 
-  /** Ends the session and stops a program heapdiff started. */
-  close(): void {
-    this.#stop();
+  /** Ends the session and stops a program heapdiff started (waiting for it to exit, at most about 5 s). */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closed ?? Promise.resolve();
+    this.#closing = true;
+    this.#closed = this.#stop();
+    return this.#closed;
+  }
+
+  #closed: Promise<void> | undefined;
+}
+
+/** The last line of a log file, as `: LINE` (for an error message), or '' when there is none. */
+function lastLine(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n').filter((line) => line.trim() !== '');
+    const last = lines.find((line) => /Error|error:/.test(line)) ?? lines[lines.length - 1];
+    return last ? `: ${last.trim().slice(0, 200)}` : '';
+  } catch {
+    return '';
   }
 }

@@ -37,7 +37,7 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
     if (left) return;
     left = true;
     process.stdout.write(LEAVE_ALTERNATE_SCREEN);
-    live?.close();
+    void live?.close();
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     leave();
@@ -48,7 +48,7 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
   // The terminal went away (closed window, killed multiplexer): nothing more can be drawn.
   const onGone = (): void => {
     left = true;
-    live?.close();
+    void live?.close();
     process.exit(129);
   };
   process.stdout.on('error', onGone);
@@ -64,6 +64,7 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
     for (const signal of signals) process.off(signal, onSignal);
   }
   if (live) {
+    await live.close();
     const files = live.files;
     process.stderr.write(
       files.length === 0
@@ -76,11 +77,12 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
 /**
  * Ink, drawing on this terminal even when the environment says CI: Ink then renders only its
  * last frame (is-in-ci, read once when Ink loads), and the user asked for a UI on a terminal.
+ * The variables are taken away while Ink (and chalk, which would turn colours off) load.
  */
 async function importInk(): Promise<typeof import('ink')> {
   const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
-  process.env['CI'] = '0';
-  process.env['CONTINUOUS_INTEGRATION'] = '0';
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
   try {
     return await import('ink');
   } finally {

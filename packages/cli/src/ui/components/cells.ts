@@ -1,9 +1,27 @@
-/** Text cut to `width` columns with an ellipsis, or padded to it (left or right aligned). */
+import stringWidth from 'string-width';
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Text cut to `width` terminal columns with an ellipsis, or padded to it (left or right
+ * aligned). Columns, not characters: a CJK character or an emoji takes two.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-  const pad = ' '.repeat(width - chars.length);
+  let used = stringWidth(text);
+  if (used > width) {
+    let cut = '';
+    used = 0;
+    for (const { segment } of graphemes.segment(text)) {
+      const w = stringWidth(segment);
+      if (used + w > width - 1) break;
+      cut += segment;
+      used += w;
+    }
+    text = `${cut}…`;
+    used += 1;
+  }
+  const pad = ' '.repeat(Math.max(0, width - used));
   return align === 'left' ? text + pad : pad + text;
 }
 
@@ -17,16 +35,29 @@ export interface Column {
   readonly key?: string;
 }
 
-/** Widths for the columns in `total` columns of terminal: fixed ones as given, the flexible one the rest. */
+/**
+ * Widths for the columns in `total` columns of terminal: fixed ones as given, the flexible one
+ * the rest (at least 8; on a terminal too narrow for that, lines are cut at its edge).
+ */
 export function columnWidths(columns: readonly Column[], total: number): number[] {
   const fixed = columns.reduce((sum, c) => sum + c.width, 0) + (columns.length - 1);
   const flex = Math.max(8, total - fixed);
   return columns.map((c) => (c.width === 0 ? flex : c.width));
 }
 
-/** One table line from its cells. */
-export function tableLine(cells: readonly string[], columns: readonly Column[], widths: readonly number[]): string {
-  return cells.map((cell, i) => fit(cell, widths[i]!, columns[i]!.align)).join(' ');
+/** One table line from its cells, never wider than `total`. */
+export function tableLine(cells: readonly string[], columns: readonly Column[], widths: readonly number[], total: number): string {
+  return fit(cells.map((cell, i) => fit(cell, widths[i]!, columns[i]!.align)).join(' '), total);
+}
+
+/**
+ * A column's title: the sort arrow on the sorted column (▼ biggest or last first, ▲ smallest or
+ * first first), and its sort key in brackets when the column has room for it.
+ */
+export function columnTitle(column: Column, width: number, arrow: string): string {
+  const title = `${column.title}${arrow ? ` ${arrow}` : ''}`;
+  const withKey = column.key ? `${title} [${column.key}]` : title;
+  return stringWidth(withKey) <= width ? withKey : title;
 }
 
 const SPARKS = '▁▂▃▄▅▆▇█';

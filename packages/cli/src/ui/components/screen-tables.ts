@@ -1,5 +1,5 @@
 import { formatBytes, formatCount } from '@heapdiff/core';
-import type { ViewRows } from '../model/view-rows.js';
+import { leakKey, type ViewRows } from '../model/view-rows.js';
 import type { View } from '../state/ui-state.js';
 import { signed, sparkline, type Column } from './cells.js';
 
@@ -23,9 +23,9 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
       return {
         columns: [
           { title: 'Class', width: 0, align: 'left', sort: 'name', key: 'n' },
-          { title: 'Objects', width: 13, align: 'right', sort: 'count', key: 'c' },
-          { title: 'Shallow', width: 13, align: 'right', sort: 'shallow', key: 'h' },
-          { title: 'Retained', width: 14, align: 'right', sort: 'retained', key: 'r' },
+          { title: 'Objects', width: 12, align: 'right', sort: 'count', key: 'c' },
+          { title: 'Shallow', width: 11, align: 'right', sort: 'shallow', key: 'h' },
+          { title: 'Retained', width: 12, align: 'right', sort: 'retained', key: 'r' },
         ],
         rows: rows.map((r) => [r.label, count(r.count), bytes(r.selfSize), bytes(r.retainedSize ?? 0)]),
         empty: `No classes${filtered}.`,
@@ -37,11 +37,11 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
         columns: [
           { title: 'Class', width: 0, align: 'left', sort: 'name', key: 'n' },
           { title: 'New', width: 9, align: 'right', sort: 'new', key: 'w' },
-          { title: 'Deleted', width: 11, align: 'right', sort: 'deleted', key: 'd' },
+          { title: 'Deleted', width: 9, align: 'right', sort: 'deleted', key: 'd' },
           { title: 'Delta', width: 9, align: 'right', sort: 'delta', key: 'c' },
-          { title: 'Alloc', width: 11, align: 'right', sort: 'alloc', key: 'a' },
-          { title: 'Freed', width: 11, align: 'right', sort: 'freed', key: 'f' },
-          { title: 'Size Δ', width: 12, align: 'right', sort: 'size-delta', key: 'z' },
+          { title: 'Alloc', width: 10, align: 'right', sort: 'alloc', key: 'a' },
+          { title: 'Freed', width: 10, align: 'right', sort: 'freed', key: 'f' },
+          { title: 'Size Δ', width: 11, align: 'right', sort: 'size-delta', key: 'z' },
         ],
         rows: rows.map((r) => [r.label, count(r.newCount), count(r.deletedCount), signed(r.countDelta, count), bytes(r.allocSize), bytes(r.freedSize), signed(r.sizeDelta, bytes)]),
         empty: `Nothing changed between the two snapshots${filtered}.`,
@@ -52,17 +52,17 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
       return {
         columns: [
           { title: 'Leak', width: 0, align: 'left', sort: 'name', key: 'n' },
-          { title: 'Roots', width: 11, align: 'right', sort: 'count', key: 'c' },
-          { title: 'Retained', width: 14, align: 'right', sort: 'retained', key: 'r' },
-          { title: 'Shallow', width: 13, align: 'right', sort: 'shallow', key: 'h' },
-          { title: 'Live', width: 10, align: 'left' },
+          { title: 'Roots', width: 10, align: 'right', sort: 'count', key: 'c' },
+          { title: 'Retained', width: 12, align: 'right', sort: 'retained', key: 'r' },
+          { title: 'Shallow', width: 11, align: 'right', sort: 'shallow', key: 'h' },
+          { title: 'Live', width: 8, align: 'left' },
         ],
         rows: rows.map((r) => [
-          `${r.growing ? '' : '(bounded) '}${r.label}${r.group.heldBy ? ` held by ${r.group.heldBy}` : ''}`,
+          leakKey(r),
           count(r.group.count),
           bytes(r.group.retainedSize),
           bytes(r.group.shallowSize),
-          sparkline(r.group.liveCounts),
+          sparkline(r.group.liveCounts.slice(-8)),
         ]),
         dim: rows.map((r) => !r.growing),
         empty: `No new objects alive at the end${filtered}: nothing leaks across these snapshots.`,
@@ -73,13 +73,13 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
       const rows = [];
       for (let i = first; i < Math.min(list.length, first + size); i++) {
         const row = data.data.summary.row(list.nodeAt(i));
-        rows.push([`${row.className} @${row.id}`, bytes(row.selfSize), bytes(row.retainedSize), row.distance === undefined ? '–' : count(row.distance)]);
+        rows.push([row.label, bytes(row.selfSize), bytes(row.retainedSize), row.distance === undefined ? '–' : count(row.distance)]);
       }
       return {
         columns: [
           { title: 'Object', width: 0, align: 'left', sort: 'id', key: 'i' },
-          { title: 'Shallow', width: 13, align: 'right', sort: 'shallow', key: 'h' },
-          { title: 'Retained', width: 14, align: 'right', sort: 'retained', key: 'r' },
+          { title: 'Shallow', width: 11, align: 'right', sort: 'shallow', key: 'h' },
+          { title: 'Retained', width: 12, align: 'right', sort: 'retained', key: 'r' },
           { title: 'Distance', width: 12, align: 'right', sort: 'distance', key: 'd' },
         ],
         rows,

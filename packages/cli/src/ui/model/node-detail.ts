@@ -85,7 +85,7 @@ export function nodeDetailLines(model: SnapshotModel, node: number, expanded: Re
 
   const { firstDominated } = dominatorTree(graph);
   const dominatedCount = firstDominated[node + 1]! - firstDominated[node]!;
-  lines.push({ kind: 'heading', text: `Retains (${formatCount(dominatedCount)} objects only it keeps, biggest first)` });
+  lines.push({ kind: 'heading', text: `Retains (${formatCount(dominatedCount)} ${dominatedCount === 1 ? 'object' : 'objects'} only it keeps, biggest first)` });
   for (const d of dominatedChildren(graph, node, LIMITS.dominated)) lines.push({ kind: 'node', node: d, text: `${label(graph, d)}  ${sizes(graph, d)}` });
   if (dominatedCount > LIMITS.dominated) lines.push({ kind: 'text', text: `… ${formatCount(dominatedCount - LIMITS.dominated)} more` });
 

@@ -8,6 +8,7 @@ import {
   type ClassSummaryRow,
   type HeapGraph,
 } from '@heapdiff/core';
+import { printable } from '@heapdiff/reporter';
 
 /** How an instance list is ordered: biggest retained or shallow size first, nearest first, or by id. */
 export type InstanceSort = 'retained' | 'shallow' | 'distance' | 'id';
@@ -17,6 +18,11 @@ export interface InstanceRow {
   readonly node: number;
   readonly id: number;
   readonly className: string;
+  /**
+   * How the row names it: its class and id, then what tells it from its neighbours — a
+   * function's name, a string's text, a regular expression's source. Printable.
+   */
+  readonly label: string;
   readonly selfSize: number;
   readonly retainedSize: number;
   /** Edges from the GC roots; undefined when nothing reaches it. */
@@ -82,6 +88,7 @@ export class SnapshotModel {
       node,
       id: this.graph.nodeId(node),
       className: this.graph.className(node),
+      label: instanceLabel(this.graph, node),
       selfSize: shallowSizes(this.graph)[node]!,
       retainedSize: dominatorTree(this.graph).retainedSizes[node]!,
       distance: distance === NO_DISTANCE ? undefined : distance,
@@ -96,4 +103,18 @@ export class SnapshotModel {
     }
     return list;
   }
+}
+
+const STRING_TYPES = new Set(['string', 'concatenated string', 'sliced string']);
+
+/** `Function @12 handle()`, `(string) @34 "/quote?sku=42"`, `RegExp @56 /\d+/`, `Session @78`: the id before what may be cut. */
+function instanceLabel(graph: HeapGraph, node: number): string {
+  const type = graph.nodeType(node);
+  const name = graph.nodeName(node);
+  const short = (text: string): string => printable(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  const head = `${printable(graph.className(node))} @${graph.nodeId(node)}`;
+  if (STRING_TYPES.has(type)) return `${head} "${short(name)}"`;
+  if (type === 'closure') return `${head} ${short(name) || '(anonymous)'}()`;
+  if (type === 'regexp') return `${head} /${short(name)}/`;
+  return head;
 }

@@ -1,5 +1,5 @@
 import type { ClassSummaryRow } from '@heapdiff/core';
-import { classLabels } from '@heapdiff/reporter';
+import { classLabels, printable } from '@heapdiff/reporter';
 import type { LineInfo, UiContext } from '../state/reducer.js';
 import { ASCENDING_COLUMNS, type InstanceSource, type Screen, type TabName, type View } from '../state/ui-state.js';
 import type { ComparisonModel, ComparisonRow } from './comparison-model.js';
@@ -111,7 +111,48 @@ export class ViewRows {
       length: (view) => this.length(view),
       open: (view, index) => this.open(view, index),
       line: (view, index) => this.line(view, index),
+      keyAt: (view, index) => this.keyAt(view, index),
+      indexOfKey: (view, key) => this.indexOfKey(view, key),
     };
+  }
+
+  /** What row `index` of a view is: a class (by label), a leak group, an object. */
+  keyAt(view: View, index: number): string | undefined {
+    switch (view.screen.kind) {
+      case 'classes':
+        return this.classes(view)[index]?.label;
+      case 'comparison':
+        return this.comparison(view)[index]?.label;
+      case 'leaks': {
+        const row = this.leaks(view)[index];
+        return row && leakKey(row);
+      }
+      case 'instances': {
+        const list = this.instances(view);
+        return index < list.length ? String(list.nodeAt(index)) : undefined;
+      }
+      case 'node':
+        return undefined;
+    }
+  }
+
+  indexOfKey(view: View, key: string): number {
+    switch (view.screen.kind) {
+      case 'classes':
+        return this.classes(view).findIndex((row) => row.label === key);
+      case 'comparison':
+        return this.comparison(view).findIndex((row) => row.label === key);
+      case 'leaks':
+        return this.leaks(view).findIndex((row) => leakKey(row) === key);
+      case 'instances': {
+        const list = this.instances(view);
+        const node = Number(key);
+        for (let i = 0; i < list.length; i++) if (list.nodeAt(i) === node) return i;
+        return -1;
+      }
+      case 'node':
+        return -1;
+    }
   }
 
   length(view: View): number {
@@ -182,6 +223,11 @@ export class ViewRows {
     this.#memo.set(key, value);
     return value;
   }
+}
+
+/** A leak group as the table names it (the same in the next snapshot's report). */
+export function leakKey(row: Labelled<LeakRow>): string {
+  return `${row.growing ? '' : '(bounded) '}${row.label}${row.group.heldBy ? ` held by ${printable(row.group.heldBy)}` : ''}`;
 }
 
 function sourceName(source: InstanceSource): string {

@@ -21,9 +21,10 @@ export type UiAction =
   | { readonly type: 'quit' }
   /**
    * New data (live mode): these tabs now exist; the tabs in `reset` go back to their own table
-   * (their drill-downs named objects of the old snapshot), keeping its sort and filter.
+   * (their drill-downs named objects of the old snapshot), keeping its sort and filter and, where
+   * it is still there, the row that was selected (`selected`: its key per tab).
    */
-  | { readonly type: 'data'; readonly tabs: readonly TabName[]; readonly reset: readonly TabName[] }
+  | { readonly type: 'data'; readonly tabs: readonly TabName[]; readonly reset: readonly TabName[]; readonly selected?: Partial<Record<TabName, string>> }
   /** The terminal changed size: keep the selection on screen. */
   | { readonly type: 'resize' };
 
@@ -45,6 +46,10 @@ export interface UiContext {
   open(view: View, index: number): Screen | undefined;
   /** Node screens: what line `index` offers (→ / ←). */
   line(view: View, index: number): LineInfo | undefined;
+  /** What row `index` is, whatever the order (a class, a leak group, an object): kept across sorts and filters. */
+  keyAt(view: View, index: number): string | undefined;
+  /** Where the row `key` is now, or -1. */
+  indexOfKey(view: View, key: string): number;
 }
 
 /**
@@ -71,7 +76,8 @@ export function reduce(state: UiState, action: UiAction, context: UiContext): Ui
     }
     case 'back': {
       const stack = state.stacks[state.tab];
-      if (stack.length <= 1) return state;
+      // At a tab's own table, Esc clears a filter that was kept.
+      if (stack.length <= 1) return view.filter ? withView(state, keepRow(view, { ...view, filter: '' }, context)) : state;
       return { ...state, stacks: { ...state.stacks, [state.tab]: stack.slice(0, -1) } };
     }
     case 'expand': {
@@ -93,7 +99,7 @@ export function reduce(state: UiState, action: UiAction, context: UiContext): Ui
       const column = SORT_KEYS[view.screen.kind][action.key];
       if (!column) return state;
       const reverse = view.sort === column ? !view.reverse : false;
-      return withView(state, { ...view, sort: column, reverse, selected: 0, scroll: 0 });
+      return withView(state, keepRow(view, { ...view, sort: column, reverse }, context));
     }
     case 'tab': {
       const { tabs } = state;
@@ -111,21 +117,26 @@ export function reduce(state: UiState, action: UiAction, context: UiContext): Ui
       return { ...state, editingFilter: true };
     case 'filter-type':
       if (!state.editingFilter) return state;
-      return withView(state, { ...view, filter: view.filter + action.text, selected: 0, scroll: 0 });
+      return withView(state, keepRow(view, { ...view, filter: view.filter + action.text }, context));
     case 'filter-erase':
       if (!state.editingFilter) return state;
-      return withView(state, { ...view, filter: view.filter.slice(0, -1), selected: 0, scroll: 0 });
+      return withView(state, keepRow(view, { ...view, filter: view.filter.slice(0, -1) }, context));
     case 'filter-done':
       return { ...state, editingFilter: false };
     case 'filter-cancel':
-      return withView({ ...state, editingFilter: false }, { ...view, filter: '', selected: 0, scroll: 0 });
+      return withView({ ...state, editingFilter: false }, keepRow(view, { ...view, filter: '' }, context));
     case 'help':
       return { ...state, help: !state.help };
     case 'quit':
       return { ...state, quit: true };
     case 'data': {
       const stacks = { ...state.stacks };
-      for (const tab of action.reset) stacks[tab] = [{ ...stacks[tab][0]!, selected: 0, scroll: 0 }];
+      for (const tab of action.reset) {
+        const root = { ...stacks[tab][0]!, selected: 0, scroll: 0 };
+        const key = action.selected?.[tab];
+        const at = key === undefined || !action.tabs.includes(tab) ? -1 : context.indexOfKey(root, key);
+        stacks[tab] = [at > 0 ? select(root, at, context) : root];
+      }
       const next = { ...state, tabs: action.tabs, stacks, tab: action.tabs.includes(state.tab) ? state.tab : (action.tabs[0] ?? state.tab) };
       return withView(next, select(currentView(next), currentView(next).selected, context));
     }
@@ -137,6 +148,13 @@ export function reduce(state: UiState, action: UiAction, context: UiContext): Ui
 /** Whether a view's rows can be filtered by class name. */
 export function filters(view: View): boolean {
   return view.screen.kind === 'classes' || view.screen.kind === 'comparison' || view.screen.kind === 'leaks';
+}
+
+/** `next` (a new sort or filter of `view`) with the row selected in `view` still selected, or the first. */
+function keepRow(view: View, next: View, context: UiContext): View {
+  const key = context.length(view) > 0 ? context.keyAt(view, view.selected) : undefined;
+  const at = key === undefined ? -1 : context.indexOfKey(next, key);
+  return select({ ...next, selected: 0, scroll: 0 }, Math.max(0, at), context);
 }
 
 /** Moves the selection to `index` (clamped) and scrolls just enough to keep it on screen. */

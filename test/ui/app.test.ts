@@ -184,7 +184,7 @@ describe('heapdiff ui over one snapshot', () => {
     }
     expect(all.some((l) => /…\s+[\d,]+\s/.test(l))).toBe(true);
     resize(ui, 60, 12);
-    await until(ui, (f) => f.split('\n').length <= 12, 'the smaller screen');
+    await until(ui, (f) => f.split('\n').length <= 12 && f.includes('›'), 'the smaller screen, the selection on it');
     for (const line of lines(ui)) expect([...line].length).toBeLessThanOrEqual(60);
     expect(lines(ui).filter((l) => l.startsWith('›'))).toHaveLength(1);
   });

@@ -45,6 +45,28 @@ describe('LiveSession', () => {
   });
 });
 
+describe('LiveSession refusals', () => {
+  it('a directory another session writes into: the second snapshot of the same name is refused', async () => {
+    const dir = join(tempDir(), 'shared');
+    const first = await LiveSession.start({ ...options, command: [process.execPath, GRACEFUL], dir });
+    const second = await LiveSession.start({ ...options, command: [process.execPath, GRACEFUL], dir });
+    try {
+      await first.snapshot(() => {});
+      await expect(second.snapshot(() => {})).rejects.toThrow(
+        `${join(dir, 's0.heapsnapshot')} already exists: another heapdiff is writing snapshots into ${dir}; give each session a directory of its own (--dir)`,
+      );
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  }, 60_000);
+
+  it('a directory it cannot write into, in one line', async () => {
+    await expect(LiveSession.start({ ...options, command: [process.execPath, GRACEFUL], dir: '/proc/heapdiff-cannot-be-here' })).rejects.toThrow(
+      /^cannot write into the directory \/proc\/heapdiff-cannot-be-here: .*; name one you can write to \(--dir\)$/,
+    );
+  });
+});
+
 describe('cells', () => {
   it('fit counts terminal columns: wide characters take two', () => {
     expect(fit('注文キャッシュ', 8)).toBe('注文キ… ');

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { writeSeries } from '../helpers/snapshot-series.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HEAPDIFF = join(ROOT, 'packages/cli/bin/heapdiff.js');
 const SERVER = fileURLToPath(new URL('../fixtures/programs/ui/leaky-server.mjs', import.meta.url));
+const STUBBORN = fileURLToPath(new URL('../fixtures/programs/ui/stubborn.mjs', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `heapdiff-test-${process.pid}`;
 
@@ -159,6 +160,58 @@ describe.skipIf(!hasTmux)('heapdiff ui in a real terminal (tmux)', () => {
     keys('plain', 'q');
   });
 
+  it('Ctrl-Z gives the shell its terminal back; fg brings the UI back, redrawn and answering keys', async () => {
+    const [file] = writeSeries('map-cache');
+    tmux('new-session', '-d', '-s', 'shell', '-x', '100', '-y', '30', 'bash --norc --noprofile');
+    keys('shell', `node ${HEAPDIFF} ui ${file}`, 'Enter');
+    await waitFor('shell', (s) => s.includes('Class [n]'), 'the summary');
+    keys('shell', 'C-z');
+    await waitFor('shell', (s) => /Stopped/.test(s), 'the shell to say the job stopped');
+    expect(screen('shell')).not.toContain('Class [n]');
+    keys('shell', 'fg', 'Enter');
+    await waitFor('shell', (s) => s.includes('Class [n]'), 'the UI again');
+    await press('shell', 'c');
+    expect(screenLines('shell')[1]).toMatch(/Objects ▼/);
+    keys('shell', 'q');
+    await waitFor('shell', (s) => !s.includes('Class [n]'), 'the shell again');
+  });
+
+  it('SIGTERM while live: the terminal back, a program that ignores SIGTERM killed, exit 143', async () => {
+    const dir = tempDir('heapdiff-ui-stubborn-');
+    const pidFile = join(dir, 'pid');
+    open('stubborn', `node ${HEAPDIFF} ui --dir ${join(dir, 'snapshots')} -- node ${STUBBORN} ${pidFile}`);
+    await waitFor('stubborn', (s) => s.includes('No snapshot yet'), 'the live UI');
+    await waitFor('stubborn', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', 'the program to start');
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    // heapdiff's own process (not the shell or tmux that started it): the one whose command line begins with node.
+    const heapdiff = Number(execFileSync('pgrep', ['-f', `^node \\S+heapdiff\\.js ui --dir ${join(dir, 'snapshots')}`], { encoding: 'utf8' }).trim().split('\n')[0]);
+    process.kill(heapdiff, 'SIGTERM');
+    const after = await waitFor('stubborn', (s) => s.includes('EXIT='), 'heapdiff to exit', 20_000);
+    expect(after).toContain('EXIT=143');
+    expect(after).not.toContain('No snapshot yet');
+    expect(() => process.kill(child, 0)).toThrow(/ESRCH/);
+  }, 40_000);
+
+  it('file names with escape sequences are shown, never obeyed', async () => {
+    const [file] = writeSeries('map-cache');
+    const evil = join(tempDir(), 'evil\x1b]0;PWNED\x07.heapsnapshot');
+    copyFileSync(file!, evil);
+    open('evil', `node ${HEAPDIFF} ui '${evil}'`);
+    await waitFor('evil', (s) => s.includes('Class [n]'), 'the summary');
+    expect(tmux('display-message', '-p', '-t', 'evil', '#{pane_title}')).not.toContain('PWNED');
+    // The status line writes the name out (as much of it as fits).
+    expect(screenLines('evil').filter((l) => l.trim() !== '').at(-1)).toContain('evil\\x1b]0;PWNED');
+    keys('evil', 'q');
+  });
+
+  it('refuses a dumb terminal', async () => {
+    const [file] = writeSeries('map-cache');
+    open('dumb', `TERM=dumb node ${HEAPDIFF} ui ${file}`);
+    const after = await waitFor('dumb', (s) => s.includes('EXIT='), 'heapdiff to exit');
+    expect(after).toContain('EXIT=2');
+    expect(after).toContain('heapdiff: ui needs a terminal that can move its cursor, and TERM is "dumb"');
+  });
+
   it('refuses when its output is not a terminal, pointing to the text commands', () => {
     const files = writeSeries('map-cache');
     const result = spawnSync(process.execPath, [HEAPDIFF, 'ui', files[0]!], { encoding: 'utf8' });
@@ -167,6 +220,20 @@ describe.skipIf(!hasTmux)('heapdiff ui in a real terminal (tmux)', () => {
     expect(result.stderr).toBe(
       'heapdiff: ui needs a terminal, and stdout is not one: for text, JSON or Markdown use "heapdiff summary", "heapdiff diff" or "heapdiff leaks" (see "heapdiff --help")\n',
     );
+  });
+
+  it('refuses the same snapshot under two names, a --port without --pid, and a program with its own --inspect-publish-uid', () => {
+    const [s0, s1] = writeSeries('map-cache');
+    const link = join(tempDir(), 'link.heapsnapshot');
+    symlinkSync(s1!, link);
+    const run = (...args: string[]) => spawnSync(process.execPath, [HEAPDIFF, 'ui', ...args], { encoding: 'utf8' });
+    let result = run(s0!, s1!, link);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`heapdiff: ${s1} and ${link} are the same file: give each snapshot once, oldest first (see "heapdiff --help")\n`);
+    result = run(s0!, '--port', '9229');
+    expect(result.stderr).toBe('heapdiff: --port goes with --pid (the inspector port of the process to watch) (see "heapdiff --help")\n');
+    result = run('--', 'node', '--inspect-publish-uid=http', 'app.js');
+    expect(result.stderr).toBe('heapdiff: leave out --inspect-publish-uid=http: heapdiff starts the program with its own inspector (see "heapdiff --help")\n');
   });
 
   it('an unreadable file gives the one-line error of the other commands, before any screen is drawn', async () => {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '@heapdiff/core';
 import { captureTrigger, parseAddress, startWithInspector } from './capture-target.js';
+import { makeDirectory as makeDirectories } from './make-directory.js';
 
 /** Where and when `heapdiff leaks` takes its own snapshots. */
 export interface SeriesCapture {
@@ -134,7 +135,7 @@ function checkDirectory(dir: string, CaptureError: new (message: string) => Erro
 function makeDirectory(dir: string, CaptureError: new (message: string, options?: { cause?: unknown }) => Error): string | undefined {
   if (existsSync(dir)) return undefined;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (error) {
     throw new CaptureError(`cannot create the directory ${dir}: ${(error as Error).message}`, { cause: error });
   }

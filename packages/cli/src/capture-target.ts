@@ -17,7 +17,7 @@ export function parseAddress(text: string): { host: string; port: number } {
 export function checkNodeCommand(command: readonly string[]): void {
   if (command.length === 0) return;
   if (!/(^|\/)node(\.exe)?$/.test(command[0]!)) throw new UsageError(`the program to start must be node (… -- node app.js), got "${command[0]}"`);
-  const own = command.slice(1).find((arg) => /^--inspect(-brk|-wait|-port)?(=|$)/.test(arg));
+  const own = command.slice(1).find((arg) => /^--inspect(-brk|-wait|-port|-publish-uid)?(=|$)/.test(arg));
   if (own) throw new UsageError(`leave out ${own}: heapdiff starts the program with its own inspector`);
 }
 
@@ -26,7 +26,7 @@ export function checkNodeCommand(command: readonly string[]): void {
  * program's own stderr passes through, but for the inspector's announcement lines; its output
  * goes to heapdiff's stderr, or to the file descriptor `output` (the UI owns the terminal).
  */
-export async function startWithInspector(command: string[], waitForHeapdiff: boolean, output?: number) {
+export async function startWithInspector(command: string[], waitForHeapdiff: boolean, output?: number, signal?: AbortSignal) {
   const { spawn } = await import('node:child_process');
   const { writeSync } = await import('node:fs');
   const passOn = (line: string): void => {
@@ -49,6 +49,21 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
   const ended = new Promise<void>((resolve) => (programEnded = resolve));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';
+    // Stopped while starting: the program goes too.
+    const onAbort = (): void => {
+      child.kill('SIGKILL');
+      reject(new CaptureError('stopped while the program was starting'));
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // A program that never says where its inspector listens (NODE_OPTIONS with
+    // --inspect-publish-uid=http, say) is not waited for forever.
+    const silence = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new CaptureError(`the program did not announce its inspector within 15 s ("Debugger listening on ws://…" on stderr); is --inspect-publish-uid set in NODE_OPTIONS?`));
+    }, 15_000);
+    silence.unref();
+    void exited.then(() => clearTimeout(silence));
     child.once('error', (error) => reject(new CaptureError(`cannot start ${node}: ${error.message}`)));
     void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before its inspector was listening`)));
     child.stderr!.setEncoding('utf8').on('data', (data: string) => {
@@ -58,7 +73,11 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
         const line = pending.slice(0, newline + 1);
         pending = pending.slice(newline + 1);
         const match = /^Debugger listening on ws:\/\/([^:/]+):(\d+)\//.exec(line);
-        if (match) resolve({ host: match[1]!, port: Number(match[2]) });
+        if (match) {
+          clearTimeout(silence);
+          signal?.removeEventListener('abort', onAbort);
+          resolve({ host: match[1]!, port: Number(match[2]) });
+        }
         else if (line.startsWith('Waiting for the debugger to disconnect')) programEnded();
         else if (!/^(For help, see: |Debugger attached|Debugger ending on |Waiting for the debugger)/.test(line)) passOn(line);
       }

@@ -1,12 +1,15 @@
 import type { AnalyzeProgress, ParseProgress } from '@heapdiff/core';
 import { formatBytes } from '@heapdiff/core';
+import { printable } from '@heapdiff/reporter';
 
 /**
  * A one-line progress display for loading a snapshot, drawn on stderr only when it is a
  * terminal (never in pipes or CI logs), redrawn at most every 100 ms and erased at the end.
  * With `sink`, each text goes there instead (whatever stderr is).
  */
-export function createLoadProgress(label: string, stream: NodeJS.WriteStream = process.stderr, sink?: (text: string) => void) {
+export function createLoadProgress(rawLabel: string, stream: NodeJS.WriteStream = process.stderr, sink?: (text: string) => void) {
+  // A file name is shown, never obeyed: escape sequences in it are written out.
+  const label = printable(rawLabel);
   const active = sink !== undefined || (Boolean(stream.isTTY) && !process.env['CI']);
   let last = 0;
   let drawn = false;

@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
 import { parseDuration } from '../capture-series.js';
 import { checkNodeCommand } from '../capture-target.js';
+import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface LeaksArgs {
@@ -67,12 +67,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           }
           const given = ['interval', 'between', 'dir'].filter((flag) => args[flag] !== undefined);
           if (given.length > 0) throw new UsageError(`--${given[0]} is for taking snapshots (with --pid, --inspect or -- node app.js), not for snapshot files`);
-          const seen = new Set<string>();
-          for (const file of files) {
-            const key = resolve(file);
-            if (seen.has(key)) throw new UsageError(`${file} is given twice: give each snapshot once, oldest first`);
-            seen.add(key);
-          }
+          checkDistinctFiles(files);
         }
         for (const [flag, value] of [['--min-count', args['minCount']], ['--min-retained', args['minRetained']]] as [string, unknown][]) {
           if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new UsageError(`${flag} must be a whole number from 0, got ${String(value)}`);

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
 import { checkNodeCommand } from '../capture-target.js';
+import { checkDistinctFiles } from '../distinct-files.js';
 
 interface UiArgs {
   files: string[] | undefined;
@@ -34,17 +34,15 @@ export const uiCommand: CommandModule<object, UiArgs> = {
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to watch live');
         if (sources === 0) {
+          if (files.length === 0 && args.port !== undefined) throw new UsageError('--port goes with --pid (the inspector port of the process to watch)');
           if (files.length === 0) throw new UsageError('ui needs a snapshot file (2 or more of one process to compare them and find leaks), or a process: --pid PID, --inspect HOST:PORT or -- node app.js');
-          const given = ['dir', 'port'].filter((flag) => args[flag] !== undefined);
+          if (args.port !== undefined) throw new UsageError('--port goes with --pid (the inspector port of the process to watch)');
+          const given = ['dir'].filter((flag) => args[flag] !== undefined);
           if (args.trackAllocations) given.push('track-allocations');
           if (given.length > 0) throw new UsageError(`--${given[0]} is for watching a process live (with --pid, --inspect or -- node app.js), not for snapshot files`);
-          const seen = new Set<string>();
-          for (const file of files) {
-            const key = resolve(file);
-            if (seen.has(key)) throw new UsageError(`${file} is given twice: give each snapshot once, oldest first`);
-            seen.add(key);
-          }
+          checkDistinctFiles(files);
         } else {
+          if (args.port !== undefined && args.pid === undefined) throw new UsageError('--port goes with --pid (the inspector port of the process to watch)');
           checkNodeCommand(command);
           if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
           if (args.port !== undefined && (!Number.isInteger(args.port) || (args.port as number) < 1 || (args.port as number) > 65535)) throw new UsageError(`--port must be a port number (1 to 65535), got ${String(args.port)}`);
@@ -60,6 +58,9 @@ export const uiCommand: CommandModule<object, UiArgs> = {
     const notTerminal = !process.stdout.isTTY ? 'stdout' : !process.stdin.isTTY ? 'stdin' : undefined;
     if (notTerminal) {
       throw new UsageError(`ui needs a terminal, and ${notTerminal} is not one: for text, JSON or Markdown use "heapdiff summary", "heapdiff diff" or "heapdiff leaks"`);
+    }
+    if (process.env['TERM'] === 'dumb') {
+      throw new UsageError('ui needs a terminal that can move its cursor, and TERM is "dumb": for text use "heapdiff summary", "heapdiff diff" or "heapdiff leaks"');
     }
     const { runUi } = await import('../ui/run-ui.js');
     const command = args['--'] ?? [];

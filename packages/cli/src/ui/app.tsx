@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource react */
 import { basename, relative } from 'node:path';
 import { formatBytes, formatCount } from '@heapdiff/core';
+import { printable } from '@heapdiff/reporter';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { fit } from './components/cells.js';
@@ -34,6 +35,8 @@ export interface AppProps {
   readonly live?: LiveSource;
   /** Colours (off with NO_COLOR); selection and headings show either way. */
   readonly colour: boolean;
+  /** Draw nothing for now (the whole screen is drawn again after: the terminal was lent to the shell). */
+  readonly blank?: boolean;
 }
 
 const ALL_TABS: readonly TabName[] = ['summary', 'comparison', 'leaks'];
@@ -43,7 +46,7 @@ const ALL_TABS: readonly TabName[] = ['summary', 'comparison', 'leaks'];
  * drill-down to a class's objects and to one object's detail. State lives in `reduce`; this
  * renders the rows on screen and turns keys into actions.
  */
-export function App({ data: initialData, live, colour }: AppProps) {
+export function App({ data: initialData, live, colour, blank }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => terminalSize(stdout));
@@ -88,12 +91,20 @@ export function App({ data: initialData, live, colour }: AppProps) {
   useEffect(() => {
     if (state.quit) exit();
   }, [state.quit]);
+  const [ended, setEnded] = useState<string | undefined>(undefined);
   useEffect(() => {
-    live?.onEnd?.((why) => setNotice(why));
+    live?.onEnd?.((why) => {
+      setEnded(why);
+      setNotice(why);
+    });
   }, [live]);
 
   const takeSnapshot = (): void => {
     if (!live || taking.current) return;
+    if (ended) {
+      setNotice(`nothing to snapshot: ${ended}`);
+      return;
+    }
     taking.current = true;
     setNotice(undefined);
     setBusy('taking a snapshot…');
@@ -127,6 +138,8 @@ export function App({ data: initialData, live, colour }: AppProps) {
     const meaning = keyAction(input, key, latest.current.state);
     if (!meaning) return;
     if (meaning.type === 'snapshot') takeSnapshot();
+    // Ctrl-Z: as a shell expects (run-ui.ts gives the terminal back, and takes it again on fg).
+    else if (meaning.type === 'suspend') process.kill(process.pid, 'SIGTSTP');
     else apply(meaning);
   };
   useInput((input, key) => {
@@ -135,6 +148,7 @@ export function App({ data: initialData, live, colour }: AppProps) {
     else onKey(input, key);
   });
 
+  if (blank) return <Text> </Text>;
   const view = currentView(state);
   const width = Math.max(20, size.columns);
   const stack = state.stacks[state.tab];
@@ -146,7 +160,7 @@ export function App({ data: initialData, live, colour }: AppProps) {
   let body;
   if (state.help) body = <HelpScreen live={live !== undefined} width={width} />;
   else if (!rows) {
-    body = <Text>{live ? `No snapshot yet: press s to take one of ${live.description} (snapshots go to ${live.dir}).` : 'No snapshot.'}</Text>;
+    body = <Text>{fit(live ? `No snapshot yet: press s to take one of ${printable(live.description)} (snapshots go to ${printable(live.dir)}).` : 'No snapshot.', width)}</Text>;
   }
   else if (view.screen.kind === 'node') {
     body = <DetailView lines={rows.detail(view)} first={view.scroll} size={pageSize('node', size.rows)} selected={view.selected} width={width} colour={colour} />;
@@ -182,7 +196,7 @@ export function App({ data: initialData, live, colour }: AppProps) {
         {body}
       </Box>
       <Text inverse={!colour} {...(colour ? { backgroundColor: 'blue', color: 'white' } : {})}>
-        {statusLine(state, rows, live, busy, notice, width)}
+        {statusLine(state, rows, live && !ended ? live : undefined, busy, notice, width)}
       </Text>
     </Box>
   );
@@ -210,19 +224,19 @@ function terminalSize(stdout: NodeJS.WriteStream): { columns: number; rows: numb
 function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource | undefined, busy: string | undefined, notice: string | undefined, width: number): string {
   const view = currentView(state);
   const parts: string[] = [];
-  if (state.editingFilter) parts.push(`filter: ${view.filter}█  (Enter keeps, Esc clears)`);
-  if (busy) parts.push(busy);
-  if (notice) parts.push(notice);
+  if (state.editingFilter) parts.push(`filter: ${printable(view.filter)}█  (Enter keeps, Esc clears)`);
+  if (busy) parts.push(printable(busy));
+  if (notice) parts.push(printable(notice));
   if (rows && !state.help && view.screen.kind !== 'node') {
     const length = rows.length(view);
     parts.push(length === 0 ? 'no rows' : `row ${formatCount(view.selected + 1)} of ${formatCount(length)}`);
   }
   if (view.sort && !state.help) parts.push(`sort: ${view.sort} ${sortArrow(view.sort, view.reverse)}`);
-  if (view.filter && !state.editingFilter) parts.push(`filter: "${view.filter}"`);
-  if (live) parts.push(`live: ${live.description} → ${displayPath(live.dir)}`);
+  if (view.filter && !state.editingFilter) parts.push(`filter: "${printable(view.filter)}"`);
+  if (live) parts.push(`live: ${printable(live.description)} → ${printable(displayPath(live.dir))}`);
   if (rows) {
     const { files, summary } = rows.data;
-    parts.push(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`);
+    parts.push(printable(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`));
     parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
   }
   // The way to the keys stays on screen however narrow: the rest is cut to make room.

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
 import { parseAddress, startWithInspector } from '../capture-target.js';
+import { makeDirectory } from '../make-directory.js';
 import type { LiveSource } from './app.js';
 import { ComparisonModel } from './model/comparison-model.js';
 import { LeaksModel } from './model/leaks-model.js';
@@ -39,7 +40,11 @@ export class LiveSession implements LiveSource {
   readonly #ended: string[] = [];
   readonly #onEnd = new Set<(why: string) => void>();
 
-  private constructor(description: string, dir: string, session: RemoteHeapSession, stop: () => Promise<void>) {
+  readonly #stopsProgram: boolean;
+  #partial: string | undefined;
+
+  private constructor(description: string, dir: string, session: RemoteHeapSession, stop: () => Promise<void>, stopsProgram: boolean) {
+    this.#stopsProgram = stopsProgram;
     this.description = description;
     this.dir = dir;
     this.#session = session;
@@ -50,7 +55,7 @@ export class LiveSession implements LiveSource {
    * Connects (starting the program first with `-- node app.js`; its output goes to `app.log` in
    * the directory, made then; for a running process the directory is made once connected).
    */
-  static async start(options: LiveOptions): Promise<LiveSession> {
+  static async start(options: LiveOptions, signal?: AbortSignal): Promise<LiveSession> {
     const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
     const dir = resolve(options.dir ?? `heapdiff-ui-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     if (existsSync(dir)) {
@@ -60,9 +65,10 @@ export class LiveSession implements LiveSource {
     }
     const makeDir = (): void => {
       try {
-        mkdirSync(dir, { recursive: true });
+        makeDirectory(dir);
+        accessSync(dir, constants.W_OK);
       } catch (error) {
-        throw new CaptureError(`cannot create the directory ${dir}: ${(error as Error).message}`, { cause: error });
+        throw new CaptureError(`cannot write into the directory ${dir}: ${(error as Error).message}; name one you can write to (--dir)`, { cause: error });
       }
     };
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
@@ -73,8 +79,12 @@ export class LiveSession implements LiveSource {
       let description: string;
       if (options.command.length > 0) {
         makeDir();
-        log = openSync(logFile, 'a');
-        started = await startWithInspector([...options.command], options.trackAllocations, log);
+        try {
+          log = openSync(logFile, 'a');
+        } catch (error) {
+          throw new CaptureError(`cannot write ${logFile}: ${(error as Error).message}; name a directory you can write to (--dir)`, { cause: error });
+        }
+        started = await startWithInspector([...options.command], options.trackAllocations, log, signal);
         address = started.address;
         description = `${basename(options.command[options.command.length - 1]!)} (pid ${started.child.pid})`;
       } else if (options.inspect !== undefined) {
@@ -109,6 +119,10 @@ export class LiveSession implements LiveSource {
         session = await connecting;
         makeDir();
       }
+      if (signal?.aborted) {
+        session.close();
+        throw new CaptureError('stopped before the session began');
+      }
       if (options.trackAllocations) await session.startTrackingAllocations({ runIfWaitingForDebugger: started !== undefined });
       const child = started?.child;
       const fd = log;
@@ -124,7 +138,7 @@ export class LiveSession implements LiveSource {
         }
         // Only now: the program's last lines (a shutdown message) still go to app.log.
         if (fd !== undefined) closeSync(fd);
-      });
+      }, started !== undefined);
       const exitMessage = (code: number | null): string => `the program exited (code ${code})${lastLine(logFile)}; its output is in ${logFile}`;
       void childExited?.then((code) => live.#end(exitMessage(code)));
       // The program ended while connected: let its process go, and say how it exited.
@@ -136,7 +150,10 @@ export class LiveSession implements LiveSource {
       });
       return live;
     } catch (error) {
-      started?.child.kill('SIGTERM');
+      if (started) {
+        started.child.kill('SIGKILL');
+        await started.exited;
+      }
       if (log !== undefined) closeSync(log);
       throw error;
     }
@@ -158,9 +175,23 @@ export class LiveSession implements LiveSource {
 
   async snapshot(progress: (text: string) => void): Promise<UiData> {
     const { analyzeGraph, parseSnapshot, takeCensus } = await import('@heapdiff/core');
+    const { CaptureError } = await import('@heapdiff/core/capture');
+    if (this.#ended.length > 0) throw new CaptureError(`no more snapshots: ${this.#ended[0]}`);
     const k = this.#files.length;
     const file = join(this.dir, `s${k}.heapsnapshot`);
     const partial = `${file}.partial`;
+    // The name is taken at once (exclusively): two sessions writing into one directory would mix series.
+    try {
+      closeSync(openSync(file, 'wx'));
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === 'EEXIST';
+      throw new CaptureError(
+        taken
+          ? `${file} already exists: another heapdiff is writing snapshots into ${this.dir}; give each session a directory of its own (--dir)`
+          : `cannot write the snapshot to ${file}: ${(error as Error).message}`,
+      );
+    }
+    this.#partial = partial;
     progress(`taking snapshot ${k + 1}…`);
     try {
       await this.#session.snapshot(partial, {
@@ -170,7 +201,10 @@ export class LiveSession implements LiveSource {
       renameSync(partial, file);
     } catch (error) {
       rmSync(partial, { force: true });
+      rmSync(file, { force: true });
       throw error;
+    } finally {
+      this.#partial = undefined;
     }
     this.#files.push(file);
     const graph = await parseSnapshot(file, {
@@ -187,6 +221,11 @@ export class LiveSession implements LiveSource {
     return { files: [...this.#files], summary, ...(comparison ? { comparison } : {}), ...(leaks ? { leaks } : {}) };
   }
 
+  /** Whether heapdiff started the program (and so stops it at the end). */
+  get stopsProgram(): boolean {
+    return this.#stopsProgram;
+  }
+
   /** The snapshots taken so far, oldest first. */
   get files(): readonly string[] {
     return this.#files;
@@ -196,7 +235,12 @@ export class LiveSession implements LiveSource {
   close(): Promise<void> {
     if (this.#closing) return this.#closed ?? Promise.resolve();
     this.#closing = true;
-    this.#closed = this.#stop();
+    // A snapshot under way is not finished: its partial file goes.
+    const partial = this.#partial;
+    this.#closed = this.#stop().finally(() => {
+      if (partial) rmSync(partial, { force: true });
+      if (partial) rmSync(partial.replace(/\.partial$/, ''), { force: true });
+    });
     return this.#closed;
   }
 
@@ -207,7 +251,8 @@ export class LiveSession implements LiveSource {
 function lastLine(file: string): string {
   try {
     const lines = readFileSync(file, 'utf8').trim().split('\n').filter((line) => line.trim() !== '');
-    const last = lines.find((line) => /Error|error:/.test(line)) ?? lines[lines.length - 1];
+    // The error's own line (`TypeError: …`, `Error [ERR_…]: …`), not the source line Node quotes above it.
+    const last = lines.find((line) => /^\s*(\w*Error|Error)\b.*:/.test(line)) ?? lines[lines.length - 1];
     return last ? `: ${last.trim().slice(0, 200)}` : '';
   } catch {
     return '';

@@ -10,7 +10,7 @@ const KEYS: readonly (readonly [string, string])[] = [
   ['Esc  Backspace', 'back one level (the selection is kept)'],
   ['→  ←', 'in a detail: open or close a retainer\'s own retainers'],
   ['Tab  Shift-Tab  1 2 3', 'switch tabs: Summary, Comparison, Leaks'],
-  ['a letter in a header', 'sort by that column; again to reverse (▼ biggest first, ▲ smallest or A first)'],
+  ['a letter in a header', 'sort by that column; again to reverse (▼ biggest first, ▲ A or smallest first)'],
   ['  Summary', 'n class, c objects, h shallow, r retained'],
   ['  Comparison', 'n class, w new, d deleted, c delta, a alloc, f freed, z size delta'],
   ['  Leaks', 'n class, c leak roots, r retained, h shallow'],
@@ -33,7 +33,7 @@ export function HelpScreen({ live, width }: { live: boolean; width: number }) {
     <Box flexDirection="column">
       <Text bold>Keys</Text>
       {KEYS.filter(([key]) => live || key !== 's').map(([key, what]) => (
-        <Text key={key}>{fit(`  ${key.padEnd(24)}${what}`, width)}</Text>
+        <Text key={key}>{fit(`  ${key.padEnd(26)}${what}`, width)}</Text>
       ))}
       <Text> </Text>
       {LEGEND.map((line) => (

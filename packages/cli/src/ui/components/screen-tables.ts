@@ -1,4 +1,6 @@
 import { formatBytes, formatCount } from '@heapdiff/core';
+import { printable } from '@heapdiff/reporter';
+import { distanceText } from '../model/snapshot-model.js';
 import { leakKey, type ViewRows } from '../model/view-rows.js';
 import type { View } from '../state/ui-state.js';
 import { signed, sparkline, type Column } from './cells.js';
@@ -12,11 +14,12 @@ export interface ScreenTable {
 }
 
 const bytes = (n: number): string => formatBytes(n);
+
 const count = (n: number): string => formatCount(n);
 
 /** The rows `view` shows from `first` for `size` rows, as cells. */
 export function screenTable(view: View, data: ViewRows, first: number, size: number): ScreenTable {
-  const filtered = view.filter ? ` matching "${view.filter}"` : '';
+  const filtered = view.filter ? ` matching "${printable(view.filter)}"` : '';
   switch (view.screen.kind) {
     case 'classes': {
       const rows = data.classes(view).slice(first, first + size);
@@ -65,7 +68,7 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
           sparkline(r.group.liveCounts.slice(-8)),
         ]),
         dim: rows.map((r) => !r.growing),
-        empty: `No new objects alive at the end${filtered}: nothing leaks across these snapshots.`,
+        empty: view.filter ? `No leaks${filtered} (Esc clears the filter).` : 'No new objects alive at the end: nothing leaks across these snapshots.',
       };
     }
     case 'instances': {
@@ -73,7 +76,7 @@ export function screenTable(view: View, data: ViewRows, first: number, size: num
       const rows = [];
       for (let i = first; i < Math.min(list.length, first + size); i++) {
         const row = data.data.summary.row(list.nodeAt(i));
-        rows.push([row.label, bytes(row.selfSize), bytes(row.retainedSize), row.distance === undefined ? '–' : count(row.distance)]);
+        rows.push([row.label, bytes(row.selfSize), bytes(row.retainedSize), distanceText(row.distance)]);
       }
       return {
         columns: [

@@ -12,7 +12,7 @@ import {
   type HeapGraph,
 } from '@heapdiff/core';
 import { formatFrame, printable } from '@heapdiff/reporter';
-import type { SnapshotModel } from './snapshot-model.js';
+import { distanceText, type SnapshotModel } from './snapshot-model.js';
 
 /** One line of an object's detail view. */
 export interface DetailLine {
@@ -50,7 +50,7 @@ export function nodeDetailLines(model: SnapshotModel, node: number, expanded: Re
   });
   lines.push({
     kind: 'text',
-    text: `shallow ${formatBytes(row.selfSize)} · retained ${formatBytes(row.retainedSize)} · distance ${row.distance ?? 'unreachable'} · ${formatCount(retainerCount)} ${retainerCount === 1 ? 'retainer' : 'retainers'}`,
+    text: `shallow ${formatBytes(row.selfSize)} · retained ${formatBytes(row.retainedSize)} · distance ${row.distance === undefined ? 'unreachable' : distanceText(row.distance)} · ${formatCount(retainerCount)} ${retainerCount === 1 ? 'retainer' : 'retainers'}`,
   });
   const name = graph.nodeName(node);
   if (name && name !== graph.className(node)) lines.push({ kind: 'text', text: `name: ${printable(name.length > 200 ? `${name.slice(0, 200)}…` : name)}` });

@@ -1,5 +1,7 @@
 import {
+  BASE_SYSTEM_DISTANCE,
   classMembers,
+  formatCount,
   dominatorTree,
   nodeDistances,
   NO_DISTANCE,
@@ -117,4 +119,13 @@ function instanceLabel(graph: HeapGraph, node: number): string {
   if (type === 'closure') return `${head} ${short(name) || '(anonymous)'}()`;
   if (type === 'regexp') return `${head} /${short(name)}/`;
   return head;
+}
+
+/**
+ * A distance from the GC roots as people read it: objects only the engine's roots reach carry
+ * V8's offset of 100,000,000, shown as `5 (system)`; `–` when nothing reaches the object.
+ */
+export function distanceText(distance: number | undefined): string {
+  if (distance === undefined) return '–';
+  return distance >= BASE_SYSTEM_DISTANCE ? `${formatCount(distance - BASE_SYSTEM_DISTANCE)} (system)` : formatCount(distance);
 }

@@ -22,7 +22,7 @@ export interface KeyPress {
 }
 
 /** A key's meaning here: a state change, a snapshot (live mode), or nothing. */
-export type KeyMeaning = UiAction | { readonly type: 'snapshot' } | undefined;
+export type KeyMeaning = UiAction | { readonly type: 'snapshot' } | { readonly type: 'suspend' } | undefined;
 
 /**
  * What a key does in the current state. While the filter is being typed, printable keys go
@@ -33,6 +33,7 @@ export type KeyMeaning = UiAction | { readonly type: 'snapshot' } | undefined;
  */
 export function keyAction(input: string, key: KeyPress, state: UiState): KeyMeaning {
   if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (key.ctrl && input === 'z') return { type: 'suspend' };
   if (state.editingFilter) {
     if (key.return) return { type: 'filter-done' };
     if (key.escape) return { type: 'filter-cancel' };

@@ -10,7 +10,7 @@
 //   curl 127.0.0.1:9464/metrics                         # Prometheus (heapdiff_* next to prom-client's defaults)
 //
 // Environment: PORT (3000), ADMIN_PORT (9464), MEMORY_USER (ops), MEMORY_PASSWORD (required),
-// MIN_INTERVAL_MS (10000), TIMEOUT_MS (60000), MEMORY_FACTOR (2). Port 0 picks a free port; the
+// MIN_INTERVAL_MS (10000), TIMEOUT_MS (60000), MEMORY_FACTOR (12). Port 0 picks a free port; the
 // ports are printed as one JSON line.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -50,16 +50,22 @@ const memory = memoryEndpoint({
   since: true,
   minInterval: number('MIN_INTERVAL_MS', 10_000),
   timeout: number('TIMEOUT_MS', 60_000),
-  memoryFactor: number('MEMORY_FACTOR', 2),
+  memoryFactor: number('MEMORY_FACTOR', 12),
 });
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 registerMemoryMetrics({ registry, endpoint: memory });
 const admin = createServer(async (request, response) => {
-  if (request.url?.startsWith('/debug/memory')) return memory(request, response);
+  if (new URL(request.url ?? '/', 'http://x').pathname === '/debug/memory') return memory(request, response);
   if (request.url === '/metrics') {
-    response.setHeader('Content-Type', registry.contentType);
-    return response.end(await registry.metrics());
+    try {
+      const text = await registry.metrics();
+      response.setHeader('Content-Type', registry.contentType);
+      return response.end(text);
+    } catch (error) {
+      response.statusCode = 500;
+      return response.end(`metrics failed: ${error.message}\n`);
+    }
   }
   response.statusCode = 404;
   response.end('not found\n');

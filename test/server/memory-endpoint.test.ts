@@ -1,6 +1,7 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
@@ -70,9 +71,12 @@ describe('the memory endpoint (example app)', () => {
     // Most retained first.
     const retained = doc.classes.map((r: ClassRow) => r.retainedSize);
     expect(retained).toEqual([...retained].sort((a: number, b: number) => b - a));
-    // Accept: application/json asks for the same.
+    // Accept: application/json asks for the same; a browser's Accept (text first) gets text.
     const byHeader = await call(app.admin, '/debug/memory', { auth, headers: { accept: 'application/json' } });
     expect(JSON.parse(byHeader.text).schema).toBe('heapdiff/memory@1');
+    const browser = await call(app.admin, '/debug/memory', { auth, headers: { accept: 'text/html, application/json;q=0.1, */*;q=0.5' } });
+    expect(browser.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(JSON.parse((await call(app.admin, '/debug/memory?format=JSON', { auth })).text).schema).toBe('heapdiff/memory@1');
   });
 
   it('serves the summary as text by default', async () => {
@@ -106,7 +110,7 @@ describe('the memory endpoint (example app)', () => {
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('GET, POST');
     }
-    expect((await call(app.admin, '/debug/memory', { auth, method: 'POST' })).status).toBe(405);
+    expect(await call(app.admin, '/debug/memory', { auth, method: 'POST' })).toMatchObject({ status: 400, text: 'POST marks a baseline: POST ?mark\n' });
   });
 
 
@@ -114,12 +118,14 @@ describe('the memory endpoint (example app)', () => {
     const gzipped = await rawGet(app.admin, '/debug/memory?download=snapshot', { authorization: basic, 'accept-encoding': 'gzip' });
     expect(gzipped.status).toBe(200);
     expect(gzipped.headers['content-encoding']).toBe('gzip');
-    expect(gzipped.headers['content-disposition']).toMatch(/^attachment; filename="heap-\d+-[\dT-]+Z\.heapsnapshot\.gz"$/);
+    // The name of the file once the client has undone the transfer's gzip (curl --compressed).
+    expect(gzipped.headers['content-disposition']).toMatch(/^attachment; filename="heap-\d+-[\dT-]+Z\.heapsnapshot"$/);
     const file = join(tempDir(), 'downloaded.heapsnapshot');
     writeFileSync(file, gunzipSync(gzipped.body));
     const summary = summarizeClasses(await parseSnapshot(file));
     expect(summary.rows.find((r) => r.className === 'Session')?.count).toBe(250);
-    const plain = await rawGet(app.admin, '/debug/memory?download=snapshot', { authorization: basic });
+    // gzip;q=0 is a refusal.
+    const plain = await rawGet(app.admin, '/debug/memory?download=snapshot', { authorization: basic, 'accept-encoding': 'gzip;q=0, identity' });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
     expect(plain.body.subarray(0, 12).toString()).toBe('{"snapshot":');
@@ -132,6 +138,10 @@ describe('the memory endpoint (example app)', () => {
     const marked = await call(app.admin, '/debug/memory?mark', { auth, method: 'POST' });
     expect(marked.status).toBe(201);
     expect(JSON.parse(marked.text).markedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // With no work since: little, and nothing of the request that asks (its socket, parser, URL).
+    const idle = JSON.parse((await call(app.admin, '/debug/memory?since=mark&format=json&top=1000', { auth })).text);
+    expect(idle.totals.count).toBeLessThan(100);
+    for (const own of ['IncomingMessage', 'ServerResponse', 'Socket', 'URL', 'URLSearchParams', 'HTTPParser']) expect(row(idle, own), own).toBeUndefined();
     await login(app.app, 40);
     const response = await call(app.admin, '/debug/memory?since=mark&format=json', { auth });
     expect(response.status).toBe(200);
@@ -145,7 +155,9 @@ describe('the memory endpoint (example app)', () => {
   });
 
   it('refuses bad queries with a line saying what to send', async () => {
-    expect(await call(app.admin, '/debug/memory?top=0', { auth })).toMatchObject({ status: 400, text: 'top must be a whole number from 1 to 1000\n' });
+    for (const top of ['0', '1e3', '0x10', '-1', '1001', ' 2'])
+      expect(await call(app.admin, `/debug/memory?top=${encodeURIComponent(top)}`, { auth })).toMatchObject({ status: 400, text: 'top must be a whole number from 1 to 1000\n' });
+    expect(await call(app.admin, '/debug/memory?format=xml', { auth })).toMatchObject({ status: 400, text: 'format takes "json" or "text"\n' });
     expect(await call(app.admin, '/debug/memory?download=yes', { auth })).toMatchObject({ status: 400, text: 'download takes "snapshot": ?download=snapshot\n' });
     expect(await call(app.admin, '/debug/memory?since=yesterday', { auth })).toMatchObject({ status: 400, text: 'since takes "mark": ?since=mark\n' });
   });
@@ -208,6 +220,38 @@ describe('the memory endpoint’s guard', () => {
   }, 60_000);
 });
 
+describe('snapshot downloads on disk', () => {
+  it('go through a directory only the owner reads, removed after the download and when a client stops reading', async () => {
+    const downloadDir = tempDir();
+    const endpoint = memoryEndpoint({ auth, download: true, downloadDir, minInterval: 0, timeout: 3000 });
+    const server = createServer((req, res) => endpoint(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // A client that reads the headers, then stops reading.
+      const stalled = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/?download=snapshot', headers: { authorization: basic } }, resolve).on('error', reject).end();
+      });
+      stalled.pause();
+      const [dir] = readdirSync(downloadDir);
+      expect(dir).toMatch(/^heapdiff-\w{6}$/);
+      expect(statSync(join(downloadDir, dir!)).mode & 0o777).toBe(0o700);
+      expect(statSync(join(downloadDir, dir!, 'heap.heapsnapshot')).mode & 0o777).toBe(0o600);
+      // After the timeout (3 s) the response is dropped, and its file with it.
+      const deadline = Date.now() + 10_000;
+      while (readdirSync(downloadDir).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(readdirSync(downloadDir)).toEqual([]);
+      stalled.destroy();
+      // A complete download leaves nothing either (removed as the response ends).
+      expect((await rawGet(port, '/?download=snapshot', { authorization: basic })).status).toBe(200);
+      for (let i = 0; i < 50 && readdirSync(downloadDir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readdirSync(downloadDir)).toEqual([]);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+});
+
 describe('memoryEndpoint options', () => {
   it('refuses to be made without credentials, or with bad ones', () => {
     const make = (options: unknown) => () => memoryEndpoint(options as Parameters<typeof memoryEndpoint>[0]);
@@ -218,6 +262,11 @@ describe('memoryEndpoint options', () => {
     expect(make({ auth, top: 0 })).toThrow('memoryEndpoint: top must be a whole number from 1 to 1000, got 0');
     expect(make({ auth, minInterval: -1 })).toThrow('memoryEndpoint: minInterval must be a whole number from 0');
     expect(make({ auth, memoryFactor: Number.NaN })).toThrow('memoryEndpoint: memoryFactor must be a number from 0, got NaN');
+    expect(make({ auth, download: 'false' })).toThrow('memoryEndpoint: download must be true or false, got "false"');
+    expect(make({ auth, since: 'yes' })).toThrow('memoryEndpoint: since must be true, false or a mark made by markHeap(), got yes');
+    expect(make({ auth, realm: '日本' })).toThrow('memoryEndpoint: realm must be 1 to 100 printable ASCII characters without quotes or backslashes, got "日本"');
+    expect(make({ auth, realm: 'a"b' })).toThrow('memoryEndpoint: realm must be');
+    expect(make({ auth, downloadDir: 5 })).toThrow("memoryEndpoint: downloadDir must be a directory's path, got 5");
     expect(make({ auth: (user: string, password: string) => user === 'a' && password === 'b' })).not.toThrow();
   });
 });

@@ -45,7 +45,9 @@ describe('Prometheus metrics in the example app', () => {
       ['heapdiff_gc_pause_seconds_total', 'counter'],
       ['heapdiff_capture_last_timestamp_seconds', 'gauge'],
       ['heapdiff_capture_last_duration_seconds', 'gauge'],
+      ['heapdiff_capture_last_success_timestamp_seconds', 'gauge'],
       ['heapdiff_captures_total', 'counter'],
+      ['heapdiff_capture_busy_total', 'counter'],
     ]) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} ${type}$`, 'm'));
     }
@@ -60,9 +62,11 @@ describe('Prometheus metrics in the example app', () => {
     expect(m.get('heapdiff_gc_pause_seconds_total{kind="major"}')).toBeGreaterThan(0);
     expect(m.get('heapdiff_captures_total{outcome="ok"}')).toBe(1);
     expect(m.get('heapdiff_captures_total{outcome="refused"}')).toBe(0);
-    const at = m.get('heapdiff_capture_last_timestamp_seconds{kind="summary",outcome="ok"}')!;
+    const at = m.get('heapdiff_capture_last_timestamp_seconds')!;
     expect(Math.abs(at - Date.now() / 1000)).toBeLessThan(60);
-    const seconds = m.get('heapdiff_capture_last_duration_seconds{kind="summary",outcome="ok"}')!;
+    expect(m.get('heapdiff_capture_last_success_timestamp_seconds')).toBe(at);
+    expect(m.get('heapdiff_capture_busy_total')).toBe(0);
+    const seconds = m.get('heapdiff_capture_last_duration_seconds')!;
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThan(60);
     // prom-client's own default metrics sit beside them, under their own names.
@@ -83,6 +87,29 @@ describe('registerMemoryMetrics', () => {
     registered.remove();
     expect((await registry.metrics()).trim()).toBe('');
     expect(() => registerMemoryMetrics({ registry, prefix: 'bad-prefix' })).toThrow('registerMemoryMetrics: prefix "bad-prefix" would make invalid metric names');
+    expect(() => registerMemoryMetrics({ registry, pressure: {} as { level: number } })).toThrow('registerMemoryMetrics: pressure must have a numeric level (a MemoryPressureManager), got undefined');
+    expect(() => registerMemoryMetrics({ registry, endpoint: {} as never })).toThrow('registerMemoryMetrics: endpoint must be a memoryEndpoint (it has captures)');
+  });
+
+  it('a name already taken: nothing half-registered; a source that fails later loses only its own figure', async () => {
+    const registry = new Registry();
+    const first = registerMemoryMetrics({ registry });
+    expect(() => registerMemoryMetrics({ registry })).toThrow('A metric with the name heapdiff_rss_bytes has already been registered');
+    first.remove();
+    expect((await registry.metrics()).trim()).toBe('');
+    let broken = false;
+    const pressure = {
+      get level(): number {
+        if (broken) throw new Error('boom');
+        return 1;
+      },
+    };
+    const registered = registerMemoryMetrics({ registry, pressure });
+    broken = true;
+    const m = parseMetrics(await registry.metrics());
+    expect(m.get('heapdiff_rss_bytes')).toBeGreaterThan(0);
+    expect(m.get('heapdiff_memory_pressure_level')).toBeNaN();
+    registered.remove();
   });
 });
 
@@ -91,7 +118,8 @@ describe('registerMemoryInstruments (OpenTelemetry)', () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
     const provider = new MeterProvider({ readers: [reader] });
-    const endpoint = { captures: { last: { kind: 'summary' as const, at: Date.now() - 5000, durationMs: 250, outcome: 'ok' as const }, counts: { ok: 3, timeout: 0, refused: 1, error: 0 }, busy: 0 } };
+    const at = Date.now() - 5000;
+    const endpoint = { captures: { last: { kind: 'summary' as const, at, durationMs: 250, outcome: 'ok' as const }, lastSuccessAt: at, counts: { ok: 3, timeout: 0, refused: 1, error: 0 }, busy: 7 } };
     const registered = registerMemoryInstruments({ meter: provider.getMeter('test'), pressure: { level: 2 }, endpoint });
     // Some garbage to collect, so that the GC histogram has entries.
     for (let i = 0; i < 50; i++) void new Array(100_000).fill(i);
@@ -112,11 +140,15 @@ describe('registerMemoryInstruments (OpenTelemetry)', () => {
     expect(value('heapdiff.memory.heap.size_limit')).toBeGreaterThan(100e6);
     expect(value('heapdiff.memory.pressure.level')).toBe(2);
     expect(value('heapdiff.captures', { 'heapdiff.capture.outcome': 'ok' })).toBe(3);
-    expect(value('heapdiff.capture.duration', { 'heapdiff.capture.kind': 'summary', 'heapdiff.capture.outcome': 'ok' })).toBe(0.25);
+    expect(value('heapdiff.capture.duration')).toBe(0.25);
+    expect(value('heapdiff.capture.last_success_time')).toBe(at / 1000);
+    expect(value('heapdiff.capture.busy')).toBe(7);
     const gc = byName.get('v8js.gc.duration')!;
     expect(gc.descriptor.unit).toBe('s');
     const minor = gc.dataPoints.find((p) => p.attributes['v8js.gc.type'] === 'minor');
     expect((minor?.value as { count: number } | undefined)?.count).toBeGreaterThan(0);
+    // A second registration on the same meter would count every GC twice.
+    expect(() => registerMemoryInstruments({ meter: provider.getMeter('test') })).toThrow('registerMemoryInstruments: already registered on this meter');
     registered.remove();
     await provider.shutdown();
   });

@@ -169,7 +169,8 @@ export class RemoteHeapSession {
     this.#throwIfClosed();
     let fd: number;
     try {
-      fd = openSync(file, 'w');
+      // Readable by its owner only: a heap snapshot holds whatever the program held (keys, tokens).
+      fd = openSync(file, 'w', 0o600);
     } catch (error) {
       throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
     }

@@ -2,14 +2,17 @@ import { metrics, ValueType, type Meter, type Observable } from '@opentelemetry/
 import type { CaptureStats } from '../server/capture-guard.js';
 import { gcObserver } from './gc-stats.js';
 import { memoryFigures } from './memory-figures.js';
+import { checkSources, safely, type CaptureSource, type PressureSource } from './metric-sources.js';
+
+const registeredMeters = new WeakSet<Meter>();
 
 export interface OpenTelemetryMemoryOptions {
   /** The meter to create the instruments on (default `metrics.getMeter('heapdiff')` of the global provider). */
   readonly meter?: Meter;
   /** A running `MemoryPressureManager`: its level is reported. */
-  readonly pressure?: { readonly level: number };
-  /** A `memoryEndpoint`: its last capture's time, duration and outcome, and its captures by outcome. */
-  readonly endpoint?: { readonly captures: CaptureStats };
+  readonly pressure?: PressureSource;
+  /** A `memoryEndpoint`: its last capture's time and duration, its last success, its captures by outcome and its 429s. */
+  readonly endpoint?: CaptureSource;
 }
 
 export interface RegisteredInstruments {
@@ -33,6 +36,10 @@ export interface RegisteredInstruments {
  */
 export function registerMemoryInstruments(options: OpenTelemetryMemoryOptions = {}): RegisteredInstruments {
   const meter = options.meter ?? metrics.getMeter('heapdiff');
+  checkSources('registerMemoryInstruments', options.pressure, options.endpoint);
+  // Twice on one meter would record every collection twice into the one GC histogram.
+  if (registeredMeters.has(meter)) throw new TypeError('registerMemoryInstruments: already registered on this meter (remove() the first registration, or use another meter)');
+  registeredMeters.add(meter);
   const bytes = { unit: 'By', valueType: ValueType.INT };
   const rss = meter.createObservableUpDownCounter('process.memory.usage', { ...bytes, description: 'The amount of physical memory in use (RSS).' });
   const heapUsed = meter.createObservableUpDownCounter('v8js.memory.heap.used', { ...bytes, description: 'Heap memory in use, by heap space.' });
@@ -49,18 +56,24 @@ export function registerMemoryInstruments(options: OpenTelemetryMemoryOptions = 
   const stopGc = gcObserver.use((kind, seconds) => gc.record(seconds, { 'v8js.gc.type': kind }));
 
   const pressure = options.pressure;
-  const level = pressure ? meter.createObservableGauge('heapdiff.memory.pressure.level', { valueType: ValueType.INT, description: 'The memory pressure manager\'s level: 0 normal, higher is worse.' }) : undefined;
+  const level = pressure ? meter.createObservableGauge('heapdiff.memory.pressure.level', { valueType: ValueType.INT, description: "The memory pressure manager's level: 0 normal, higher is worse." }) : undefined;
   if (level) {
     observables.push(level);
     names.push('heapdiff.memory.pressure.level');
   }
   const endpoint = options.endpoint;
-  const captureTime = endpoint ? meter.createObservableGauge('heapdiff.capture.time', { unit: 's', description: "When the memory endpoint's last capture started (Unix time)." }) : undefined;
-  const captureDuration = endpoint ? meter.createObservableGauge('heapdiff.capture.duration', { unit: 's', description: "How long the memory endpoint's last capture took." }) : undefined;
-  const captures = endpoint ? meter.createObservableCounter('heapdiff.captures', { valueType: ValueType.INT, description: "The memory endpoint's captures, by outcome." }) : undefined;
-  if (captureTime && captureDuration && captures) {
-    observables.push(captureTime, captureDuration, captures);
-    names.push('heapdiff.capture.time', 'heapdiff.capture.duration', 'heapdiff.captures');
+  const capture = endpoint
+    ? {
+        time: meter.createObservableGauge('heapdiff.capture.time', { unit: 's', description: "When the memory endpoint's last capture started (Unix time), whatever its outcome." }),
+        duration: meter.createObservableGauge('heapdiff.capture.duration', { unit: 's', description: "How long the memory endpoint's last capture took." }),
+        success: meter.createObservableGauge('heapdiff.capture.last_success_time', { unit: 's', description: "When the memory endpoint's last successful capture started (Unix time)." }),
+        count: meter.createObservableCounter('heapdiff.captures', { valueType: ValueType.INT, description: "The memory endpoint's captures, by heapdiff.capture.outcome." }),
+        busy: meter.createObservableCounter('heapdiff.capture.busy', { valueType: ValueType.INT, description: 'Requests the memory endpoint turned away (429): a capture under way or too recent.' }),
+      }
+    : undefined;
+  if (capture) {
+    observables.push(capture.time, capture.duration, capture.success, capture.count, capture.busy);
+    names.push('heapdiff.capture.time', 'heapdiff.capture.duration', 'heapdiff.capture.last_success_time', 'heapdiff.captures', 'heapdiff.capture.busy');
   }
 
   const observe = (result: { observe(observable: Observable, value: number, attributes?: Record<string, string>): void }): void => {
@@ -76,15 +89,25 @@ export function registerMemoryInstruments(options: OpenTelemetryMemoryOptions = 
       result.observe(available, space.available, attributes);
       result.observe(physical, space.physical, attributes);
     }
-    if (level && pressure) result.observe(level, pressure.level);
-    if (endpoint && captureTime && captureDuration && captures) {
-      const stats = endpoint.captures;
-      if (stats.last) {
-        const attributes = { 'heapdiff.capture.kind': stats.last.kind, 'heapdiff.capture.outcome': stats.last.outcome };
-        result.observe(captureTime, stats.last.at / 1000, attributes);
-        result.observe(captureDuration, stats.last.durationMs / 1000, attributes);
+    // What user code gives is read so that a failure there loses only its own figure.
+    if (level && pressure) {
+      const value = safely(() => pressure.level);
+      if (value !== undefined) result.observe(level, value);
+    }
+    if (endpoint && capture) {
+      let stats: CaptureStats | undefined;
+      try {
+        stats = endpoint.captures;
+      } catch {
+        stats = undefined;
       }
-      for (const [outcome, n] of Object.entries(stats.counts)) result.observe(captures, n, { 'heapdiff.capture.outcome': outcome });
+      if (stats?.last) {
+        result.observe(capture.time, stats.last.at / 1000);
+        result.observe(capture.duration, stats.last.durationMs / 1000);
+      }
+      if (stats?.lastSuccessAt !== undefined) result.observe(capture.success, stats.lastSuccessAt / 1000);
+      for (const [outcome, n] of Object.entries(stats?.counts ?? {})) result.observe(capture.count, n, { 'heapdiff.capture.outcome': outcome });
+      if (stats) result.observe(capture.busy, stats.busy);
     }
   };
   meter.addBatchObservableCallback(observe, observables);
@@ -96,6 +119,7 @@ export function registerMemoryInstruments(options: OpenTelemetryMemoryOptions = 
       removed = true;
       meter.removeBatchObservableCallback(observe, observables);
       stopGc();
+      registeredMeters.delete(meter);
     },
   };
 }

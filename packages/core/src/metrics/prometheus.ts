@@ -1,7 +1,7 @@
 import { Counter, Gauge, register, type Registry } from 'prom-client';
-import type { CaptureStats } from '../server/capture-guard.js';
-import { GC_KINDS, gcObserver } from './gc-stats.js';
+import { gcObserver } from './gc-stats.js';
 import { memoryFigures, type MemoryFigures } from './memory-figures.js';
+import { checkSources, safely, type CaptureSource, type PressureSource } from './metric-sources.js';
 
 export interface PrometheusMemoryOptions {
   /** The registry to add the metrics to (default prom-client's global `register`). */
@@ -9,9 +9,9 @@ export interface PrometheusMemoryOptions {
   /** Prefix of every name (default `heapdiff_`: prom-client's own default metrics keep theirs). */
   readonly prefix?: string;
   /** A running `MemoryPressureManager`: its level is reported. */
-  readonly pressure?: { readonly level: number };
-  /** A `memoryEndpoint`: the time, duration and outcome of its last capture, and its captures by outcome. */
-  readonly endpoint?: { readonly captures: CaptureStats };
+  readonly pressure?: PressureSource;
+  /** A `memoryEndpoint`: its last capture's time and duration, its last success, its captures by outcome and its 429s. */
+  readonly endpoint?: CaptureSource;
 }
 
 /** What `registerMemoryMetrics` registered: `remove()` takes the metrics out and stops observing GC. */
@@ -36,94 +36,21 @@ export interface RegisteredMetrics {
 export function registerMemoryMetrics(options: PrometheusMemoryOptions = {}): RegisteredMetrics {
   const registry = options.registry ?? register;
   const p = options.prefix ?? 'heapdiff_';
-  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(`${p}x`)) throw new TypeError(`registerMemoryMetrics: prefix "${p}" would make invalid metric names`);
+  if (typeof p !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(`${p}x`)) throw new TypeError(`registerMemoryMetrics: prefix "${String(p)}" would make invalid metric names`);
+  checkSources('registerMemoryMetrics', options.pressure, options.endpoint);
   const registers = [registry];
   const names: string[] = [];
-  // One reading per scrape, shared by the gauges it fills.
-  let figures: MemoryFigures | undefined;
-  let readAt = 0;
-  const read = (): MemoryFigures => {
-    const now = Date.now();
-    if (!figures || now - readAt > 100) {
-      figures = memoryFigures();
-      readAt = now;
-    }
-    return figures;
-  };
-  const gauge = (name: string, help: string, value: (f: MemoryFigures) => number): void => {
-    names.push(p + name);
-    new Gauge({ name: p + name, help, registers, collect() { this.set(value(read())); } });
-  };
-  gauge('rss_bytes', 'Resident set size of the process, in bytes.', (f) => f.rss);
-  gauge('heap_used_bytes', 'V8 heap in use, in bytes.', (f) => f.heapUsed);
-  gauge('heap_total_bytes', 'V8 heap allocated, in bytes.', (f) => f.heapTotal);
-  gauge('heap_limit_bytes', 'V8 heap size limit, in bytes.', (f) => f.heapLimit);
-  gauge('external_bytes', 'Memory of C++ objects bound to JavaScript objects (external), in bytes.', (f) => f.external);
-  gauge('array_buffers_bytes', 'Memory of ArrayBuffers and SharedArrayBuffers (part of external), in bytes.', (f) => f.arrayBuffers);
-  const spaceGauge = (name: string, help: string, value: (s: MemoryFigures['spaces'][number]) => number): void => {
-    names.push(p + name);
-    new Gauge({
-      name: p + name,
-      help,
-      labelNames: ['space'],
-      registers,
-      collect() {
-        for (const space of read().spaces) this.set({ space: space.space }, value(space));
-      },
-    });
-  };
-  spaceGauge('heap_space_used_bytes', 'V8 heap space in use, by space, in bytes.', (s) => s.used);
-  spaceGauge('heap_space_size_bytes', 'V8 heap space size, by space, in bytes.', (s) => s.size);
-  spaceGauge('heap_space_available_bytes', 'V8 heap space still available, by space, in bytes.', (s) => s.available);
-
   const stopGc = gcObserver.use();
-  const gcCounter = (name: string, help: string, value: (kind: (typeof GC_KINDS)[number]) => number): void => {
-    names.push(p + name);
-    new Counter({
-      name: p + name,
-      help,
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        this.reset();
-        for (const kind of GC_KINDS) this.inc({ kind }, value(kind));
-      },
-    });
+  const undo = (): void => {
+    for (const name of names) registry.removeSingleMetric(name);
+    stopGc();
   };
-  gcCounter('gc_total', 'Garbage collections since the metrics were registered, by kind (major, minor, incremental, weakcb).', (k) => gcObserver.totals.count[k]);
-  gcCounter('gc_pause_seconds_total', 'Time paused in garbage collection since the metrics were registered, by kind, in seconds.', (k) => gcObserver.totals.seconds[k]);
-
-  const pressure = options.pressure;
-  if (pressure) gauge('memory_pressure_level', 'The memory pressure manager\'s level: 0 normal, higher is worse.', () => pressure.level);
-  const endpoint = options.endpoint;
-  if (endpoint) {
-    const last = (name: string, help: string, value: (at: number, seconds: number) => number): void => {
-      names.push(p + name);
-      new Gauge({
-        name: p + name,
-        help,
-        labelNames: ['kind', 'outcome'],
-        registers,
-        collect() {
-          this.reset();
-          const record = endpoint.captures.last;
-          if (record) this.set({ kind: record.kind, outcome: record.outcome }, value(record.at / 1000, record.durationMs / 1000));
-        },
-      });
-    };
-    last('capture_last_timestamp_seconds', 'When the memory endpoint\'s last capture started (Unix time), with its kind and outcome.', (at) => at);
-    last('capture_last_duration_seconds', 'How long the memory endpoint\'s last capture took, in seconds, with its kind and outcome.', (_at, seconds) => seconds);
-    names.push(`${p}captures_total`);
-    new Counter({
-      name: `${p}captures_total`,
-      help: 'The memory endpoint\'s captures by outcome (ok, timeout, refused for memory, error).',
-      labelNames: ['outcome'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [outcome, n] of Object.entries(endpoint.captures.counts)) this.inc({ outcome }, n);
-      },
-    });
+  try {
+    addMetrics();
+  } catch (error) {
+    // A name already taken half-way: nothing of this registration stays behind.
+    undo();
+    throw error;
   }
   let removed = false;
   return {
@@ -131,8 +58,105 @@ export function registerMemoryMetrics(options: PrometheusMemoryOptions = {}): Re
     remove() {
       if (removed) return;
       removed = true;
-      for (const name of names) registry.removeSingleMetric(name);
-      stopGc();
+      undo();
     },
   };
+
+  function addMetrics(): void {
+    // One reading per scrape, shared by the gauges it fills.
+    let figures: MemoryFigures | undefined;
+    let readAt = 0;
+    const read = (): MemoryFigures => {
+      const now = Date.now();
+      if (!figures || now - readAt > 100) {
+        figures = memoryFigures();
+        readAt = now;
+      }
+      return figures;
+    };
+    const gauge = (name: string, help: string, value: () => number | undefined): void => {
+      new Gauge({
+        name: p + name,
+        help,
+        registers,
+        collect() {
+          // Unknown (a source that failed, nothing captured yet): NaN, Prometheus's "no value".
+          this.set(value() ?? Number.NaN);
+        },
+      });
+      names.push(p + name);
+    };
+    gauge('rss_bytes', 'Resident set size of the process, in bytes.', () => read().rss);
+    gauge('heap_used_bytes', 'V8 heap in use, in bytes.', () => read().heapUsed);
+    gauge('heap_total_bytes', 'V8 heap allocated, in bytes.', () => read().heapTotal);
+    gauge('heap_limit_bytes', 'V8 heap size limit, in bytes.', () => read().heapLimit);
+    gauge('external_bytes', 'Memory of C++ objects bound to JavaScript objects (external), in bytes.', () => read().external);
+    gauge('array_buffers_bytes', 'Memory of ArrayBuffers and SharedArrayBuffers (part of external), in bytes.', () => read().arrayBuffers);
+    const spaceGauge = (name: string, help: string, value: (s: MemoryFigures['spaces'][number]) => number): void => {
+      new Gauge({
+        name: p + name,
+        help,
+        labelNames: ['space'],
+        registers,
+        collect() {
+          for (const space of read().spaces) this.set({ space: space.space }, value(space));
+        },
+      });
+      names.push(p + name);
+    };
+    spaceGauge('heap_space_used_bytes', 'V8 heap space in use, by space, in bytes.', (s) => s.used);
+    spaceGauge('heap_space_size_bytes', 'V8 heap space size, by space, in bytes.', (s) => s.size);
+    spaceGauge('heap_space_available_bytes', 'V8 heap space still available, by space, in bytes.', (s) => s.available);
+    const counter = (name: string, help: string, label: string, values: () => Readonly<Record<string, number>> | undefined): void => {
+      new Counter({
+        name: p + name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          this.reset();
+          for (const [key, n] of Object.entries(values() ?? {})) this.inc({ [label]: key }, n);
+        },
+      });
+      names.push(p + name);
+    };
+    counter('gc_total', 'Garbage collections seen since heapdiff began observing them in this process, by kind (major, minor, incremental, weakcb); a memory endpoint\'s captures add some.', 'kind', () => gcObserver.totals.count);
+    counter('gc_pause_seconds_total', 'Time paused in those garbage collections, by kind, in seconds.', 'kind', () => gcObserver.totals.seconds);
+
+    const pressure = options.pressure;
+    if (pressure) gauge('memory_pressure_level', "The memory pressure manager's level: 0 normal, higher is worse.", () => safely(() => pressure.level));
+    const endpoint = options.endpoint;
+    if (endpoint) {
+      const stats = () => {
+        try {
+          return endpoint.captures;
+        } catch {
+          return undefined;
+        }
+      };
+      gauge('capture_last_timestamp_seconds', "When the memory endpoint's last capture started (Unix time), whatever its outcome.", () => {
+        const at = stats()?.last?.at;
+        return at === undefined ? undefined : at / 1000;
+      });
+      gauge('capture_last_duration_seconds', "How long the memory endpoint's last capture took, in seconds.", () => {
+        const ms = stats()?.last?.durationMs;
+        return ms === undefined ? undefined : ms / 1000;
+      });
+      gauge('capture_last_success_timestamp_seconds', "When the memory endpoint's last successful capture started (Unix time).", () => {
+        const at = stats()?.lastSuccessAt;
+        return at === undefined ? undefined : at / 1000;
+      });
+      counter('captures_total', "The memory endpoint's captures by outcome (ok, timeout, refused for memory, error).", 'outcome', () => stats()?.counts);
+      new Counter({
+        name: `${p}capture_busy_total`,
+        help: 'Requests the memory endpoint turned away (429) because a capture was under way or too recent.',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(stats()?.busy ?? 0);
+        },
+      });
+      names.push(`${p}capture_busy_total`);
+    }
+  }
 }

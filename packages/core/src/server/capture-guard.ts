@@ -1,3 +1,4 @@
+import { markOwn } from '../capture/own-marker.js';
 import { readMemoryReadings, type MemoryReadings } from '../runtime/pressure/memory-readings.js';
 
 /** What the endpoint captured: a summary, a snapshot to download, a mark, or a diff since one. */
@@ -17,6 +18,8 @@ export interface CaptureRecord {
 /** The endpoint's captures so far, for metrics. */
 export interface CaptureStats {
   readonly last: CaptureRecord | undefined;
+  /** When the last capture that succeeded started, ms since the epoch. */
+  readonly lastSuccessAt: number | undefined;
   readonly counts: Readonly<Record<CaptureOutcome, number>>;
   /** Requests turned away because a capture was under way or too recent (429). */
   readonly busy: number;
@@ -43,6 +46,9 @@ export interface CaptureGuardOptions {
   readonly readings?: () => MemoryReadings;
 }
 
+/** Captures under way in this thread, whichever endpoint runs them (V8 takes one snapshot at a time). */
+let capturing = 0;
+
 /**
  * One capture at a time, not too often, not over time, not when memory is short: a heap
  * snapshot pauses the program and takes memory in proportion to the heap.
@@ -52,6 +58,7 @@ export class CaptureGuard {
   #inFlight: Promise<unknown> | undefined;
   #lastEnd = 0;
   #last: CaptureRecord | undefined;
+  #lastSuccessAt: number | undefined;
   readonly #counts: Record<CaptureOutcome, number> = { ok: 0, timeout: 0, refused: 0, error: 0 };
   #busy = 0;
 
@@ -60,7 +67,7 @@ export class CaptureGuard {
   }
 
   get stats(): CaptureStats {
-    return { last: this.#last, counts: { ...this.#counts }, busy: this.#busy };
+    return { last: this.#last, lastSuccessAt: this.#lastSuccessAt, counts: { ...this.#counts }, busy: this.#busy };
   }
 
   /** Whether a capture is under way. */
@@ -75,7 +82,7 @@ export class CaptureGuard {
 
   async run<T>(kind: CaptureKind, work: () => Promise<T>): Promise<GuardResult<T>> {
     const { minInterval, timeout } = this.#options;
-    if (this.#inFlight) {
+    if (this.#inFlight || capturing > 0) {
       this.#busy++;
       return { ok: false, status: 429, retryAfter: Math.max(1, Math.ceil(minInterval / 1000)), message: 'a capture is under way: try again later' };
     }
@@ -87,6 +94,17 @@ export class CaptureGuard {
     const start = Date.now();
     const readings = (this.#options.readings ?? readMemoryReadings)();
     const needed = this.#options.memoryNeeded(readings);
+    // The capture allocates in the V8 heap too (heapdiff reads the snapshot in this thread): a
+    // heap near its limit would end in V8's out-of-memory crash.
+    if (readings.heapUsed > HEAP_LIMIT_SHARE * readings.heapLimit) {
+      this.#record(kind, start, 'refused');
+      return {
+        ok: false,
+        status: 503,
+        retryAfter: Math.max(1, Math.ceil(minInterval / 1000)),
+        message: `the V8 heap is at ${Math.round((100 * readings.heapUsed) / readings.heapLimit)}% of its limit (${mb(readings.heapLimit)}): a heap snapshot now could exhaust it`,
+      };
+    }
     if (readings.available < needed) {
       this.#record(kind, start, 'refused');
       return {
@@ -96,6 +114,7 @@ export class CaptureGuard {
         message: `not enough free memory for a heap snapshot: ${mb(readings.available)} available (${readings.source}), about ${mb(needed)} needed`,
       };
     }
+    capturing++;
     const running = work();
     const settled = running.then(
       () => 'ok' as const,
@@ -104,11 +123,13 @@ export class CaptureGuard {
     this.#inFlight = settled;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeout);
+      // heapdiff's own: a diff since a mark does not count it.
+      timer = markOwn(setTimeout(() => resolve('timeout'), timeout));
       timer.unref();
     });
     // The guard stays busy until the capture really ends, even when the request gave up on it.
     void settled.then((outcome) => {
+      capturing--;
       this.#inFlight = undefined;
       this.#lastEnd = Date.now();
       if (this.#last?.at !== start && Date.now() - start <= timeout) this.#record(kind, start, outcome);
@@ -131,9 +152,13 @@ export class CaptureGuard {
 
   #record(kind: CaptureKind, at: number, outcome: CaptureOutcome): void {
     this.#last = { kind, at, durationMs: Date.now() - at, outcome };
+    if (outcome === 'ok') this.#lastSuccessAt = at;
     this.#counts[outcome]++;
   }
 }
+
+/** Above this share of V8's heap limit, no capture. */
+const HEAP_LIMIT_SHARE = 0.8;
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(0)} MB`;

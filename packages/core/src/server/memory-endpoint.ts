@@ -1,10 +1,11 @@
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { markHeap, type HeapMark } from '../capture/heap-mark.js';
+import { markOwn } from '../capture/own-marker.js';
 import { takeSnapshot, writeSnapshot } from '../capture/take-snapshot.js';
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { collectGarbage } from '../runtime/pressure/force-gc.js';
@@ -31,8 +32,10 @@ export interface MemoryEndpointOptions {
   /** Longest a request waits for a capture, ms (default 60,000): then 504. */
   readonly timeout?: number;
   /**
-   * Free memory a capture needs, as a multiple of the V8 heap in use (default 2): below it the
-   * request gets 503. Free memory is read the container-aware way (`readMemoryReadings`).
+   * Free memory a capture needs, as a multiple of the V8 heap in use (default 12): below it the
+   * request gets 503. Measured on Node 20, a summary's peak RSS grows by 9–22× the heap in use
+   * (V8 builds its snapshot in native memory, then heapdiff reads it). Free memory is read the
+   * container-aware way (`readMemoryReadings`).
    */
   readonly memoryFactor?: number;
   /** Serve `?download=snapshot`: a fresh `.heapsnapshot`, gzipped when the client accepts it (default false). */
@@ -78,9 +81,22 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
   const top = wholeNumber(options.top, 30, 'top', 1, MAX_TOP);
   const minInterval = wholeNumber(options.minInterval, 10_000, 'minInterval', 0, 2 ** 31 - 1);
   const timeout = wholeNumber(options.timeout, 60_000, 'timeout', 1, 2 ** 31 - 1);
-  const factor = options.memoryFactor ?? 2;
+  const factor = options.memoryFactor ?? 12;
   if (typeof factor !== 'number' || !(factor >= 0 && Number.isFinite(factor))) throw new TypeError(`memoryEndpoint: memoryFactor must be a number from 0, got ${String(factor)}`);
-  const realm = (options.realm ?? 'heapdiff').replace(/["\\\r\n]/g, '');
+  const realm = options.realm ?? 'heapdiff';
+  if (typeof realm !== 'string' || !/^[\x20-\x7e]{1,100}$/.test(realm) || /["\\]/.test(realm)) {
+    throw new TypeError(`memoryEndpoint: realm must be 1 to 100 printable ASCII characters without quotes or backslashes, got ${JSON.stringify(realm)}`);
+  }
+  for (const name of ['download'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`memoryEndpoint: ${name} must be true or false, got ${JSON.stringify(options[name])}`);
+  }
+  const since = options.since;
+  if (since !== undefined && typeof since !== 'boolean' && !(typeof since === 'object' && since !== null && typeof since.diff === 'function' && typeof since.markedAt === 'number')) {
+    throw new TypeError(`memoryEndpoint: since must be true, false or a mark made by markHeap(), got ${String(since)}`);
+  }
+  if (options.downloadDir !== undefined && (typeof options.downloadDir !== 'string' || options.downloadDir === '')) {
+    throw new TypeError(`memoryEndpoint: downloadDir must be a directory's path, got ${String(options.downloadDir)}`);
+  }
   const authorized = basicAuthChecker(options.auth);
   const guard = new CaptureGuard({
     minInterval,
@@ -124,7 +140,10 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const query = url.searchParams;
     const method = request.method ?? 'GET';
-    if (method === 'POST' && query.has('mark')) {
+    if (method === 'POST' && !query.has('mark')) {
+      return send(response, 400, 'text/plain; charset=utf-8', `POST marks a baseline: POST ?mark${marks ? '' : ' (not enabled here: create the endpoint with { since: true })'}\n`);
+    }
+    if (method === 'POST') {
       if (!marks) return send(response, 404, 'text/plain; charset=utf-8', 'marks are not enabled: create the endpoint with { since: true }\n');
       const result = await guard.run('mark', () => markHeap());
       if (!result.ok) return refuse(response, result);
@@ -136,20 +155,26 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
       response.setHeader('Allow', marks ? 'GET, POST' : 'GET');
       return send(response, 405, 'text/plain; charset=utf-8', `${method} is not allowed: GET reads the summary${marks ? ', POST ?mark marks a baseline' : ''}\n`);
     }
-    const json = query.get('format') === 'json' || /\bapplication\/json\b/.test(request.headers.accept ?? '');
-    const rows = query.has('top') ? Number(query.get('top')) : top;
-    if (!Number.isInteger(rows) || rows < 1 || rows > MAX_TOP) return send(response, 400, 'text/plain; charset=utf-8', `top must be a whole number from 1 to ${MAX_TOP}\n`);
-
     if (query.has('download')) {
       if (query.get('download') !== 'snapshot') return send(response, 400, 'text/plain; charset=utf-8', 'download takes "snapshot": ?download=snapshot\n');
       if (!options.download) return send(response, 404, 'text/plain; charset=utf-8', 'snapshot downloads are not enabled: create the endpoint with { download: true }\n');
       return download(request, response);
     }
+    const format = query.get('format')?.toLowerCase();
+    if (format !== undefined && format !== 'json' && format !== 'text') return send(response, 400, 'text/plain; charset=utf-8', 'format takes "json" or "text"\n');
+    const json = format === undefined ? prefersJson(request.headers.accept) : format === 'json';
+    const topText = query.get('top');
+    const rows = topText === null ? top : /^\d{1,4}$/.test(topText) ? Number(topText) : NaN;
+    if (!(rows >= 1 && rows <= MAX_TOP)) return send(response, 400, 'text/plain; charset=utf-8', `top must be a whole number from 1 to ${MAX_TOP}\n`);
     if (query.has('since')) {
       if (query.get('since') !== 'mark') return send(response, 400, 'text/plain; charset=utf-8', 'since takes "mark": ?since=mark\n');
       if (!marks && !appMark) return send(response, 404, 'text/plain; charset=utf-8', 'diffs since a mark are not enabled: create the endpoint with { since: true } or { since: mark }\n');
       const mark = appMark;
       if (!mark) return send(response, 409, 'text/plain; charset=utf-8', 'no mark yet: POST ?mark first, then GET ?since=mark after the work to look at\n');
+      // This request's own objects (its socket, parser, URL…) are heapdiff's, not the program's.
+      for (const own of [request, response, request.socket, url, query, (request.socket as { parser?: object } | null)?.parser]) {
+        if (own && typeof own === 'object') markOwn(own);
+      }
       const result = await guard.run('since', async () => {
         const start = Date.now();
         const figures = processFigures();
@@ -170,26 +195,39 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
   };
 
   const download = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const file = join(options.downloadDir ?? tmpdir(), `heapdiff-${process.pid}-${Date.now()}.heapsnapshot`);
-    const result = await guard.run('snapshot', () => writeSnapshot(file));
+    // In a directory of its own (mode 0700, a random name, made only for a capture that runs):
+    // a snapshot holds the program's secrets, and no other user may read, plant or take its file.
+    let dir: string | undefined;
+    const result = await guard.run('snapshot', async () => {
+      dir = mkdtempSync(join(options.downloadDir ?? tmpdir(), 'heapdiff-'));
+      return writeSnapshot(join(dir, 'heap.heapsnapshot'));
+    });
+    const removeDir = (): void => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    };
     if (!result.ok) {
-      rmSync(file, { force: true });
+      removeDir();
       return refuse(response, result);
     }
-    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
     const name = `heap-${process.pid}-${new Date().toISOString().replace(/[:.]/g, '-')}.heapsnapshot`;
     response.writeHead(200, {
       'Content-Type': 'application/json',
-      'Content-Disposition': `attachment; filename="${name}${gzip ? '.gz' : ''}"`,
-      ...(gzip ? { 'Content-Encoding': 'gzip' } : { 'Content-Length': String(result.value.bytes) }),
+      // The name the file has once the client has undone the transfer's gzip.
+      'Content-Disposition': `attachment; filename="${name}"`,
+      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : { 'Content-Length': String(result.value.bytes) }),
     });
+    // A client that stops reading does not keep the file for ever.
+    const stalled = setTimeout(() => response.destroy(), timeout);
+    stalled.unref();
     try {
-      if (gzip) await pipeline(createReadStream(file), createGzip({ level: 6 }), response);
-      else await pipeline(createReadStream(file), response);
+      if (gzip) await pipeline(createReadStream(result.value.file), createGzip({ level: 6 }), response);
+      else await pipeline(createReadStream(result.value.file), response);
     } catch {
       // The client went away: nothing more to send.
     } finally {
-      rmSync(file, { force: true });
+      clearTimeout(stalled);
+      removeDir();
     }
   };
 
@@ -202,6 +240,36 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
   }) as MemoryEndpoint;
   Object.defineProperty(endpoint, 'captures', { get: () => guard.stats, enumerable: true });
   return endpoint;
+}
+
+/**
+ * Whether an `Accept` header prefers JSON to text: the media ranges with their q values, JSON
+ * when `application/json` has a higher q than `text/plain` (or `text/*`, `*\/*`), or an equal one
+ * listed first.
+ */
+function prefersJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let json = { q: 0, at: Infinity };
+  let text = { q: 0, at: Infinity };
+  accept.split(',').forEach((part, at) => {
+    const [type = '', ...params] = part.trim().toLowerCase().split(';').map((p) => p.trim());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!(q > 0)) return;
+    if (type === 'application/json' && q > json.q) json = { q, at };
+    if ((type === 'text/plain' || type === 'text/*' || type === '*/*') && q > text.q) text = { q, at };
+  });
+  return json.q > text.q || (json.q > 0 && json.q === text.q && json.at < text.at);
+}
+
+/** Whether `Accept-Encoding` allows gzip (listed with a q above 0, or `*`). */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return text.split(',').some((part) => {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';').map((p) => p.trim());
+    const qParam = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (qParam ? Number(qParam.slice(2)) > 0 : true);
+  });
 }
 
 function answer(response: ServerResponse, json: boolean, doc: MemorySummaryJson | MemorySinceJson): void {

@@ -1,6 +1,7 @@
 // An app with a memory leak, and heapdiff's memory endpoint and metrics on an internal port.
 //
 //   MEMORY_PASSWORD=secret node server.mjs
+// (captures are at least MIN_INTERVAL_MS apart: run the lines below 10 s apart, or set it lower)
 //   curl localhost:3000/login                          # the app: each login keeps a Session forever
 //   curl -u ops:secret 127.0.0.1:9464/debug/memory      # the heap's classes, biggest first
 //   curl -u ops:secret '127.0.0.1:9464/debug/memory?format=json'

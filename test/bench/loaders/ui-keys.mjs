@@ -71,8 +71,10 @@ function timeKey(key) {
 }
 
 const KEYS = { down: '\x1b[B', up: '\x1b[A', pageDown: '\x1b[6~', pageUp: '\x1b[5~', end: '\x1b[F', home: '\x1b[H', enter: '\r', escape: '\x1b' };
-// The largest class by count: sort the summary by count, open the first row.
+// The largest class by count: sort the summary by count, go to the first row, open it.
 await timeKey('c');
+await sleep(120);
+await timeKey('g');
 await sleep(120);
 const largest = data.summary.classes.reduce((a, b) => (b.count > a.count ? b : a));
 const openMs = await timeKey(KEYS.enter);

@@ -1,5 +1,4 @@
 import { printable } from '@heapdiff/reporter';
-import { createElement } from 'react';
 import type { LiveOptions, LiveSession } from './live-session.js';
 import type { UiData } from './model/view-rows.js';
 
@@ -64,9 +63,6 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
   let pendingLive: Promise<LiveSession> | undefined;
   const abort = new AbortController();
   try {
-    // Ink, React and the app load while the snapshots do (parsing runs on worker threads).
-    const modules = Promise.all([importInk(), import('./app.js')]);
-    modules.catch(() => {});
     if ('files' in what) {
       const { loadUiData } = await import('./model/load-ui-data.js');
       try {
@@ -84,7 +80,9 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
         clearProgress();
       }
     }
-    const [{ render }, { App }] = await modules;
+    // Ink, React and the app after the snapshots: loading them meanwhile (Yoga's WebAssembly
+    // compiles) takes the CPU the parse workers need, and costs more than it saves (pnpm bench ui).
+    const { render, createElement, App } = await loadUiModules();
     const colour = !('NO_COLOR' in process.env && process.env['NO_COLOR'] !== '') && process.stdout.hasColors?.() !== false;
     process.stdout.write(ENTER_ALTERNATE_SCREEN);
     onScreen = true;
@@ -161,16 +159,21 @@ function withoutScrollbackErase(stream: NodeJS.WriteStream): NodeJS.WriteStream 
 }
 
 /**
- * Ink, drawing on this terminal even when the environment says CI: Ink then renders only its
- * last frame (is-in-ci, read once when Ink loads), and the user asked for a UI on a terminal.
- * The variables are taken away while Ink (and chalk, which would turn colours off) load.
+ * Ink, React and the app, loaded as a terminal UI needs them. Ink draws on this terminal even
+ * when the environment says CI (it would render only its last frame: is-in-ci, read once when
+ * Ink loads; chalk would turn colours off): those variables are taken away meanwhile. React is
+ * its production build unless NODE_ENV says otherwise (the development build makes every
+ * keystroke several times slower). The environment is restored after: a program started live
+ * gets the user's.
  */
-async function importInk(): Promise<typeof import('ink')> {
-  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
+async function loadUiModules() {
+  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'], NODE_ENV: process.env['NODE_ENV'] };
   delete process.env['CI'];
   delete process.env['CONTINUOUS_INTEGRATION'];
+  process.env['NODE_ENV'] ??= 'production';
   try {
-    return await import('ink');
+    const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
+    return { render, createElement, App };
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];

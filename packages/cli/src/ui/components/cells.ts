@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Text cut to `width` terminal columns with an ellipsis, or padded to it (left or right
@@ -8,6 +9,12 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
+  // Printable ASCII (most of a heap's names): one column a character, no measuring.
+  if (ASCII.test(text)) {
+    if (text.length > width) return `${text.slice(0, width - 1)}…`;
+    const pad = ' '.repeat(width - text.length);
+    return align === 'left' ? text + pad : pad + text;
+  }
   let used = stringWidth(text);
   if (used > width) {
     let cut = '';

@@ -140,7 +140,7 @@ describe('the memory endpoint (example app)', () => {
     expect(JSON.parse(marked.text).markedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     // With no work since: little, and nothing of the request that asks (its socket, parser, URL).
     const idle = JSON.parse((await call(app.admin, '/debug/memory?since=mark&format=json&top=1000', { auth })).text);
-    expect(idle.totals.count).toBeLessThan(100);
+    expect(idle.totals.count).toBeLessThan(30);
     for (const own of ['IncomingMessage', 'ServerResponse', 'Socket', 'URL', 'URLSearchParams', 'HTTPParser']) expect(row(idle, own), own).toBeUndefined();
     await login(app.app, 40);
     const response = await call(app.admin, '/debug/memory?since=mark&format=json', { auth });

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { markHeap, type HeapMark } from '../capture/heap-mark.js';
 import { markOwn } from '../capture/own-marker.js';
+import type { RelativeHeap } from '../diff/relative-heap.js';
 import { takeSnapshot, writeSnapshot } from '../capture/take-snapshot.js';
 import { analyzeGraph } from '../load/analyze-graph.js';
 import { collectGarbage } from '../runtime/pressure/force-gc.js';
@@ -178,7 +179,7 @@ export function memoryEndpoint(options: MemoryEndpointOptions): MemoryEndpoint {
       const result = await guard.run('since', async () => {
         const start = Date.now();
         const figures = processFigures();
-        const heap = await mark.diff();
+        const heap = withoutOwnFrames(await mark.diff());
         return sinceJson(heap, mark.markedAt, rows, start, Date.now() - start, figures);
       });
       if (!result.ok) return refuse(response, result);
@@ -270,6 +271,22 @@ function acceptsGzip(header: string | string[] | undefined): boolean {
     const qParam = params.find((p) => p.startsWith('q='));
     return (coding === 'gzip' || coding === '*') && (qParam ? Number(qParam.slice(2)) > 0 : true);
   });
+}
+
+/**
+ * The diff without the groups that only this endpoint's own waiting frames hold (the locals of
+ * the request handler and of the guard that awaits the diff, numbers and small objects): a diff
+ * counts what the frames awaiting it hold as the program's, and here those frames are ours.
+ */
+function withoutOwnFrames(heap: RelativeHeap): RelativeHeap {
+  const ours = /^(?:async [\w$()]*\(\)|\(anonymous\) \(callback\)) (?:capture-guard|memory-endpoint)\.[jt]s:\d+ → |\(CaptureGuard\) → /;
+  const groups = heap.groups.filter((group) => !ours.test(group.retainerPath));
+  return {
+    ...heap,
+    groups,
+    count: groups.reduce((sum, group) => sum + group.count, 0),
+    selfSize: groups.reduce((sum, group) => sum + group.selfSize, 0),
+  };
 }
 
 function answer(response: ServerResponse, json: boolean, doc: MemorySummaryJson | MemorySinceJson): void {

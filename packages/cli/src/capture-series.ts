@@ -123,8 +123,8 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
   return files;
 }
 
-/** Refuses a directory for the series that is a file or holds a series already (before anything starts). */
-function checkDirectory(dir: string, CaptureError: new (message: string) => Error): void {
+/** Refuses a directory for snapshots that is a file or holds a series already (before anything starts). */
+export function checkDirectory(dir: string, CaptureError: new (message: string) => Error): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new CaptureError(`--dir ${dir} is a file, not a directory: name a new or empty directory`);
   const taken = readdirSync(dir).filter((name) => /^s\d+\.heapsnapshot$/.test(name));

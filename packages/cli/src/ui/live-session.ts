@@ -1,14 +1,13 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
+import { checkDirectory } from '../capture-series.js';
 import { parseAddress, startWithInspector } from '../capture-target.js';
 import { makeDirectory } from '../make-directory.js';
 import type { LiveSource } from './app.js';
-import { ComparisonModel } from './model/comparison-model.js';
-import { LeaksModel } from './model/leaks-model.js';
-import { SnapshotModel } from './model/snapshot-model.js';
+import { uiData } from './model/load-ui-data.js';
 import type { UiData } from './model/view-rows.js';
 
 /** What `heapdiff ui` watches live: a process it starts, one by pid, or an open inspector. */
@@ -58,11 +57,7 @@ export class LiveSession implements LiveSource {
   static async start(options: LiveOptions, signal?: AbortSignal): Promise<LiveSession> {
     const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
     const dir = resolve(options.dir ?? `heapdiff-ui-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
-    if (existsSync(dir)) {
-      if (!statSync(dir).isDirectory()) throw new CaptureError(`--dir ${dir} is a file, not a directory: name a new or empty directory`);
-      const taken = readdirSync(dir).filter((name) => /^s\d+\.heapsnapshot$/.test(name));
-      if (taken.length > 0) throw new CaptureError(`--dir ${dir} already holds snapshots (${taken.slice(0, 3).join(', ')}): name a new or empty directory`);
-    }
+    checkDirectory(dir, CaptureError);
     const makeDir = (): void => {
       try {
         makeDirectory(dir);
@@ -214,11 +209,7 @@ export class LiveSession implements LiveSource {
     // The previous graph is kept as a census from now on, with each object's id for the comparison.
     if (this.#last) this.#earlier.push(takeCensus(this.#last, { perNode: true }));
     this.#last = graph;
-    const summary = new SnapshotModel(graph);
-    const previous = this.#earlier[this.#earlier.length - 1];
-    const comparison = previous ? new ComparisonModel(previous, summary) : undefined;
-    const leaks = this.#earlier.length >= 2 ? new LeaksModel(this.#earlier, graph) : undefined;
-    return { files: [...this.#files], summary, ...(comparison ? { comparison } : {}), ...(leaks ? { leaks } : {}) };
+    return uiData([...this.#files], [...this.#earlier], graph, progress);
   }
 
   /** Whether heapdiff started the program (and so stops it at the end). */

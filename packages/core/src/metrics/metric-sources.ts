@@ -10,6 +10,14 @@ export interface CaptureSource {
   readonly captures: CaptureStats;
 }
 
+/** What both registrations can report besides memory: a pressure manager's level, an endpoint's captures. */
+export interface MetricSources {
+  /** A running `MemoryPressureManager`: its level is reported. */
+  readonly pressure?: PressureSource;
+  /** A `memoryEndpoint`: its last capture's time and duration, its last success, its captures by outcome and its 429s. */
+  readonly endpoint?: CaptureSource;
+}
+
 /** Refuses, at registration, sources that would fail every collection later. */
 export function checkSources(who: string, pressure: unknown, endpoint: unknown): void {
   if (pressure !== undefined) {

@@ -2,17 +2,13 @@ import { metrics, ValueType, type Meter, type Observable } from '@opentelemetry/
 import type { CaptureStats } from '../server/capture-guard.js';
 import { gcObserver } from './gc-stats.js';
 import { memoryFigures } from './memory-figures.js';
-import { checkSources, safely, type CaptureSource, type PressureSource } from './metric-sources.js';
+import { checkSources, safely, type MetricSources } from './metric-sources.js';
 
 const registeredMeters = new WeakSet<Meter>();
 
-export interface OpenTelemetryMemoryOptions {
+export interface OpenTelemetryMemoryOptions extends MetricSources {
   /** The meter to create the instruments on (default `metrics.getMeter('heapdiff')` of the global provider). */
   readonly meter?: Meter;
-  /** A running `MemoryPressureManager`: its level is reported. */
-  readonly pressure?: PressureSource;
-  /** A `memoryEndpoint`: its last capture's time and duration, its last success, its captures by outcome and its 429s. */
-  readonly endpoint?: CaptureSource;
 }
 
 export interface RegisteredInstruments {

@@ -1,17 +1,13 @@
 import { Counter, Gauge, register, type Registry } from 'prom-client';
 import { gcObserver } from './gc-stats.js';
 import { memoryFigures, type MemoryFigures } from './memory-figures.js';
-import { checkSources, safely, type CaptureSource, type PressureSource } from './metric-sources.js';
+import { checkSources, safely, type MetricSources } from './metric-sources.js';
 
-export interface PrometheusMemoryOptions {
+export interface PrometheusMemoryOptions extends MetricSources {
   /** The registry to add the metrics to (default prom-client's global `register`). */
   readonly registry?: Registry;
   /** Prefix of every name (default `heapdiff_`: prom-client's own default metrics keep theirs). */
   readonly prefix?: string;
-  /** A running `MemoryPressureManager`: its level is reported. */
-  readonly pressure?: PressureSource;
-  /** A `memoryEndpoint`: its last capture's time and duration, its last success, its captures by outcome and its 429s. */
-  readonly endpoint?: CaptureSource;
 }
 
 /** What `registerMemoryMetrics` registered: `remove()` takes the metrics out and stops observing GC. */

@@ -1,3 +1,4 @@
+import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import { loadSeries } from '../../load-series.js';
 import { ComparisonModel } from './comparison-model.js';
 import { LeaksModel } from './leaks-model.js';
@@ -11,6 +12,14 @@ import type { UiData } from './view-rows.js';
  */
 export async function loadUiData(files: readonly string[], progress?: (text: string) => void): Promise<UiData> {
   const { earlier, last } = await loadSeries(files, { perNode: 'previous', ...(progress ? { progress } : {}) });
+  return uiData(files, earlier, last, progress);
+}
+
+/**
+ * What the tabs show, from the snapshots loaded: the last one's summary, the comparison with
+ * the one before (when there is one), the leaks across all (from three).
+ */
+export function uiData(files: readonly string[], earlier: readonly SnapshotCensus[], last: HeapGraph, progress?: (text: string) => void): UiData {
   progress?.('Summarising…');
   const summary = new SnapshotModel(last);
   const previous = earlier[earlier.length - 1];

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError } from '@heapdiff/core';
-import { captureTrigger, parseAddress, startWithInspector } from './capture-target.js';
+import { CaptureRun } from './capture-run.js';
+import { captureTrigger, parseAddress, programEndedError, startWithInspector, stopProgram } from './capture-target.js';
 import { makeDirectory as makeDirectories } from './make-directory.js';
 
 /** Where and when `heapdiff leaks` takes its own snapshots. */
@@ -21,19 +21,6 @@ export interface SeriesCapture {
   trackAllocations: boolean;
 }
 
-/** The longest wait a timer can take (Node fires longer ones at once). */
-const MAX_INTERVAL_MS = 2 ** 31 - 1;
-
-/** `30s`, `500ms`, `2m`, `1h`, or a bare number of milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} takes a duration such as 30s, 500ms, 2m or 1h, got "${text}"`);
-  const unit = match[2] ?? 'ms';
-  const ms = Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms'];
-  if (ms > MAX_INTERVAL_MS) throw new UsageError(`${flag} can be at most ${MAX_INTERVAL_MS} ms (about 24 days), got "${text}"`);
-  return ms;
-}
-
 /**
  * Takes `snapshots` snapshots of one process, through one inspector session, into a directory:
  * the first when the trigger fires (the interval, Enter or SIGUSR2), each later one after
@@ -44,49 +31,47 @@ export function parseDuration(text: string, flag: string): number {
  */
 export async function captureSeries(options: SeriesCapture, say: (line: string) => void): Promise<string[]> {
   const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
+  const files: string[] = [];
+  const run = new CaptureRun(() => `${files.length} of ${options.snapshots} snapshots kept`);
   let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
   let session: import('@heapdiff/core/capture').RemoteHeapSession | undefined;
-  let between: ChildProcess | undefined;
-  let partial: string | undefined;
-  let createdDir: string | undefined;
-  const files: string[] = [];
-  const cleanUp = (): void => {
-    session?.close();
-    between?.kill('SIGTERM');
-    started?.child.kill('SIGTERM');
-    if (partial) rmSync(partial, { force: true });
-    if (createdDir && files.length === 0) {
-      try {
-        rmdirSync(createdDir);
-      } catch {
-        // not empty after all: leave it
-      }
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cleanUp();
-    process.stderr.write(`\nheapdiff: stopped by ${signal}; ${files.length} of ${options.snapshots} snapshots kept\n`);
-    process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!);
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, onSignal);
   try {
     const dir = resolve(options.dir ?? `heapdiff-leaks-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     checkDirectory(dir, CaptureError);
     let address: { host: string; port: number };
     let pid = options.pid;
+    let closeInspector = false;
     if (options.command.length > 0) {
-      started = await startWithInspector([...options.command], options.trackAllocations);
+      started = await startWithInspector([...options.command], options.trackAllocations, undefined, run.signal);
+      const program = started;
+      run.onEnd(() => stopProgram(program));
       address = started.address;
       pid = started.child.pid;
     } else if (options.inspect !== undefined) {
       address = parseAddress(options.inspect);
     } else {
-      address = await activateInspector(options.pid!, options.port === undefined ? {} : { port: options.port });
+      const activated = await activateInspector(options.pid!, options.port === undefined ? {} : { port: options.port });
+      address = activated;
+      closeInspector = activated.opened;
     }
     // One session for the whole series: V8 renumbers every object when a session ends.
-    session = await RemoteHeapSession.connect(address, { allowRemote: options.allowRemote });
-    createdDir = makeDirectory(dir, CaptureError);
+    session = await RemoteHeapSession.connect(address, {
+      allowRemote: options.allowRemote,
+      ...(options.pid === undefined ? {} : { expectPid: options.pid }),
+    });
+    const connected = session;
+    run.onEnd(() => connected.release({ closeInspector }));
+    const createdDir = makeDirectory(dir, CaptureError);
+    if (createdDir) {
+      run.onEnd(() => {
+        if (files.length > 0) return;
+        try {
+          rmdirSync(createdDir);
+        } catch {
+          // not empty after all: leave it
+        }
+      });
+    }
     say(`heapdiff: taking ${options.snapshots} snapshots into ${dir}`);
     if (options.trackAllocations) {
       await session.startTrackingAllocations({ runIfWaitingForDebugger: started !== undefined });
@@ -96,29 +81,27 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
     for (let k = 0; k < options.snapshots; k++) {
       const what = `snapshot ${k + 1} of ${options.snapshots}`;
       if (k > 0 && options.between !== undefined) {
-        between = startBetween(options.between, pid);
-        await Promise.race([waitFor(between, options.between, CaptureError), ended]);
-        between = undefined;
+        const between = startBetween(options.between, pid);
+        const stopBetween = (): void => void between.kill('SIGTERM');
+        run.signal.addEventListener('abort', stopBetween, { once: true });
+        await Promise.race([waitFor(between, options.between, CaptureError), ended]).finally(() => run.signal.removeEventListener('abort', stopBetween));
       }
       if (options.interval !== undefined || options.between === undefined) {
-        await Promise.race([captureTrigger(options.interval, started?.exited, what), ended]);
+        await Promise.race([captureTrigger(options.interval, { exited: started?.exited, signal: run.signal }, what), ended]);
       }
       const file = join(dir, `s${k}.heapsnapshot`);
-      partial = `${file}.partial`;
-      const result = await session.snapshot(partial, { gc: true });
-      renameSync(partial, file);
-      partial = undefined;
+      const result = await session.snapshot(file, { gc: true, overwrite: false, signal: run.signal });
       files.push(file);
       say(`heapdiff: ${what}: ${file} (${result.bytes.toLocaleString('en-US')} bytes)`);
     }
     await session.stopTrackingAllocations();
   } catch (error) {
-    cleanUp();
-    throw error;
+    // A program that ended while connected: its own error (printed once it is let go) and its
+    // exit say more than the inspector's goodbye.
+    throw (await programEndedError(started, session, `snapshot ${files.length + 1} of ${options.snapshots}`, () => run.end(), error)) ?? error;
   } finally {
-    for (const signal of signals) process.off(signal, onSignal);
+    await run.end();
   }
-  cleanUp();
   say(`heapdiff: to look again: heapdiff leaks ${files.map((f) => JSON.stringify(f)).join(' ')}`);
   return files;
 }

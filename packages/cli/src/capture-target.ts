@@ -46,7 +46,8 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Node keeps the process of a program that ended while an inspector was connected, and says so.
   let programEnded: () => void = () => {};
-  const ended = new Promise<void>((resolve) => (programEnded = resolve));
+  let hasEnded = false;
+  const ended = new Promise<void>((resolve) => (programEnded = resolve)).then(() => void (hasEnded = true));
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     let pending = '';
     // Stopped while starting: the program goes too.
@@ -88,30 +89,129 @@ export async function startWithInspector(command: string[], waitForHeapdiff: boo
       pending = '';
     });
   });
-  return { child, address, exited, ended };
+  /** Whether the program has ended while connected (its process waits for the inspector to let go). */
+  const endedNow = (): boolean => hasEnded;
+  return { child, address, exited, ended, endedNow };
 }
 
-/** Waits for the moment to capture `what`: `after` ms, or Enter on a terminal, or SIGUSR2. */
-export async function captureTrigger(after: number | undefined, exited: Promise<number | null> | undefined, what = 'the snapshot'): Promise<void> {
-  const { CaptureError } = await import('@heapdiff/core/capture');
+/** The longest wait a timer can take (Node fires longer ones at once). */
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
+/** `30s`, `500ms`, `2m`, `1h`, or a bare number of milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(text).trim());
+  if (!match) throw new UsageError(`${flag} takes a duration such as 30s, 500ms, 2m or 1h (a bare number is ms), got "${text}"`);
+  const unit = match[2] ?? 'ms';
+  const ms = Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms']);
+  if (ms > MAX_WAIT_MS) throw new UsageError(`${flag} can be at most ${MAX_WAIT_MS} ms (about 24 days), got "${text}"`);
+  return ms;
+}
+
+/** Refuses a `--pid` that cannot be a process id (before anything is signalled). */
+export function checkPid(pid: unknown): void {
+  if (pid === undefined) return;
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1 || pid > 2 ** 31 - 1) {
+    throw new UsageError(`--pid takes a process id (a whole number from 1 to 2147483647), got ${String(pid)}`);
+  }
+}
+
+/** Refuses a `--port` that is not one. */
+export function checkPort(port: unknown): void {
+  if (port === undefined) return;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be a port number (1 to 65535), got ${String(port)}`);
+}
+
+/** What a wait for the moment to capture gives up on. */
+export interface TriggerStops {
+  /** The program heapdiff started exiting (with its code): the wait fails. */
+  exited?: Promise<number | null> | undefined;
+  /** The command ending or stopped: the wait fails quietly (its timer and stdin let go). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Waits for the moment to capture `what`: `after` ms, or Enter on a terminal, or SIGUSR2.
+ * Whatever way it ends, its timer, stdin and signal listener are let go, so nothing keeps
+ * heapdiff running after it.
+ */
+export async function captureTrigger(after: number | undefined, stops: TriggerStops = {}, what = 'the snapshot'): Promise<void> {
+  const { AbortedError, CaptureError } = await import('@heapdiff/core');
   return new Promise((resolve, reject) => {
-    const done = (): void => {
-      process.off('SIGUSR2', done);
-      process.stdin.pause();
-      resolve();
+    let timer: NodeJS.Timeout | undefined;
+    let listening = false;
+    const settle = (error?: Error): void => {
+      clearTimeout(timer);
+      process.off('SIGUSR2', fire);
+      if (listening) {
+        process.stdin.off('data', fire);
+        process.stdin.pause();
+      }
+      stops.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
     };
-    void exited?.then((code) => reject(new CaptureError(`the program exited (code ${code}) before ${what} was taken`)));
+    const fire = (): void => settle();
+    const onAbort = (): void => settle(new AbortedError(`stopped while waiting to take ${what}`));
+    if (stops.signal?.aborted) return onAbort();
+    stops.signal?.addEventListener('abort', onAbort, { once: true });
+    void stops.exited?.then((code) => settle(new CaptureError(`the program exited (code ${code}) before ${what} was taken`)));
     if (after !== undefined) {
-      setTimeout(done, after);
+      timer = setTimeout(fire, after);
       return;
     }
-    process.once('SIGUSR2', done);
+    process.once('SIGUSR2', fire);
     if (process.stdin.isTTY) {
       process.stderr.write(`heapdiff: press Enter to take ${what} (or send SIGUSR2)\n`);
+      listening = true;
       process.stdin.resume();
-      process.stdin.once('data', done);
+      process.stdin.once('data', fire);
     } else {
       process.stderr.write(`heapdiff: send SIGUSR2 to ${process.pid} to take ${what}\n`);
     }
   });
+}
+
+/**
+ * For a program heapdiff started that ended while connected (`session.programEnded`): stops
+ * it with `stop` — once let go, it prints its uncaught error and exits — and returns an error
+ * saying how it ended. Undefined otherwise.
+ */
+export async function programEndedError(
+  started: Awaited<ReturnType<typeof startWithInspector>> | undefined,
+  session: { programEnded: boolean } | undefined,
+  what: string,
+  stop: () => Promise<void>,
+  cause: unknown,
+): Promise<Error | undefined> {
+  if (!started || !(session?.programEnded || started.endedNow())) return undefined;
+  // Its stderr says so a moment after the inspector does.
+  await Promise.race([started.ended, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  await stop();
+  const { CaptureError } = await import('@heapdiff/core');
+  const { child } = started;
+  const how = child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode ? `killed by ${child.signalCode}` : 'still exiting';
+  return new CaptureError(`the program ended (${how}) before ${what} was taken`, { cause });
+}
+
+/**
+ * Stops a program heapdiff started: SIGTERM, then SIGKILL if it is still there after
+ * `graceMs`; resolves once its output is all passed on (its last words: why it crashed).
+ */
+export async function stopProgram(
+  started: { child: import('node:child_process').ChildProcess; exited: Promise<unknown>; endedNow?: () => boolean },
+  graceMs = 5_000,
+): Promise<void> {
+  const { child, exited } = started;
+  const outputDone = child.stderr && !child.stderr.readableEnded ? new Promise((resolve) => child.stderr!.once('close', resolve)) : undefined;
+  // A program that ended while connected prints its uncaught error, and exits, only once the
+  // inspector has let go: it is given a moment to do so.
+  if (started.endedNow?.()) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  // A grandchild holding the pipe open is not waited for long.
+  if (outputDone) await Promise.race([outputDone, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
 }

@@ -1,7 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
-import { parseDuration } from '../capture-series.js';
-import { checkNodeCommand } from '../capture-target.js';
+import { checkNodeCommand, checkPid, checkPort, parseDuration } from '../capture-target.js';
 import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -57,9 +56,9 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them');
         if (sources === 1) {
           if (!Number.isInteger(args.snapshots) || (args.snapshots as number) < 3 || (args.snapshots as number) > 1000) throw new UsageError(`--snapshots must be a whole number from 3 to 1000, got ${String(args.snapshots)}`);
-          if (args.port !== undefined && (!Number.isInteger(args.port) || (args.port as number) < 1 || (args.port as number) > 65535)) throw new UsageError(`--port must be a port number (1 to 65535), got ${String(args.port)}`);
+          checkPort(args.port);
           checkNodeCommand(command);
-          if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
+          checkPid(args.pid);
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
         } else {
           if (files.length < 3) {

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
-import { checkNodeCommand } from '../capture-target.js';
+import { checkNodeCommand, checkPid, checkPort } from '../capture-target.js';
 import { checkDistinctFiles } from '../distinct-files.js';
 
 interface UiArgs {
@@ -44,8 +44,8 @@ export const uiCommand: CommandModule<object, UiArgs> = {
         } else {
           if (args.port !== undefined && args.pid === undefined) throw new UsageError('--port goes with --pid (the inspector port of the process to watch)');
           checkNodeCommand(command);
-          if (args.pid !== undefined && (!Number.isInteger(args.pid) || (args.pid as number) < 1)) throw new UsageError(`--pid must be a process id, got ${String(args.pid)}`);
-          if (args.port !== undefined && (!Number.isInteger(args.port) || (args.port as number) < 1 || (args.port as number) > 65535)) throw new UsageError(`--port must be a port number (1 to 65535), got ${String(args.port)}`);
+          checkPid(args.pid);
+          checkPort(args.port);
         }
         return true;
       })

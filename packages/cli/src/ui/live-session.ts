@@ -1,10 +1,10 @@
-import { accessSync, closeSync, constants, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
 import { checkDirectory } from '../capture-series.js';
-import { parseAddress, startWithInspector } from '../capture-target.js';
+import { parseAddress, startWithInspector, stopProgram } from '../capture-target.js';
 import { makeDirectory } from '../make-directory.js';
 import type { LiveSource } from './app.js';
 import { uiData } from './model/load-ui-data.js';
@@ -40,7 +40,8 @@ export class LiveSession implements LiveSource {
   readonly #onEnd = new Set<(why: string) => void>();
 
   readonly #stopsProgram: boolean;
-  #partial: string | undefined;
+  /** The snapshot being taken: its reserved name, and what aborts it. */
+  #taking: { controller: AbortController; file: string } | undefined;
 
   private constructor(description: string, dir: string, session: RemoteHeapSession, stop: () => Promise<void>, stopsProgram: boolean) {
     this.#stopsProgram = stopsProgram;
@@ -68,6 +69,8 @@ export class LiveSession implements LiveSource {
     };
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
     let log: number | undefined;
+    // An inspector heapdiff turned on with SIGUSR1 is turned off again at the end.
+    let closeInspector = false;
     const logFile = join(dir, 'app.log');
     try {
       let address: { host: string; port: number };
@@ -86,10 +89,15 @@ export class LiveSession implements LiveSource {
         address = parseAddress(options.inspect);
         description = `inspector ${options.inspect}`;
       } else {
-        address = await activateInspector(options.pid!, options.port === undefined ? {} : { port: options.port });
+        const activated = await activateInspector(options.pid!, options.port === undefined ? {} : { port: options.port });
+        address = activated;
+        closeInspector = activated.opened;
         description = `pid ${options.pid}`;
       }
-      const connecting = RemoteHeapSession.connect(address, { allowRemote: options.allowRemote });
+      const connecting = RemoteHeapSession.connect(address, {
+        allowRemote: options.allowRemote,
+        ...(options.pid === undefined ? {} : { expectPid: options.pid }),
+      });
       let session: RemoteHeapSession;
       if (started) {
         // A program that dies on start (a typo in its file name) says why in app.log: its exit,
@@ -122,15 +130,11 @@ export class LiveSession implements LiveSource {
       const child = started?.child;
       const fd = log;
       const childExited = started?.exited;
+      const program = started;
       const live = new LiveSession(description, dir, session, async () => {
-        session.close();
-        if (child && childExited && child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          // A program that does not stop within 5 s is killed.
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await childExited;
-          clearTimeout(timer);
-        }
+        await session.release({ closeInspector });
+        // A program that does not stop within 5 s is killed.
+        if (program) await stopProgram(program);
         // Only now: the program's last lines (a shutdown message) still go to app.log.
         if (fd !== undefined) closeSync(fd);
       }, started !== undefined);
@@ -174,7 +178,6 @@ export class LiveSession implements LiveSource {
     if (this.#ended.length > 0) throw new CaptureError(`no more snapshots: ${this.#ended[0]}`);
     const k = this.#files.length;
     const file = join(this.dir, `s${k}.heapsnapshot`);
-    const partial = `${file}.partial`;
     // The name is taken at once (exclusively): two sessions writing into one directory would mix series.
     try {
       closeSync(openSync(file, 'wx'));
@@ -186,20 +189,22 @@ export class LiveSession implements LiveSource {
           : `cannot write the snapshot to ${file}: ${(error as Error).message}`,
       );
     }
-    this.#partial = partial;
+    // Aborted by close(): the snapshot's temporary file goes at once.
+    const taking = new AbortController();
+    this.#taking = { controller: taking, file };
     progress(`taking snapshot ${k + 1}…`);
     try {
-      await this.#session.snapshot(partial, {
+      // Written beside the reserved name and renamed over it when complete.
+      await this.#session.snapshot(file, {
         gc: true,
+        signal: taking.signal,
         onProgress: ({ done, total }) => progress(`taking snapshot ${k + 1}: ${total > 0 ? Math.floor((100 * done) / total) : 0}%`),
       });
-      renameSync(partial, file);
     } catch (error) {
-      rmSync(partial, { force: true });
       rmSync(file, { force: true });
       throw error;
     } finally {
-      this.#partial = undefined;
+      this.#taking = undefined;
     }
     this.#files.push(file);
     const graph = await parseSnapshot(file, {
@@ -226,12 +231,11 @@ export class LiveSession implements LiveSource {
   close(): Promise<void> {
     if (this.#closing) return this.#closed ?? Promise.resolve();
     this.#closing = true;
-    // A snapshot under way is not finished: its partial file goes.
-    const partial = this.#partial;
-    this.#closed = this.#stop().finally(() => {
-      if (partial) rmSync(partial, { force: true });
-      if (partial) rmSync(partial.replace(/\.partial$/, ''), { force: true });
-    });
+    // A snapshot under way is not finished: its files go.
+    const taking = this.#taking;
+    taking?.controller.abort();
+    if (taking) rmSync(taking.file, { force: true });
+    this.#closed = this.#stop();
     return this.#closed;
   }
 

@@ -1,8 +1,10 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type WebSocketType from 'ws';
 import { AbortedError, CaptureError } from '../errors.js';
 import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
 import { isLoopbackHost } from './loopback.js';
+import { checkNodeProcess } from './node-process.js';
 
 /** Where a Node process's inspector listens. */
 export interface InspectorAddress {
@@ -31,6 +33,14 @@ export interface RemoteCaptureOptions {
    * asked) — so allocations are tracked from its first line.
    */
   runIfWaitingForDebugger?: boolean;
+  /**
+   * The pid the inspector must belong to: checked once connected, so that a port held by
+   * another process (the target's own inspector failing with "address already in use") is
+   * refused instead of snapshotting the wrong program.
+   */
+  expectPid?: number;
+  /** Replace an existing `file` (default true); false refuses it, even one made meanwhile. */
+  overwrite?: boolean;
 }
 
 /** GETs a small JSON document (node:http: fetch refuses ports such as 1 or 6000). */
@@ -101,7 +111,17 @@ export async function captureRemoteSnapshot(
 }
 
 /** Options of one snapshot in a `RemoteHeapSession`. */
-export type RemoteSnapshotOptions = Pick<RemoteCaptureOptions, 'gc' | 'onProgress' | 'signal' | 'trackAllocationsUntil' | 'runIfWaitingForDebugger'>;
+export type RemoteSnapshotOptions = Pick<RemoteCaptureOptions, 'gc' | 'onProgress' | 'signal' | 'trackAllocationsUntil' | 'runIfWaitingForDebugger' | 'overwrite'>;
+
+/** The snapshot being written: a temporary file beside the target, renamed when complete. */
+interface SnapshotSink {
+  file: string;
+  temporary: string;
+  fd: number;
+  open: boolean;
+  bytes: number;
+  onProgress: RemoteCaptureOptions['onProgress'];
+}
 
 /**
  * One connection to another Node process's inspector, for several snapshots. V8 keeps an
@@ -119,12 +139,12 @@ export type RemoteSnapshotOptions = Pick<RemoteCaptureOptions, 'gc' | 'onProgres
  */
 export class RemoteHeapSession {
   readonly #socket: WebSocketType;
-  readonly #replies = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  readonly #replies = new Map<number, { resolve: (result: unknown) => void; reject: (error: unknown) => void }>();
   #nextId = 1;
   #closed = false;
   #failure: unknown;
   /** Where the snapshot being taken goes (chunks, progress). */
-  #sink: { fd: number; bytes: number; onProgress: RemoteCaptureOptions['onProgress'] } | undefined;
+  #sink: SnapshotSink | undefined;
 
   private constructor(socket: WebSocketType) {
     this.#socket = socket;
@@ -136,7 +156,7 @@ export class RemoteHeapSession {
   }
 
   /** Connects to the inspector at `address` (loopback only, unless `allowRemote`). */
-  static async connect(address: InspectorAddress, options: Pick<RemoteCaptureOptions, 'allowRemote' | 'timeoutMs' | 'signal'> = {}): Promise<RemoteHeapSession> {
+  static async connect(address: InspectorAddress, options: Pick<RemoteCaptureOptions, 'allowRemote' | 'timeoutMs' | 'signal' | 'expectPid'> = {}): Promise<RemoteHeapSession> {
     if (typeof address?.host !== 'string' || address.host === '' || !Number.isInteger(address.port)) {
       throw new CaptureError(`captureRemoteSnapshot needs an address { host, port }, got ${JSON.stringify(address)}`);
     }
@@ -146,6 +166,13 @@ export class RemoteHeapSession {
       );
     }
     const url = await inspectorWebSocketUrl(address, options.timeoutMs);
+    // The address the inspector points to is held to the same rule as the one asked for.
+    const socketHost = new URL(url).hostname;
+    if (!isLoopbackHost(socketHost) && !options.allowRemote) {
+      throw new CaptureError(
+        `the inspector at ${address.host}:${address.port} points to ${socketHost}, which is not a loopback address; heapdiff connects only to this machine unless allowRemote (--allow-remote) is given`,
+      );
+    }
     const { default: WebSocket } = await import('ws');
     const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
     await new Promise<void>((resolve, reject) => {
@@ -153,6 +180,7 @@ export class RemoteHeapSession {
       socket.once('error', (error) => reject(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
     });
     const session = new RemoteHeapSession(socket);
+    if (options.expectPid !== undefined) await session.#checkPid(options.expectPid, address);
     void session.#send('HeapProfiler.enable').catch(() => {});
     // Told when the program has ended (exited or crashed) but is kept for the debugger: the
     // process lives on with nothing to snapshot.
@@ -167,43 +195,67 @@ export class RemoteHeapSession {
   async snapshot(file: string, options: RemoteSnapshotOptions = {}): Promise<{ file: string; bytes: number }> {
     if (this.#sink) throw new CaptureError('a snapshot is already being taken in this session');
     this.#throwIfClosed();
+    // Written beside the target and renamed when complete: a failure leaves `file` as it was.
+    const temporary = join(dirname(file), `.${basename(file)}.${process.pid}-${Date.now().toString(36)}.partial`);
     let fd: number;
     try {
       // Readable by its owner only: a heap snapshot holds whatever the program held (keys, tokens).
-      fd = openSync(file, 'w', 0o600);
+      fd = openSync(temporary, 'wx', 0o600);
     } catch (error) {
       throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
     }
-    const sink = { fd, bytes: 0, onProgress: options.onProgress };
+    const sink: SnapshotSink = { file, temporary, fd, open: true, bytes: 0, onProgress: options.onProgress };
     this.#sink = sink;
-    const onAbort = (): void => this.#fail(new AbortedError(undefined, { cause: options.signal?.reason }));
+    // An abort ends this snapshot at once (its file removed synchronously, so that a caller
+    // exiting on a signal right after leaves nothing behind) but not the session: it can still
+    // put the process back as it was (`release`). Chunks still coming are dropped.
+    let abort: (error: unknown) => void = () => {};
+    const aborted = new Promise<never>((_resolve, reject) => (abort = reject));
+    aborted.catch(() => {});
+    const onAbort = (): void => {
+      discard(sink);
+      abort(new AbortedError(undefined, { cause: options.signal?.reason }));
+    };
+    if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const step = <T>(promise: Promise<T> | PromiseLike<T>): Promise<T> => Promise.race([promise, aborted]);
+    // The process finishes writing an aborted snapshot anyway: the next one waits for it.
+    await step(this.#streaming);
     try {
       const tracking = options.trackAllocationsUntil;
       if (tracking) {
         void this.#send('Runtime.evaluate', { expression: COMPACTION_OFF_EXPRESSION }).catch(() => {});
-        await this.#send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+        this.#tracking = true;
+        await step(this.#send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true }));
       }
       if (options.runIfWaitingForDebugger) void this.#send('Runtime.runIfWaitingForDebugger').catch(() => {});
       if (tracking) {
-        await Promise.race([tracking, this.#closedPromise()]);
+        await step(Promise.race([tracking, this.#closedPromise()]));
         this.#throwIfClosed();
       }
       if (options.gc ?? true) void this.#send('HeapProfiler.collectGarbage').catch(() => {});
-      await this.#send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
-      if (tracking) await this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION });
-    } catch (error) {
+      const written = this.#send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
+      this.#streaming = written.catch(() => {});
+      await step(written);
+      if (tracking) {
+        this.#tracking = false;
+        await step(this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION }));
+      }
+      this.#throwIfClosed();
+      if (!sink.open) throw new AbortedError(undefined, { cause: options.signal?.reason });
+      sink.open = false;
       closeSync(fd);
+      place(sink, options.overwrite ?? true);
+    } catch (error) {
       // Never leave a partial file that looks like a snapshot.
-      rmSync(file, { force: true });
+      discard(sink);
       throw error instanceof CaptureError || error instanceof AbortedError
         ? error
         : new CaptureError(`the snapshot failed: ${(error as Error).message}`, { cause: error });
     } finally {
-      this.#sink = undefined;
+      if (this.#sink === sink) this.#sink = undefined;
       options.signal?.removeEventListener('abort', onAbort);
     }
-    closeSync(fd);
     return { file, bytes: sink.bytes };
   }
 
@@ -228,6 +280,39 @@ export class RemoteHeapSession {
   }
 
   #tracking = false;
+  #programEnded = false;
+
+  /**
+   * Whether the program ended (exited or crashed) while connected: Node then keeps its process
+   * only until the inspector lets go, and prints an uncaught error only after that.
+   */
+  get programEnded(): boolean {
+    return this.#programEnded;
+  }
+
+  /** The process writing a snapshot (settles when it has sent the last chunk). */
+  #streaming: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Leaves the process as it was found, then closes: tracking off (closing the session ends
+   * it) with heap compaction back on, and with `closeInspector` the inspector closed too (for a
+   * process whose inspector heapdiff opened with SIGUSR1). Waits at most `timeoutMs` for the
+   * process to answer; never throws.
+   */
+  async release(options: { closeInspector?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    const steps: Promise<unknown>[] = [];
+    if (this.#tracking) steps.push(this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION }));
+    // In a later turn of the process's loop: closing waits until this session has gone.
+    if (options.closeInspector) steps.push(this.#send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(steps),
+      new Promise((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 2_000))),
+    ]);
+    clearTimeout(timer);
+    this.close();
+  }
 
   /** Closes the connection (the process's heap profiler turns off: its ids start anew). */
   close(): void {
@@ -239,31 +324,58 @@ export class RemoteHeapSession {
     this.#replies.clear();
   }
 
-  #send(method: string, params: object = {}): Promise<void> {
+  #send(method: string, params: object = {}): Promise<unknown> {
     this.#throwIfClosed();
     const id = this.#nextId++;
     this.#socket.send(JSON.stringify({ id, method, params }));
     return new Promise((resolve, reject) => this.#replies.set(id, { resolve, reject }));
   }
 
+  /** Refuses an inspector that belongs to another process than `pid`. */
+  async #checkPid(pid: number, address: InspectorAddress): Promise<void> {
+    let answer: unknown;
+    try {
+      answer = await this.#send('Runtime.evaluate', { expression: 'process.pid', returnByValue: true });
+    } catch (error) {
+      this.close();
+      throw new CaptureError(`cannot ask the inspector at ${address.host}:${address.port} which process it belongs to: ${(error as Error).message}`, { cause: error });
+    }
+    const actual = (answer as { result?: { value?: unknown } } | undefined)?.result?.value;
+    if (actual !== pid) {
+      this.close();
+      throw new CaptureError(
+        `the inspector at ${address.host}:${address.port} belongs to process ${String(actual)}, not ${pid}: another process holds that port. Start ${pid} with --inspect-port=PORT (or --inspect=127.0.0.1:PORT) and pass --port PORT`,
+      );
+    }
+  }
+
   #receive(data: WebSocketType.RawData): void {
-    let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; error?: { message: string } };
+    let message: { id?: number; method?: string; params?: { chunk?: string; done?: number; total?: number }; result?: unknown; error?: { message: string } };
     try {
       message = JSON.parse(data.toString());
     } catch (error) {
       return this.#fail(new CaptureError('the inspector sent a message that is not JSON', { cause: error }));
     }
     if (message.method === 'NodeRuntime.waitingForDisconnect') {
+      this.#programEnded = true;
       this.#fail(new CaptureError('the program has ended (it exited or crashed); its process waits only for the inspector to let go'));
     } else if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
-      if (this.#sink) this.#sink.bytes += writeSync(this.#sink.fd, message.params!.chunk!);
+      const sink = this.#sink;
+      if (sink?.open) {
+        try {
+          sink.bytes += writeSync(sink.fd, message.params!.chunk!);
+        } catch (error) {
+          const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
+          this.#fail(new CaptureError(`cannot write the snapshot to ${sink.file}: ${reason} (after ${sink.bytes.toLocaleString('en-US')} bytes)`, { cause: error }));
+        }
+      }
     } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
-      this.#sink?.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
+      if (this.#sink?.open) this.#sink.onProgress?.({ done: message.params!.done!, total: message.params!.total! });
     } else if (message.id !== undefined) {
       const reply = this.#replies.get(message.id);
       this.#replies.delete(message.id);
       if (message.error) reply?.reject(new CaptureError(`the inspector refused a command: ${message.error.message}`));
-      else reply?.resolve();
+      else reply?.resolve(message.result);
     }
   }
 
@@ -300,12 +412,57 @@ export class RemoteHeapSession {
   }
 }
 
+/** Run in the target: closes its inspector once the session asking has let go. */
+const CLOSE_INSPECTOR_EXPRESSION = `setImmediate(() => typeof process._debugEnd === 'function' && process._debugEnd()), undefined`;
+
+/** Removes a snapshot's temporary file (never the target): after a failure or an abort. */
+function discard(sink: SnapshotSink): void {
+  if (sink.open) {
+    sink.open = false;
+    try {
+      closeSync(sink.fd);
+    } catch {
+      // already closed
+    }
+  }
+  rmSync(sink.temporary, { force: true });
+}
+
+/** Gives the complete snapshot its name: replacing `file`, or refusing one that exists. */
+function place(sink: SnapshotSink, overwrite: boolean): void {
+  try {
+    if (overwrite) renameSync(sink.temporary, sink.file);
+    else {
+      // A link fails when the name is taken, even by a file made since the capture began.
+      linkSync(sink.temporary, sink.file);
+      rmSync(sink.temporary, { force: true });
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CaptureError(`${sink.file} exists; choose another name, or replace it (--force)`, { cause: error });
+    throw new CaptureError(`cannot write the snapshot to ${sink.file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /**
  * Turns on the inspector of a running Node process (SIGUSR1, as `node inspect -p` does) and
  * returns its address once it answers; Node listens on 127.0.0.1:9229 unless the process
- * chose another port with --inspect-port.
+ * chose another port with --inspect-port. Only a Node process is signalled (see
+ * node-process.ts). `opened` says whether the inspector was off before: a caller that is done
+ * closes it again (`RemoteHeapSession.release({ closeInspector: true })`). Connect with
+ * `expectPid: pid`, since another process may hold the port.
  */
-export async function activateInspector(pid: number, options: { port?: number; timeoutMs?: number } = {}): Promise<InspectorAddress> {
+export async function activateInspector(pid: number, options: { port?: number; timeoutMs?: number } = {}): Promise<InspectorAddress & { opened: boolean }> {
+  if (!Number.isSafeInteger(pid) || pid < 1 || pid > 2 ** 31 - 1) throw new CaptureError(`a pid is a whole number from 1 to 2147483647, got ${String(pid)}`);
+  const address = { host: '127.0.0.1', port: options.port ?? 9229 };
+  checkNodeProcess(pid);
+  let wasOpen = false;
+  try {
+    await inspectorWebSocketUrl(address, 1_000);
+    wasOpen = true;
+  } catch {
+    // nothing there yet: the usual case
+  }
   try {
     process.kill(pid, 'SIGUSR1');
   } catch (error) {
@@ -314,20 +471,20 @@ export async function activateInspector(pid: number, options: { port?: number; t
     if (code === 'EPERM') throw new CaptureError(`not allowed to signal process ${pid} (another user's?)`, { cause: error });
     throw new CaptureError(`cannot signal process ${pid}: ${(error as Error).message}`, { cause: error });
   }
-  const address = { host: '127.0.0.1', port: options.port ?? 9229 };
+  if (wasOpen) return { ...address, opened: false };
   const deadline = Date.now() + (options.timeoutMs ?? 5_000);
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
       await inspectorWebSocketUrl(address, 1_000);
-      return address;
+      return { ...address, opened: true };
     } catch (error) {
       lastError = error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
   throw new CaptureError(
-    `process ${pid} did not open an inspector on ${address.host}:${address.port} after SIGUSR1; is it a Node process (not started with --disable-sigusr1)?`,
+    `process ${pid} did not open an inspector on ${address.host}:${address.port} after SIGUSR1 (did it start with --inspect-port=another port? then pass --port)`,
     { cause: lastError },
   );
 }

@@ -88,7 +88,7 @@ describe('MemoryPressureManager', () => {
     expect(log).toEqual(['slow 1', 'enter 2']);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ message: 'boom', level: 1, kind: 'enter' });
-    // Without a listener the error is kept, not thrown.
+    // Without a listener the error is kept (and warned about once), not thrown.
     const quiet = new MemoryPressureManager({ levels: [rssAbove(10)], readMemory: () => readingsOf(30) });
     quiet.onEnter(1, () => {
       throw new Error('quiet boom');

@@ -1,6 +1,6 @@
-import { createMemoryMonitor, type MemoryMonitor } from './memory-monitor.js';
+import { namedMemoryMonitor, type MemoryMonitor } from './memory-monitor.js';
 
-export { MemoryLimitError, HeapDumpRefusedError } from '../errors.js';
+export { MemoryLimitError, HeapDumpRefusedError, InvalidOptionError, PressureHandlerError } from '../errors.js';
 export { KB, MB, GB } from '../format/bytes.js';
 export {
   createMemoryMonitor,
@@ -10,7 +10,13 @@ export {
   type MemoryMonitorOptions,
 } from './memory-monitor.js';
 
-export { MemoryPressureManager, type MemoryPressureOptions, type PressureHandler } from './pressure/memory-pressure-manager.js';
+export {
+  MemoryPressureManager,
+  type MemoryPressureOptions,
+  type MemoryPressureStats,
+  type PressureEventKind,
+  type PressureHandler,
+} from './pressure/memory-pressure-manager.js';
 export { collectGarbage, forceGc } from './pressure/force-gc.js';
 export { heapDump, heapDumpName, type HeapDumpOptions } from './pressure/heap-dump.js';
 export { readMemoryReadings, type MemoryReadings } from './pressure/memory-readings.js';
@@ -27,8 +33,14 @@ export {
   type Condition,
 } from './pressure/conditions.js';
 
-/** The process-wide monitor behind the helpers below (a library should make its own). */
-const shared: MemoryMonitor = createMemoryMonitor();
+/** The process-wide monitor behind the helpers below (a library should make its own); its errors name the helpers. */
+const shared: MemoryMonitor = namedMemoryMonitor({}, 'createMemoryMonitor', {
+  check: 'checkMemory',
+  watch: 'memoryWatcher',
+  setLimit: 'setMemoryLimit',
+  setVerbose: 'setVerbose',
+  setOut: 'setOut',
+});
 
 /**
  * Prints RSS, its change since the last print and `message`: red when memory grew, green when
@@ -41,12 +53,13 @@ export const printMemory = (message?: string): void => shared.print(message);
 export const setVerbose = (verbose: boolean): void => shared.setVerbose(verbose);
 /** Where printMemory writes (default process.stdout). */
 export const setOut = (out: NodeJS.WritableStream): void => shared.setOut(out);
-/** The RSS limit `checkMemory` enforces (default 200 MB). */
+/** The RSS limit `checkMemory` enforces (default 200 MB): a finite number of bytes > 0, else an InvalidOptionError. */
 export const setMemoryLimit = (bytes: number): void => shared.setLimit(bytes);
-/** Throws MemoryLimitError when RSS is past the limit. */
+/** Throws MemoryLimitError when RSS is past the limit (`limit`, or the one set); a limit that is not a finite number > 0 is an InvalidOptionError. */
 export const checkMemory = (limit?: number): void => shared.check(limit);
 /**
- * Wraps a loop's items (sync or async) and checks memory before each one.
+ * Wraps a loop's items (sync or async) and checks memory before each one. Items that are not
+ * iterable, or a `limit` that is not a finite number > 0, are an InvalidOptionError at once.
  *
  * @example for (const job of memoryWatcher(jobs, { limit: 1 * GB })) run(job)
  */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import { nonEmptyString } from '../option-checks.js';
 
 /** One look at memory: the process's and the machine's (or its container's). */
 export interface MemoryReadings {
@@ -38,6 +39,7 @@ function readNumber(path: string): number | undefined {
  * @example readMemoryReadings().available   // bytes left before the container's limit
  */
 export function readMemoryReadings(root = '/'): MemoryReadings {
+  nonEmptyString('readMemoryReadings: root', root, 'a directory path (a non-empty string)');
   const usage = process.memoryUsage();
   const heapLimit = getHeapStatistics().heap_size_limit;
   const host = { total: totalmem(), free: freemem() };

@@ -35,6 +35,8 @@ describe('errors', () => {
       new core.HeapDumpRefusedError('x'),
       new core.UsageError('x'),
       new core.SnapshotsUnrelatedError('x'),
+      new core.InvalidOptionError('f: x', 'a number', 'x'),
+      new core.PressureHandlerError('x', { level: 1, kind: 'enter' }),
     ];
     expect(Object.fromEntries(samples.map((error) => [error.name, error.code]))).toEqual(ERROR_CODES);
   });

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   HeapDumpRefusedError: 'HEAPDIFF_HEAP_DUMP_REFUSED',
   UsageError: 'HEAPDIFF_USAGE',
   SnapshotsUnrelatedError: 'HEAPDIFF_SNAPSHOTS_UNRELATED',
+  InvalidOptionError: 'HEAPDIFF_INVALID_OPTION',
+  PressureHandlerError: 'HEAPDIFF_PRESSURE_HANDLER',
 } as const;
 
 /** The stable code of a heapdiff error: `err.code` of every {@link HeapdiffError}. */
@@ -118,12 +120,10 @@ export class AbortedError extends HeapdiffError {
 /** No object with the asked-for id in the snapshot. */
 export class NodeNotFoundError extends HeapdiffError {
   readonly id: number;
-  constructor(id: number, file?: string) {
+  /** `hint` replaces the advice on where to find ids (the CLI names its own command for it). */
+  constructor(id: number, file?: string, hint = 'take them from this snapshot (DevTools shows them after @)') {
     const where = file === undefined ? 'the snapshot' : file;
-    super(
-      ERROR_CODES.NodeNotFoundError,
-      `no object with id @${id} in ${where}; ids are per snapshot: take them from this snapshot (DevTools shows them after @)`,
-    );
+    super(ERROR_CODES.NodeNotFoundError, `no object with id @${id} in ${where}; ids are per snapshot: ${hint}`);
     this.id = id;
   }
 }
@@ -158,9 +158,11 @@ export class HeapDumpRefusedError extends HeapdiffError {
 
 /** A problem with the command line itself: a bad flag value, a missing argument. */
 export class UsageError extends HeapdiffError {
-  constructor(message: string) {
+  /** `seeHelp: false` when the message already says what to type (a "did you mean"): the pointer to the help would be noise. */
+  constructor(message: string, options: { seeHelp?: boolean } = {}) {
     // One line, whatever the argument parser wrote: the problem, then where to look.
-    super(ERROR_CODES.UsageError, `${message.replace(/\s*\n\s*/g, ' ').trim()} (see "heapdiff --help")`);
+    const line = message.replace(/\s*\n\s*/g, ' ').trim();
+    super(ERROR_CODES.UsageError, options.seeHelp === false ? line : `${line} (see "heapdiff --help")`);
   }
 }
 
@@ -171,5 +173,60 @@ export class UsageError extends HeapdiffError {
 export class SnapshotsUnrelatedError extends HeapdiffError {
   constructor(message: string) {
     super(ERROR_CODES.SnapshotsUnrelatedError, message);
+  }
+}
+
+/** A value as an error message shows it: `NaN`, `undefined`, `"abc"`, `a function`, `an array of 2`. */
+function shown(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return value.name ? `a function (${value.name})` : 'a function';
+    case 'symbol':
+      return value.toString();
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `an array of ${value.length}`;
+      return `an object (${Object.getPrototypeOf(value)?.constructor?.name ?? 'null prototype'})`;
+    default:
+      return String(value); // numbers (NaN, -1, Infinity), booleans, undefined
+  }
+}
+
+/**
+ * An option or argument is of the wrong type or out of its range, found where it is given
+ * rather than at first use. Says which option, what it accepts and what it got:
+ * `memoryWatcher: limit must be a finite number of bytes > 0, got NaN (is the environment
+ * variable set?)`. (A type and a range problem alike: the code tells them from other errors.)
+ */
+export class InvalidOptionError extends HeapdiffError {
+  /** The function and the option: `memoryWatcher: limit`. */
+  readonly option: string;
+  /** What was given. */
+  readonly value: unknown;
+  constructor(option: string, accepted: string, value: unknown, hint?: string) {
+    super(ERROR_CODES.InvalidOptionError, `${option} must be ${accepted}, got ${shown(value)}${hint === undefined ? '' : ` (${hint})`}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/**
+ * A `MemoryPressureManager` condition, listener or handler failed with something that cannot
+ * carry the `level` and `kind` the `error` event adds (a frozen Error, a thrown non-Error: it is
+ * the `cause`), or a handler returned a function (a factory such as `forceGc` passed uncalled).
+ */
+export class PressureHandlerError extends HeapdiffError {
+  /** The level whose condition, listener or handler failed. */
+  readonly level: number;
+  /** What failed: `enter`, `leave` or `remain` handlers and listeners, or `check` (reading memory, a condition). */
+  readonly kind: string;
+  constructor(message: string, where: { level: number; kind: string }, options?: { cause?: unknown }) {
+    super(ERROR_CODES.PressureHandlerError, message, options);
+    this.level = where.level;
+    this.kind = where.kind;
   }
 }

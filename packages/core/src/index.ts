@@ -18,6 +18,8 @@ export {
   HeapDumpRefusedError,
   UsageError,
   SnapshotsUnrelatedError,
+  InvalidOptionError,
+  PressureHandlerError,
   type HeapdiffErrorCode,
   type InputLocation,
 } from './errors.js';

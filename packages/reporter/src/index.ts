@@ -3,6 +3,9 @@ export { renderSummaryText, type SummaryTextOptions } from './text/summary-text.
 export { toSummaryJson, SUMMARY_JSON_SCHEMA, type SummaryJson, type SummaryJsonInput } from './json/summary-json.js';
 export { renderNodeText } from './text/inspect-text.js';
 export { toInspectJson, INSPECT_JSON_SCHEMA, type InspectJson } from './json/inspect-json.js';
+export type { InstanceList, InstanceListObject } from './instance-list.js';
+export { renderInstancesText, type InstancesTextOptions } from './text/instances-text.js';
+export { toInstancesJson, INSTANCES_JSON_SCHEMA, type InstancesJson } from './json/instances-json.js';
 export { renderRelativeHeapText, type RelativeHeapTextOptions } from './text/relative-heap-text.js';
 export { renderDiffText, type DiffTextOptions } from './text/diff-text.js';
 export { toDiffJson, DIFF_JSON_SCHEMA, type DiffJson, type DiffJsonInput } from './json/diff-json.js';
@@ -14,3 +17,6 @@ export { renderLeaksMarkdown } from './markdown/leaks-markdown.js';
 export { classLabels } from './format/class-label.js';
 export { formatFrame } from './format/frame.js';
 export { printable } from './format/printable.js';
+export { objectLabel } from './format/object-label.js';
+export { distanceCell } from './format/distance.js';
+export { shellWord } from './format/shell-word.js';

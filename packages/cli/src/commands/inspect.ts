@@ -22,7 +22,9 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   describe: 'Show one object: sizes, retainer path, retainers, dominators, what it dominates',
   builder: (yargs: Argv) =>
     yargs
-      .positional('file', { type: 'string', describe: 'a .heapsnapshot file', demandOption: true })
+      .positional('file', { type: 'string', describe: 'a .heapsnapshot file, or - for standard input', demandOption: true })
+      // Else yargs, reading the positional back as "--file -", would turn "-" (stdin) into "".
+      .nargs('file', 1)
       .positional('id', { type: 'string', describe: 'the node id, as @1234 or 1234', demandOption: true })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/inspect@1)' })
       .option('retainers', { type: 'number', default: 10, describe: 'how many retainers to list' })
@@ -38,12 +40,12 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       .example('$0 inspect app.heapsnapshot @1234', 'why is object @1234 still alive?') as Argv<InspectArgs>,
   handler: async (args: ArgumentsCamelCase<InspectArgs>) => {
     const { describeNode, NodeNotFoundError } = await import('@heapdiff/core');
-    const { renderNodeText, toInspectJson } = await import('@heapdiff/reporter');
+    const { renderNodeText, shellWord, toInspectJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
     const id = parseNodeId(args.id);
     const graph = await loadGraph(args.file);
     const node = graph.ordinalOfId(id);
-    if (node < 0) throw new NodeNotFoundError(id, args.file);
+    if (node < 0) throw new NodeNotFoundError(id, args.file, `find one with heapdiff summary ${shellWord(args.file)} --instances CLASS`);
     const report = describeNode(graph, node, { retainers: args.retainers, dominated: args.dominated });
     process.stdout.write(args.json ? `${JSON.stringify(toInspectJson(report, args.file), null, 2)}\n` : renderNodeText(report));
   },

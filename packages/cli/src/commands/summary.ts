@@ -9,7 +9,11 @@ interface SummaryArgs {
   json: boolean;
   shallow: boolean;
   byName: boolean;
+  instances: string | undefined;
 }
+
+/** How many objects `--instances` lists without --top. */
+const DEFAULT_INSTANCES = 20;
 
 /** `heapdiff summary <file>`: the type / count / size table of one snapshot. */
 export const summaryCommand: CommandModule<object, SummaryArgs> = {
@@ -19,10 +23,12 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     yargs
       .positional('file', {
         type: 'string',
-        describe: 'a .heapsnapshot file (gzip-compressed is fine)',
+        describe: 'a .heapsnapshot file (gzip-compressed is fine), or - for standard input',
         demandOption: true,
       })
-      .option('top', { type: 'number', describe: 'show only the first N classes' })
+      // Else yargs, reading the positional back as "--file -", would turn "-" (stdin) into "".
+      .nargs('file', 1)
+      .option('top', { type: 'number', describe: 'show only the first N classes (with --instances: N objects, default 20)' })
       .option('sort', {
         choices: ['retained', 'size', 'count', 'name'] as const,
         describe: 'order by retained size (default), shallow size, object count or class name',
@@ -38,7 +44,11 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         describe: 'group by class name only: plain objects under Object, same-named constructors together',
       })
       .option('filter', { type: 'string', describe: 'only classes whose name contains this text (any case)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/summary@1)' })
+      .option('instances', {
+        type: 'string',
+        describe: `list the biggest objects of this class with their @ids, for "heapdiff inspect" (the first ${DEFAULT_INSTANCES} unless --top)`,
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/summary@1; with --instances heapdiff/instances@1)' })
       .check((args) => {
         if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) {
           throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
@@ -46,11 +56,19 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         if (args.shallow && args.sort === 'retained') {
           throw new UsageError('--sort retained needs retained sizes; leave out --shallow');
         }
+        if (args.instances !== undefined) {
+          // --shallow has a default, so yargs' conflicts() would always fire: checked here.
+          const other = (['sort', 'filter', 'shallow'] as const).find((flag) => args[flag] !== undefined && args[flag] !== false);
+          if (other) throw new UsageError(`--instances lists one class's objects, biggest retained size first; leave out --${other}`);
+          if (String(args.instances).trim() === '') throw new UsageError('--instances needs a class name, as the summary shows it: --instances Session');
+        }
         return true;
       })
       .example('$0 summary app.heapsnapshot --top 20', 'the 20 classes taking the most memory')
-      .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON') as unknown as Argv<SummaryArgs>,
+      .example('$0 summary app.heapsnapshot --filter session --json', 'classes named like "session", as JSON')
+      .example('$0 summary app.heapsnapshot --instances Session', 'the 20 biggest Session objects and their @ids') as unknown as Argv<SummaryArgs>,
   handler: async (args: ArgumentsCamelCase<SummaryArgs>) => {
+    if (args.instances !== undefined) return printInstances(args, args.instances);
     const { summarizeClasses, viewSummary } = await import('@heapdiff/core');
     const { renderSummaryText, toSummaryJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
@@ -74,3 +92,13 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     }
   },
 };
+
+/** `--instances CLASS`: the class's biggest objects, by retained size, with their ids. */
+async function printInstances(args: ArgumentsCamelCase<SummaryArgs>, className: string): Promise<void> {
+  const { renderInstancesText, toInstancesJson } = await import('@heapdiff/reporter');
+  const { loadGraph } = await import('../load-graph.js');
+  const { classInstances } = await import('../class-instances.js');
+  const graph = await loadGraph(args.file);
+  const list = classInstances(graph, className, { top: args.top ?? DEFAULT_INSTANCES, grouping: args.byName ? 'name' : 'shape', file: args.file });
+  process.stdout.write(args.json ? `${JSON.stringify(toInstancesJson(list, args.file), null, 2)}\n` : renderInstancesText(list, { file: args.file }));
+}

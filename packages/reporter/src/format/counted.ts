@@ -6,5 +6,15 @@ import { formatCount } from '@heapdiff/core';
  * @example counted(1, 'class', 'classes') // '1 class'
  */
 export function counted(count: number, singular: string, plural = `${singular}s`): string {
-  return `${formatCount(count)} ${Math.round(count) === 1 ? singular : plural}`;
+  return `${formatCount(count)} ${noun(count, singular, plural)}`;
+}
+
+/**
+ * The noun alone, for counts written another way (`+1 object`, `-2 objects`): singular for one
+ * up or down.
+ *
+ * @example `${signedCount(delta)} ${noun(delta, 'object')}`
+ */
+export function noun(count: number, singular: string, plural = `${singular}s`): string {
+  return Math.abs(Math.round(count)) === 1 ? singular : plural;
 }

@@ -1,7 +1,7 @@
 import type { SnapshotDiff } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { classLabels } from './class-label.js';
-import { counted } from './counted.js';
+import { counted, noun } from './counted.js';
 import { signedBytes, signedCount } from './signed.js';
 import type { Column } from './table.js';
 
@@ -39,7 +39,7 @@ export function diffTable(diff: SnapshotDiff, rows: SnapshotDiff['rows']): { col
 /** The totals line under a comparison: new and deleted objects and bytes, and the net change. */
 export function diffTotals(diff: SnapshotDiff): { net: string; detail: string } {
   return {
-    net: `${signedCount(diff.newCount - diff.deletedCount)} objects, ${signedBytes(diff.allocSize - diff.freedSize)}`,
+    net: `${signedCount(diff.newCount - diff.deletedCount)} ${noun(diff.newCount - diff.deletedCount, 'object')}, ${signedBytes(diff.allocSize - diff.freedSize)}`,
     detail: `${counted(diff.newCount, 'new object')} (${formatBytes(diff.allocSize)}), ${counted(diff.deletedCount, 'deleted object')} (${formatBytes(diff.freedSize)})`,
   };
 }

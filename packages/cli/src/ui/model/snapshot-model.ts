@@ -1,7 +1,5 @@
 import {
-  BASE_SYSTEM_DISTANCE,
   classMembers,
-  formatCount,
   dominatorTree,
   nodeDistances,
   NO_DISTANCE,
@@ -10,7 +8,7 @@ import {
   type ClassSummaryRow,
   type HeapGraph,
 } from '@heapdiff/core';
-import { printable } from '@heapdiff/reporter';
+import { distanceCell, objectLabel } from '@heapdiff/reporter';
 
 /** How an instance list is ordered: biggest retained or shallow size first, nearest first, or by id. */
 export type InstanceSort = 'retained' | 'shallow' | 'distance' | 'id';
@@ -90,7 +88,7 @@ export class SnapshotModel {
       node,
       id: this.graph.nodeId(node),
       className: this.graph.className(node),
-      label: instanceLabel(this.graph, node),
+      label: objectLabel({ className: this.graph.className(node), id: this.graph.nodeId(node), type: this.graph.nodeType(node), name: this.graph.nodeName(node) }),
       selfSize: shallowSizes(this.graph)[node]!,
       retainedSize: dominatorTree(this.graph).retainedSizes[node]!,
       distance: distance === NO_DISTANCE ? undefined : distance,
@@ -107,25 +105,7 @@ export class SnapshotModel {
   }
 }
 
-const STRING_TYPES = new Set(['string', 'concatenated string', 'sliced string']);
-
-/** `Function @12 handle()`, `(string) @34 "/quote?sku=42"`, `RegExp @56 /\d+/`, `Session @78`: the id before what may be cut. */
-function instanceLabel(graph: HeapGraph, node: number): string {
-  const type = graph.nodeType(node);
-  const name = graph.nodeName(node);
-  const short = (text: string): string => printable(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-  const head = `${printable(graph.className(node))} @${graph.nodeId(node)}`;
-  if (STRING_TYPES.has(type)) return `${head} "${short(name)}"`;
-  if (type === 'closure') return `${head} ${short(name) || '(anonymous)'}()`;
-  if (type === 'regexp') return `${head} /${short(name)}/`;
-  return head;
-}
-
-/**
- * A distance from the GC roots as people read it: objects only the engine's roots reach carry
- * V8's offset of 100,000,000, shown as `5 (system)`; `–` when nothing reaches the object.
- */
+/** A distance as a cell (`5 (system)`, `–` when nothing reaches the object): the reporter's rule. */
 export function distanceText(distance: number | undefined): string {
-  if (distance === undefined) return '–';
-  return distance >= BASE_SYSTEM_DISTANCE ? `${formatCount(distance - BASE_SYSTEM_DISTANCE)} (system)` : formatCount(distance);
+  return distance === undefined ? '–' : distanceCell(distance);
 }

@@ -164,10 +164,12 @@ async function quickCount(scenario: () => unknown, settings: Settings): Promise<
   const { iterations, warmup } = settings;
   const firstHalf = Math.ceil(iterations / 2);
   // What the runner was still doing (vitest sends a test's result up to 100 ms late) ends
-  // first: the objects it lets go of would hide as many new ones from the count.
-  const settle = defaultSettle();
-  if (settle > 0) await sleep(settle);
+  // before the first count: the objects it lets go of would hide as many new ones from it.
+  // The runs go on meanwhile.
+  const settled = now() + defaultSettle();
   for (let i = 0; i < warmup + firstHalf; i++) await scenario();
+  const left = settled - now();
+  if (left > 0) await sleep(left);
   const objects = [countObjects()];
   const bytes = [usedHeapBytes()];
   for (let i = firstHalf; i < iterations; i++) await scenario();

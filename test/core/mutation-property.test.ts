@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HeapdiffError, parseSnapshot } from '@heapdiff/core';
 import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { referenceParse } from '../helpers/reference-parse.js';
 
 /** A medium hand-made snapshot: a chain of objects with strings, elements and weak edges. */
 function mediumSnapshot(): string {
@@ -24,48 +25,6 @@ function mediumSnapshot(): string {
     });
   }
   return buildSnapshotText(nodes);
-}
-
-interface Reference {
-  nodes: number[];
-  edges: number[];
-  strings: string[];
-}
-
-/** What a correct parse must produce, by the obvious method: JSON.parse and checks. */
-function referenceParse(text: string): Reference | undefined {
-  let json: { snapshot?: { meta?: { node_fields?: string[]; edge_fields?: string[]; node_types?: unknown[]; edge_types?: unknown[] }; node_count?: number; edge_count?: number }; nodes?: number[]; edges?: number[]; strings?: string[] };
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const meta = json.snapshot?.meta;
-  const { nodes, edges, strings } = json;
-  if (!meta || !Array.isArray(nodes) || !Array.isArray(edges) || !Array.isArray(strings)) return undefined;
-  const nf = meta.node_fields?.length ?? 0;
-  const ef = meta.edge_fields?.length ?? 0;
-  if (nf !== 6 || ef !== 3 || JSON.stringify(meta.node_fields) !== JSON.stringify(['type', 'name', 'id', 'self_size', 'edge_count', 'detachedness'])) return undefined;
-  if (JSON.stringify(meta.edge_fields) !== JSON.stringify(['type', 'name_or_index', 'to_node'])) return undefined;
-  const nodeTypes = (meta.node_types?.[0] ?? []) as string[];
-  const edgeTypes = (meta.edge_types?.[0] ?? []) as string[];
-  if (![...nodes, ...edges].every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) return undefined;
-  if (nodes.length !== json.snapshot!.node_count! * nf || edges.length !== json.snapshot!.edge_count! * ef) return undefined;
-  if (!strings.every((s) => typeof s === 'string')) return undefined;
-  let total = 0;
-  for (let i = 0; i < nodes.length; i += nf) {
-    if (nodes[i]! >= nodeTypes.length || nodes[i + 1]! >= strings.length) return undefined;
-    total += nodes[i + 4]!;
-  }
-  if (total !== json.snapshot!.edge_count) return undefined;
-  const converted = [...edges];
-  for (let i = 0; i < edges.length; i += ef) {
-    const type = edgeTypes[edges[i]!];
-    if (type === undefined || edges[i + 2]! % nf !== 0 || edges[i + 2]! >= nodes.length) return undefined;
-    if (type !== 'element' && type !== 'hidden' && edges[i + 1]! >= strings.length) return undefined;
-    converted[i + 2] = edges[i + 2]! / nf;
-  }
-  return { nodes, edges: converted, strings };
 }
 
 type Mutation = { kind: 'truncate' | 'flip' | 'delete' | 'insert'; at: number; length: number; byte: number; text: string };

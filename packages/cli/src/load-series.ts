@@ -1,4 +1,5 @@
 import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
+import { STDIN_ARGUMENT, inputLabel, snapshotInput } from './load-graph.js';
 
 export interface LoadSeriesOptions {
   retained?: boolean;
@@ -17,18 +18,22 @@ export interface LoadSeriesOptions {
  */
 export async function loadSeries(files: readonly string[], options: LoadSeriesOptions = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
   if (files.length === 0) throw new Error('loadSeries: no files');
+  if (files.filter((file) => file === STDIN_ARGUMENT).length > 1) {
+    const { UsageError } = await import('@heapdiff/core');
+    throw new UsageError('"-" (standard input) is given more than once: it can be read only once; give the other snapshots as files');
+  }
   const { collectGarbage } = await import('@heapdiff/core/runtime');
   const earlier: SnapshotCensus[] = [];
   for (const [i, file] of files.slice(0, -1).entries()) {
     const perNode = options.perNode === 'previous' ? i === files.length - 2 : (options.perNode ?? true);
-    earlier.push(await censusOf(file, `${file} (${i + 1} of ${files.length})`, { ...options, perNode }));
+    earlier.push(await censusOf(file, `${inputLabel(file)} (${i + 1} of ${files.length})`, { ...options, perNode }));
     await collectGarbage();
   }
   const { analyzeGraph } = await import('@heapdiff/core');
   const last = files[files.length - 1]!;
   return {
     earlier,
-    last: await load(last, `${last} (${files.length} of ${files.length})`, options, async (graph, progress) => {
+    last: await load(last, `${inputLabel(last)} (${files.length} of ${files.length})`, options, async (graph, progress) => {
       await analyzeGraph(graph, { onProgress: progress.analyzing });
       return graph;
     }),
@@ -49,9 +54,10 @@ type Progress = ReturnType<(typeof import('./progress.js'))['createLoadProgress'
 async function load<T>(file: string, label: string, options: LoadSeriesOptions, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
   const { parseSnapshot } = await import('@heapdiff/core');
   const { createLoadProgress } = await import('./progress.js');
+  const input = await snapshotInput(file);
   const progress = createLoadProgress(label, process.stderr, options.progress);
   try {
-    return await use(await parseSnapshot(file, { onProgress: progress.update }), progress);
+    return await use(await parseSnapshot(input, { onProgress: progress.update }), progress);
   } finally {
     progress.done();
   }

@@ -77,6 +77,7 @@ export function nodeDistancesOnWorker(graph: HeapGraph, pool: HeapWorkerPool, qu
 
 /** Room for every node once, plus the root's children (a program root listed twice is queued twice). */
 export function queueLength(graph: HeapGraph): number {
+  if (graph.nodeCount === 0) return 0;
   return graph.nodeCount + graph.firstEdge[graph.rootOrdinal + 1]! - graph.firstEdge[graph.rootOrdinal]!;
 }
 

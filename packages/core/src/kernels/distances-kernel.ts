@@ -46,6 +46,8 @@ export function distancesKernel(
   const NONE = -5;
   const BASE = 100000000;
   out.fill(NONE);
+  // A graph without nodes has no root to start from.
+  if (p.nodeCount === 0) return;
   const pending = new Uint8Array(p.pairCount);
   const slotValue = new Map<number, number>();
   for (let i = 0; i < descriptorSlots.length; i += 2) slotValue.set(descriptorSlots[i]!, descriptorSlots[i + 1]!);

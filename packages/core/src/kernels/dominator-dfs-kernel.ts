@@ -18,6 +18,9 @@ export function dominatorDfsKernel(
   scratch: Uint32Array,
 ): number {
   let n = count;
+  // Vertices are 1..nodeCount: a start outside (a graph without nodes) has nothing to search,
+  // and would otherwise walk `undefined` parents forever.
+  if (!(start >= 1 && start < parent.length)) return n;
   scratch[start] = firstEdge[start - 1]!;
   let v = start;
   while (v !== 0) {

@@ -78,12 +78,24 @@ export function tokenizeUint32(
         if (d > 9) break;
         let v = d;
         i++;
-        while (i < end) {
-          c = bytes[i]!;
-          d = (c - 48) >>> 0;
-          if (d > 9) break;
-          v = v * 10 + d;
-          i++;
+        if (d === 0) {
+          // A zero is the whole value: a digit after it ("01") is not JSON, and the slow path below refuses it.
+          if (i < end) {
+            c = bytes[i]!;
+            if (((c - 48) >>> 0) <= 9) {
+              value = 0;
+              phase = 1;
+              break;
+            }
+          }
+        } else {
+          while (i < end) {
+            c = bytes[i]!;
+            d = (c - 48) >>> 0;
+            if (d > 9) break;
+            v = v * 10 + d;
+            i++;
+          }
         }
         if (i < end && c === 44 && count !== capacity && v <= 4294967295) {
           out[count++] = v;
@@ -99,7 +111,8 @@ export function tokenizeUint32(
     }
     const c = bytes[i]!;
     if (c >= 48 && c <= 57) {
-      if (phase === 2) {
+      // After a value and white space, or after a leading "0": JSON allows no digit here.
+      if (phase === 2 || (phase === 1 && value === 0)) {
         status = 3;
         break;
       }
@@ -186,7 +199,7 @@ export function tokenizeFloat64(
     const c = bytes[i]!;
     const digit = c - 48;
     if (digit >= 0 && digit <= 9) {
-      if (phase === 2) {
+      if (phase === 2 || (phase === 1 && value === 0)) {
         status = 3;
         break;
       }

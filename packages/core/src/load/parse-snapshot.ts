@@ -1,5 +1,5 @@
 import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
-import { AbortedError, HeapdiffError, InputReadError } from '../errors.js';
+import { AbortedError, HeapdiffError, InputReadError, SnapshotTooLargeError } from '../errors.js';
 import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
 import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
 import { SlabPool } from '../parser/slab-pool.js';
@@ -96,6 +96,13 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     return graph;
   } catch (err) {
     if (err instanceof HeapdiffError) throw err;
+    if (err instanceof RangeError && /allocation failed|Invalid (typed )?array (buffer )?length/i.test(err.message)) {
+      // Sizes are checked before anything is allocated; this is the last line, for memory that runs out anyway.
+      throw new SnapshotTooLargeError(
+        `the snapshot needs more memory than this process can allocate (${err.message}); try a machine with more memory`,
+        source.file === undefined ? {} : { file: source.file },
+      );
+    }
     throw new InputReadError(`reading the snapshot failed: ${(err as Error).message}`, source.file, { cause: err });
   } finally {
     // Idle workers are unref'd and hold nothing we need: end them without waiting.

@@ -90,6 +90,41 @@ async function* readFileChunks(
   }
 }
 
+/** Names under which a process reads its own standard input. */
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/**
+ * Reads what cannot be read by position — a pipe, a FIFO, a character device, a socket — from
+ * start to end, as it comes. Standard input that is a socket (as Node gives a child's stdin)
+ * cannot be opened again by name: it is read as `process.stdin` then.
+ */
+async function* readSequentialChunks(file: string, options: ByteSourceOptions, counter: { read: number }) {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO' && STDIN_PATHS.has(file)) {
+      yield* readStreamChunks(process.stdin, options.signal, counter);
+      return;
+    }
+    throw describeFsError(err as NodeJS.ErrnoException, file);
+  }
+  const stream = handle.createReadStream({ highWaterMark: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (options.signal?.aborted) throw new AbortedError(undefined, { cause: options.signal.reason });
+      counter.read += chunk.length;
+      yield chunk;
+    }
+  } catch (err) {
+    if (err instanceof AbortedError) throw err;
+    throw describeFsError(err as NodeJS.ErrnoException, file);
+  } finally {
+    stream.destroy();
+    await handle.close().catch(() => {});
+  }
+}
+
 async function* readStreamChunks(
   input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
   signal: AbortSignal | undefined,
@@ -183,8 +218,13 @@ export async function openByteSource(input: SnapshotInput, options: ByteSourceOp
       throw describeFsError(err as NodeJS.ErrnoException, file);
     }
     if (info.isDirectory()) throw new InputReadError(`${file} is a directory, not a heap snapshot file`, file);
-    size = info.isFile() ? info.size : undefined;
-    raw = readFileChunks(file, size ?? 0, options, counter);
+    if (info.isFile()) {
+      size = info.size;
+      raw = readFileChunks(file, size, options, counter);
+    } else {
+      // A pipe, FIFO or device: no size, no seeking; the parser reads it the same way.
+      raw = readSequentialChunks(file, options, counter);
+    }
   } else if (input && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
     raw = readStreamChunks(input, signal, counter);
   } else {

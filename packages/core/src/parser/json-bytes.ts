@@ -18,3 +18,13 @@ export function describeByte(c: number): string {
 export function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, from, to);
 }
+
+/** The first position from `i` on (at most `end`) that is not JSON white space. */
+export function skipSpace(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
+    i++;
+  }
+  return end;
+}

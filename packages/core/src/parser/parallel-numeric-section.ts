@@ -1,5 +1,16 @@
 import { SnapshotFormatError } from '../errors.js';
-import { PHASE_EXPECT_VALUE, PHASE_OPENED, STATUS_CLOSED, STATUS_NEED_MORE } from '../kernels/number-tokenizer.js';
+import {
+  PHASE_EXPECT_VALUE,
+  PHASE_OPENED,
+  STATE_COUNT,
+  STATE_PHASE,
+  STATE_STATUS,
+  STATUS_BAD_BYTE,
+  STATUS_CLOSED,
+  STATUS_NEED_MORE,
+  createTokenizerState,
+  tokenizeUint32,
+} from '../kernels/number-tokenizer.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import type { TokenizeJob, TokenizeReply } from '../workers/worker-jobs.js';
@@ -31,7 +42,10 @@ export interface PrecheckedSection {
   bad: { valueIndex: number; kind: number } | undefined;
 }
 
-/** The longest run of bytes without a comma a section may have (a slice must end at a comma). */
+/**
+ * The longest run of bytes without a comma carried over to the next slice (a slice must end at
+ * a comma); a longer run (white space, which JSON allows in any amount) is read on this thread.
+ */
 const CARRY_LIMIT = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
@@ -39,7 +53,8 @@ type JobOutcome = { ok: true; result: TokenizeReply } | { ok: false; error: unkn
 
 interface QueuedJob {
   outcome: Promise<JobOutcome>;
-  slab: Slab;
+  /** The slab holding the job's input; none for a stretch tokenized on this thread. */
+  slab: Slab | undefined;
   output: SharedArrayBuffer;
   target: NumericTarget;
   spec: RecordSpec;
@@ -103,6 +118,11 @@ export class ParallelNumbers {
     if (slab) this.slabs.release(slab);
   }
 
+  /** Queues, for merging in order, a stretch already tokenized on this thread (see `InlineRun`). */
+  submitTokenized(result: TokenizeReply, queued: Omit<QueuedJob, 'outcome' | 'slab'>): void {
+    this.#jobs.push({ outcome: Promise.resolve({ ok: true, result }), slab: undefined, ...queued });
+  }
+
   /** Runs a tokenize job and queues it for merging. */
   submit(job: TokenizeJob, queued: Omit<QueuedJob, 'outcome'>): void {
     const outcome = this.#pool!.run(job).then(
@@ -136,7 +156,7 @@ export class ParallelNumbers {
       while (merged > target.out.length) target.grow(job.offset + result.position);
     }
     // The input is no longer needed once parsed; the output once copied into place.
-    this.slabs.release(job.slab);
+    if (job.slab) this.slabs.release(job.slab);
     const { spec, precheck } = job;
     const at = target.count;
     const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec })
@@ -167,6 +187,10 @@ export class ParallelNumericSection implements SectionReader {
   #carryInChunk = false;
   #first = true;
   #done = false;
+  /** A run without a comma too long to carry, being read on this thread up to its next comma. */
+  #run: InlineRun | undefined;
+  /** A bad value was found on this thread: its error is queued, and the rest is not read. */
+  #failed = false;
 
   /** `firstValueOffset` is the offset just after the section's "[". */
   constructor(
@@ -190,11 +214,18 @@ export class ParallelNumericSection implements SectionReader {
   }
 
   push(chunk: Uint8Array, start: number, end: number, base: number): number {
+    if (this.#failed) return end;
     this.#carryInChunk = false;
     // Found once per chunk; slices never reach past it.
     const close = chunk.indexOf(0x5d /* ] */, start);
     let i = start;
     while (i < end) {
+      if (this.#run) {
+        i = this.#continueRun(this.#run, chunk, i, end);
+        if (this.#done) return i;
+        if (this.#failed) return end;
+        continue;
+      }
       const pieceEnd = Math.min(end, i + SLAB_BYTES - this.#carry.length);
       if (close !== -1 && close < pieceEnd) {
         this.#submit(chunk, i, close + 1, true, base);
@@ -205,10 +236,9 @@ export class ParallelNumericSection implements SectionReader {
       if (lastComma < i) {
         const carryLength = this.#carry.length;
         if (carryLength + pieceEnd - i > CARRY_LIMIT) {
-          throw new SnapshotFormatError(
-            `"${this.#target.key}" has a run of more than ${CARRY_LIMIT} bytes without a comma`,
-            inputLocation(this.#file, base + i),
-          );
+          this.#startRun(base + i);
+          if (this.#failed) return end;
+          continue;
         }
         const carry = new Uint8Array(carryLength + pieceEnd - i);
         carry.set(this.#carry);
@@ -230,6 +260,41 @@ export class ParallelNumericSection implements SectionReader {
 
   describePosition(): string {
     return this.#target.describePosition(this.#target.count);
+  }
+
+  /**
+   * Goes on reading on this thread, from the carried bytes (or `offset`, when none), with the
+   * very tokenizer the workers run: a result the same as if a worker had read the stretch.
+   */
+  #startRun(offset: number): void {
+    const carry = this.#carry;
+    const run = new InlineRun(carry.length > 0 ? this.#carryOffset : offset, this.#first ? PHASE_OPENED : PHASE_EXPECT_VALUE, this.#jobs.slabs.acquireOutput());
+    this.#first = false;
+    this.#carry = EMPTY;
+    this.#carryInChunk = false;
+    this.#run = run;
+    run.read(carry, 0, carry.length);
+    if (run.status !== STATUS_NEED_MORE) this.#endRun(run);
+  }
+
+  /** Reads `chunk[from..end)` in the run up to its first comma; returns where the run stopped. */
+  #continueRun(run: InlineRun, chunk: Uint8Array, from: number, end: number): number {
+    const comma = chunk.indexOf(0x2c /* , */, from);
+    const stop = comma < 0 || comma >= end ? end : comma + 1;
+    const position = run.read(chunk, from, stop);
+    if (run.status === STATUS_NEED_MORE && stop === end && comma !== end - 1) return end;
+    this.#endRun(run);
+    return position;
+  }
+
+  /** Queues what the run read: values up to a comma, the closed section, or the bad value it met. */
+  #endRun(run: InlineRun): void {
+    this.#run = undefined;
+    const status = run.status;
+    const final = status === STATUS_CLOSED;
+    this.#jobs.submitTokenized(run.reply(), { output: run.output, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset: run.offset, final });
+    if (final) this.#done = true;
+    else if (status !== STATUS_NEED_MORE) this.#failed = true;
   }
 
   /**
@@ -303,4 +368,41 @@ function notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: num
   const end = from + count;
   if (from < placed.checkedFrom) precheck.uncheckedRecords.push(Math.floor(from / width));
   if (placed.checkedTo < end) precheck.uncheckedRecords.push(Math.floor(placed.checkedTo / width));
+}
+
+/** A stretch of a section tokenized on this thread, across chunks, as one worker job would. */
+class InlineRun {
+  /** Byte offset of the stretch's first byte in the input. */
+  readonly offset: number;
+  readonly output: SharedArrayBuffer;
+  readonly #out: Uint32Array;
+  readonly #state = createTokenizerState();
+  /** Bytes read so far. */
+  #length = 0;
+  #byte = -1;
+
+  constructor(offset: number, phase: number, output: SharedArrayBuffer) {
+    this.offset = offset;
+    this.output = output;
+    this.#out = new Uint32Array(output);
+    this.#state[STATE_PHASE] = phase;
+  }
+
+  get status(): number {
+    return this.#state[STATE_STATUS]!;
+  }
+
+  /** Reads `bytes[from..to)`; returns where it stopped (`to`, or after "]", or at a bad value). */
+  read(bytes: Uint8Array, from: number, to: number): number {
+    const position = tokenizeUint32(bytes, from, to, this.#out, this.#state);
+    this.#length += position - from;
+    if (this.status === STATUS_BAD_BYTE) this.#byte = bytes[position] ?? -1;
+    return position;
+  }
+
+  /** What a worker would have replied for the stretch. */
+  reply(): TokenizeReply {
+    const state = this.#state;
+    return { count: state[STATE_COUNT]!, status: state[STATE_STATUS]!, phase: state[STATE_PHASE]!, position: this.#length, byte: this.#byte };
+  }
 }

@@ -148,6 +148,13 @@ export function readSnapshotHeader(raw: unknown, where: InputLocation): Snapshot
       where,
     );
   }
+  const traceFunctionValues = traceFunctionCount * layout.traceFunctionInfoFields.length;
+  if (traceFunctionValues > MAX_ARRAY_ELEMENTS) {
+    throw new SnapshotTooLargeError(
+      `the header declares ${traceFunctionCount} trace functions (${traceFunctionValues} values), more than heapdiff can hold (${MAX_ARRAY_ELEMENTS} values)`,
+      where,
+    );
+  }
   if (nodeCount === 0) {
     // V8 always writes its root: a snapshot without nodes has nothing to analyse.
     throw new SnapshotFormatError('the header declares 0 nodes: a heap snapshot has at least its root node; the file was not written by V8, or its header is wrong', where);

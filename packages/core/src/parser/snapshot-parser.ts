@@ -1,13 +1,13 @@
 import { SnapshotFormatError, SnapshotTruncatedError, type InputLocation } from '../errors.js';
 import { HeaderSection } from './header-section.js';
-import { describeByte, isSpace } from './json-bytes.js';
+import { describeByte, isSpace, skipSpace } from './json-bytes.js';
 import { InlineNumericSection, NUMERIC_SECTIONS, NumericTarget, declaredLength, type NumericArray, type NumericCheckpoints } from './numeric-section.js';
 import { ParallelNumbers, type ParallelParseOptions, type PrecheckedSection } from './parallel-numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
 import type { StringTable } from './string-table.js';
 import { StringsSection } from './strings-section.js';
-import { TraceTreeSection, type TraceTree } from './trace-tree.js';
+import { TraceTreeSection, checkTraceReferences, type TraceTree } from './trace-tree.js';
 import { SkippedValue } from './value-scanner.js';
 
 export type { PrecheckedSection } from './parallel-numeric-section.js';
@@ -53,6 +53,7 @@ const enum Mode {
 }
 
 const KEY_LIMIT = 256;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * A push parser for the `.heapsnapshot` JSON text. It works on bytes and never builds a string
@@ -72,6 +73,8 @@ export class SnapshotParser {
   #base = 0;
 
   #key = '';
+  /** Bytes of a UTF-8 byte order mark read at the very start. */
+  #bomBytes = 0;
   #keyBytes: number[] = [];
   readonly #seen = new Set<string>();
 
@@ -128,7 +131,8 @@ export class SnapshotParser {
     await this.settle(0);
     const at = this.#base;
     if (this.#mode === Mode.Start) {
-      const what = at === 0 ? 'the input is empty' : 'the input holds only white space';
+      if (this.#bomBytes % 3 !== 0) this.#formatError('the input ends inside a UTF-8 byte order mark', at);
+      const what = at === this.#bomBytes ? 'the input is empty' : 'the input holds only white space';
       throw new SnapshotTruncatedError(`${what}; a .heapsnapshot file starts with {"snapshot":`, this.#where(at));
     }
     if (this.#mode !== Mode.Done) {
@@ -143,14 +147,23 @@ export class SnapshotParser {
       if (!this.#seen.has(key)) this.#formatError(`the snapshot has no "${key}" array`, at);
     }
     const values = (key: string): NumericArray | undefined => this.#numbers.get(key)?.result;
+    const strings = this.#strings!.table();
+    const traceFunctionInfos = (values('trace_function_infos') as Uint32Array | undefined) ?? new Uint32Array(0);
+    const traceTree = this.#traceTree?.tree;
+    const offsetOf = (key: string): number | undefined => this.#numbers.get(key)?.checkpoints.offsets[0];
+    checkTraceReferences(traceTree, traceFunctionInfos, header.layout.traceFunctionInfoFields, strings.count, {
+      file: this.#file,
+      treeOffset: this.#traceTree?.offset,
+      infosOffset: offsetOf('trace_function_infos'),
+    });
     return {
       header,
       nodes: values('nodes') as Uint32Array,
       edges: values('edges') as Uint32Array,
-      strings: this.#strings!.table(),
+      strings,
       locations: (values('locations') as Float64Array | undefined) ?? new Float64Array(0),
-      traceFunctionInfos: (values('trace_function_infos') as Uint32Array | undefined) ?? new Uint32Array(0),
-      traceTree: this.#traceTree?.tree,
+      traceFunctionInfos,
+      traceTree,
       samples: (values('samples') as Float64Array | undefined) ?? new Float64Array(0),
       checkpoints: new Map([...this.#numbers].map(([key, target]) => [key, target.checkpoints])),
       prechecked: this.#parallel.prechecked,
@@ -178,10 +191,21 @@ export class SnapshotParser {
   /** The top-level structure, `{ "key": value, … }`, up to the first byte of a value. */
   #structure(chunk: Uint8Array, start: number, end: number): number {
     for (let i = start; i < end; i++) {
+      if (this.#mode !== Mode.Key) {
+        // Between tokens: runs of white space, however long, pass in one tight loop.
+        i = skipSpace(chunk, i, end);
+        if (i === end) break;
+      }
       const c = chunk[i]!;
       switch (this.#mode) {
         case Mode.Start:
           if (isSpace(c)) continue;
+          if (this.#base + i === this.#bomBytes && c === UTF8_BOM[this.#bomBytes]) {
+            // A UTF-8 byte order mark, as some editors and tools write: not part of the JSON.
+            this.#bomBytes++;
+            continue;
+          }
+          if (this.#bomBytes % 3 !== 0) this.#formatError(`an incomplete UTF-8 byte order mark, then ${describeByte(c)}`, this.#base + i);
           if (c === 0x7b /* { */) {
             this.#mode = Mode.ExpectKey;
             continue;
@@ -214,6 +238,10 @@ export class SnapshotParser {
             continue;
           }
           if (this.#keyBytes.length >= KEY_LIMIT) this.#formatError('a section name is implausibly long', this.#base + i);
+          if (c < 0x20 || c >= 0x7f || c === 0x5c /* \ */) {
+            // JSON forbids control characters in strings; V8 writes plain ASCII names, never escaped.
+            this.#formatError(`a section name holds ${describeByte(c)}; section names are plain ASCII without escapes`, this.#base + i);
+          }
           this.#keyBytes.push(c);
           continue;
         case Mode.ExpectColon:
@@ -274,7 +302,7 @@ export class SnapshotParser {
       return i;
     }
     // An unknown section: skip its value, whatever it is, so newer V8 versions still load.
-    this.#section = new SkippedValue(c);
+    this.#section = new SkippedValue(key, this.#file);
     return i;
   }
 

@@ -14,7 +14,8 @@ export class StringTable {
   /** `indexOf` answers: the analyses look the same few names up once per node they visit. */
   readonly #indexes = new Map<string, number>();
   readonly count: number;
-  static readonly #decoder = new TextDecoder('utf-8');
+  // ignoreBOM keeps a string's leading U+FEFF: a decoder would otherwise drop it as a byte order mark.
+  static readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   constructor(bytes: Uint8Array, offsets: Uint32Array, count: number) {
     this.#bytes = bytes;

@@ -88,6 +88,19 @@ describe('snapshots from pipes, FIFOs and standard input', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ schema: 'heapdiff/inspect@1', file: '-', id: 1, label: '(root) @1', retainedSize: 2_989_403 });
   });
 
+  it('diff and leaks take "-" for one of their snapshots; ui refuses it (its keys come from the terminal)', async () => {
+    const diff = await shell(`cat ${quote(gzip)} | ${heapdiff} diff - ${quote(gzip)} --json`);
+    expect(diff).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(diff.stdout)).toMatchObject({ base: { file: '-' }, current: { file: gzip } });
+    const twice = await shell(`cat ${quote(gzip)} | ${heapdiff} leaks ${quote(plain)} - -`);
+    expect(twice).toMatchObject({ code: 2, stderr: 'heapdiff: "-" (standard input) is given more than once: it can be read only once; give the other snapshots as files (see "heapdiff --help")\n' });
+    const ui = await runCli(['ui', '-', gzip]);
+    expect(ui).toMatchObject({
+      code: 2,
+      stderr: 'heapdiff: ui reads its keys from the terminal, so it cannot read a snapshot from standard input ("-"): save the snapshot to a file and open that (see "heapdiff --help")\n',
+    });
+  });
+
   // util-linux `script` runs the command on a pseudo-terminal.
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('"-" when standard input is a terminal: a usage error at once, not a wait for typing', async () => {

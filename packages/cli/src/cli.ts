@@ -8,6 +8,7 @@ import { leaksCommand } from './commands/leaks.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { summaryCommand } from './commands/summary.js';
 import { uiCommand } from './commands/ui.js';
+import { hideDashArguments, restoreDashArguments } from './dash-argument.js';
 import { ExitCode } from './exit-codes.js';
 
 // Each module types its own arguments; the list only needs what every command module has.
@@ -22,7 +23,8 @@ const NO_COMMAND = 'Name a command; see the list above.';
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   let noCommand = false;
-  const cli = yargs([...argv])
+  const cli = yargs(hideDashArguments(argv))
+    .middleware(restoreDashArguments, true)
     .scriptName('heapdiff')
     .usage('$0 <command> [options]\n\nFind memory leaks in Node.js programs from V8 heap snapshots.')
     .command(COMMANDS)

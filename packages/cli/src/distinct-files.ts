@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { UsageError } from '@heapdiff/core';
+import { STDIN_ARGUMENT } from './load-graph.js';
 
 /**
  * Refuses a snapshot given twice: by the same path, or under another name for the same file (a
@@ -9,6 +10,8 @@ import { UsageError } from '@heapdiff/core';
 export function checkDistinctFiles(files: readonly string[]): void {
   const seen = new Map<string, string>();
   for (const file of files) {
+    // Standard input given twice is the loader's to refuse (it can be read once).
+    if (file === STDIN_ARGUMENT) continue;
     let key: string;
     try {
       const stat = statSync(file);

@@ -1,6 +1,6 @@
 import type { HeapGraph, SnapshotInput } from '@heapdiff/core';
 
-/** The file argument that means standard input. */
+/** The file argument that means standard input (see dash-argument.ts). */
 export const STDIN_ARGUMENT = '-';
 
 /**

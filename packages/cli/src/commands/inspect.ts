@@ -23,8 +23,6 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   builder: (yargs: Argv) =>
     yargs
       .positional('file', { type: 'string', describe: 'a .heapsnapshot file, or - for standard input', demandOption: true })
-      // Else yargs, reading the positional back as "--file -", would turn "-" (stdin) into "".
-      .nargs('file', 1)
       .positional('id', { type: 'string', describe: 'the node id, as @1234 or 1234', demandOption: true })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON (schema heapdiff/inspect@1)' })
       .option('retainers', { type: 'number', default: 10, describe: 'how many retainers to list' })

@@ -26,8 +26,6 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         describe: 'a .heapsnapshot file (gzip-compressed is fine), or - for standard input',
         demandOption: true,
       })
-      // Else yargs, reading the positional back as "--file -", would turn "-" (stdin) into "".
-      .nargs('file', 1)
       .option('top', { type: 'number', describe: 'show only the first N classes (with --instances: N objects, default 20)' })
       .option('sort', {
         choices: ['retained', 'size', 'count', 'name'] as const,

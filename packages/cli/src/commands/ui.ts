@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core';
 import { checkNodeCommand, checkPid, checkPort } from '../capture-target.js';
+import { STDIN_ARGUMENT } from '../load-graph.js';
 import { checkDistinctFiles } from '../distinct-files.js';
 
 interface UiArgs {
@@ -40,6 +41,7 @@ export const uiCommand: CommandModule<object, UiArgs> = {
           const given = ['dir'].filter((flag) => args[flag] !== undefined);
           if (args.trackAllocations) given.push('track-allocations');
           if (given.length > 0) throw new UsageError(`--${given[0]} is for watching a process live (with --pid, --inspect or -- node app.js), not for snapshot files`);
+          if (files.includes(STDIN_ARGUMENT)) throw new UsageError('ui reads its keys from the terminal, so it cannot read a snapshot from standard input ("-"): save the snapshot to a file and open that');
           checkDistinctFiles(files);
         } else {
           if (args.port !== undefined && args.pid === undefined) throw new UsageError('--port goes with --pid (the inspector port of the process to watch)');

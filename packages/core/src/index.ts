@@ -24,6 +24,7 @@ export {
   type InputLocation,
 } from './errors.js';
 export { formatBytes, formatCount } from './format/bytes.js';
+export { counted, noun } from './format/counted.js';
 
 // Loading
 export { parseSnapshot, type ParseOptions, type ParseProgress } from './load/parse-snapshot.js';

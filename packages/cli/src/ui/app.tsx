@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource react */
 import { basename, relative } from 'node:path';
-import { formatBytes, formatCount } from '@heapdiff/core';
+import { counted, formatBytes, formatCount } from '@heapdiff/core';
 import { printable } from '@heapdiff/reporter';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
@@ -237,7 +237,7 @@ function statusLine(state: UiState, rows: ViewRows | undefined, live: LiveSource
   if (rows) {
     const { files, summary } = rows.data;
     parts.push(printable(files.length === 1 ? basename(files[0]!) : `${files.length} snapshots, last ${basename(files[files.length - 1]!)}`));
-    parts.push(`${formatCount(summary.totalCount)} objects, ${formatBytes(summary.totalSelfSize)}`);
+    parts.push(`${counted(summary.totalCount, 'object')}, ${formatBytes(summary.totalSelfSize)}`);
   }
   // The way to the keys stays on screen however narrow: the rest is cut to make room.
   const keys = live ? ' s snapshot  ? keys  q quit ' : ' ? keys  q quit ';

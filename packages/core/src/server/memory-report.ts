@@ -2,6 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import { summarizeClasses } from '../analysis/class-summary.js';
 import type { RelativeHeap } from '../diff/relative-heap.js';
 import { formatBytes, formatCount } from '../format/bytes.js';
+import { counted } from '../format/counted.js';
 import type { SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
@@ -141,6 +142,6 @@ export function summaryText(doc: MemorySummaryJson | MemorySinceJson): string {
     if ('retainerPath' in row && row.retainerPath) lines.push(`    ${plain(row.retainerPath)}`);
   }
   const shown = doc.classes.length < doc.totals.classes ? ` (the ${doc.classes.length} retaining most shown)` : '';
-  lines.push('', `${formatCount(doc.totals.count)} objects in ${formatCount(doc.totals.classes)} classes, ${formatBytes(doc.totals.selfSize)}${shown}`);
+  lines.push('', `${counted(doc.totals.count, 'object')} in ${counted(doc.totals.classes, 'class', 'classes')}, ${formatBytes(doc.totals.selfSize)}${shown}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { formatBytes, formatCount } from '../format/bytes.js';
+import { counted } from '../format/counted.js';
 import type { LeakingClass, LeakVerdict } from './leak-check.js';
 
 /** At most this many leaking classes are told in full; the rest are named on one line. */
@@ -16,7 +17,7 @@ const TOLD = 3;
 export function describeLeaks(verdict: LeakVerdict): string {
   const { leaks, iterations, warmup } = verdict;
   if (leaks.length === 0) {
-    const runs = `${iterations} runs after ${warmup} warm-up runs`;
+    const runs = `${counted(iterations, 'run')} after ${counted(warmup, 'warm-up run')}`;
     if (verdict.heap) return `no class grows with the iterations (${runs}; ${formatCount(verdict.heap.count)} new objects alive, none kept from both halves)`;
     const [middle = 0, after = 0] = verdict.quick?.objects ?? [];
     return `no class grows with the iterations (${runs}; live objects after each half: ${formatCount(middle)} → ${formatCount(after)})`;
@@ -25,7 +26,7 @@ export function describeLeaks(verdict: LeakVerdict): string {
   const own = leaks.filter((l) => l.location !== undefined);
   const told = (own.length > 0 ? own : leaks).slice(0, TOLD);
   const rest = leaks.filter((l) => !told.includes(l));
-  const lines = [`${leaks.length === 1 ? 'a class grows' : `${leaks.length} classes grow`} with the iterations (${iterations} runs after ${warmup} warm-up runs):`];
+  const lines = [`${leaks.length === 1 ? 'a class grows' : `${leaks.length} classes grow`} with the iterations (${counted(iterations, 'run')} after ${counted(warmup, 'warm-up run')}):`];
   for (const leak of told) lines.push(...describeLeak(leak, iterations));
   if (rest.length > 0) lines.push(`  also growing: ${rest.map((l) => `${l.className} ×${formatCount(l.count)}`).join(', ')}`);
   const files = verdict.snapshots ?? [];

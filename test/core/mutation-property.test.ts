@@ -3,29 +3,10 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HeapdiffError, parseSnapshot } from '@heapdiff/core';
-import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
+import { mediumSnapshot } from '../helpers/snapshot-builder.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { referenceParse } from '../helpers/reference-parse.js';
 
-/** A medium hand-made snapshot: a chain of objects with strings, elements and weak edges. */
-function mediumSnapshot(): string {
-  const nodes: BuilderNode[] = tinySnapshotNodes();
-  for (let i = 0; i < 150; i++) {
-    const at = nodes.length;
-    nodes.push({
-      type: i % 3 ? 'object' : 'array',
-      name: i % 5 ? `Thing${i % 7}` : 'ünïcødé \\ "x"',
-      id: 101 + 2 * i,
-      selfSize: 16 + i,
-      edges: [
-        { type: 'property', name: `p${i % 4}`, to: Math.max(2, at - 1) },
-        { type: 'element', name: i, to: 3 },
-        { type: i % 2 ? 'weak' : 'internal', name: 'w', to: at },
-      ],
-    });
-  }
-  return buildSnapshotText(nodes);
-}
 
 type Mutation = { kind: 'truncate' | 'flip' | 'delete' | 'insert'; at: number; length: number; byte: number; text: string };
 

@@ -82,3 +82,23 @@ export function tinySnapshotNodes(): BuilderNode[] {
     { type: 'hidden', name: 'system / Context', id: 15, selfSize: 0 },
   ];
 }
+
+/** A medium hand-made snapshot: a chain of objects with strings, elements and weak edges. */
+export function mediumSnapshot(): string {
+  const nodes: BuilderNode[] = tinySnapshotNodes();
+  for (let i = 0; i < 150; i++) {
+    const at = nodes.length;
+    nodes.push({
+      type: i % 3 ? 'object' : 'array',
+      name: i % 5 ? `Thing${i % 7}` : 'ünïcødé \\ "x"',
+      id: 101 + 2 * i,
+      selfSize: 16 + i,
+      edges: [
+        { type: 'property', name: `p${i % 4}`, to: Math.max(2, at - 1) },
+        { type: 'element', name: i, to: 3 },
+        { type: i % 2 ? 'weak' : 'internal', name: 'w', to: at },
+      ],
+    });
+  }
+  return buildSnapshotText(nodes);
+}

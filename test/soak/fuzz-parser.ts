@@ -27,7 +27,7 @@ import { openByteSource } from '../../packages/core/src/parser/byte-source.js';
 import { SlabPool } from '../../packages/core/src/parser/slab-pool.js';
 import { SnapshotParser } from '../../packages/core/src/parser/snapshot-parser.js';
 import { HeapWorkerPool } from '../../packages/core/src/workers/heap-worker-pool.js';
-import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
+import { buildSnapshotText, mediumSnapshot, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 import { referenceParse, type Reference } from '../helpers/reference-parse.js';
 
 const { values } = parseArgs({
@@ -43,24 +43,6 @@ const { values } = parseArgs({
 
 // ---- the snapshots mutated ----
 
-function mediumSnapshot(): string {
-  const nodes: BuilderNode[] = tinySnapshotNodes();
-  for (let i = 0; i < 150; i++) {
-    const at = nodes.length;
-    nodes.push({
-      type: i % 3 ? 'object' : 'array',
-      name: i % 5 ? `Thing${i % 7}` : 'ünïcødé \\ "x"',
-      id: 101 + 2 * i,
-      selfSize: 16 + i,
-      edges: [
-        { type: 'property', name: `p${i % 4}`, to: Math.max(2, at - 1) },
-        { type: 'element', name: i, to: 3 },
-        { type: i % 2 ? 'weak' : 'internal', name: 'w', to: at },
-      ],
-    });
-  }
-  return buildSnapshotText(nodes);
-}
 
 /** Every section filled: allocation tracking, samples, locations, an unknown section, header extras. */
 function richSnapshot(): string {

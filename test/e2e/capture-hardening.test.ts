@@ -264,8 +264,58 @@ describe('6. error paths end at once, and stop the program', () => {
     const result = await runCli(['snapshot', '-o', join(tempDir(), 'x.heapsnapshot'), '--track-allocations', '--after', '5s', '--', process.execPath, '/nonexistent/app.js']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Cannot find module '\/nonexistent\/app\.js'/);
-    expect(result.stderr).toMatch(/\nheapdiff: the program ended \(exit code 1\) before the snapshot was taken\n$/);
+    expect(result.stderr).toMatch(/\nheapdiff: the program exited \(code 1\) before the snapshot was taken\n$/);
     expect(result.stderr).not.toMatch(/Cannot find context/);
+  });
+});
+
+describe('from a new user: programs that die, load that outlives the series, a port chosen elsewhere', () => {
+  it('a program dead before heapdiff connects is said to have exited, not an inspector that refused', async () => {
+    const result = await runCli(['snapshot', '-o', join(tempDir(), 'x.heapsnapshot'), '--after', '0', '--', process.execPath, '-e', 'throw new Error("boom")']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Error: boom/);
+    expect(result.stderr).toMatch(/\nheapdiff: the program exited \(code 1\) before the snapshot was taken\n$/);
+  });
+
+  it('SIGTERM during --between stops the load command and what it started', async () => {
+    const work = tempDir();
+    const { app } = pidProgram(work);
+    const loadPid = join(work, 'load.pid');
+    const result = await runCliAndSignal(
+      ['leaks', '--between', `sleep 30 & echo $! > ${loadPid}; wait`, '--dir', join(tempDir(), 'series'), '--', process.execPath, app],
+      () => {
+        try {
+          return readFileSync(loadPid, 'utf8').trim().length > 0;
+        } catch {
+          return false;
+        }
+      },
+      'SIGTERM',
+    );
+    expect(result.code).toBe(143);
+    const sleeper = Number(readFileSync(loadPid, 'utf8'));
+    expect(await until(() => !alive(sleeper), 3_000)).toBe(true);
+  });
+
+  it('--pid with a --port the process did not choose: its inspector is found where it did, closed again, and named', async () => {
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
+    const result = await runCli(['snapshot', '--pid', String(target.pid), '--port', String(port + 1), '-o', join(tempDir(), 'x.heapsnapshot')]);
+    expect(result).toMatchObject({ code: 2, stderr: `heapdiff: process ${target.pid} opened its inspector on port ${port}, not ${port + 1} (heapdiff closed it again): pass --port ${port}\n` });
+    const closed = await fetch(`http://127.0.0.1:${port}/json/list`).then(
+      () => false,
+      () => true,
+    );
+    expect(closed).toBe(true);
+    expect(alive(target.pid!)).toBe(true);
+  });
+
+  it('--pid without --port uses the port the process chose (--inspect-port)', async () => {
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
+    const file = join(tempDir(), 'x.heapsnapshot');
+    const result = await runCli(['snapshot', '--pid', String(target.pid), '-o', file]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
   });
 });
 

@@ -204,7 +204,7 @@ setInterval(() => {}, 1000);
     const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 's'), '--', process.execPath, file], { timeoutMs: 30_000 });
     expect(result.code).toBe(2);
     // Its exit code, once the inspector has let it go.
-    expect(result.stderr).toMatch(/heapdiff: the program ended \(exit code 7\) before snapshot 2 of 3 was taken\n$/);
+    expect(result.stderr).toMatch(/heapdiff: the program exited \(code 7\) before snapshot 2 of 3 was taken\n$/);
     expect(readdirSync(join(dir, 's')).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 

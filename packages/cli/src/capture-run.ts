@@ -69,3 +69,13 @@ export class CaptureRun {
     process.exit(code);
   }
 }
+
+/**
+ * What to add to a stop message while the process goes on writing the snapshot V8 began (it
+ * cannot stop one midway, and the process may use much more memory meanwhile): nothing for a
+ * program heapdiff stops.
+ */
+export function stillWriting(session: { writing: boolean } | undefined, stopsProgram: boolean, pid: number | undefined): string {
+  if (!session?.writing || stopsProgram) return '';
+  return `; ${pid === undefined ? 'the process' : `process ${pid}`} goes on writing the snapshot it began (V8 cannot stop one midway), using more memory meanwhile`;
+}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CaptureRun } from './capture-run.js';
+import { CaptureRun, stillWriting } from './capture-run.js';
 import { captureTrigger, parseAddress, programEndedError, startWithInspector, stopProgram } from './capture-target.js';
 import { makeDirectory as makeDirectories } from './make-directory.js';
 
@@ -31,10 +31,11 @@ export interface SeriesCapture {
  */
 export async function captureSeries(options: SeriesCapture, say: (line: string) => void): Promise<string[]> {
   const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
+  const { formatBytes } = await import('@heapdiff/core');
   const files: string[] = [];
-  const run = new CaptureRun(() => `${files.length} of ${options.snapshots} snapshots kept`);
   let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
   let session: import('@heapdiff/core/capture').RemoteHeapSession | undefined;
+  const run = new CaptureRun(() => `${files.length} of ${options.snapshots} snapshots kept${stillWriting(session, options.command.length > 0, options.pid)}`);
   try {
     const dir = resolve(options.dir ?? `heapdiff-leaks-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     checkDirectory(dir, CaptureError);
@@ -82,9 +83,17 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
       const what = `snapshot ${k + 1} of ${options.snapshots}`;
       if (k > 0 && options.between !== undefined) {
         const between = startBetween(options.between, pid);
-        const stopBetween = (): void => void between.kill('SIGTERM');
+        const stopBetween = (): void => stopGroup(between);
         run.signal.addEventListener('abort', stopBetween, { once: true });
-        await Promise.race([waitFor(between, options.between, CaptureError), ended]).finally(() => run.signal.removeEventListener('abort', stopBetween));
+        try {
+          await Promise.race([waitFor(between, options.between, CaptureError), ended]);
+        } catch (error) {
+          // The series stops here: so does the load (and whatever it started).
+          stopBetween();
+          throw error;
+        } finally {
+          run.signal.removeEventListener('abort', stopBetween);
+        }
       }
       if (options.interval !== undefined || options.between === undefined) {
         await Promise.race([captureTrigger(options.interval, { exited: started?.exited, signal: run.signal }, what), ended]);
@@ -92,7 +101,7 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
       const file = join(dir, `s${k}.heapsnapshot`);
       const result = await session.snapshot(file, { gc: true, overwrite: false, signal: run.signal });
       files.push(file);
-      say(`heapdiff: ${what}: ${file} (${result.bytes.toLocaleString('en-US')} bytes)`);
+      say(`heapdiff: ${what}: ${file} (${formatBytes(result.bytes)})`);
     }
     await session.stopTrackingAllocations();
   } catch (error) {
@@ -127,7 +136,22 @@ function makeDirectory(dir: string, CaptureError: new (message: string, options?
 
 /** Starts the `--between` command in a shell, the process's pid in HEAPDIFF_PID when known. */
 function startBetween(command: string, pid: number | undefined): ChildProcess {
-  return spawn(command, { shell: true, stdio: ['ignore', process.stderr, 'inherit'], env: { ...process.env, ...(pid === undefined ? {} : { HEAPDIFF_PID: String(pid) }) } });
+  // In a process group of its own, so that stopping it stops what its shell started (a load generator).
+  return spawn(command, {
+    shell: true,
+    detached: true,
+    stdio: ['ignore', process.stderr, 'inherit'],
+    env: { ...process.env, ...(pid === undefined ? {} : { HEAPDIFF_PID: String(pid) }) },
+  });
+}
+
+/** Stops a `--between` command and everything in its process group. */
+function stopGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // the group has gone already
+  }
 }
 
 /** Waits for the `--between` command to finish; a failure stops the series. */

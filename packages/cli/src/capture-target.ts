@@ -172,9 +172,10 @@ export async function captureTrigger(after: number | undefined, stops: TriggerSt
 }
 
 /**
- * For a program heapdiff started that ended while connected (`session.programEnded`): stops
- * it with `stop` — once let go, it prints its uncaught error and exits — and returns an error
- * saying how it ended. Undefined otherwise.
+ * For a program heapdiff started that has ended — while connected (`session.programEnded`:
+ * once let go, it prints its uncaught error and exits), or on its own — stops it with `stop`
+ * and returns an error saying how it ended, for the error that showed it. Undefined while the
+ * program runs.
  */
 export async function programEndedError(
   started: Awaited<ReturnType<typeof startWithInspector>> | undefined,
@@ -183,14 +184,22 @@ export async function programEndedError(
   stop: () => Promise<void>,
   cause: unknown,
 ): Promise<Error | undefined> {
-  if (!started || !(session?.programEnded || started.endedNow())) return undefined;
-  // Its stderr says so a moment after the inspector does.
-  await Promise.race([started.ended, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  if (!started) return undefined;
+  const { child } = started;
+  const wait = (ms: number): Promise<false> => new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
+  if (session?.programEnded || started.endedNow()) {
+    // Its stderr says so a moment after the inspector does.
+    await Promise.race([started.ended, wait(1_000)]);
+  } else {
+    // Gone without an inspector holding it (dead before heapdiff connected, or killed): the
+    // refused or broken connection is only the sign of it.
+    const gone = child.exitCode !== null || child.signalCode !== null || (await Promise.race([started.exited.then(() => true), wait(500)]));
+    if (!gone) return undefined;
+  }
   await stop();
   const { CaptureError } = await import('@heapdiff/core');
-  const { child } = started;
-  const how = child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode ? `killed by ${child.signalCode}` : 'still exiting';
-  return new CaptureError(`the program ended (${how}) before ${what} was taken`, { cause });
+  const how = child.exitCode !== null ? `exited (code ${child.exitCode})` : child.signalCode ? `was killed by ${child.signalCode}` : 'ended';
+  return new CaptureError(`the program ${how} before ${what} was taken`, { cause });
 }
 
 /**

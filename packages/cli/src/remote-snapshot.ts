@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CaptureError, UsageError } from '@heapdiff/core';
-import { CaptureRun } from './capture-run.js';
+import { CaptureRun, stillWriting } from './capture-run.js';
 import { captureTrigger, parseAddress, programEndedError, startWithInspector, stopProgram } from './capture-target.js';
 
 /** What `heapdiff snapshot` was asked for. */
@@ -38,10 +38,10 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
   const output = toStdout ? undefined : resolve(request.output);
   // Checked before anything starts, so that a bad name costs nothing.
   if (output) checkOutput(output, request.force);
-  const run = new CaptureRun(() => 'no snapshot written');
+  let session: import('@heapdiff/core/capture').RemoteHeapSession | undefined;
+  const run = new CaptureRun(() => `no snapshot written${stillWriting(session, request.command.length > 0, request.pid)}`);
   const tty = Boolean(process.stderr.isTTY) && !process.env['CI'];
   let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
-  let session: import('@heapdiff/core/capture').RemoteHeapSession | undefined;
   try {
     let address: { host: string; port: number };
     let closeInspector = false;

@@ -142,7 +142,9 @@ export class MemoryLimitError extends HeapdiffError {
   constructor(rss: number, limit: number) {
     super(
       ERROR_CODES.MemoryLimitError,
-      `resident memory is ${rss.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} bytes`,
+      `resident memory is ${rss.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} bytes` +
+        // No Node process runs in under a megabyte: such a limit was meant in other units.
+        (limit < 1_000_000 ? ` (limits are in bytes: for ${limit.toLocaleString('en-US')} MB write ${limit} * MB)` : ''),
     );
     this.rss = rss;
     this.limit = limit;

@@ -104,7 +104,7 @@ describe('limits', () => {
     }
     expect(error).toBeInstanceOf(MemoryLimitError);
     expect(error).toMatchObject({ code: 'HEAPDIFF_MEMORY_LIMIT', rss: 1001, limit: 1000 });
-    expect((error as Error).message).toBe('resident memory is 1,001 bytes, past the limit of 1,000 bytes');
+    expect((error as Error).message).toBe('resident memory is 1,001 bytes, past the limit of 1,000 bytes (limits are in bytes: for 1,000 MB write 1000 * MB)');
   });
 
   it('watch() checks before each item of sync and async loops', async () => {

@@ -82,3 +82,31 @@ function shorten(text: string): string {
   const printable = JSON.stringify(text).slice(1, -1);
   return printable.length > 80 ? `${printable.slice(0, 79)}…` : printable;
 }
+
+/**
+ * The inspector port a Node process chose on its command line or in NODE_OPTIONS
+ * (`--inspect-port=N`, `--inspect=[HOST:]N`, `--inspect-brk=…`, `--inspect-wait=…`): where
+ * SIGUSR1 opens it. Undefined when it chose none (then 9229) or where /proc cannot tell.
+ */
+export function inspectorPortOf(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const args: string[] = [];
+  try {
+    args.push(...readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+  } catch {
+    return undefined;
+  }
+  try {
+    const options = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1];
+    if (options) args.unshift(...options.split(/\s+/));
+  } catch {
+    // another user's environment: the command line decides
+  }
+  let port: number | undefined;
+  for (const arg of args) {
+    // The script's own arguments come after it: node's options end at the first non-option.
+    const match = /^--(?:inspect-port|inspect|inspect-brk|inspect-wait|debug-port)=(?:.*:)?(\d{1,5})$/.exec(arg);
+    if (match) port = Number(match[1]);
+  }
+  return port !== undefined && port >= 0 && port <= 65535 ? port : undefined;
+}

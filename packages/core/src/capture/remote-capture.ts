@@ -4,7 +4,7 @@ import type WebSocketType from 'ws';
 import { AbortedError, CaptureError } from '../errors.js';
 import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
 import { isLoopbackHost } from './loopback.js';
-import { checkNodeProcess } from './node-process.js';
+import { checkNodeProcess, inspectorPortOf } from './node-process.js';
 
 /** Where a Node process's inspector listens. */
 export interface InspectorAddress {
@@ -235,7 +235,8 @@ export class RemoteHeapSession {
       }
       if (options.gc ?? true) void this.#send('HeapProfiler.collectGarbage').catch(() => {});
       const written = this.#send(tracking ? 'HeapProfiler.stopTrackingHeapObjects' : 'HeapProfiler.takeHeapSnapshot', { reportProgress: Boolean(options.onProgress) });
-      this.#streaming = written.catch(() => {});
+      this.#writing = true;
+      this.#streaming = written.catch(() => {}).finally(() => (this.#writing = false));
       await step(written);
       if (tracking) {
         this.#tracking = false;
@@ -281,6 +282,16 @@ export class RemoteHeapSession {
 
   #tracking = false;
   #programEnded = false;
+  #writing = false;
+
+  /**
+   * Whether the process is writing a snapshot: from the request until its last chunk, an
+   * aborted one included — V8 cannot stop a snapshot midway, and the process may hold much
+   * more memory meanwhile.
+   */
+  get writing(): boolean {
+    return this.#writing;
+  }
 
   /**
    * Whether the program ended (exited or crashed) while connected: Node then keeps its process
@@ -454,8 +465,10 @@ function place(sink: SnapshotSink, overwrite: boolean): void {
  */
 export async function activateInspector(pid: number, options: { port?: number; timeoutMs?: number } = {}): Promise<InspectorAddress & { opened: boolean }> {
   if (!Number.isSafeInteger(pid) || pid < 1 || pid > 2 ** 31 - 1) throw new CaptureError(`a pid is a whole number from 1 to 2147483647, got ${String(pid)}`);
-  const address = { host: '127.0.0.1', port: options.port ?? 9229 };
   checkNodeProcess(pid);
+  // The port the process chose for its inspector, unless the caller knows better.
+  const chosen = inspectorPortOf(pid);
+  const address = { host: '127.0.0.1', port: options.port ?? (chosen || undefined) ?? 9229 };
   let wasOpen = false;
   try {
     await inspectorWebSocketUrl(address, 1_000);
@@ -483,8 +496,21 @@ export async function activateInspector(pid: number, options: { port?: number; t
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  // Opened where the process chose instead: closed again, and named.
+  const elsewhere = chosen || 9229;
+  if (elsewhere !== address.port) {
+    let found = false;
+    try {
+      const session = await RemoteHeapSession.connect({ host: address.host, port: elsewhere }, { expectPid: pid, timeoutMs: 1_000 });
+      await session.release({ closeInspector: true });
+      found = true;
+    } catch {
+      // not there either
+    }
+    if (found) throw new CaptureError(`process ${pid} opened its inspector on port ${elsewhere}, not ${address.port} (heapdiff closed it again): pass --port ${elsewhere}`);
+  }
   throw new CaptureError(
-    `process ${pid} did not open an inspector on ${address.host}:${address.port} after SIGUSR1 (did it start with --inspect-port=another port? then pass --port)`,
+    `process ${pid} did not open an inspector on ${address.host}:${address.port} after SIGUSR1 (is the port taken, or did it start with --inspect-port=another port? then pass --port)`,
     { cause: lastError },
   );
 }

@@ -1,5 +1,6 @@
 import { classRetainedSizes } from '../analysis/class-retained-sizes.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
+import { formatCount } from '../format/bytes.js';
 import type { SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import type { ObjectShape } from '../graph/object-shapes.js';
@@ -181,13 +182,13 @@ export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGra
 function checkRelated(common: number, renamed: number, baseJsObjects: number): void {
   if (baseJsObjects >= 1000 && common < baseJsObjects * 0.05) {
     throw new SnapshotsUnrelatedError(
-      `only ${common} of the base snapshot's ${baseJsObjects} objects are in the current one: ` +
+      `only ${formatCount(common)} of the base snapshot's ${formatCount(baseJsObjects)} objects are in the current one: ` +
         'the two are from different processes (or the heap profiler was reset between them); compare snapshots of one process',
     );
   }
   if (common >= 100 && renamed > common * 0.1) {
     throw new SnapshotsUnrelatedError(
-      `${renamed} of the ${common} objects the two snapshots share by id have different classes: ` +
+      `${formatCount(renamed)} of the ${formatCount(common)} objects the two snapshots share by id have different classes: ` +
         'the two are from different processes (or the heap profiler was reset between them); compare snapshots of one process',
     );
   }

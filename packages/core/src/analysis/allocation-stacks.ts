@@ -65,8 +65,12 @@ export function allocationStackReader(graph: HeapGraph): (traceNodeId: number) =
   const [nameAt, scriptAt, lineAt, columnAt] = [at('name'), at('script_name'), at('line'), at('column')];
   const position = new Map<number, number>();
   for (let t = 0; tree && t < tree.count; t++) position.set(tree.ids[t]!, t);
+  const functions = fields.length === 0 ? 0 : graph.traceFunctionInfos.length / fields.length;
   const frame = (t: number): AllocationFrame => {
-    const info = tree!.functionInfoIndexes[t]! * fields.length;
+    const fn = tree!.functionInfoIndexes[t]!;
+    // A function V8 added while it wrote the snapshot, after its list of functions.
+    if (fn >= functions) return { functionName: '(unknown)', scriptName: '', line: 0, column: 0 };
+    const info = fn * fields.length;
     const text = (i: number) => (i >= 0 ? graph.strings.get(graph.traceFunctionInfos[info + i]!) : '');
     // V8 writes line and column plus one, 0 when unknown: so they are 1-based here.
     return {

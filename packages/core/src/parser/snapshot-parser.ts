@@ -151,9 +151,8 @@ export class SnapshotParser {
     const traceFunctionInfos = (values('trace_function_infos') as Uint32Array | undefined) ?? new Uint32Array(0);
     const traceTree = this.#traceTree?.tree;
     const offsetOf = (key: string): number | undefined => this.#numbers.get(key)?.checkpoints.offsets[0];
-    checkTraceReferences(traceTree, traceFunctionInfos, header.layout.traceFunctionInfoFields, strings.count, {
+    checkTraceReferences(traceFunctionInfos, header.layout.traceFunctionInfoFields, strings.count, {
       file: this.#file,
-      treeOffset: this.#traceTree?.offset,
       infosOffset: offsetOf('trace_function_infos'),
     });
     return {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
-import { tempDir } from '../helpers/fixtures.js';
+import { fixturePath, tempDir } from '../helpers/fixtures.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { CLI_SOURCE, TSX_ARGS, runCli, type CliResult } from '../helpers/run-cli.js';
 
@@ -316,6 +316,48 @@ describe('from a new user: programs that die, load that outlives the series, a p
     const file = join(tempDir(), 'x.heapsnapshot');
     const result = await runCli(['snapshot', '--pid', String(target.pid), '-o', file]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+describe('from an attack round', () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it.each([['garbage'], ['ws://[::1'], ['ftp://127.0.0.1/x'], [null]])('a /json/list WebSocket address %j is one line, exit 2', async (url) => {
+    server = createServer((_request, response) => response.end(JSON.stringify([url === null ? null : { type: 'node', webSocketDebuggerUrl: url }])));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const result = await runCli(['snapshot', '--inspect', `127.0.0.1:${port}`, '-o', join(tempDir(), 'x.heapsnapshot')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^heapdiff: [^\n]+\n$/);
+  });
+
+  it('a second SIGINT kills a started program that ignores SIGTERM', async () => {
+    const work = tempDir();
+    const pidFile = join(work, 'app.pid');
+    const app = join(work, 'stubborn.js');
+    writeFileSync(app, `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);\n`);
+    const child = spawn(process.execPath, [...TSX_ARGS, CLI_SOURCE, 'snapshot', '-o', join(work, 'x.heapsnapshot'), '--', process.execPath, app], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await until(() => { try { return readFileSync(pidFile, 'utf8').length > 0; } catch { return false; } }, 30_000)).toBe(true);
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(await until(() => !alive(Number(readFileSync(pidFile, 'utf8'))), 3_000)).toBe(true);
+  });
+
+  it('--pid refuses heapdiff itself, a thread id, and --instances given twice', async () => {
+    const own = spawnSync('sh', ['-c', `exec ${[process.execPath, ...TSX_ARGS, CLI_SOURCE].map((w) => `'${w}'`).join(' ')} snapshot --pid $$ -o ${join(tempDir(), 'self.heapsnapshot')}`], { encoding: 'utf8', timeout: 30_000 });
+    expect(own.status).toBe(2);
+    expect(own.stderr).toMatch(/^heapdiff: \d+ is heapdiff's own process: give the pid of the program to capture\n$/);
+    const target = await start(process.execPath, ['-e', HOLDER]);
+    const threads = readdirSync(`/proc/${target.pid}/task`).map(Number).filter((tid) => tid !== target.pid);
+    const thread = await runCli(['snapshot', '--pid', String(threads[0]), '-o', join(tempDir(), 'x.heapsnapshot')]);
+    expect(thread).toMatchObject({ code: 2, stderr: `heapdiff: ${threads[0]} is a thread of process ${target.pid}, not a process: pass --pid ${target.pid}\n` });
+    const twice = await runCli(['summary', fixturePath(20), '--instances', 'Session', '--instances', 'Sesion']);
+    expect(twice).toMatchObject({ code: 2, stderr: 'heapdiff: --instances takes one class: give it once (see "heapdiff --help")\n' });
   });
 });
 

@@ -23,6 +23,7 @@ export class CaptureRun {
   /** Aborted on a stop signal, and when the run ends (whatever still waits gives up). */
   readonly signal: AbortSignal = this.#controller.signal;
   readonly #steps: (() => unknown)[] = [];
+  readonly #hardStops: (() => void)[] = [];
   readonly #onSignal = (signal: NodeJS.Signals): void => void this.#stop(signal);
   readonly #outcome: () => string;
   #ended: Promise<void> | undefined;
@@ -39,6 +40,11 @@ export class CaptureRun {
   /** Adds an undo step; steps run last-added first, once, each at most 5 s. */
   onEnd(step: () => unknown): void {
     this.#steps.push(step);
+  }
+
+  /** Adds what a second signal does at once, before exiting (a started program killed outright). */
+  onHardStop(step: () => void): void {
+    this.#hardStops.push(step);
   }
 
   /** Runs the undo steps (errors in them are ignored: the run is over) and stops listening for signals. */
@@ -62,7 +68,17 @@ export class CaptureRun {
 
   async #stop(signal: NodeJS.Signals): Promise<void> {
     const code = STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS];
-    if (this.#stopping) process.exit(code);
+    if (this.#stopping) {
+      // Asked twice: no more waiting for a graceful end.
+      for (const step of this.#hardStops) {
+        try {
+          step();
+        } catch {
+          // gone already
+        }
+      }
+      process.exit(code);
+    }
     this.#stopping = true;
     process.stderr.write(`${this.lineOpen ? '\r\x1b[2K' : ''}heapdiff: stopped by ${signal}; ${this.#outcome()}\n`);
     await this.end();

@@ -46,6 +46,7 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
       started = await startWithInspector([...options.command], options.trackAllocations, undefined, run.signal);
       const program = started;
       run.onEnd(() => stopProgram(program));
+      run.onHardStop(() => program.child.kill('SIGKILL'));
       address = started.address;
       pid = started.child.pid;
     } else if (options.inspect !== undefined) {

@@ -52,6 +52,7 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
       started = await startWithInspector([...request.command], request.trackAllocations, undefined, run.signal);
       const program = started;
       run.onEnd(() => stopProgram(program));
+      run.onHardStop(() => program.child.kill('SIGKILL'));
       address = started.address;
     } else if (request.inspect !== undefined) {
       address = parseAddress(request.inspect);
@@ -103,8 +104,9 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
       try {
         await pipeline(createReadStream(target!), process.stdout, { end: false });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw new CaptureError('stdout was closed before the whole snapshot was written', { cause: error });
-        throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') throw new CaptureError('stdout was closed before the whole snapshot was written', { cause: error });
+        throw new CaptureError(`cannot write the snapshot to stdout: ${code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message}`, { cause: error });
       }
       process.stderr.write(`heapdiff: wrote the snapshot to stdout (${formatBytes(result.bytes)})\n`);
     } else process.stdout.write(`${result.file} (${formatBytes(result.bytes)})\n`);

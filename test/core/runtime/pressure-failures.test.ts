@@ -50,6 +50,18 @@ describe('MemoryPressureManager: a failure never stops it', () => {
     expect(h.manager.stats).toEqual({ checks: 2, skipped: 0, errors: 1 });
   });
 
+  it('an async "enter" listener that rejects is an error event too, not an unhandled rejection', async () => {
+    const h = harness([rssAbove(100)]);
+    h.manager.on('enter', async () => {
+      throw new Error('async listener failed');
+    });
+    h.set(150);
+    await h.manager.check();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.manager.level).toBe(1);
+    expect(h.errors).toEqual([expect.objectContaining({ message: 'async listener failed', level: 1, kind: 'enter' })]);
+  });
+
   it('readMemory that throws is an error event too', async () => {
     const manager = new MemoryPressureManager({ levels: [rssAbove(1)], readMemory: () => { throw new Error('no /proc'); } });
     const errors: unknown[] = [];

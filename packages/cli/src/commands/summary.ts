@@ -55,6 +55,7 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
           throw new UsageError('--sort retained needs retained sizes; leave out --shallow');
         }
         if (args.instances !== undefined) {
+          if (Array.isArray(args.instances)) throw new UsageError('--instances takes one class: give it once');
           // --shallow has a default, so yargs' conflicts() would always fire: checked here.
           const other = (['sort', 'filter', 'shallow'] as const).find((flag) => args[flag] !== undefined && args[flag] !== false);
           if (other) throw new UsageError(`--instances lists one class's objects, biggest retained size first; leave out --${other}`);

@@ -18,6 +18,10 @@ export interface ProcessIdentity {
   executable: string;
   commandLine: string;
   catchesSigusr1: boolean | undefined;
+  /** Linux: the process a thread id belongs to (its own pid for a process). */
+  processId?: number;
+  /** Linux: whether it has ended and waits for its parent (a zombie). */
+  zombie?: boolean;
 }
 
 /**
@@ -29,6 +33,10 @@ export interface ProcessIdentity {
 export function checkNodeProcess(pid: number): void {
   const identity = identifyProcess(pid);
   const what = `process ${pid} (${identity.commandLine || identity.executable})`;
+  if (identity.processId !== undefined && identity.processId !== pid) {
+    throw new CaptureError(`${pid} is a thread of process ${identity.processId}, not a process: pass --pid ${identity.processId}`);
+  }
+  if (identity.zombie) throw new CaptureError(`${what} has ended (a zombie waiting for its parent): there is nothing to capture`);
   const nodeLike = NODE_NAME.test(identity.executable) || NODE_NAME.test(basename(identity.commandLine.split(' ')[0] ?? ''));
   if (!nodeLike) {
     throw new CaptureError(
@@ -66,7 +74,9 @@ export function identifyProcess(pid: number): ProcessIdentity {
       // as above
     }
     const catchesSigusr1 = caught === undefined ? undefined : (BigInt(`0x${caught}`) & (1n << BigInt(SIGUSR1 - 1))) !== 0n;
-    return { executable, commandLine: shorten(commandLine), catchesSigusr1 };
+    const tgid = /^Tgid:\s*(\d+)$/m.exec(status)?.[1];
+    const zombie = /^State:\s*Z/m.test(status);
+    return { executable, commandLine: shorten(commandLine), catchesSigusr1, zombie, ...(tgid === undefined ? {} : { processId: Number(tgid) }) };
   }
   let output: string;
   try {

@@ -82,8 +82,11 @@ export async function inspectorWebSocketUrl(address: InspectorAddress, timeoutMs
     if (code === 'ECONNREFUSED') throw new CaptureError(`nothing listens on ${where}: is the process running with --inspect?`, { cause: error });
     throw new CaptureError(`the inspector at ${where} did not answer: ${(error as Error).message}`, { cause: error });
   }
-  const list = Array.isArray(targets) ? (targets as { webSocketDebuggerUrl?: string; type?: string }[]) : [];
-  const target = list.find((t) => t.webSocketDebuggerUrl && (t.type ?? 'node') === 'node');
+  const list = Array.isArray(targets) ? (targets as unknown[]) : [];
+  const target = list.find(
+    (t): t is { webSocketDebuggerUrl: string } =>
+      t !== null && typeof t === 'object' && typeof (t as { webSocketDebuggerUrl?: unknown }).webSocketDebuggerUrl === 'string' && ((t as { type?: unknown }).type ?? 'node') === 'node',
+  );
   if (!target?.webSocketDebuggerUrl) {
     throw new CaptureError(`${where} answered, but not as a Node inspector (no debuggable target in /json/list)`);
   }
@@ -167,7 +170,16 @@ export class RemoteHeapSession {
     }
     const url = await inspectorWebSocketUrl(address, options.timeoutMs);
     // The address the inspector points to is held to the same rule as the one asked for.
-    const socketHost = new URL(url).hostname;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      throw new CaptureError(`the inspector at ${address.host}:${address.port} gave a WebSocket address that is not a URL: ${JSON.stringify(url).slice(0, 120)}`, { cause: error });
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+      throw new CaptureError(`the inspector at ${address.host}:${address.port} gave a WebSocket address that is not ws:// (${JSON.stringify(url).slice(0, 120)}): not a Node inspector`);
+    }
+    const socketHost = parsed.hostname;
     if (!isLoopbackHost(socketHost) && !options.allowRemote) {
       throw new CaptureError(
         `the inspector at ${address.host}:${address.port} points to ${socketHost}, which is not a loopback address; heapdiff connects only to this machine unless allowRemote (--allow-remote) is given`,
@@ -176,8 +188,20 @@ export class RemoteHeapSession {
     const { default: WebSocket } = await import('ws');
     const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', (error) => reject(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error })));
+      // A port that takes the connection and never answers is not waited for forever.
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        socket.terminate();
+        reject(new CaptureError(`the inspector at ${socketHost}:${parsed.port} did not answer the WebSocket handshake within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      socket.once('open', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new CaptureError(`the inspector connection failed: ${error.message}`, { cause: error }));
+      });
     });
     const session = new RemoteHeapSession(socket);
     if (options.expectPid !== undefined) await session.#checkPid(options.expectPid, address);
@@ -465,6 +489,7 @@ function place(sink: SnapshotSink, overwrite: boolean): void {
  */
 export async function activateInspector(pid: number, options: { port?: number; timeoutMs?: number } = {}): Promise<InspectorAddress & { opened: boolean }> {
   if (!Number.isSafeInteger(pid) || pid < 1 || pid > 2 ** 31 - 1) throw new CaptureError(`a pid is a whole number from 1 to 2147483647, got ${String(pid)}`);
+  if (pid === process.pid) throw new CaptureError(`${pid} is heapdiff's own process: give the pid of the program to capture`);
   checkNodeProcess(pid);
   // The port the process chose for its inspector, unless the caller knows better.
   const chosen = inspectorPortOf(pid);

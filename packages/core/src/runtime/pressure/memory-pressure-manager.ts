@@ -248,11 +248,7 @@ export class MemoryPressureManager extends EventEmitter {
   /** The event's listeners, then the level's handlers in order; one that fails does not stop the others. */
   async #fire(kind: 'enter' | 'leave' | 'remain', level: number, readings: MemoryReadings): Promise<void> {
     const event = { level, readings };
-    try {
-      this.emit(kind, event);
-    } catch (error) {
-      this.#report(error, kind, level, `'${kind}' listener of level ${level}`);
-    }
+    this.#callListeners(kind, event, (error) => this.#report(error, kind, level, `'${kind}' listener of level ${level}`));
     for (const handler of this.#handlers.get(`${kind}:${level}`) ?? []) {
       try {
         const result: unknown = await handler(event);
@@ -275,10 +271,23 @@ export class MemoryPressureManager extends EventEmitter {
     this.#errors++;
     const failure = `the ${what} threw ${describeThrown(error)}`;
     if (this.listenerCount('error') === 0) return this.#warn(reported, failure, "add an 'error' listener to the manager to handle such failures");
-    try {
-      this.emit('error', reported);
-    } catch (listenerError) {
-      this.#warn(reported, failure, `and the 'error' listener threw ${describeThrown(listenerError)}`);
+    this.#callListeners('error', reported, (listenerError) => this.#warn(reported, failure, `and the 'error' listener threw ${describeThrown(listenerError)}`));
+  }
+
+  /**
+   * Calls an event's listeners as `emit` does (a `once` listener once), each on its own: one
+   * that throws, or an async one that rejects, goes to `onFailure` and the others still run.
+   */
+  #callListeners(name: string, argument: unknown, onFailure: (error: unknown) => void): void {
+    for (const listener of this.rawListeners(name) as ((argument: unknown) => unknown)[]) {
+      try {
+        const result = listener.call(this, argument);
+        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, onFailure);
+        }
+      } catch (error) {
+        onFailure(error);
+      }
     }
   }
 

@@ -40,6 +40,7 @@ describe('public surface', () => {
       'formatBytes',
       'formatCount',
       'formatRetainerPath',
+      'makeDirectory',
       'nodeDistances',
       'nodeLabel',
       'noun',

@@ -1,3 +1,5 @@
+import { startWithInspector, stopProgram } from './capture-target.js';
+
 /** The signals a capture command stops on, with the exit code each ends it with (128 + n). */
 const STOP_SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -94,4 +96,15 @@ export class CaptureRun {
 export function stillWriting(session: { writing: boolean } | undefined, stopsProgram: boolean, pid: number | undefined): string {
   if (!session?.writing || stopsProgram) return '';
   return `; ${pid === undefined ? 'the process' : `process ${pid}`} goes on writing the snapshot it began (V8 cannot stop one midway), using more memory meanwhile`;
+}
+
+/**
+ * Starts `node …` for a capturing run (with its inspector; waiting for heapdiff when
+ * `waitForHeapdiff`): stopped when the run ends, killed outright on a second signal.
+ */
+export async function startProgramIn(run: CaptureRun, command: readonly string[], waitForHeapdiff: boolean): Promise<Awaited<ReturnType<typeof startWithInspector>>> {
+  const started = await startWithInspector([...command], waitForHeapdiff, undefined, run.signal);
+  run.onEnd(() => stopProgram(started));
+  run.onHardStop(() => started.child.kill('SIGKILL'));
+  return started;
 }

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CaptureRun, stillWriting } from './capture-run.js';
-import { captureTrigger, parseAddress, programEndedError, startWithInspector, stopProgram } from './capture-target.js';
-import { makeDirectory as makeDirectories } from './make-directory.js';
+import { makeDirectory as makeDirectories } from '@heapdiff/core';
+import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
+import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
 
 /** Where and when `heapdiff leaks` takes its own snapshots. */
 export interface SeriesCapture {
@@ -43,10 +43,7 @@ export async function captureSeries(options: SeriesCapture, say: (line: string) 
     let pid = options.pid;
     let closeInspector = false;
     if (options.command.length > 0) {
-      started = await startWithInspector([...options.command], options.trackAllocations, undefined, run.signal);
-      const program = started;
-      run.onEnd(() => stopProgram(program));
-      run.onHardStop(() => program.child.kill('SIGKILL'));
+      started = await startProgramIn(run, options.command, options.trackAllocations);
       address = started.address;
       pid = started.child.pid;
     } else if (options.inspect !== undefined) {

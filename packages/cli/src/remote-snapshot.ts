@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CaptureError, UsageError } from '@heapdiff/core';
-import { CaptureRun, stillWriting } from './capture-run.js';
-import { captureTrigger, parseAddress, programEndedError, startWithInspector, stopProgram } from './capture-target.js';
+import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
+import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
 
 /** What `heapdiff snapshot` was asked for. */
 export interface RemoteSnapshotRequest {
@@ -49,10 +49,7 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
     const waitFirst = !request.trackAllocations && (request.after !== undefined || request.command.length > 0);
     if (request.command.length > 0) {
       // Tracking starts before the program's first line: it waits for heapdiff (--inspect-brk).
-      started = await startWithInspector([...request.command], request.trackAllocations, undefined, run.signal);
-      const program = started;
-      run.onEnd(() => stopProgram(program));
-      run.onHardStop(() => program.child.kill('SIGKILL'));
+      started = await startProgramIn(run, request.command, request.trackAllocations);
       address = started.address;
     } else if (request.inspect !== undefined) {
       address = parseAddress(request.inspect);

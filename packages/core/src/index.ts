@@ -25,6 +25,7 @@ export {
 } from './errors.js';
 export { formatBytes, formatCount } from './format/bytes.js';
 export { counted, noun } from './format/counted.js';
+export { makeDirectory } from './files/make-directory.js';
 
 // Loading
 export { parseSnapshot, type ParseOptions, type ParseProgress } from './load/parse-snapshot.js';

@@ -229,3 +229,13 @@ describe('MemoryPressureManager under start(), in a real process', () => {
     expect(JSON.parse(child.stdout).broken.checks).toBeGreaterThan(3);
   });
 });
+
+describe('heapDump under a virtual file system', () => {
+  it('a dump directory under /proc is a CaptureError at once, not a hang in mkdir', async () => {
+    const { heapDump } = await import('@heapdiff/core/runtime');
+    const dump = heapDump({ dir: '/proc/heapdiff-x/y' });
+    const started = Date.now();
+    await expect(dump({ level: 1, readings: {} as MemoryReadings })).rejects.toMatchObject({ code: 'HEAPDIFF_CAPTURE', message: expect.stringMatching(/^heap dump: cannot create the dump directory \/proc\/heapdiff-x\/y: /) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -1,11 +1,10 @@
 import { accessSync, closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HeapGraph, SnapshotCensus } from '@heapdiff/core';
+import { makeDirectory, type HeapGraph, type SnapshotCensus } from '@heapdiff/core';
 import type { RemoteHeapSession } from '@heapdiff/core/capture';
 import { checkDirectory } from '../capture-series.js';
 import { parseAddress, startWithInspector, stopProgram } from '../capture-target.js';
-import { makeDirectory } from '../make-directory.js';
 import type { LiveSource } from './app.js';
 import { uiData } from './model/load-ui-data.js';
 import type { UiData } from './model/view-rows.js';

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { readdirSync, rmSync, statfsSync } from 'node:fs';
+import { makeDirectory } from '../../files/make-directory.js';
 import { join } from 'node:path';
 import { setHeapSnapshotNearHeapLimit } from 'node:v8';
 import { writeSnapshot } from '../../capture/take-snapshot.js';
@@ -69,7 +70,7 @@ export function heapDump(options: HeapDumpOptions): PressureHandler {
       throw new HeapDumpRefusedError(`heap dump skipped: the last one was ${time - last} ms ago, under minInterval ${minInterval} ms`);
     }
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
     } catch (error) {
       throw new CaptureError(`heap dump: cannot create the dump directory ${dir}: ${reason(error)}; point dir at a directory this process can write`, { cause: error });
     }

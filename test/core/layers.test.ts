@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // from folders below it, never from one above (so there are no cycles between folders).
 // `kernels/` is the leaf: self-contained functions that also run on worker threads.
 const LAYERS = [
-  ['errors.ts', 'format'],
+  ['errors.ts', 'format', 'files'],
   ['kernels'],
   ['workers'],
   ['parser'],

@@ -7,10 +7,10 @@ export { markHeap, type HeapMark, type MarkOptions } from './heap-mark.js';
 export {
   captureRemoteSnapshot,
   RemoteHeapSession,
-  activateInspector,
   inspectorWebSocketUrl,
   type InspectorAddress,
   type RemoteCaptureOptions,
   type RemoteSnapshotOptions,
 } from './remote-capture.js';
+export { activateInspector } from './activate-inspector.js';
 export { isLoopbackHost } from './loopback.js';

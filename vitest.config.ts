@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { conditions: ['@heapdiff/source'] },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // The built CLI (packages/cli/bin) is what some tests run: built once, before them.
+    globalSetup: ['test/build-packages.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

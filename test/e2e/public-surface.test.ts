@@ -3,6 +3,33 @@ import { describe, expect, it } from 'vitest';
 // The public surface of every package entry, pinned: a change to what a package offers shows
 // up here as a visible diff in review. (Types are not listed: they leave no runtime trace.)
 describe('public surface', () => {
+  it('@heapdiff/core/errors: the error classes alone (the CLI starts without loading the engine), the same classes as the main entry', async () => {
+    const errors = await import('@heapdiff/core/errors');
+    const core = (await import('@heapdiff/core')) as Record<string, unknown>;
+    const names = Object.keys(errors).sort();
+    expect(names).toEqual([
+      'AbortedError',
+      'CaptureError',
+      'ERROR_CODES',
+      'HeapDumpRefusedError',
+      'HeapdiffError',
+      'InputReadError',
+      'InvalidOptionError',
+      'MemoryLimitError',
+      'NodeNotFoundError',
+      'PressureHandlerError',
+      'SnapshotEncodingError',
+      'SnapshotError',
+      'SnapshotFormatError',
+      'SnapshotInconsistentError',
+      'SnapshotTooLargeError',
+      'SnapshotTruncatedError',
+      'SnapshotsUnrelatedError',
+      'UsageError',
+    ]);
+    for (const name of names) expect(core[name], name).toBe((errors as Record<string, unknown>)[name]);
+  });
+
   it('@heapdiff/core: load, graph, analyses, summaries, comparisons, errors', async () => {
     expect(Object.keys(await import('@heapdiff/core')).sort()).toEqual([
       'AbortedError',

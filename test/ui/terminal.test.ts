@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, symlinkSync } from
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 
@@ -67,10 +67,6 @@ function get(port: number, path: string): Promise<void> {
 }
 
 describe.skipIf(!hasTmux)('heapdiff ui in a real terminal (tmux)', () => {
-  beforeAll(() => {
-    // The built CLI, as users run it (incremental: quick when it is up to date).
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: ROOT, stdio: 'inherit' });
-  }, 120_000);
   afterAll(() => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   });

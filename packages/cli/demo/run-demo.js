@@ -1,6 +1,6 @@
 // `pnpm demo`: runs the leaky demo program (a relative heap since a mark, then three snapshots),
 // and prints heapdiff's summary of the last snapshot and the leaks across the three. Needs the
-// CLI built (the `demo` script runs `tsc -b` first).
+// CLI built (the `demo` script builds it first, as `pnpm build` does).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

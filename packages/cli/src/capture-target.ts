@@ -1,4 +1,4 @@
-import { UsageError } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 
 // Where a command captures from (a process it starts, one with its inspector open, one by
 // pid) and when: shared by `heapdiff snapshot` and `heapdiff leaks`.

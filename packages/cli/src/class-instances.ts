@@ -6,10 +6,10 @@ import {
   shallowSizes,
   summarizeClasses,
   summarizeNode,
-  UsageError,
   type ClassGrouping,
   type HeapGraph,
 } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 import { classLabels, printable, shellWord, type InstanceList, type InstanceListObject } from '@heapdiff/reporter';
 import { closeNames, orList } from './close-names.js';
 

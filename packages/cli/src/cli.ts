@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HeapdiffError, UsageError } from '@heapdiff/core';
+import { HeapdiffError, UsageError } from '@heapdiff/core/errors';
 import yargs, { type CommandModule } from 'yargs';
 import { closeNames, orList } from './close-names.js';
 import { diffCommand } from './commands/diff.js';
@@ -65,7 +65,7 @@ function optionsOf(cli: object): string[] {
 
 /** The version of @heapdiff/cli: one small synchronous read, so that `--help` stays instant. */
 function cliVersion(): string {
-  // src/cli.ts and dist/cli.js both sit one level below the package.
+  // src/cli.ts, dist/cli.js and the bundle (bundle/heapdiff.js) all sit one level below the package.
   const json = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return json.version;
 }

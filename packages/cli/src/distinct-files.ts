@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
-import { UsageError } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 import { STDIN_ARGUMENT } from './load-graph.js';
 
 /**

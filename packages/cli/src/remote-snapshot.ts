@@ -2,7 +2,7 @@ import { accessSync, constants, createReadStream, existsSync, mkdtempSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CaptureError, UsageError } from '@heapdiff/core';
+import { CaptureError, UsageError } from '@heapdiff/core/errors';
 import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
 import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
 

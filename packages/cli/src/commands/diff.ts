@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError, type DiffSortKey } from '@heapdiff/core';
+import type { DiffSortKey } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 
 const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const satisfies readonly DiffSortKey[];
 

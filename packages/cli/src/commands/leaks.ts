@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 import { checkNodeCommand, checkPid, checkPort, parseDuration } from '../capture-target.js';
 import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 
 interface SummaryArgs {
   file: string;

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '@heapdiff/core';
+import { UsageError } from '@heapdiff/core/errors';
 import { checkNodeCommand, checkPid, checkPort } from '../capture-target.js';
 import { STDIN_ARGUMENT } from '../load-graph.js';
 import { checkDistinctFiles } from '../distinct-files.js';

@@ -6,6 +6,10 @@ import { SlabPool } from '../parser/slab-pool.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
+/** Defaults of `ParseOptions`: see there. */
+const DEFAULT_PARALLEL_MIN_VALUES = 32 * 1024 * 1024;
+const DEFAULT_SHARED_MIN_BYTES = 100_000_000;
+
 /** Progress of a load, reported after each chunk and at each phase change. */
 export interface ParseProgress {
   /** `parse`: reading the text; `index`: checking and indexing the graph; `done`. */
@@ -21,12 +25,22 @@ export interface ParseOptions {
   signal?: AbortSignal;
   /**
    * Worker threads for the big numeric sections: `'auto'` (default) uses one per core (at
-   * most 4) once a section has at least `parallelMinValues` values; `0` parses on this thread.
-   * Either way the result is identical.
+   * most 4) once a section has at least `parallelMinValues` values; `0` parses on this thread
+   * (and keeps the graph out of shared memory). Either way the result is identical.
    */
   workers?: number | 'auto';
-  /** Size, in values, from which a section is parsed on workers. Default 4 Mi. */
+  /**
+   * Size, in values, from which a section is parsed on workers. Default 32 Mi: an `edges`
+   * section that long comes with a file of about 250 MB, below which starting the workers
+   * costs more than they save (measured on 2 cores).
+   */
   parallelMinValues?: number;
+  /**
+   * Text size, in bytes, from which the graph is kept in shared memory even when it is parsed
+   * on this thread, so that `analyzeGraph` can hand part of its work to a worker. Default
+   * 100 MB; smaller graphs are analysed faster on this thread alone.
+   */
+  sharedMinBytes?: number;
   /** Bytes per file read. Default 4 MiB. */
   readChunkSize?: number;
 }
@@ -46,7 +60,8 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   const { onProgress, signal } = options;
   if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
   const workers = options.workers === 'auto' || options.workers === undefined ? HeapWorkerPool.defaultSize() : options.workers;
-  const parallelMinValues = options.parallelMinValues ?? 4 * 1024 * 1024;
+  const parallelMinValues = options.parallelMinValues ?? DEFAULT_PARALLEL_MIN_VALUES;
+  const sharedMinBytes = options.sharedMinBytes ?? DEFAULT_SHARED_MIN_BYTES;
   const slabs = new SlabPool();
   const source = await openByteSource(input, {
     signal,
@@ -56,13 +71,15 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   });
   let pool: HeapWorkerPool | undefined;
   // A file this big will be parsed on workers: start them now, while the header is read.
-  if (workers > 0 && source.textBytes !== undefined && source.textBytes >= 2 * parallelMinValues) {
+  // (Its edges take about 8 bytes a value; a smaller file starts them when a section needs them.)
+  if (workers > 0 && source.textBytes !== undefined && source.textBytes >= 8 * parallelMinValues) {
     pool = new HeapWorkerPool(workers);
   }
   const parserOptions = {
     slabs,
     ...(source.file === undefined ? {} : { file: source.file }),
     ...(workers > 0 ? { getPool: () => (pool ??= new HeapWorkerPool(workers)), parallelMinValues } : {}),
+    sharedGraph: workers > 0 && source.textBytes !== undefined && source.textBytes >= sharedMinBytes,
   };
   let parser: SnapshotParser | undefined;
   const report = (phase: ParseProgress['phase']): void => {

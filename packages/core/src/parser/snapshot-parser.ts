@@ -37,6 +37,8 @@ export interface SnapshotParserOptions extends ParallelParseOptions {
   file?: string;
   /** Total size of the text when known up front (uncompressed files): lets arrays be sized once. */
   totalBytes?: number;
+  /** Puts `nodes` and `edges` in shared memory even when parsed on this thread (for the analyses' worker). */
+  sharedGraph?: boolean;
 }
 
 /** Where the parser is in the top-level object `{ "key": value, … }`. */
@@ -83,12 +85,14 @@ export class SnapshotParser {
   #headerSection: HeaderSection | undefined;
   readonly #numbers = new Map<string, NumericTarget>();
   readonly #parallel: ParallelNumbers;
+  readonly #sharedGraph: boolean;
   #strings: StringsSection | undefined;
   #traceTree: TraceTreeSection | undefined;
 
   constructor(options: SnapshotParserOptions = {}) {
     this.#file = options.file;
     this.#totalBytes = options.totalBytes;
+    this.#sharedGraph = options.sharedGraph ?? false;
     this.#parallel = new ParallelNumbers(options, options.file);
   }
 
@@ -308,7 +312,8 @@ export class SnapshotParser {
   #beginNumbers(key: string, header: SnapshotHeader, offset: number): SectionReader {
     const parallel = this.#parallel.accepts(key, declaredLength(key, header));
     // Values parsed on workers are written by them straight into the result, in shared memory.
-    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared: parallel });
+    const shared = parallel || (this.#sharedGraph && (key === 'nodes' || key === 'edges'));
+    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared });
     this.#numbers.set(key, target);
     return parallel ? this.#parallel.begin(target, header, offset) : new InlineNumericSection(target);
   }

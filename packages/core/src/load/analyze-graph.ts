@@ -1,5 +1,6 @@
 import { nodeDistances, nodeDistancesOnWorker, queueLength } from '../analysis/distances.js';
 import { dominatorTree, dominatorTreeOnWorker, essentialRetainerSlots } from '../analysis/dominators.js';
+import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
@@ -37,10 +38,10 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     report('done');
     return;
   }
-  // One worker: the distances there, while this thread picks the essential edges; then the
-  // worker (after the distances, jobs run in order) searches the dominator tree's depth-first
-  // order in the queue's memory, while this thread builds the retainer index with the
-  // essential bits per slot.
+  // One worker: the distances there, then the shallow sizes (unless the parse's workers made
+  // them), while this thread picks the essential edges; then the worker (jobs run in order)
+  // searches the dominator tree's depth-first order in the queue's memory, while this thread
+  // builds the retainer index with the essential bits per slot.
   const pool = new HeapWorkerPool(1);
   try {
     const scratch = scratchArrays(graph);
@@ -48,6 +49,8 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     report('distances');
     const distances = nodeDistancesOnWorker(graph, pool, queue);
     distances.catch(() => {});
+    const sizes = shallowSizesOnWorker(graph, pool);
+    sizes.catch(() => {});
     report('retainers');
     const reuse = queue.length > graph.nodeCount;
     const tree = dominatorTreeOnWorker(graph, pool, reuse ? queue : undefined);
@@ -55,6 +58,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     await distances;
     if (!reuse) scratch.give(queue);
     report('dominators');
+    await sizes;
     await tree;
     report('done');
   } finally {

@@ -5,6 +5,8 @@
 //   pnpm bench leaks [--only suite|big]: leak detection next to memlab (see leaks-bench.ts)
 //   pnpm bench assertions: what the leak assertions cost in a vitest worker (see assertions-bench.ts)
 //   pnpm bench ui [--sizes 730mb]: the terminal UI's launch and key-to-frame times (see ui-bench.ts)
+//   pnpm bench real [--files express-8mb,tsc-150mb,tsc-2gb] [--runs N]: `heapdiff summary` on
+//     snapshots of real programs next to DevTools and memlab (see real-bench.ts)
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,6 +136,7 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '1' },
     mb: { type: 'string', default: '50' },
     only: { type: 'string' },
+    files: { type: 'string' },
   },
 });
 const command = positionals[0];
@@ -155,11 +158,21 @@ if (command === 'parse' || command === 'analyze') {
 } else if (command === 'ui') {
   const { benchUi } = await import('./ui-bench.js');
   await benchUi(values.sizes === BENCH_SIZES.join(',') ? ['730mb'] : sizes);
+} else if (command === 'real') {
+  const { benchReal } = await import('./real-bench.js');
+  const { ALL_REAL_FILES, REAL_FILES } = await import('./real-snapshots.js');
+  const files = values.files === undefined ? REAL_FILES : (values.files.split(',') as typeof REAL_FILES);
+  const unknown = files.find((f) => !ALL_REAL_FILES.includes(f));
+  if (unknown !== undefined) {
+    console.error(`bench: unknown file "${unknown}"; choose from ${ALL_REAL_FILES.join(', ')}`);
+    process.exit(2);
+  }
+  await benchReal(files, Number(values.runs));
 } else if (command === 'leaks') {
   const { benchLeaks } = await import('./leaks-bench.js');
   const only = values.only;
   await benchLeaks({ suite: only !== 'big', big: only !== 'suite' });
 } else {
-  console.error(`usage: pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench ui [--sizes 730mb] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench real [--files express-8mb,tsc-150mb,tsc-2gb] [--runs N] | pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench ui [--sizes 730mb] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

@@ -29,6 +29,24 @@ describe('leak assertions in a user suite', () => {
     });
   }
 
+  it('vitest: a check without await fails its test, saying so, instead of passing while it runs', async () => {
+    const report = join(tempDir(), 'report.json');
+    await runProgram('vitest (unawaited)', process.execPath, [vitestBin, 'run', '--reporter=json', `--outputFile=${report}`], {
+      env: env({ ASSERTIONS_SPEC: 'unawaited.spec.mjs' }),
+      cwd: dir,
+      timeoutMs: 300_000,
+      expectedExit: 1,
+    });
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[] };
+    const tests = result.testResults.flatMap((file) => file.assertionResults).map((t) => [t.title, t.status, t.failureMessages[0]?.split('\n')[0] ?? '']);
+    expect(tests).toEqual([
+      ['a leaking scenario, not awaited', 'failed', 'Error: expect(…).not.toLeak() was not awaited: the test ended while the check was running; write `await expect(…).not.toLeak()`'],
+      ['a clean scenario, not awaited', 'failed', 'Error: expect(…).not.toLeak() was not awaited: the test ended while the check was running; write `await expect(…).not.toLeak()`'],
+      ['a collection check, not awaited', 'failed', 'Error: expect(…).toBeCollected() was not awaited: the test ended while the check was running; write `await expect(…).toBeCollected()`'],
+      ['an awaited check next to them still passes', 'passed', ''],
+    ]);
+  });
+
   it('node:test with assertNoLeak and assertCollected', async () => {
     const stdout = await runProgram('node --test', process.execPath, [...TSX_ARGS, '--test', '--test-reporter=tap', join(dir, 'node-test.mjs')], { env: env({}), cwd: dir, timeoutMs: 300_000 });
     expect(stdout).toMatch(/^# pass 3$/m);

@@ -20,6 +20,8 @@ export interface RunProgramOptions {
    * is never retried — only a program that did not finish.
    */
   retryCrashOnce?: boolean;
+  /** The exit code that means the program ran as it should (a test runner with failing tests: 1). Default 0. */
+  expectedExit?: number;
 }
 
 /** How a run ended, for a failure message: exit code or signal, time, and the end of its stderr. */
@@ -52,14 +54,15 @@ function runOnce(command: string, args: readonly string[], options: RunProgramOp
 
 /**
  * Runs a Node program to its end and returns its stdout; throws with how it ended (exit code
- * or signal, time, stderr) when it does not exit 0.
+ * or signal, time, stderr) when it does not exit 0 (or `expectedExit`).
  */
 export async function runProgram(label: string, command: string, args: readonly string[], options: RunProgramOptions = {}): Promise<string> {
+  const expected = options.expectedExit ?? 0;
   let run = await runOnce(command, args, options);
-  if (run.status !== 0 && options.retryCrashOnce && !run.timedOut) {
+  if (run.status !== expected && options.retryCrashOnce && !run.timedOut) {
     console.warn(`retrying once: ${describeEnding(label, run)}`);
     run = await runOnce(command, args, options);
   }
-  if (run.status !== 0) throw new Error(describeEnding(label, run));
+  if (run.status !== expected) throw new Error(describeEnding(label, run));
   return run.stdout;
 }

@@ -33,36 +33,88 @@ declare module 'vitest' {
   interface AsymmetricMatchersContaining extends HeapdiffMatchers {}
 }
 
+/** A matcher's verdict, as `expect.extend` takes it. */
+interface Verdict {
+  pass: boolean;
+  message: () => string;
+}
+
+/** What of vitest's matcher state this module reads: the test the expectation runs in. */
+interface MatcherContext {
+  readonly isNot: boolean;
+  readonly task?: { onFinished?: (() => unknown)[] };
+}
+
+/** The matcher state as this module reads it (vitest's `Test` type does not list `onFinished`, which its own async matchers use the same way). */
+function contextOf(state: { isNot: boolean; task?: unknown }): MatcherContext {
+  return state as MatcherContext;
+}
+
+/**
+ * A check still running when its test ends was not awaited (`expect(…).not.toLeak()` without
+ * `await`): vitest would pass the test and the verdict would come later, or never. Such a test
+ * waits for the check at its end and fails, saying so. (vitest does this for its own async
+ * matchers, with a warning; for these a silent pass would hide a leak.)
+ */
+function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: Promise<Verdict>): Promise<Verdict> {
+  const task = context.task;
+  if (!task) return check;
+  let settled = false;
+  const tracked = check.finally(() => {
+    settled = true;
+  });
+  task.onFinished ??= [];
+  task.onFinished.push(async () => {
+    if (settled) return;
+    await tracked.catch(() => {});
+    const name = `${context.isNot ? 'not.' : ''}${matcher}`;
+    throw new Error(`expect(…).${name}() was not awaited: the test ended while the check was running; write \`await expect(…).${name}()\``);
+  });
+  return tracked;
+}
+
 expect.extend({
-  async toLeak(received: unknown, options?: LeakCheckOptions) {
-    if (typeof received !== 'function') throw new TypeError(`toLeak: expect() takes the scenario, a function (sync or async), got ${received === null ? 'null' : typeof received}`);
-    const verdict = await checkForLeaks(received as () => unknown, options ?? {});
-    const leaks = verdict.leaks.length > 0;
-    return {
-      pass: leaks,
-      message: () => (leaks ? `expected the scenario not to leak, but ${describeLeaks(verdict)}` : `expected the scenario to leak, but ${describeLeaks(verdict)}`),
-    };
+  toLeak(received: unknown, options?: LeakCheckOptions) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toLeak', leakVerdict(received, options));
   },
-  async toBeCollected(received: unknown, options?: { attempts?: number }) {
-    if (received === null || typeof received !== 'object' || !('collected' in received)) {
-      throw new TypeError('toBeCollected: expect() takes a tracker made while the value was held: expect(trackCollection(value)).toBeCollected()');
-    }
-    const tracker = received as CollectionTracker;
-    const collected = await isCollected(tracker, options);
-    if (collected) return { pass: true, message: () => `expected ${tracker.label} not to be collected, but it was` };
-    const message = await notCollectedMessage(tracker);
-    return { pass: false, message: () => `expected ${tracker.label} to be collected, but ${message.replace(/^.*? is still alive/, 'it is still alive')}` };
+  toBeCollected(received: unknown, options?: { attempts?: number }) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toBeCollected', collectedVerdict(received, options));
   },
-  async toRetainAtMost(received: unknown, bytes: number) {
-    if (typeof bytes !== 'number' || !(bytes >= 0)) throw new TypeError(`toRetainAtMost: takes a number of bytes from 0, got ${String(bytes)}`);
-    const { retainedSize, id } = await retainedSizeOf(received as object);
-    const pass = retainedSize <= bytes;
-    return {
-      pass,
-      message: () =>
-        pass
-          ? `expected the value (@${id}) to retain more than ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)}`
-          : `expected the value (@${id}) to retain at most ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)} (${retainedSize} bytes)`,
-    };
+  toRetainAtMost(received: unknown, bytes: number) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toRetainAtMost', retainedVerdict(received, bytes));
   },
 });
+
+async function leakVerdict(received: unknown, options: LeakCheckOptions | undefined): Promise<Verdict> {
+  if (typeof received !== 'function') throw new TypeError(`toLeak: expect() takes the scenario, a function (sync or async), got ${received === null ? 'null' : typeof received}`);
+  const verdict = await checkForLeaks(received as () => unknown, options ?? {});
+  const leaks = verdict.leaks.length > 0;
+  return {
+    pass: leaks,
+    message: () => (leaks ? `expected the scenario not to leak, but ${describeLeaks(verdict)}` : `expected the scenario to leak, but ${describeLeaks(verdict)}`),
+  };
+}
+
+async function collectedVerdict(received: unknown, options: { attempts?: number } | undefined): Promise<Verdict> {
+  if (received === null || typeof received !== 'object' || !('collected' in received)) {
+    throw new TypeError('toBeCollected: expect() takes a tracker made while the value was held: expect(trackCollection(value)).toBeCollected()');
+  }
+  const tracker = received as CollectionTracker;
+  const collected = await isCollected(tracker, options);
+  if (collected) return { pass: true, message: () => `expected ${tracker.label} not to be collected, but it was` };
+  const message = await notCollectedMessage(tracker);
+  return { pass: false, message: () => `expected ${tracker.label} to be collected, but ${message.replace(/^.*? is still alive/, 'it is still alive')}` };
+}
+
+async function retainedVerdict(received: unknown, bytes: number): Promise<Verdict> {
+  if (typeof bytes !== 'number' || !(bytes >= 0)) throw new TypeError(`toRetainAtMost: takes a number of bytes from 0, got ${String(bytes)}`);
+  const { retainedSize, id } = await retainedSizeOf(received as object);
+  const pass = retainedSize <= bytes;
+  return {
+    pass,
+    message: () =>
+      pass
+        ? `expected the value (@${id}) to retain more than ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)}`
+        : `expected the value (@${id}) to retain at most ${formatBytes(bytes)}, it retains ${formatBytes(retainedSize)} (${retainedSize} bytes)`,
+  };
+}

@@ -14,4 +14,19 @@ describe('analyzeGraph', () => {
     expect(Array.from(dominatorTree(shared).dominators)).toEqual(Array.from(dominatorTree(inline).dominators));
     expect(Array.from(dominatorTree(shared).retainedSizes)).toEqual(Array.from(dominatorTree(inline).retainedSizes));
   });
+
+  it('{ distances: false } (what a summary needs): the same dominator tree, on a worker and inline; distances still come on first use', async () => {
+    const file = inflatedFixture(24);
+    const reference = await parseSnapshot(file, { workers: 0 });
+    const phases: string[] = [];
+    for (const options of [{ parallelMinValues: 1 }, { workers: 0 }]) {
+      const graph = await parseSnapshot(file, options);
+      phases.length = 0;
+      await analyzeGraph(graph, { distances: false, onProgress: ({ phase }) => phases.push(phase) });
+      expect(phases).not.toContain('distances');
+      expect(Array.from(dominatorTree(graph).dominators)).toEqual(Array.from(dominatorTree(reference).dominators));
+      expect(Array.from(dominatorTree(graph).retainedSizes)).toEqual(Array.from(dominatorTree(reference).retainedSizes));
+      expect(Array.from(nodeDistances(graph))).toEqual(Array.from(nodeDistances(reference)));
+    }
+  });
 });

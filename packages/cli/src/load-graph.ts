@@ -23,17 +23,18 @@ export function inputLabel(file: string): string {
 }
 
 /**
- * Loads a snapshot for a command, and runs the graph analyses unless `shallow`, with a
- * progress line on a terminal. `-` reads standard input.
+ * Loads a snapshot for a command, and runs the graph analyses unless `analyze` is false (all
+ * but the node distances when `distances` is false), with a progress line on a terminal. `-`
+ * reads standard input.
  */
-export async function loadGraph(file: string, options: { analyze: boolean } = { analyze: true }): Promise<HeapGraph> {
+export async function loadGraph(file: string, options: { analyze: boolean; distances?: boolean } = { analyze: true }): Promise<HeapGraph> {
   const { analyzeGraph, parseSnapshot } = await import('@heapdiff/core');
   const { createLoadProgress } = await import('./progress.js');
   const input = await snapshotInput(file);
   const progress = createLoadProgress(inputLabel(file));
   try {
     const graph = await parseSnapshot(input, { onProgress: progress.update });
-    if (options.analyze) await analyzeGraph(graph, { onProgress: progress.analyzing });
+    if (options.analyze) await analyzeGraph(graph, { onProgress: progress.analyzing, distances: options.distances ?? true });
     return graph;
   } finally {
     progress.done();

@@ -71,7 +71,8 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     const { summarizeClasses, viewSummary } = await import('@heapdiff/core');
     const { renderSummaryText, toSummaryJson } = await import('@heapdiff/reporter');
     const { loadGraph } = await import('../load-graph.js');
-    const graph = await loadGraph(args.file, { analyze: !args.shallow });
+    // The summary shows no distances: only the dominator tree is computed.
+    const graph = await loadGraph(args.file, { analyze: !args.shallow, distances: false });
     const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow, groupBy: args.byName ? 'name' : 'shape' }), {
       sort: args.sort ?? (args.shallow ? 'size' : 'retained'),
       ...(args.filter === undefined ? {} : { filter: args.filter }),

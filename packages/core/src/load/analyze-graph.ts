@@ -12,6 +12,11 @@ export interface AnalyzeProgress {
 
 export interface AnalyzeOptions {
   onProgress?: (progress: AnalyzeProgress) => void;
+  /**
+   * `false` leaves the node distances out (they are still computed on first use): for callers
+   * that need only the dominator tree and retained sizes, such as a class summary. Default true.
+   */
+  distances?: boolean;
 }
 
 /**
@@ -31,8 +36,10 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
   if (!inSharedMemory(graph) || HeapWorkerPool.defaultSize() < 2) {
     report('retainers');
     essentialRetainerSlots(graph);
-    report('distances');
-    nodeDistances(graph);
+    if (options.distances !== false) {
+      report('distances');
+      nodeDistances(graph);
+    }
     report('dominators');
     dominatorTree(graph);
     report('done');
@@ -45,18 +52,18 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
   const pool = new HeapWorkerPool(1);
   try {
     const scratch = scratchArrays(graph);
-    const queue = scratch.take(queueLength(graph));
-    report('distances');
-    const distances = nodeDistancesOnWorker(graph, pool, queue);
+    const queue = options.distances === false ? undefined : scratch.take(queueLength(graph));
+    if (queue) report('distances');
+    const distances = queue ? nodeDistancesOnWorker(graph, pool, queue) : Promise.resolve();
     distances.catch(() => {});
     const sizes = shallowSizesOnWorker(graph, pool);
     sizes.catch(() => {});
     report('retainers');
-    const reuse = queue.length > graph.nodeCount;
+    const reuse = queue !== undefined && queue.length > graph.nodeCount;
     const tree = dominatorTreeOnWorker(graph, pool, reuse ? queue : undefined);
     tree.catch(() => {});
     await distances;
-    if (!reuse) scratch.give(queue);
+    if (queue && !reuse) scratch.give(queue);
     report('dominators');
     await sizes;
     await tree;

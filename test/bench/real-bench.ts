@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDevToolsLoader } from '../helpers/devtools/build-devtools-loader.js';
-import { devToolsKey, type ClassRow } from '../helpers/devtools/class-rows.js';
+import { ourRowsByKey, type ClassRow } from '../helpers/devtools/class-rows.js';
 import { benchCacheDir } from './bench-snapshots.js';
 import { measure, type Measurement, type Tool } from './measure.js';
 import { printTable } from './print-table.js';
@@ -67,16 +67,12 @@ async function heapdiffRows(file: string, jsonOut: string): Promise<Record<strin
   const summary = JSON.parse(readFileSync(jsonOut, 'utf8')) as {
     classes: { className: string; location?: { scriptId: number; line: number; column: number }; count: number; selfSize: number; retainedSize: number }[];
   };
-  const rows: Record<string, ClassRow> = {};
-  for (const c of summary.classes) {
-    // The JSON's lines and columns are 1-based; DevTools keys by V8's 0-based ones. DevTools
-    // lumps a user object named Function in with the closures: added together, as in the tests.
-    const at = c.location;
-    const key = devToolsKey({ className: c.className, ...(at ? { location: { scriptId: at.scriptId, line: at.line - 1, column: at.column - 1 } } : {}) });
-    const row = rows[key];
-    rows[key] = { count: (row?.count ?? 0) + c.count, selfSize: (row?.selfSize ?? 0) + c.selfSize, retainedSize: (row?.retainedSize ?? 0) + c.retainedSize };
-  }
-  return rows;
+  // The JSON's lines and columns are 1-based; DevTools keys by V8's 0-based ones.
+  const rows = summary.classes.map(({ location: at, ...row }) => ({
+    ...row,
+    ...(at ? { location: { ...at, line: at.line - 1, column: at.column - 1 } } : {}),
+  }));
+  return ourRowsByKey({ rows });
 }
 
 /** Every class of both summaries: count, shallow size and retained size equal, or the first that differ. */

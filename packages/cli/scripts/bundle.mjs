@@ -44,7 +44,7 @@ const lazyStringWidth = {
 };
 
 rmSync(`${cli}/bundle`, { recursive: true, force: true });
-const result = await build({
+await build({
   entryPoints: { heapdiff: `${cli}/dist/bin.js` },
   outdir: `${cli}/bundle`,
   bundle: true,
@@ -57,8 +57,6 @@ const result = await build({
   plugins: [lazyStringWidth],
   sourcemap: 'linked',
   logLevel: 'warning',
-  metafile: !!process.env.HEAPDIFF_BUNDLE_META,
   // ESM output that still meets CommonJS inside (ws, yargs-parser): a require for it.
   banner: { js: "import { createRequire as __heapdiffRequire } from 'node:module'; const require = __heapdiffRequire(import.meta.url);" },
 });
-if (result.metafile) (await import('node:fs')).writeFileSync(process.env.HEAPDIFF_BUNDLE_META, JSON.stringify(result.metafile));

@@ -13,11 +13,16 @@ export function devToolsKey(row: { className: string; location?: { scriptId: num
   return at ? `${at.scriptId},${at.line},${at.column},${row.className}` : `,${row.className}`;
 }
 
+/** What `ourRowsByKey` reads of a summary row: `HeapSummary`'s, or the summary JSON's (with 0-based positions). */
+type SummaryRow = Pick<HeapSummary['rows'][number], 'className' | 'count' | 'selfSize' | 'retainedSize'> & {
+  location?: { scriptId: number; line: number; column: number } | undefined;
+};
+
 /**
  * heapdiff's summary rows by DevTools' keys. DevTools lumps a user object named `Function`
  * (with no location) in with the closures; heapdiff keeps two rows, added together here.
  */
-export function ourRowsByKey(summary: HeapSummary): Record<string, ClassRow> {
+export function ourRowsByKey(summary: { rows: readonly SummaryRow[] }): Record<string, ClassRow> {
   const rows: Record<string, ClassRow> = {};
   for (const r of summary.rows) {
     const key = devToolsKey(r);

@@ -40,18 +40,41 @@ interface SamplingProfile {
   samples: { size: number; nodeId: number; ordinal: number }[];
 }
 
+/** Objects the probe makes: a one-byte interval sees every one. */
+const PROBE_OBJECTS = 64;
+
 /**
  * Starts recording every allocation of this thread. Resolves false when V8's sampling heap
- * profiler is already in use (a `--heap-prof` run, a debugger recording allocations): the caller
- * counts another way.
+ * profiler is already in use at another interval (a `--heap-prof` run, a debugger recording
+ * allocations): V8 then keeps the running one — which would miss most objects — so a probe of
+ * known allocations checks that this recording sees them all, and the caller counts another way
+ * (and leaves the other recording running).
  */
 export async function startRecordingAllocations(): Promise<boolean> {
   try {
     await post('HeapProfiler.startSampling', { samplingInterval: 1 });
-    return true;
+    const probe = heapdiffRecordingProbe();
+    const { profile } = await post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile');
+    const probeNodes = new Set<number>();
+    const stack = [profile.head];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.callFrame.functionName === 'heapdiffRecordingProbe') probeNodes.add(node.id);
+      stack.push(...node.children);
+    }
+    let seen = 0;
+    for (const sample of profile.samples) if (probeNodes.has(sample.nodeId)) seen++;
+    return seen >= probe.length;
   } catch {
     return false;
   }
+}
+
+/** Makes `PROBE_OBJECTS` small objects, alive until the caller drops the array. */
+function heapdiffRecordingProbe(): object[] {
+  const made: object[] = new Array<object>(PROBE_OBJECTS);
+  for (let i = 0; i < PROBE_OBJECTS; i++) made[i] = { i };
+  return made;
 }
 
 export async function stopRecordingAllocations(): Promise<void> {

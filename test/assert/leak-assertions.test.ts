@@ -130,6 +130,18 @@ describe('keepSnapshots: a failing check keeps the snapshots that named the leak
     expect(verdict.snapshots).toBeUndefined();
     expect(readdirSync(dir)).toEqual([]);
   });
+  it("a bounded cache of new strings passes: the snapshots' own file names are not counted as kept", async () => {
+    // The names were joined strings, flattened — made anew — when the middle snapshot was
+    // written: with the cache's strings they made "(string)" grow in both halves.
+    const recent = new Map<string, string>();
+    let n = 0;
+    const handle = (): void => {
+      recent.set(`req-${n}`, `body-${n++}`);
+      if (recent.size > 3) recent.delete(recent.keys().next().value!);
+    };
+    const verdict = await checkForLeaks(handle, { exact: true, keepSnapshots: tempDir() });
+    expect(verdict.leaks.map((l) => `${l.className} ${l.retainerPath}`)).toEqual([]);
+  });
 });
 
 describe('assertNoLeak', () => {

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -300,7 +301,10 @@ const OPTION_NAMES = ['iterations', 'warmup', 'ignore', 'thresholds', 'trackAllo
 function snapshotFiles(dir: string, tracking: boolean): { baseline?: string; middle?: string; final: string } {
   mkdirSync(dir, { recursive: true });
   const stem = join(dir, `leak-check-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
-  return tracking ? { final: `${stem}-final.heapsnapshot` } : { baseline: `${stem}-baseline.heapsnapshot`, middle: `${stem}-middle.heapsnapshot`, final: `${stem}-final.heapsnapshot` };
+  // Flat strings: a joined one is flattened — a new string — when first written to, which
+  // would fall in the runs' first half and count as kept by the check itself.
+  const file = (suffix: string): string => Buffer.from(`${stem}-${suffix}.heapsnapshot`).toString();
+  return tracking ? { final: file('final') } : { baseline: file('baseline'), middle: file('middle'), final: file('final') };
 }
 
 function removeAll(files: { baseline?: string; middle?: string; final: string }): void {

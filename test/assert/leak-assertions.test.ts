@@ -82,18 +82,45 @@ describe('not.toLeak(): the twins pass', () => {
 });
 
 describe('the quick count: a passing check takes no snapshot', () => {
-  it('a twin passes on its recorded allocations alone; a leak is recorded, counted, then named from snapshots', async () => {
+  it('a twin passes on object counts alone; a leak is counted, then named from snapshots', async () => {
     const passing = await checkForLeaks(scenarioOf('garbage'));
     expect(passing.heap).toBeUndefined();
-    expect(passing.quick).toMatchObject({ by: 'allocations', grew: false });
-    expect(describeLeaks(passing)).toMatch(/objects made since the warm-up alive after each half: [\d,]+ → [\d,]+, \d+ of them from the second/);
+    expect(passing.quick).toMatchObject({ grew: false });
     expect(passing.quick!.objects[1]! - passing.quick!.objects[0]!).toBeLessThan(5);
     const leaking = await checkForLeaks(scenarioOf('owner-children'));
-    expect(leaking.quick).toMatchObject({ by: 'counts', grew: true });
+    expect(leaking.quick?.grew).toBe(true);
     // Each run keeps a Session, its Cart, the cart's items array and two CartItems, and a user object.
     expect(leaking.quick!.objects[1]! - leaking.quick!.objects[0]!).toBeGreaterThanOrEqual(5 * 6);
     expect(leaking.heap).toBeDefined();
     expect(leaking.leaks[0]!.className).toBe('Session');
+  });
+  it('a leak allocated together with a temporary in optimised code is counted (no allocation sampling: V8 folds the two into one allocation)', async () => {
+    // Recording allocations with V8's sampling heap profiler, even at a one-byte interval,
+    // misses this: TurboFan folds the Context and the Response into one allocation, sampled
+    // once, for the Context, which dies. Counting live objects sees the Response.
+    class Context {
+      constructor(readonly id: number) {}
+    }
+    class Response {
+      readonly status = 200;
+      constructor(readonly id: number) {}
+    }
+    const recent = new Map<number, Context>();
+    const served: Response[] = [];
+    const handle = (id: number): Response => {
+      const context = new Context(id);
+      const response = new Response(id);
+      recent.set(id & 7, context);
+      return response;
+    };
+    const scenario = (): void => {
+      for (let i = 0; i < 3000; i++) {
+        const response = handle(i);
+        if (i === 2999) served.push(response);
+      }
+    };
+    const verdict = await checkForLeaks(scenario);
+    expect(verdict.leaks.map((l) => l.className)).toContain('Response');
   });
   it('exact: the snapshots always', async () => {
     const verdict = await checkForLeaks(scenarioOf('garbage'), { exact: true });

@@ -19,8 +19,7 @@ const env = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
 };
 
 describe('leak assertions in a user suite', () => {
-  // vmThreads: V8 counts no objects of a vm context; a passing check there passes on its
-  // recorded allocations (or takes the snapshots).
+  // vmThreads: V8 counts no objects of a vm context, so a passing check there takes the snapshots.
   for (const pool of ['forks', 'threads', 'vmThreads']) {
     it(`vitest, ${pool} pool: the matchers from the setup file; every expectation holds`, async () => {
       const report = join(tempDir(), 'report.json');

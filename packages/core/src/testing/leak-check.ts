@@ -11,7 +11,6 @@ import type { RelativeHeap } from '../diff/relative-heap.js';
 import type { SourceLocation } from '../graph/class-keys.js';
 import { describe } from './describe.js';
 import { exclusive } from './exclusive.js';
-import { heapdiffRecordedAllocations, startRecordingAllocations, stopRecordingAllocations } from './allocation-recording.js';
 import { canCountObjects, countObjects, usedHeapBytes } from './object-count.js';
 
 /** Options of `checkForLeaks`, `assertNoLeak` and `not.toLeak()`. */
@@ -38,13 +37,11 @@ export interface LeakCheckOptions {
   trackAllocations?: boolean;
   /**
    * Always take the heap snapshots that name the leaking classes. By default a passing check
-   * takes none: it records every allocation (V8's sampling heap profiler at a one-byte
-   * interval) and, after V8 collects all it can, looks at what is alive after each half of the
-   * runs. Only when objects made in the second half stay alive, more than the older ones freed
-   * meanwhile, does it run again with snapshots to name what grows. Where the sampling profiler
-   * is taken (`--heap-prof`, a debugger recording allocations) it counts all live objects
-   * instead (`v8.queryObjects`, Node 20.13+), which misses a small leak of strings alone: use
-   * `exact` there. Without either, the snapshots always.
+   * takes none: it first counts the live objects (after V8 collects all it can) after each
+   * half of the runs, and only when the count grows over the second half — or the heap grows by
+   * over a megabyte — does it run again with snapshots to name what grows. A leak of only
+   * strings or numbers smaller than that passes the quick count: use `exact` to catch it.
+   * (Nodes without `v8.queryObjects`, before 20.13, always take the snapshots.)
    */
   exact?: boolean;
   /**
@@ -87,18 +84,10 @@ export interface LeakVerdict {
    */
   readonly heap?: RelativeHeap;
   /**
-   * The quick look, when it ran, and whether what is alive grew (then the snapshots named the
-   * classes). `by: 'allocations'`: `objects` and `bytes` are the recorded objects (made since
-   * the first warm-up run) alive after each half, `born` those of them made in the second half.
-   * `by: 'counts'`: all live objects inheriting from Object, and the heap bytes in use.
+   * The quick count, when it ran: live objects after each half of the runs, heap bytes in use
+   * at the same points, and whether they grew (then the snapshots named the classes).
    */
-  readonly quick?: {
-    readonly by: 'allocations' | 'counts';
-    readonly objects: readonly number[];
-    readonly bytes: readonly number[];
-    readonly born?: number;
-    readonly grew: boolean;
-  };
+  readonly quick?: { readonly objects: readonly number[]; readonly bytes: readonly number[]; readonly grew: boolean };
   /** With `keepSnapshots`, when the check failed: the baseline, middle and final snapshots (the middle one without allocation tracking). */
   readonly snapshots?: readonly string[];
   /** What the check took, in milliseconds. */
@@ -120,8 +109,6 @@ interface Settings {
 
 /** Heap growth over the second half that makes the quick count take the snapshots, whatever the object counts. */
 const QUICK_BYTES = 1024 * 1024;
-/** About what one `countObjects()` takes per MB of heap in use (10–12 ms measured on 27 MB, 2 cores). */
-const COUNT_MS_PER_MB = 10;
 
 /**
  * Runs `scenario` a few times to warm up, marks the heap, runs it `iterations` more times in
@@ -160,90 +147,41 @@ export function checkForLeaks(scenario: () => unknown, options: LeakCheckOptions
 
 async function check(scenario: () => unknown, settings: Settings): Promise<LeakVerdict> {
   const started = now();
-  if (settings.exact) return snapshotCheck(scenario, settings, started, undefined);
+  if (settings.exact || !canCountObjects) return snapshotCheck(scenario, settings, started, undefined);
   const quick = await quickCount(scenario, settings);
-  // No verdict, or no objects counted at all: V8 counts none made in a vm context (vitest's vm
-  // pools), where allocations cannot be recorded either: the snapshots decide.
-  if (!quick || (quick.by === 'counts' && quick.objects[0] === 0)) return snapshotCheck(scenario, settings, started, undefined);
+  // No objects at all: V8 counts none made in a vm context (vitest's vm pools): the snapshots decide.
+  if (quick.objects[0] === 0) return snapshotCheck(scenario, settings, started, undefined);
   if (!quick.grew) return { leaks: [], iterations: settings.iterations, warmup: settings.warmup, quick, ms: Math.round(now() - started) };
   return snapshotCheck(scenario, settings, started, quick);
 }
 
 /**
- * The quick verdict, without snapshots: whether the live objects grow over the second half of
- * the runs. By recording every allocation (see `allocation-recording.ts`) where V8's sampling
- * profiler is free: the objects made in the second half and still alive after it, against those
- * freed meanwhile; a leak keeps at least one object per leaking run. Else by counting all live
- * objects after each half (`v8.queryObjects`, a walk of the whole heap each: slower on big heaps,
- * and blind to strings). Undefined when neither can tell (the snapshots decide).
+ * Live objects and heap bytes after the first half of the runs and after the second. Each
+ * count costs V8's collection of all it can (several full collections), so there are two: a
+ * leak keeps objects in every half, and a cache that fills up, a pool or a singleton stops
+ * growing before the second.
  */
-async function quickCount(scenario: () => unknown, settings: Settings): Promise<LeakVerdict['quick']> {
+async function quickCount(scenario: () => unknown, settings: Settings): Promise<NonNullable<LeakVerdict['quick']>> {
   const { iterations, warmup } = settings;
   const firstHalf = Math.ceil(iterations / 2);
-  // As many objects as a leak at the least rate counted keeps in the second half (a one-off —
-  // a lazily made object of Node's or the runner's — does not send the check to snapshots).
-  const least = Math.max(1, Math.ceil((iterations - firstHalf) * settings.minPerIteration));
   // What the runner was still doing (vitest sends a test's result up to 100 ms late) ends
-  // before the first look: the objects it lets go of would hide as many new ones from it.
+  // before the first count: the objects it lets go of would hide as many new ones from it.
   // The runs go on meanwhile.
   const settled = now() + defaultSettle();
-  // The first warm-up run unrecorded, timed, and the second recorded: a scenario that allocates
-  // so much that recording its runs would cost more than counting the heap is counted instead.
-  let run = 0;
-  let unrecorded = Infinity;
-  if (warmup >= 2) {
-    const started = now();
-    await scenario();
-    unrecorded = now() - started;
-    run++;
-  }
-  const left = (): number => settled - now();
-  let recording = await startRecordingAllocations();
-  try {
-    if (recording && run < warmup) {
-      const started = now();
-      await scenario();
-      run++;
-      // What recording would add over the runs left, against two counts of the whole heap.
-      const overhead = Math.max(0, now() - started - unrecorded) * (warmup + iterations - run);
-      if (overhead > 2 * COUNT_MS_PER_MB * (usedHeapBytes() / 2 ** 20)) {
-        await stopRecordingAllocations();
-        recording = false;
-      }
-    }
-    if (recording) {
-      for (; run < warmup + firstHalf; run++) await scenario();
-      if (left() > 0) await sleep(left());
-      const first = await heapdiffRecordedAllocations();
-      for (let i = firstHalf; i < iterations; i++) await scenario();
-      const last = await heapdiffRecordedAllocations(first);
-      await stopRecordingAllocations();
-      recording = false;
-      // None of the second half's objects alive, or no more than those freed meanwhile (a
-      // bounded cache replacing entries): no leak. Else the objects freed may be older than the
-      // recording (a cache filled before the check), unseen: all live objects are counted over
-      // two more halves before the snapshots are taken.
-      const net = last.born - last.died;
-      const grew = last.born >= least && (net >= least || net < 0 || last.bornBytes - last.diedBytes > QUICK_BYTES);
-      const recorded = { objects: [first.count, last.count], bytes: [first.bytes, last.bytes], born: last.born };
-      if (!grew || !canCountObjects) return { by: 'allocations', ...recorded, grew };
-      for (let i = 0; i < firstHalf; i++) await scenario();
-    } else {
-      for (; run < warmup + firstHalf; run++) await scenario();
-    }
-  } finally {
-    if (recording) await stopRecordingAllocations();
-  }
-  if (!canCountObjects) return undefined;
-  if (left() > 0) await sleep(left());
+  for (let i = 0; i < warmup + firstHalf; i++) await scenario();
+  const left = settled - now();
+  if (left > 0) await sleep(left);
   const objects = [countObjects()];
   const bytes = [usedHeapBytes()];
   for (let i = firstHalf; i < iterations; i++) await scenario();
   objects.push(countObjects());
   bytes.push(usedHeapBytes());
+  // As many more objects as a leak at the least rate counted keeps in the second half (a
+  // one-off — a lazily made object of Node's or the runner's — does not send the check to snapshots).
+  const least = Math.max(1, Math.ceil((iterations - firstHalf) * settings.minPerIteration));
   // Fewer objects: older ones died meanwhile, and may hide new ones — the snapshots decide.
   const grew = objects[1]! - objects[0]! >= least || objects[1]! < objects[0]! || bytes[1]! - bytes[0]! > QUICK_BYTES;
-  return { by: 'counts', objects, bytes, grew };
+  return { objects, bytes, grew };
 }
 
 /** The check with snapshots: a mark after the warm-up, the runs cut in halves by object id. */

@@ -20,9 +20,6 @@ export function describeLeaks(verdict: LeakVerdict): string {
     const runs = `${counted(iterations, 'run')} after ${counted(warmup, 'warm-up run')}`;
     if (verdict.heap) return `no class grows with the iterations (${runs}; ${formatCount(verdict.heap.count)} new objects alive, none kept from both halves)`;
     const [middle = 0, after = 0] = verdict.quick?.objects ?? [];
-    if (verdict.quick?.by === 'allocations') {
-      return `no class grows with the iterations (${runs}; objects made since the warm-up alive after each half: ${formatCount(middle)} → ${formatCount(after)}, ${formatCount(verdict.quick.born ?? 0)} of them from the second)`;
-    }
     return `no class grows with the iterations (${runs}; live objects after each half: ${formatCount(middle)} → ${formatCount(after)})`;
   }
   // Told in full: the program's own classes (what a person goes and fixes), else the biggest.

@@ -29,7 +29,7 @@ describe('leak assertions in a user suite', () => {
     });
   }
 
-  it('vitest: a check without await fails its test, saying so, instead of passing while it runs', async () => {
+  it('vitest: a check without await fails its test, saying so, instead of passing while it runs; a never-settling scenario times out', async () => {
     const report = join(tempDir(), 'report.json');
     await runProgram('vitest (unawaited)', process.execPath, [vitestBin, 'run', '--reporter=json', `--outputFile=${report}`], {
       env: env({ ASSERTIONS_SPEC: 'unawaited.spec.mjs' }),
@@ -37,14 +37,18 @@ describe('leak assertions in a user suite', () => {
       timeoutMs: 300_000,
       expectedExit: 1,
     });
-    const result = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[] };
-    const tests = result.testResults.flatMap((file) => file.assertionResults).map((t) => [t.title, t.status, t.failureMessages[0]?.split('\n')[0] ?? '']);
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string; failureMessages: string[]; duration: number }[] }[] };
+    const all = result.testResults.flatMap((file) => file.assertionResults);
+    const tests = all.filter((t) => t.title !== 'times out').map((t) => [t.title, t.status, t.failureMessages[0]?.split('\n')[0] ?? '']);
     expect(tests).toEqual([
       ['a leaking scenario, not awaited', 'failed', 'Error: expect(…).not.toLeak() was not awaited: the test ended while the check was running; write `await expect(…).not.toLeak()`'],
       ['a clean scenario, not awaited', 'failed', 'Error: expect(…).not.toLeak() was not awaited: the test ended while the check was running; write `await expect(…).not.toLeak()`'],
       ['a collection check, not awaited', 'failed', 'Error: expect(…).toBeCollected() was not awaited: the test ended while the check was running; write `await expect(…).toBeCollected()`'],
       ['an awaited check next to them still passes', 'passed', ''],
     ]);
+    // Failed by its 2 s timeout, and over: the end of the test did not wait for the check.
+    expect(all.find((t) => t.title === 'times out')).toMatchObject({ status: 'failed', duration: expect.any(Number) });
+    expect(all.find((t) => t.title === 'times out')!.duration).toBeLessThan(10_000);
   });
 
   it('node:test with assertNoLeak and assertCollected', async () => {

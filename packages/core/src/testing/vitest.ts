@@ -42,7 +42,7 @@ interface Verdict {
 /** What of vitest's matcher state this module reads: the test the expectation runs in. */
 interface MatcherContext {
   readonly isNot: boolean;
-  readonly task?: { onFinished?: (() => unknown)[] };
+  readonly task?: { onFinished?: (() => unknown)[]; result?: { state?: string } };
 }
 
 /** The matcher state as this module reads it (vitest's `Test` type does not list `onFinished`, which its own async matchers use the same way). */
@@ -56,6 +56,9 @@ function contextOf(state: { isNot: boolean; task?: unknown }): MatcherContext {
  * waits for the check at its end and fails, saying so. (vitest does this for its own async
  * matchers, with a warning; for these a silent pass would hide a leak.)
  */
+/** How long the end of a test waits for a check it did not await. */
+const UNAWAITED_WAIT_MS = 60_000;
+
 function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: Promise<Verdict>): Promise<Verdict> {
   const task = context.task;
   if (!task) return check;
@@ -65,10 +68,24 @@ function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: 
   });
   task.onFinished ??= [];
   task.onFinished.push(async () => {
-    if (settled) return;
-    await tracked.catch(() => {});
+    // A test that failed already — above all one whose timeout fired while it awaited the
+    // check (a scenario that never settles) — is not held: the check may never end.
+    if (settled || task.result?.state === 'fail') return;
+    // Waited for, so that its heap work does not overlap the next test's; but not for ever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([
+      tracked.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), UNAWAITED_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     const name = `${context.isNot ? 'not.' : ''}${matcher}`;
-    throw new Error(`expect(…).${name}() was not awaited: the test ended while the check was running; write \`await expect(…).${name}()\``);
+    const still = ended ? '' : ` (it was still running ${UNAWAITED_WAIT_MS / 1000} s later)`;
+    throw new Error(`expect(…).${name}() was not awaited: the test ended while the check was running${still}; write \`await expect(…).${name}()\``);
   });
   return tracked;
 }

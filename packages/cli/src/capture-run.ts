@@ -33,6 +33,11 @@ export class CaptureRun {
   /** A progress line on the terminal that a message must start below. */
   lineOpen = false;
 
+  /** Whether a signal is stopping the run: its message is the last word, no progress after it. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
   /** `outcome` says, when a signal stops the run, what is left (e.g. "2 of 3 snapshots kept"). */
   constructor(outcome: () => string) {
     this.#outcome = outcome;

@@ -29,13 +29,18 @@ export interface SeriesCapture {
  * started is stopped at the end, on an error and on SIGINT, SIGTERM or SIGHUP (then heapdiff
  * exits 128 + the signal's number, leaving no partial file). Returns the files, oldest first.
  */
-export async function captureSeries(options: SeriesCapture, say: (line: string) => void): Promise<string[]> {
+export async function captureSeries(options: SeriesCapture, sayLine: (line: string) => void): Promise<string[]> {
   const { activateInspector, RemoteHeapSession, CaptureError } = await import('@heapdiff/core/capture');
   const { formatBytes } = await import('@heapdiff/core');
   const files: string[] = [];
   let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
   let session: import('@heapdiff/core/capture').RemoteHeapSession | undefined;
   const run = new CaptureRun(() => `${files.length} of ${options.snapshots} snapshots kept${stillWriting(session, options.command.length > 0, options.pid)}`);
+  // Once a signal stops the run, its "stopped by" line is the last one (the steps still under
+  // way, such as a connection, would otherwise print progress after it).
+  const say = (line: string): void => {
+    if (!run.stopping) sayLine(line);
+  };
   try {
     const dir = resolve(options.dir ?? `heapdiff-leaks-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     checkDirectory(dir, CaptureError);

@@ -48,6 +48,13 @@ describe('tokenizeUint32', () => {
     }
   });
 
+  it('reads records ended by "\\n," (as V8 writes nodes and edges) the same at every cut, and stops when full between them', () => {
+    const records = '0\n,4294967295\n,7,0\n,12\n ,3]';
+    const values = [0, 4294967295, 7, 0, 12, 3];
+    for (let a = 0; a <= records.length; a++) expect(tokenizeInPieces(records, [a])).toMatchObject({ values, status: STATUS_CLOSED });
+    expect(tokenizeInPieces(records, [], 2)).toMatchObject({ values: [0, 4294967295], status: STATUS_FULL, position: 16 });
+  });
+
   it('reads an empty array', () => {
     expect(tokenizeInPieces(']', [])).toEqual({ values: [], status: STATUS_CLOSED, position: 1 });
   });
@@ -75,6 +82,10 @@ describe('tokenizeUint32', () => {
     ['-1]', STATUS_BAD_BYTE, 0],
     ['1.5]', STATUS_BAD_BYTE, 1],
     ['4294967296]', STATUS_TOO_LARGE, 10],
+    ['1\n,,2]', STATUS_MISSING_VALUE, 3],
+    ['4294967296\n,1]', STATUS_TOO_LARGE, 11],
+    ['01\n,1]', STATUS_BAD_BYTE, 1],
+    ['1\n\n,x]', STATUS_BAD_BYTE, 4],
   ])('rejects %j', (input, status, position) => {
     expect(tokenizeInPieces(input, [])).toMatchObject({ status, position });
   });

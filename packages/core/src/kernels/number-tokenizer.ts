@@ -97,11 +97,20 @@ export function tokenizeUint32(
             i++;
           }
         }
-        if (i < end && c === 44 && count !== capacity && v <= 4294967295) {
-          out[count++] = v;
-          i++;
-          phase = 0;
-          continue;
+        if (i < end && count !== capacity && v <= 4294967295) {
+          if (c === 44) {
+            out[count++] = v;
+            i++;
+            phase = 0;
+            continue;
+          }
+          // V8 ends each node and edge record with "\n,": taken here too, not by the slow path.
+          if (c === 10 && i + 1 < end && bytes[i + 1] === 44) {
+            out[count++] = v;
+            i += 2;
+            phase = 0;
+            continue;
+          }
         }
         value = v;
         phase = 1;

@@ -12,9 +12,10 @@ export interface LoadSeriesOptions {
 /**
  * Loads snapshots for a comparison: every one but the last is read for its census (ids,
  * classes, sizes), the last as a graph with its analyses. Only one graph is ever whole: each
- * earlier one is dropped and collected before the next file is read (a graph lives in shared
- * buffers that V8 frees only on a full collection, which it may not run in time on its own —
- * the peak would hold two graphs). A progress line names the file being read, on a terminal.
+ * earlier one, once its census is taken, gives its memory to the next load (`reuse`: big files
+ * then skip most of the fresh memory a load needs), and the rest is collected before the next
+ * file is read (V8 frees shared buffers only on a full collection, which it may not run in
+ * time on its own). A progress line names the file being read, on a terminal.
  */
 export async function loadSeries(files: readonly string[], options: LoadSeriesOptions = {}): Promise<{ earlier: SnapshotCensus[]; last: HeapGraph }> {
   if (files.length === 0) throw new Error('loadSeries: no files');
@@ -23,41 +24,39 @@ export async function loadSeries(files: readonly string[], options: LoadSeriesOp
     throw new UsageError('"-" (standard input) is given more than once: it can be read only once; give the other snapshots as files');
   }
   const { collectGarbage } = await import('@heapdiff/core/runtime');
+  const { analyzeGraph, takeCensus } = await import('@heapdiff/core');
   const earlier: SnapshotCensus[] = [];
+  let previous: HeapGraph | undefined;
   for (const [i, file] of files.slice(0, -1).entries()) {
     const perNode = options.perNode === 'previous' ? i === files.length - 2 : (options.perNode ?? true);
-    earlier.push(await censusOf(file, `${inputLabel(file)} (${i + 1} of ${files.length})`, { ...options, perNode }));
+    earlier.push(
+      await load(file, `${inputLabel(file)} (${i + 1} of ${files.length})`, options, previous, async (graph, progress) => {
+        if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
+        previous = graph;
+        return takeCensus(graph, { retained: options.retained ?? false, perNode });
+      }),
+    );
     await collectGarbage();
   }
-  const { analyzeGraph } = await import('@heapdiff/core');
   const last = files[files.length - 1]!;
   return {
     earlier,
-    last: await load(last, `${inputLabel(last)} (${files.length} of ${files.length})`, options, async (graph, progress) => {
+    last: await load(last, `${inputLabel(last)} (${files.length} of ${files.length})`, options, previous, async (graph, progress) => {
       await analyzeGraph(graph, { onProgress: progress.analyzing });
       return graph;
     }),
   };
 }
 
-/** One earlier snapshot's census; its graph is unreachable once this returns. */
-async function censusOf(file: string, label: string, options: LoadSeriesOptions & { perNode: boolean }): Promise<SnapshotCensus> {
-  const { analyzeGraph, takeCensus } = await import('@heapdiff/core');
-  return load(file, label, options, async (graph, progress) => {
-    if (options.retained) await analyzeGraph(graph, { onProgress: progress.analyzing });
-    return takeCensus(graph, { retained: options.retained ?? false, perNode: options.perNode });
-  });
-}
-
 type Progress = ReturnType<(typeof import('./progress.js'))['createLoadProgress']>;
 
-async function load<T>(file: string, label: string, options: LoadSeriesOptions, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
+async function load<T>(file: string, label: string, options: LoadSeriesOptions, reuse: HeapGraph | undefined, use: (graph: HeapGraph, progress: Progress) => Promise<T>): Promise<T> {
   const { parseSnapshot } = await import('@heapdiff/core');
   const { createLoadProgress } = await import('./progress.js');
   const input = await snapshotInput(file);
   const progress = createLoadProgress(label, process.stderr, options.progress);
   try {
-    return await use(await parseSnapshot(input, { onProgress: progress.update }), progress);
+    return await use(await parseSnapshot(input, { onProgress: progress.update, ...(reuse ? { reuse } : {}) }), progress);
   } finally {
     progress.done();
   }

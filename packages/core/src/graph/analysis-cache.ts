@@ -53,6 +53,16 @@ export class AnalysisCache {
     return this.#values.has(key);
   }
 
+  /** Whether a computation started with `getAsync` (on a worker, say) is still running. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** Drops every result (the graph's memory is going to another load). */
+  clear(): void {
+    this.#values.clear();
+  }
+
   /** Drops the result for `key` (a working state that a later analysis consumed). */
   delete(key: AnalysisKey<unknown>): void {
     this.#values.delete(key);

@@ -1,5 +1,6 @@
 import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
+import { sharedUint32Array } from './spare-memory.js';
 
 /**
  * Turns the byte offset of value `index` of `section` into the nearest byte offset we know:
@@ -73,10 +74,7 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
   }
 
   // Shared when the nodes are, so analyses can run on worker threads without copies.
-  const firstEdge =
-    nodes.buffer instanceof SharedArrayBuffer
-      ? new Uint32Array(new SharedArrayBuffer((nodeCount + 1) * 4))
-      : new Uint32Array(nodeCount + 1);
+  const firstEdge = nodes.buffer instanceof SharedArrayBuffer ? sharedUint32Array(nodeCount + 1, parsed.spare) : new Uint32Array(nodeCount + 1);
   let edgeTotal = 0;
   for (let ordinal = 0, at = layout.nodeEdgeCountOffset; ordinal < nodeCount; ordinal++, at += nodeFieldCount) {
     firstEdge[ordinal] = edgeTotal;

@@ -12,11 +12,20 @@ export class ScratchArrays {
 
   /** An array of exactly `length` elements (a view on a bigger free one when possible). */
   take(length: number): Uint32Array {
-    const index = this.#free.findIndex((array) => array.length >= length);
+    // The smallest that fits, so that a big array stays free for a big request.
+    let index = -1;
+    this.#free.forEach((array, i) => {
+      if (array.length >= length && (index < 0 || array.length < this.#free[index]!.length)) index = i;
+    });
     // Shared memory, so that a worker thread can use the array too.
     if (index < 0) return new Uint32Array(new SharedArrayBuffer(length * 4));
     const [array] = this.#free.splice(index, 1);
     return array!.length === length ? array! : array!.subarray(0, length);
+  }
+
+  /** Takes every free array's buffer out (the graph's memory is going to another load). */
+  drain(): SharedArrayBuffer[] {
+    return this.#free.splice(0).map((array) => array.buffer as SharedArrayBuffer);
   }
 
   /** Hands an array back for the next analysis; the caller must not use it afterwards. */

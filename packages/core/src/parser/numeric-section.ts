@@ -12,6 +12,7 @@ import {
   tokenizeFloat64,
   tokenizeUint32,
 } from '../kernels/number-tokenizer.js';
+import { sharedUint32Array, type SpareMemory } from '../graph/spare-memory.js';
 import { describeByte } from './json-bytes.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -62,7 +63,12 @@ export class NumericTarget {
    * `offset` is the offset of the array's "["; `shared` puts the values in shared memory, for
    * workers to write into.
    */
-  constructor(key: string, header: SnapshotHeader, offset: number, options: { file: string | undefined; totalBytes: number | undefined; shared: boolean }) {
+  constructor(
+    key: string,
+    header: SnapshotHeader,
+    offset: number,
+    options: { file: string | undefined; totalBytes: number | undefined; shared: boolean; spare?: SpareMemory | undefined },
+  ) {
     this.key = key;
     this.limit = declaredLength(key, header);
     this.float = key === 'samples' || key === 'locations';
@@ -73,7 +79,9 @@ export class NumericTarget {
     this.out = this.float
       ? new Float64Array(capacity)
       : options.shared
-        ? new Uint32Array(new SharedArrayBuffer(capacity * 4))
+        ? trusted
+          ? sharedUint32Array(capacity, options.spare)
+          : new Uint32Array(new SharedArrayBuffer(capacity * 4))
         : new Uint32Array(capacity);
     this.checkpoints = { values: [0], offsets: [offset + 1] };
   }

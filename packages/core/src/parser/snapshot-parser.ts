@@ -2,6 +2,7 @@ import { SnapshotFormatError, SnapshotTruncatedError, type InputLocation } from 
 import { HeaderSection } from './header-section.js';
 import { describeByte, isSpace, skipSpace } from './json-bytes.js';
 import { InlineNumericSection, NUMERIC_SECTIONS, NumericTarget, declaredLength, type NumericArray, type NumericCheckpoints } from './numeric-section.js';
+import type { SpareMemory } from '../graph/spare-memory.js';
 import { ParallelNumbers, type ParallelParseOptions, type PrecheckedSection } from './parallel-numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -28,6 +29,8 @@ export interface ParsedSnapshot {
   readonly checkpoints: SectionCheckpoints;
   /** Sections whose records workers already checked (and, for edges, converted to ordinals). */
   readonly prechecked: ReadonlyMap<string, PrecheckedSection>;
+  /** What is left of the memory given for reuse, for the graph's indexes and analyses. */
+  readonly spare?: SpareMemory | undefined;
 }
 
 /** For each numeric section: at byte offset `offsets[i]`, value number `values[i]` began. */
@@ -39,6 +42,8 @@ export interface SnapshotParserOptions extends ParallelParseOptions {
   totalBytes?: number;
   /** Puts `nodes` and `edges` in shared memory even when parsed on this thread (for the analyses' worker). */
   sharedGraph?: boolean;
+  /** Memory of a graph the caller is done with, for the shared arrays (see `parseSnapshot`'s `reuse`). */
+  spare?: SpareMemory;
 }
 
 /** Where the parser is in the top-level object `{ "key": value, … }`. */
@@ -86,6 +91,7 @@ export class SnapshotParser {
   readonly #numbers = new Map<string, NumericTarget>();
   readonly #parallel: ParallelNumbers;
   readonly #sharedGraph: boolean;
+  readonly #spare: SpareMemory | undefined;
   #strings: StringsSection | undefined;
   #traceTree: TraceTreeSection | undefined;
 
@@ -93,6 +99,7 @@ export class SnapshotParser {
     this.#file = options.file;
     this.#totalBytes = options.totalBytes;
     this.#sharedGraph = options.sharedGraph ?? false;
+    this.#spare = options.spare;
     this.#parallel = new ParallelNumbers(options, options.file);
   }
 
@@ -170,6 +177,7 @@ export class SnapshotParser {
       samples: (values('samples') as Float64Array | undefined) ?? new Float64Array(0),
       checkpoints: new Map([...this.#numbers].map(([key, target]) => [key, target.checkpoints])),
       prechecked: this.#parallel.prechecked,
+      spare: this.#spare,
     };
   }
 
@@ -313,7 +321,7 @@ export class SnapshotParser {
     const parallel = this.#parallel.accepts(key, declaredLength(key, header));
     // Values parsed on workers are written by them straight into the result, in shared memory.
     const shared = parallel || (this.#sharedGraph && (key === 'nodes' || key === 'edges'));
-    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared });
+    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared, spare: this.#spare });
     this.#numbers.set(key, target);
     return parallel ? this.#parallel.begin(target, header, offset) : new InlineNumericSection(target);
   }

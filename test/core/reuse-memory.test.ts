@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot, summarizeClasses, takeCensus, type HeapGraph } from '@heapdiff/core';
+import { inflatedFixture, type Fixture } from '../helpers/fixtures.js';
+
+// A low parallel threshold puts these small graphs in shared memory, as files of 100 MB and up are.
+const SHARED = { parallelMinValues: 1 };
+
+/** Everything the analyses say of a graph, to compare a load into reused memory with a fresh one. */
+async function everything(graph: HeapGraph): Promise<unknown> {
+  await analyzeGraph(graph);
+  const tree = dominatorTree(graph);
+  return {
+    summary: summarizeClasses(graph).rows,
+    distances: Array.from(nodeDistances(graph)),
+    dominators: Array.from(tree.dominators),
+    retained: Array.from(tree.retainedSizes),
+    edges: Array.from(graph.edges),
+    firstEdge: Array.from(graph.firstEdge),
+  };
+}
+
+function buffersOf(graph: HeapGraph): Set<ArrayBufferLike> {
+  return new Set([graph.nodes.buffer, graph.edges.buffer, graph.firstEdge.buffer]);
+}
+
+describe('parseSnapshot({ reuse })', () => {
+  // Same snapshot (fits exactly), a smaller one, a bigger one, and across Node versions' layouts.
+  const pairs: [Fixture, Fixture][] = [
+    [20, 20],
+    [24, 20],
+    [20, 24],
+    [18, 26],
+  ];
+  it.each(pairs)('node%s → node%s: the load into reused memory equals a fresh load, analyses and all', async (before, after) => {
+    const old = await parseSnapshot(inflatedFixture(before), SHARED);
+    // Analysed and censused first, as `heapdiff leaks` does: its work arrays go to the next load too.
+    await analyzeGraph(old);
+    takeCensus(old, { retained: true });
+    const oldBuffers = buffersOf(old);
+    const reused = await parseSnapshot(inflatedFixture(after), { ...SHARED, reuse: old });
+    const fresh = await parseSnapshot(inflatedFixture(after), { workers: 0 });
+    // The same snapshot again: its nodes and edges go where the old ones were (the edge index may take an old work array).
+    if (before === after) expect([oldBuffers.has(reused.nodes.buffer), oldBuffers.has(reused.edges.buffer)]).toEqual([true, true]);
+    expect(await everything(reused)).toEqual(await everything(fresh));
+  });
+
+  it('the graph given refuses any use afterwards, with what happened', async () => {
+    const old = await parseSnapshot(inflatedFixture(20), SHARED);
+    await parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old });
+    expect(() => old.nodeCount).toThrow(/given to parseSnapshot as `reuse`.*load it again/);
+    expect(() => summarizeClasses(old)).toThrow(/reuse/);
+    expect(() => takeCensus(old)).toThrow(/reuse/);
+  });
+
+  it('a graph outside shared memory (a small file) gives nothing and stays whole', async () => {
+    const small = await parseSnapshot(inflatedFixture(20), { workers: 0 });
+    const rows = summarizeClasses(small).rows;
+    await parseSnapshot(inflatedFixture(22), { ...SHARED, reuse: small });
+    expect(summarizeClasses(small).rows).toEqual(rows);
+  });
+
+  it('a file that cannot be opened leaves the graph given as it was', async () => {
+    const old = await parseSnapshot(inflatedFixture(20), SHARED);
+    const count = old.nodeCount;
+    await expect(parseSnapshot('/no/such/file.heapsnapshot', { reuse: old })).rejects.toThrow(/no such file|not found|ENOENT/i);
+    expect(old.nodeCount).toBe(count);
+  });
+
+  it('refuses what is not a loaded graph, and a graph still being analysed', async () => {
+    await expect(parseSnapshot(inflatedFixture(20), { reuse: {} as HeapGraph })).rejects.toThrow(/`reuse` takes a graph parseSnapshot loaded, got \[object Object\]/);
+    const busy = await parseSnapshot(inflatedFixture(20), SHARED);
+    const analysing = analyzeGraph(busy);
+    await expect(parseSnapshot(inflatedFixture(20), { reuse: busy })).rejects.toThrow(/still being analysed; await its analyses first/);
+    await analysing;
+    expect(busy.nodeCount).toBeGreaterThan(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
-import { sharedUint32Array } from './spare-memory.js';
+import { sharedUint32Array } from '../parser/spare-memory.js';
 
 /**
  * Turns the byte offset of value `index` of `section` into the nearest byte offset we know:

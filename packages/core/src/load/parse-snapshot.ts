@@ -1,7 +1,7 @@
 import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { AbortedError, HeapdiffError, InputReadError, SnapshotTooLargeError } from '../errors.js';
 import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
-import { giveRestToAnalyses, retireGraph } from '../graph/spare-memory.js';
+import { giveRestToAnalyses, retireGraph } from '../graph/retire-graph.js';
 import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
 import { SlabPool } from '../parser/slab-pool.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';

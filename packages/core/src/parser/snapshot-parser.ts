@@ -2,7 +2,7 @@ import { SnapshotFormatError, SnapshotTruncatedError, type InputLocation } from 
 import { HeaderSection } from './header-section.js';
 import { describeByte, isSpace, skipSpace } from './json-bytes.js';
 import { InlineNumericSection, NUMERIC_SECTIONS, NumericTarget, declaredLength, type NumericArray, type NumericCheckpoints } from './numeric-section.js';
-import type { SpareMemory } from '../graph/spare-memory.js';
+import type { SpareMemory } from './spare-memory.js';
 import { ParallelNumbers, type ParallelParseOptions, type PrecheckedSection } from './parallel-numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';

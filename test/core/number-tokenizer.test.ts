@@ -101,6 +101,46 @@ describe('tokenizeFloat64', () => {
     expect(Array.from(out.subarray(0, state[STATE_COUNT]))).toEqual([-5, 0, 9007199254740991, 12]);
   });
 
+  /** Tokenizes `text` split at `cuts`, resuming after a full output into a bigger one. */
+  function float64InPieces(text: string, cuts: number[], capacity = 64) {
+    const input = bytes(text);
+    let out = new Float64Array(capacity);
+    const state = createTokenizerState();
+    let position = 0;
+    for (const bound of [...cuts, input.length]) {
+      while (position < bound) {
+        position = tokenizeFloat64(input, position, bound, out, state);
+        if (state[STATE_STATUS] === STATUS_FULL) {
+          const bigger = new Float64Array(out.length * 2);
+          bigger.set(out);
+          out = bigger;
+          continue;
+        }
+        if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
+      }
+      if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
+    }
+    return { values: Array.from(out.subarray(0, state[STATE_COUNT])), status: state[STATE_STATUS], position };
+  }
+
+  it('reads location records ("\\n," after each) the same at every cut and output size', () => {
+    const values = [3, 7, -1, 0, 10, 125, 4096, 9007199254740991, 0, 0, -1, -1, 12, 1, 2, 3];
+    const text = `${values.map((v, i) => `${v}${i % 4 === 3 ? '\n' : ''}`).join(',')}]`;
+    for (let a = 0; a <= text.length; a++) {
+      for (const capacity of [1, 3, 64]) expect(float64InPieces(text, [a], capacity)).toEqual({ values, status: STATUS_CLOSED, position: text.length });
+    }
+  });
+
+  it.each([
+    ['9007199254740992,1]', STATUS_TOO_LARGE, 16],
+    ['12,01]', STATUS_BAD_BYTE, 4],
+    ['12\n,,1]', STATUS_MISSING_VALUE, 4],
+    ['1,2x]', STATUS_BAD_BYTE, 3],
+    ['7 8]', STATUS_BAD_BYTE, 2],
+  ])('rejects %j where the slow path does', (input, status, position) => {
+    expect(float64InPieces(input, [])).toMatchObject({ status, position });
+  });
+
   it.each([['-]'], ['1,-,2]'], ['1,--2]'], ['1,]']])('rejects %j', (input) => {
     const data = bytes(input);
     const state = createTokenizerState();

@@ -18,10 +18,16 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   const typeOffset = layout.nodeTypeOffset;
   const nativeType = layout.nodeTypes.indexOf('native');
   const offset = layout.nodeDetachednessOffset;
-  const states = new Uint8Array(nodeCount);
+  let states: Uint8Array;
   let known = 0;
   if (offset >= 0) {
-    for (let n = 0, i = offset; n < nodeCount; n++, i += step) {
+    // Most Node.js snapshots have the field but no state: look before allocating a byte per node.
+    let first = offset;
+    const end = nodeCount * step;
+    while (first < end && nodes[first] !== DomState.Attached && nodes[first] !== DomState.Detached) first += step;
+    if (first >= end) return undefined;
+    states = new Uint8Array(nodeCount);
+    for (let n = (first - offset) / step, i = first; n < nodeCount; n++, i += step) {
       const state = nodes[i]!;
       if (state === DomState.Attached || state === DomState.Detached) {
         states[n] = state;
@@ -29,6 +35,7 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
       }
     }
   } else {
+    states = new Uint8Array(nodeCount);
     for (let n = 0, base = 0; n < nodeCount; n++, base += step) {
       if (nodes[base + typeOffset] === nativeType && graph.strings.startsWith(graph.nodeNameIndex(n), 'Detached ')) {
         states[n] = DomState.Detached;

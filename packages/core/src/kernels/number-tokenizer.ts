@@ -205,6 +205,31 @@ export function tokenizeFloat64(
   let status = 0;
   let i = start;
   for (; i < end; i++) {
+    // Fast path, while a value is expected: unsigned "digits," or "digits\n," (as V8 ends each
+    // record) over and over; anything else (a sign, a leading zero, white space) takes the loop below.
+    if (phase === 0 || phase === 3) {
+      while (i < end && count !== capacity) {
+        let c = bytes[i]!;
+        let d = c - 49;
+        if (d < 0 || d > 8) break; // 1–9: a value that may not start with 0
+        let v = d + 1;
+        let j = i + 1;
+        for (; j < end; j++) {
+          c = bytes[j]!;
+          d = c - 48;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
+        if (j >= end || v > 9007199254740991) break;
+        if (c === 44) j++;
+        else if (c === 10 && j + 1 < end && bytes[j + 1] === 44) j += 2;
+        else break;
+        out[count++] = v;
+        i = j;
+        phase = 0;
+      }
+      if (i >= end) break;
+    }
     const c = bytes[i]!;
     const digit = c - 48;
     if (digit >= 0 && digit <= 9) {

@@ -44,6 +44,8 @@ export class StringsSection implements SectionReader {
     // Strings are nearly always the last section: with a known size the rest of the input bounds them.
     const remaining = totalBytes !== undefined ? Math.max(0, totalBytes - offset) : 1 << 20;
     this.#bytes = new Uint8Array(Math.max(16, remaining));
+    // A string takes three bytes at least ("",): room no more strings can need.
+    if (totalBytes !== undefined) this.#offsets = new Uint32Array(Math.min(1 << 26, Math.max(16, Math.floor(remaining / 3) + 2)));
   }
 
   get done(): boolean {
@@ -132,9 +134,8 @@ export class StringsSection implements SectionReader {
 
   /** The strings read, once `done`. */
   table(): StringTable {
-    // Exact-size copies: the growth slack of both buffers would otherwise stay resident.
-    const bytes = this.#bytes.length - this.#length > 1 << 20 ? this.#bytes.slice(0, this.#length) : this.#bytes.subarray(0, this.#length);
-    return new StringTable(bytes, this.#offsets.slice(0, this.#count + 1), this.#count);
+    // Views, not copies: room never written was never given memory (copying touched it all again).
+    return new StringTable(this.#bytes.subarray(0, this.#length), this.#offsets.subarray(0, this.#count + 1), this.#count);
   }
 
   /** Makes room for `more` bytes of string content (never more than the input that holds it). */

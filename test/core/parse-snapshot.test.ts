@@ -25,6 +25,18 @@ function describeGraph(graph: HeapGraph) {
   return nodes;
 }
 
+describe('parseSnapshot refuses bad arguments with what it takes', () => {
+  it.each([
+    [42, {}, /expects a file path, a URL, a readable stream or an async iterable of Uint8Array, got 42/],
+    [null, {}, /got null/],
+    ['x.heapsnapshot', { workers: -1 }, /`workers` takes 'auto' or a whole number from 0, got -1/],
+    ['x.heapsnapshot', { workers: 1.5 }, /`workers` takes/],
+    ['x.heapsnapshot', { readChunkSize: 0 }, /`readChunkSize` takes a whole number of bytes above 0, got 0/],
+  ])('%j with %j', async (input, options, message) => {
+    await expect(parseSnapshot(input as never, options as never)).rejects.toThrow(message);
+  });
+});
+
 describe('parseSnapshot on a hand-made snapshot', () => {
   it('reads nodes, edges, strings and class names', async () => {
     const graph = await parseSnapshot(Readable.from([Buffer.from(text)]));

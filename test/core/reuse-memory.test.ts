@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot, summarizeClasses, takeCensus, type HeapGraph } from '@heapdiff/core';
-import { inflatedFixture, type Fixture } from '../helpers/fixtures.js';
+import { scratchArrays } from '../../packages/core/src/graph/scratch-arrays.js';
+import { fixturePath, inflatedFixture, tempDir, type Fixture } from '../helpers/fixtures.js';
 
 // A low parallel threshold puts these small graphs in shared memory, as files of 100 MB and up are.
 const SHARED = { parallelMinValues: 1 };
@@ -44,12 +47,46 @@ describe('parseSnapshot({ reuse })', () => {
     expect(await everything(reused)).toEqual(await everything(fresh));
   });
 
-  it('the graph given refuses any use afterwards, with what happened', async () => {
+  it('the graph given refuses any use afterwards, with what happened; given again, it is refused up front', async () => {
     const old = await parseSnapshot(inflatedFixture(20), SHARED);
     await parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old });
-    expect(() => old.nodeCount).toThrow(/given to parseSnapshot as `reuse`.*load it again/);
+    expect(() => old.nodeCount).toThrow(/given to parseSnapshot as `reuse`: its memory went to that load; load its file again/);
     expect(() => summarizeClasses(old)).toThrow(/reuse/);
     expect(() => takeCensus(old)).toThrow(/reuse/);
+    expect({ ...old }).toBeTypeOf('object'); // spreading or logging it does not throw
+    await expect(parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old })).rejects.toThrow(/`reuse` names a graph already given to another load/);
+  });
+
+  it('gzip and stream input (sizes not known up front) load into the memory too, with the same results', async () => {
+    const old = await parseSnapshot(inflatedFixture(20), SHARED);
+    const oldBuffers = buffersOf(old);
+    const reused = await parseSnapshot(fixturePath(20), { ...SHARED, reuse: old });
+    expect([oldBuffers.has(reused.nodes.buffer), oldBuffers.has(reused.edges.buffer)]).toEqual([true, true]);
+    expect(await everything(reused)).toEqual(await everything(await parseSnapshot(fixturePath(20), { workers: 0 })));
+  });
+
+  it('a load that fails before it needs the memory (a bad header) leaves the graph whole, so the series goes on', async () => {
+    const old = await parseSnapshot(inflatedFixture(20), SHARED);
+    const rows = summarizeClasses(old).rows;
+    const junk = join(tempDir(), 'junk.heapsnapshot');
+    writeFileSync(junk, '{"snapshot":{"meta":{}},"nodes":[');
+    await expect(parseSnapshot(junk, { ...SHARED, reuse: old })).rejects.toThrow(/node_fields|meta|header/);
+    expect(summarizeClasses(old).rows).toEqual(rows);
+    const next = await parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old });
+    expect(summarizeClasses(next).rows).toEqual(rows);
+    expect(() => old.nodeCount).toThrow(/reuse/);
+  });
+
+  it('a long series of growing snapshots carries no more than one graph\'s memory: leftovers become at most a few node-sized work arrays', async () => {
+    let graph = await parseSnapshot(inflatedFixture(18), SHARED);
+    await analyzeGraph(graph);
+    for (const next of [20, 22, 24, 26, 18, 26] as Fixture[]) {
+      graph = await parseSnapshot(inflatedFixture(next), { ...SHARED, reuse: graph });
+      const leftovers = scratchArrays(graph).peek();
+      expect(leftovers.length).toBeLessThanOrEqual(4);
+      for (const buffer of leftovers) expect(buffer.byteLength).toBeLessThanOrEqual(Math.ceil((graph.nodeCount + 1) * 1.25) * 4);
+      await analyzeGraph(graph);
+    }
   });
 
   it('a graph outside shared memory (a small file) gives nothing and stays whole', async () => {
@@ -67,7 +104,7 @@ describe('parseSnapshot({ reuse })', () => {
   });
 
   it('refuses what is not a loaded graph, and a graph still being analysed', async () => {
-    await expect(parseSnapshot(inflatedFixture(20), { reuse: {} as HeapGraph })).rejects.toThrow(/`reuse` takes a graph parseSnapshot loaded, got \[object Object\]/);
+    await expect(parseSnapshot(inflatedFixture(20), { reuse: {} as HeapGraph })).rejects.toThrow(/`reuse` takes a graph parseSnapshot loaded, got an object \(Object\)/);
     const busy = await parseSnapshot(inflatedFixture(20), SHARED);
     const analysing = analyzeGraph(busy);
     await expect(parseSnapshot(inflatedFixture(20), { reuse: busy })).rejects.toThrow(/still being analysed; await its analyses first/);

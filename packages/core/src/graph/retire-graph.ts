@@ -3,33 +3,48 @@ import type { HeapGraph } from './heap-graph.js';
 import { scratchArrays } from './scratch-arrays.js';
 
 const RETIRED_FIELDS = ['nodes', 'edges', 'firstEdge', 'nodeCount', 'edgeCount'] as const;
+const RETIRED = new WeakSet<HeapGraph>();
 
 /**
- * Takes the shared memory of `graph` (its nodes, edges, edge index and the analyses' free work
- * arrays) for a new load, and makes the graph refuse any further use: its arrays are about to
- * be overwritten. A graph outside shared memory (a small snapshot) gives nothing and stays
- * usable.
+ * The memory `graph` can give a new load (its nodes, edges, edge index and the analyses' free
+ * work arrays, when in shared memory). The graph gives it up only when the load first takes a
+ * buffer: then it refuses any further use, as its arrays are being overwritten. A graph outside
+ * shared memory (a small snapshot), or a load that takes nothing, leaves it whole.
  */
-export function retireGraph(graph: HeapGraph): SpareMemory {
+export function spareMemoryOf(graph: HeapGraph): SpareMemory {
+  if (RETIRED.has(graph)) throw new TypeError('parseSnapshot: `reuse` names a graph already given to another load; load its file again');
   if (graph.analyses.busy) throw new TypeError('parseSnapshot: `reuse` names a graph still being analysed; await its analyses first');
-  const arrays = [graph.nodes, graph.edges, graph.firstEdge];
-  if (!arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) return new SpareMemory([]);
-  const buffers = [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...scratchArrays(graph).drain()];
-  const refuse = (): never => {
-    throw new TypeError('this graph was given to parseSnapshot as `reuse`: its memory now holds another snapshot; load it again to use it');
-  };
-  for (const field of RETIRED_FIELDS) Object.defineProperty(graph, field, { get: refuse, configurable: true, enumerable: true });
-  graph.analyses.clear();
-  return new SpareMemory(buffers);
+  return new SpareMemory({
+    buffers() {
+      const arrays = [graph.nodes, graph.edges, graph.firstEdge];
+      // An analysis started since the load began keeps the graph: the load uses fresh memory.
+      if (RETIRED.has(graph) || graph.analyses.busy || !arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) return [];
+      return [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...scratchArrays(graph).peek()];
+    },
+    giveUp() {
+      scratchArrays(graph).drain();
+      graph.analyses.clear();
+      RETIRED.add(graph);
+      const refuse = (): never => {
+        throw new TypeError('this graph was given to parseSnapshot as `reuse`: its memory went to that load; load its file again to use it');
+      };
+      // Not enumerable: spreading or logging the graph does not trip them.
+      for (const field of RETIRED_FIELDS) Object.defineProperty(graph, field, { get: refuse, configurable: true, enumerable: false });
+    },
+  });
 }
 
-/** Whether `retireGraph` was called on the graph. */
-export function isRetired(graph: HeapGraph): boolean {
-  return Object.getOwnPropertyDescriptor(graph, 'nodes')?.get !== undefined;
-}
-
-/** Hands the spares a load did not use to its graph's analyses, as work arrays. */
+/**
+ * Hands spares the load did not use to its graph's analyses as work arrays — only as many as
+ * they use, and no bigger than one value per node (with room): the rest is dropped, so that a
+ * long series of loads never carries more than one graph's memory along.
+ */
 export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
   const scratch = scratchArrays(graph);
-  for (const buffer of spare.rest()) if (buffer.byteLength % 4 === 0) scratch.give(new Uint32Array(buffer));
+  const largest = Math.ceil((graph.nodeCount + 1) * 1.25) * 4;
+  const useful = spare.rest().filter((buffer) => buffer.byteLength % 4 === 0 && buffer.byteLength <= largest);
+  for (const buffer of useful.slice(-MAX_WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
 }
+
+/** The analyses use at most this many work arrays at once (the dominator tree's). */
+const MAX_WORK_ARRAYS = 4;

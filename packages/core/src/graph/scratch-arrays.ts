@@ -23,6 +23,11 @@ export class ScratchArrays {
     return array!.length === length ? array! : array!.subarray(0, length);
   }
 
+  /** The free arrays' buffers, left in place. */
+  peek(): SharedArrayBuffer[] {
+    return this.#free.map((array) => array.buffer as SharedArrayBuffer);
+  }
+
   /** Takes every free array's buffer out (the graph's memory is going to another load). */
   drain(): SharedArrayBuffer[] {
     return this.#free.splice(0).map((array) => array.buffer as SharedArrayBuffer);

@@ -1,7 +1,7 @@
 import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { AbortedError, HeapdiffError, InputReadError, SnapshotTooLargeError } from '../errors.js';
 import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
-import { giveRestToAnalyses, retireGraph } from '../graph/retire-graph.js';
+import { giveRestToAnalyses, spareMemoryOf } from '../graph/retire-graph.js';
 import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
 import { SlabPool } from '../parser/slab-pool.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
@@ -48,10 +48,31 @@ export interface ParseOptions {
   /**
    * A graph you are done with, whose memory this load writes into instead of fresh memory:
    * for a series of big snapshots loaded one after another (with a 740 MB file, fresh memory
-   * is about a third of a load's time). The graph refuses any use afterwards. Only graphs in
-   * shared memory (from files of 100 MB and up) give memory; a smaller one is left as it is.
+   * is about a third of a load's time). Once the load takes its memory the graph refuses any
+   * use, even if the load fails later; a load that fails before (a missing file, a bad
+   * header) leaves it whole. Only graphs in shared memory (from files of 100 MB and up, or
+   * parsed on workers) give memory; a smaller one is left as it is.
    */
   reuse?: HeapGraph;
+}
+
+/** Refuses options that would fail deep inside, saying which and what it takes. */
+function checkOptions(options: ParseOptions): void {
+  if (options.reuse !== undefined && !(options.reuse instanceof HeapGraph)) {
+    throw new TypeError(`parseSnapshot: \`reuse\` takes a graph parseSnapshot loaded, got ${describe(options.reuse)}`);
+  }
+  const { workers, readChunkSize } = options;
+  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 0)) {
+    throw new TypeError(`parseSnapshot: \`workers\` takes 'auto' or a whole number from 0, got ${describe(workers)}`);
+  }
+  if (readChunkSize !== undefined && !(Number.isInteger(readChunkSize) && readChunkSize > 0)) {
+    throw new TypeError(`parseSnapshot: \`readChunkSize\` takes a whole number of bytes above 0, got ${describe(readChunkSize)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
 }
 
 /**
@@ -68,9 +89,9 @@ export interface ParseOptions {
 export async function parseSnapshot(input: SnapshotInput, options: ParseOptions = {}): Promise<HeapGraph> {
   const { onProgress, signal } = options;
   if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-  if (options.reuse !== undefined && !(options.reuse instanceof HeapGraph)) {
-    throw new TypeError(`parseSnapshot: \`reuse\` takes a graph parseSnapshot loaded, got ${String(options.reuse)}`);
-  }
+  checkOptions(options);
+  // Taken from only when the load needs memory the graph has: a load that fails first leaves it whole.
+  const spare = options.reuse && spareMemoryOf(options.reuse);
   const workers = options.workers === 'auto' || options.workers === undefined ? HeapWorkerPool.defaultSize() : options.workers;
   const parallelMinValues = options.parallelMinValues ?? DEFAULT_PARALLEL_MIN_VALUES;
   const sharedMinBytes = options.sharedMinBytes ?? DEFAULT_SHARED_MIN_BYTES;
@@ -81,8 +102,6 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     // Files big enough to be parsed on workers are read straight into shared slabs.
     ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
   });
-  // Taken once the input opens: a missing file leaves the graph as it was.
-  const spare = options.reuse && retireGraph(options.reuse);
   let pool: HeapWorkerPool | undefined;
   // A file this big will be parsed on workers: start them now, while the header is read.
   // (Its edges take at most 8 bytes a value; a smaller file starts them when a section needs them.)

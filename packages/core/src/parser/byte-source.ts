@@ -225,10 +225,11 @@ export async function openByteSource(input: SnapshotInput, options: ByteSourceOp
       // A pipe, FIFO or device: no size, no seeking; the parser reads it the same way.
       raw = readSequentialChunks(file, options, counter);
     }
-  } else if (input && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
+  } else if (input !== null && typeof input === 'object' && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
     raw = readStreamChunks(input, signal, counter);
   } else {
-    throw new TypeError('parseSnapshot expects a file path, a URL, a readable stream or an async iterable of Uint8Array');
+    const got = input === null || typeof input !== 'object' ? String(input) : `an object (${(input as object).constructor?.name ?? 'no prototype'})`;
+    throw new TypeError(`parseSnapshot expects a file path, a URL, a readable stream or an async iterable of Uint8Array, got ${got}`);
   }
   let gzip = false;
   const chunks = maybeGunzip(raw, file, (detected) => {

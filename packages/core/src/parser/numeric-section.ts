@@ -87,13 +87,17 @@ export class NumericTarget {
     // Trust the header's counts for the allocation only when the input size backs them up.
     const trusted = options.totalBytes !== undefined && Number.isFinite(this.limit);
     const capacity = trusted ? this.limit : key === 'locations' && options.totalBytes !== undefined ? locationsRoom(header, options.totalBytes) : Math.min(this.limit, INITIAL_CAPACITY);
+    // Sizes not backed by the input (gzip, streams) may still go into spare memory that holds them: nothing is allocated.
+    const spared = options.shared && !trusted && Number.isFinite(this.limit) ? options.spare?.take(this.limit * 4) : undefined;
     this.out = this.float
       ? new Float64Array(capacity)
-      : options.shared
-        ? trusted
-          ? sharedUint32Array(capacity, options.spare)
-          : new Uint32Array(new SharedArrayBuffer(capacity * 4))
-        : new Uint32Array(capacity);
+      : spared
+        ? new Uint32Array(spared, 0, this.limit)
+        : options.shared
+          ? trusted
+            ? sharedUint32Array(capacity, options.spare)
+            : new Uint32Array(new SharedArrayBuffer(capacity * 4))
+          : new Uint32Array(capacity);
     this.checkpoints = { values: [0], offsets: [offset + 1] };
   }
 

@@ -5,29 +5,47 @@
  */
 const ROOM = 1 / 8;
 
+/** Where spare memory comes from: a graph the caller is done with (see graph/retire-graph.ts). */
+export interface SpareSource {
+  /** The buffers it could give now (none when it is busy, gone, or not in shared memory). */
+  buffers(): readonly SharedArrayBuffer[];
+  /** Gives them all up, once, when a load first takes one: from then on they are the load's. */
+  giveUp(): void;
+}
+
 /**
  * The shared memory of a graph the caller is done with, for the next load to write into
  * instead of fresh memory (`parseSnapshot(file, { reuse: graph })`). On big snapshots fresh
  * memory is a good part of a load's time: the operating system zeroes each page on first
  * touch, and on a virtual machine the host maps it too (measured on this project's 2-core VM:
- * 3.5–4.5 ms per MB, about 2.5 s of a 740 MB snapshot's load).
+ * 3.5–4.5 ms per MB, about 2.5 s of a 740 MB snapshot's load). Nothing is taken from the
+ * graph until a load needs a buffer it has: a load that fails before (a bad header, a gzip
+ * file whose sizes are not known up front) leaves the graph whole.
  */
 export class SpareMemory {
-  readonly #free: SharedArrayBuffer[];
+  readonly #source: SpareSource;
+  /** Smallest first, once the source gave its buffers up. */
+  #free: SharedArrayBuffer[] | undefined;
 
-  constructor(buffers: readonly SharedArrayBuffer[]) {
-    this.#free = [...new Set(buffers)].sort((a, b) => a.byteLength - b.byteLength);
+  constructor(source: SpareSource) {
+    this.#source = source;
   }
 
   /** The smallest spare buffer of at least `bytes`, taken out of the spares; undefined when none is big enough. */
   take(bytes: number): SharedArrayBuffer | undefined {
+    if (this.#free === undefined) {
+      const candidates = [...new Set(this.#source.buffers())].sort((a, b) => a.byteLength - b.byteLength);
+      if (!candidates.some((buffer) => buffer.byteLength >= bytes)) return undefined;
+      this.#source.giveUp();
+      this.#free = candidates;
+    }
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= bytes);
     return index < 0 ? undefined : this.#free.splice(index, 1)[0];
   }
 
-  /** The buffers no one took. */
+  /** The buffers given up that no one took (none when nothing was taken). */
   rest(): SharedArrayBuffer[] {
-    return this.#free.splice(0);
+    return this.#free?.splice(0) ?? [];
   }
 }
 

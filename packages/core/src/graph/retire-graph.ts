@@ -2,7 +2,8 @@ import { SpareMemory } from '../parser/spare-memory.js';
 import type { HeapGraph } from './heap-graph.js';
 import { scratchArrays } from './scratch-arrays.js';
 
-const RETIRED_FIELDS = ['nodes', 'edges', 'firstEdge', 'nodeCount', 'edgeCount'] as const;
+// Everything big goes, not only the arrays the load takes: a caller often still holds the graph while the next one loads.
+const RETIRED_FIELDS = ['nodes', 'edges', 'firstEdge', 'nodeCount', 'edgeCount', 'strings', 'locations', 'traceFunctionInfos', 'traceTree', 'samples'] as const;
 const RETIRED = new WeakSet<HeapGraph>();
 
 /**

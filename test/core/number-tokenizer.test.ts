@@ -15,16 +15,24 @@ import {
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-/** Tokenizes `text` (which follows an opening "[") split into pieces at every cut. */
-function tokenizeInPieces(text: string, cuts: number[], capacity = 64) {
+/**
+ * Tokenizes `text` (which follows an opening "[") split into pieces at every cut; with `grow`,
+ * a full output is replaced by one twice as big and reading resumes, as the parser does.
+ */
+function tokenizeInPieces(text: string, cuts: number[], capacity = 64, options: { float?: boolean; grow?: boolean } = {}) {
   const input = bytes(text);
-  const out = new Uint32Array(capacity);
+  let out: Uint32Array | Float64Array = options.float ? new Float64Array(capacity) : new Uint32Array(capacity);
   const state = createTokenizerState();
   let position = 0;
-  const bounds = [...cuts, input.length];
-  for (const bound of bounds) {
+  for (const bound of [...cuts, input.length]) {
     while (position < bound) {
-      position = tokenizeUint32(input, position, bound, out, state);
+      position = out instanceof Float64Array ? tokenizeFloat64(input, position, bound, out, state) : tokenizeUint32(input, position, bound, out, state);
+      if (options.grow && state[STATE_STATUS] === STATUS_FULL) {
+        const bigger = out instanceof Float64Array ? new Float64Array(out.length * 2) : new Uint32Array(out.length * 2);
+        bigger.set(out);
+        out = bigger;
+        continue;
+      }
       if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
     }
     if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
@@ -101,33 +109,11 @@ describe('tokenizeFloat64', () => {
     expect(Array.from(out.subarray(0, state[STATE_COUNT]))).toEqual([-5, 0, 9007199254740991, 12]);
   });
 
-  /** Tokenizes `text` split at `cuts`, resuming after a full output into a bigger one. */
-  function float64InPieces(text: string, cuts: number[], capacity = 64) {
-    const input = bytes(text);
-    let out = new Float64Array(capacity);
-    const state = createTokenizerState();
-    let position = 0;
-    for (const bound of [...cuts, input.length]) {
-      while (position < bound) {
-        position = tokenizeFloat64(input, position, bound, out, state);
-        if (state[STATE_STATUS] === STATUS_FULL) {
-          const bigger = new Float64Array(out.length * 2);
-          bigger.set(out);
-          out = bigger;
-          continue;
-        }
-        if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
-      }
-      if (state[STATE_STATUS] !== STATUS_NEED_MORE) break;
-    }
-    return { values: Array.from(out.subarray(0, state[STATE_COUNT])), status: state[STATE_STATUS], position };
-  }
-
   it('reads location records ("\\n," after each) the same at every cut and output size', () => {
     const values = [3, 7, -1, 0, 10, 125, 4096, 9007199254740991, 0, 0, -1, -1, 12, 1, 2, 3];
     const text = `${values.map((v, i) => `${v}${i % 4 === 3 ? '\n' : ''}`).join(',')}]`;
     for (let a = 0; a <= text.length; a++) {
-      for (const capacity of [1, 3, 64]) expect(float64InPieces(text, [a], capacity)).toEqual({ values, status: STATUS_CLOSED, position: text.length });
+      for (const capacity of [1, 3, 64]) expect(tokenizeInPieces(text, [a], capacity, { float: true, grow: true })).toEqual({ values, status: STATUS_CLOSED, position: text.length });
     }
   });
 
@@ -138,7 +124,7 @@ describe('tokenizeFloat64', () => {
     ['1,2x]', STATUS_BAD_BYTE, 3],
     ['7 8]', STATUS_BAD_BYTE, 2],
   ])('rejects %j where the slow path does', (input, status, position) => {
-    expect(float64InPieces(input, [])).toMatchObject({ status, position });
+    expect(tokenizeInPieces(input, [], 64, { float: true })).toMatchObject({ status, position });
   });
 
   it.each([['-]'], ['1,-,2]'], ['1,--2]'], ['1,]']])('rejects %j', (input) => {

@@ -2,6 +2,7 @@ import { treeOf, type DominatedTree } from '../analysis/class-retained-sizes.js'
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { buildClassKeys, durableKey, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
 import { matchObjectShapes, type ObjectShape } from '../graph/object-shapes.js';
 
 /** A class of a census: plain objects stay unnamed (`set`) until a comparison names them. */
@@ -68,7 +69,11 @@ export interface CensusOptions {
  */
 export function takeCensus(graph: HeapGraph, options: CensusOptions = {}): SnapshotCensus {
   if (!(graph instanceof HeapGraph)) throw new TypeError(`takeCensus: takes a loaded snapshot (parseSnapshot's graph), got ${String(graph)}`);
-  const keys = buildClassKeys(graph, { grouping: 'shape', plainObjects: 'set' });
+  const perNode = options.perNode ?? true;
+  // Without per-node arrays the keys serve the counts below only: a work array, handed back after.
+  const scratch = scratchArrays(graph);
+  const work = perNode ? undefined : scratch.take(graph.nodeCount);
+  const keys = buildClassKeys(graph, { grouping: 'shape', plainObjects: 'set', ...(work ? { into: work } : {}) });
   const typeNamed = new Set<string>();
   graph.classes.byType.forEach((c) => c >= 0 && typeNamed.add(graph.classes.names[c]!));
   const classes: CensusClass[] = keys.names.map((name, k) => ({
@@ -90,7 +95,7 @@ export function takeCensus(graph: HeapGraph, options: CensusOptions = {}): Snaps
     sampleIds.push(id);
     sampleClasses.push(keys.keyOf[n]!);
   }
-  const perNode = options.perNode ?? true;
+  if (work) scratch.give(work);
   const ids = new Uint32Array(perNode ? graph.nodeCount : 0);
   if (perNode) for (let n = 0, i = graph.layout.nodeIdOffset; n < graph.nodeCount; n++, i += field) ids[n] = graph.nodes[i]!;
   return {

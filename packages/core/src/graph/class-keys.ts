@@ -3,6 +3,7 @@ import { classOf } from './class-names.js';
 import type { HeapGraph } from './heap-graph.js';
 import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
+import { scratchArrays } from './scratch-arrays.js';
 import { matchObjectShapes, scanPlainObjects, type ObjectShape } from './object-shapes.js';
 
 /** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
@@ -50,6 +51,8 @@ export interface ClassKeyOptions {
   readonly shapes?: readonly ObjectShape[];
   /** `set`: one key per distinct property set, to be named by another snapshot's shapes. */
   readonly plainObjects?: 'shape' | 'set';
+  /** Where to put `keyOf` (one value per node): a work array of the caller's, for keys used once. */
+  readonly into?: Uint32Array;
 }
 
 /** How to group: `shape` (default) as DevTools does; `name` by class name only (shapes folded into `Object`). */
@@ -88,7 +91,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     durable.push(durableKey(name, location, object));
     return names.length - 1;
   };
-  const keyOf = new Uint32Array(graph.nodeCount);
+  const keyOf = options.into ?? new Uint32Array(graph.nodeCount);
   // Keys by class index, apart for nodes whose type names them (closures: `Function`) and
   // objects that happen to share that name (a user object named `Function`), which DevTools
   // lumps together.
@@ -127,7 +130,10 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   }
   if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
 
-  const scan = scanPlainObjects(graph);
+  // The property sets per node are needed only here: in a work array, handed back below.
+  const scratch = scratchArrays(graph);
+  const work = scratch.take(graph.nodeCount);
+  const scan = scanPlainObjects(graph, new Int32Array(work.buffer, work.byteOffset, work.length));
   const shapes = givenShapes ?? scan.shapes;
   if (options.plainObjects === 'set') {
     const bySet = new Int32Array(scan.sets.length).fill(-1);
@@ -148,6 +154,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
       keyOf[n] = byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
     }
   }
+  scratch.give(work);
 
   // Objects whose constructor has a location: one key per (class name, script, line, column).
   const objectType = layout.nodeTypes.indexOf('object');

@@ -45,9 +45,11 @@ export interface PlainObjectScan {
  * counted in two tries and looked up by a hash of the names, so nothing is built per object;
  * a set's names are decoded and sorted once.
  *
+ * `into`, when given, receives `setOf` (one value per node).
+ *
  * @example scanPlainObjects(graph).shapes[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
  */
-export function scanPlainObjects(graph: HeapGraph): PlainObjectScan {
+export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObjectScan {
   const objectType = graph.layout.nodeTypes.indexOf('object');
   const objectName = graph.strings.indexOf('Object');
   const property = graph.layout.edgeTypes.indexOf('property');
@@ -57,7 +59,8 @@ export function scanPlainObjects(graph: HeapGraph): PlainObjectScan {
   const [typeAt, nameAt] = [graph.layout.nodeTypeOffset, graph.layout.nodeNameOffset];
   const edgeFields = graph.layout.edgeFieldCount;
   const [edgeTypeAt, edgeNameAt] = [graph.layout.edgeTypeOffset, graph.layout.edgeNameOffset];
-  const setOf = new Int32Array(graph.nodeCount).fill(-1);
+  // `into`: a work array of the caller's (fresh memory costs more than this pass on big graphs).
+  const setOf = (into ?? new Int32Array(graph.nodeCount)).fill(-1);
   const formattedLength = new Int32Array(graph.strings.count).fill(-1);
   // Proposed names: a trie of property sequences; node 0 is the empty sequence.
   const seqChildren: Map<number, number>[] = [new Map()];

@@ -2,6 +2,7 @@ import { dominatorTree } from '../analysis/dominators.js';
 import { NO_DISTANCE, nodeDistances } from '../analysis/distances.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
 import { nodeRenewals } from '../diff/node-renewals.js';
 
 /**
@@ -76,7 +77,10 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     else role[n] = isNew(n) && engine[nodes[n * fields + typeAt]!] ? 0 : 2;
   }
   // Bottom up, in reverse DFS order of the dominator tree: whether a candidate sits below.
-  const order = dominatorPreorder(graph.rootOrdinal, firstDominated, dominated, graph.nodeCount);
+  const scratch = scratchArrays(graph);
+  const [orderArray, stack] = [scratch.take(graph.nodeCount), scratch.take(graph.nodeCount)];
+  const order = dominatorPreorder(graph.rootOrdinal, firstDominated, dominated, orderArray, stack);
+  scratch.give(stack);
   const candidateBelow = new Uint8Array(graph.nodeCount);
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
@@ -100,6 +104,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
       if (role[n] === 0) covered[n] = 1; // a holder root: nothing below is a root of its own
     }
   }
+  scratch.give(orderArray);
   roots.sort((a, b) => a - b);
 
   // Each root's way up to where it hangs on old memory: its holders, and what holds only it.
@@ -136,15 +141,18 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   return { leaked, roots: Uint32Array.from(roots), tops, holders, anchors };
 }
 
-/** The nodes of the dominator tree in depth-first preorder from the root. */
-function dominatorPreorder(root: number, firstDominated: Uint32Array, dominated: Uint32Array, nodeCount: number): Uint32Array {
-  const order = new Uint32Array(nodeCount);
+/**
+ * The nodes of the dominator tree in depth-first preorder from the root, into `order`; `stack`
+ * is work space (both one value per node: each node is pushed once).
+ */
+function dominatorPreorder(root: number, firstDominated: Uint32Array, dominated: Uint32Array, order: Uint32Array, stack: Uint32Array): Uint32Array {
   let size = 0;
-  const stack = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
+  let top = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const n = stack[--top]!;
     order[size++] = n;
-    for (let i = firstDominated[n]!; i < firstDominated[n + 1]!; i++) stack.push(dominated[i]!);
+    for (let i = firstDominated[n]!, end = firstDominated[n + 1]!; i < end; i++) stack[top++] = dominated[i]!;
   }
   return order.subarray(0, size);
 }

@@ -10,6 +10,7 @@ import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
 import { leakRoots } from './leak-roots.js';
 import { ClassKinds, STRING_CLASSES } from './leak-naming.js';
 import { PathSignatures } from './path-signature.js';
@@ -192,7 +193,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const perRound = groupInfo.map(() => new Float64Array(series.length - 1));
   const retains = groupInfo.map(() => new Map<number, { count: number; retainedSize: number }>());
   const members: number[][] = groupInfo.map(() => []);
-  const groupKeyOf = new Uint32Array(graph.nodeCount);
+  // Read for members only (written below): a work array of the graph's, handed back after the walk.
+  const groupKeyOf = scratchArrays(graph).take(graph.nodeCount);
   const membership = new Uint8Array(graph.nodeCount);
   for (let i = 0; i < roots.length; i++) {
     const own = groupOfRoot[i]!;
@@ -220,6 +222,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     countDominated(top, retained, top !== root);
   }
   const { retained: groupRetained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: groupKeyOf, classCount: groupCount, shallow, membership });
+  scratchArrays(graph).give(groupKeyOf);
 
   // Live objects of each group's class in every snapshot.
   const countsByKey = series.map((s) => (s === graph ? liveByKey(graph) : liveByCensus(s as SnapshotCensus, keys.shapes)));

@@ -17,8 +17,10 @@ export class ScratchArrays {
     this.#free.forEach((array, i) => {
       if (array.length >= length && (index < 0 || array.length < this.#free[index]!.length)) index = i;
     });
-    // Shared memory, so that a worker thread can use the array too.
-    if (index < 0) return new Uint32Array(new SharedArrayBuffer(length * 4));
+    // Shared memory, so that a worker thread can use the array too; with room (address space
+    // only) so that one array serves the requests of one value per node and per node + 1, and
+    // those of a slightly bigger snapshot it is passed on to (see parseSnapshot's `reuse`).
+    if (index < 0) return new Uint32Array(new SharedArrayBuffer(Math.ceil(length * 1.125) * 4), 0, length);
     const [array] = this.#free.splice(index, 1);
     return array!.length === length ? array! : array!.subarray(0, length);
   }

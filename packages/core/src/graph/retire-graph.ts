@@ -1,4 +1,4 @@
-import { SpareMemory } from '../parser/spare-memory.js';
+import { SpareMemory, roomFor } from '../parser/spare-memory.js';
 import type { HeapGraph } from './heap-graph.js';
 import { scratchArrays } from './scratch-arrays.js';
 
@@ -37,12 +37,13 @@ export function spareMemoryOf(graph: HeapGraph): SpareMemory {
 
 /**
  * Hands spares the load did not use to its graph's analyses as work arrays — only as many as
- * they use, and no bigger than one value per node (with room): the rest is dropped, so that a
- * long series of loads never carries more than one graph's memory along.
+ * they use, and no bigger than one value per node with room (twice the room: the snapshot before
+ * may have been a little bigger): the rest is dropped, so that a long series of loads never
+ * carries more than one graph's memory along.
  */
 export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
   const scratch = scratchArrays(graph);
-  const largest = Math.ceil((graph.nodeCount + 1) * 1.25) * 4;
+  const largest = roomFor(roomFor(graph.nodeCount + 1)) * 4;
   const useful = spare.rest().filter((buffer) => buffer.byteLength % 4 === 0 && buffer.byteLength <= largest);
   for (const buffer of useful.slice(-MAX_WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
 }

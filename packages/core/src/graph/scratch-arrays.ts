@@ -1,3 +1,4 @@
+import { sharedUint32Array } from '../parser/spare-memory.js';
 import { AnalysisKey } from './analysis-cache.js';
 import type { HeapGraph } from './heap-graph.js';
 
@@ -20,7 +21,7 @@ export class ScratchArrays {
     // Shared memory, so that a worker thread can use the array too; with room (address space
     // only) so that one array serves the requests of one value per node and per node + 1, and
     // those of a slightly bigger snapshot it is passed on to (see parseSnapshot's `reuse`).
-    if (index < 0) return new Uint32Array(new SharedArrayBuffer(Math.ceil(length * 1.125) * 4), 0, length);
+    if (index < 0) return sharedUint32Array(length);
     const [array] = this.#free.splice(index, 1);
     return array!.length === length ? array! : array!.subarray(0, length);
   }

@@ -1,5 +1,6 @@
 import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { AbortedError, HeapdiffError, InputReadError, SnapshotTooLargeError } from '../errors.js';
+import { shown } from '../format/shown.js';
 import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
 import { giveRestToAnalyses, spareMemoryOf } from '../graph/retire-graph.js';
 import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
@@ -59,20 +60,15 @@ export interface ParseOptions {
 /** Refuses options that would fail deep inside, saying which and what it takes. */
 function checkOptions(options: ParseOptions): void {
   if (options.reuse !== undefined && !(options.reuse instanceof HeapGraph)) {
-    throw new TypeError(`parseSnapshot: \`reuse\` takes a graph parseSnapshot loaded, got ${describe(options.reuse)}`);
+    throw new TypeError(`parseSnapshot: \`reuse\` takes a graph parseSnapshot loaded, got ${shown(options.reuse)}`);
   }
   const { workers, readChunkSize } = options;
   if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 0)) {
-    throw new TypeError(`parseSnapshot: \`workers\` takes 'auto' or a whole number from 0, got ${describe(workers)}`);
+    throw new TypeError(`parseSnapshot: \`workers\` takes 'auto' or a whole number from 0, got ${shown(workers)}`);
   }
   if (readChunkSize !== undefined && !(Number.isInteger(readChunkSize) && readChunkSize > 0)) {
-    throw new TypeError(`parseSnapshot: \`readChunkSize\` takes a whole number of bytes above 0, got ${describe(readChunkSize)}`);
+    throw new TypeError(`parseSnapshot: \`readChunkSize\` takes a whole number of bytes above 0, got ${shown(readChunkSize)}`);
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { AbortedError, InputReadError, SnapshotFormatError, SnapshotTruncatedError } from '../errors.js';
+import { shown } from '../format/shown.js';
 
 /** What `parseSnapshot` reads: a file path (or `file:` URL), a Node stream, or chunks. */
 export type SnapshotInput = string | URL | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -228,8 +229,7 @@ export async function openByteSource(input: SnapshotInput, options: ByteSourceOp
   } else if (input !== null && typeof input === 'object' && (Symbol.asyncIterator in input || typeof (input as NodeJS.ReadableStream).pipe === 'function')) {
     raw = readStreamChunks(input, signal, counter);
   } else {
-    const got = input === null || typeof input !== 'object' ? String(input) : `an object (${(input as object).constructor?.name ?? 'no prototype'})`;
-    throw new TypeError(`parseSnapshot expects a file path, a URL, a readable stream or an async iterable of Uint8Array, got ${got}`);
+    throw new TypeError(`parseSnapshot expects a file path, a URL, a readable stream or an async iterable of Uint8Array, got ${shown(input)}`);
   }
   let gzip = false;
   const chunks = maybeGunzip(raw, file, (detected) => {

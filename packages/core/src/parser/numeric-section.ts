@@ -84,21 +84,25 @@ export class NumericTarget {
     this.limit = declaredLength(key, header);
     this.float = key === 'samples' || key === 'locations';
     this.#file = options.file;
-    // Trust the header's counts for the allocation only when the input size backs them up.
-    const trusted = options.totalBytes !== undefined && Number.isFinite(this.limit);
-    const capacity = trusted ? this.limit : key === 'locations' && options.totalBytes !== undefined ? locationsRoom(header, options.totalBytes) : Math.min(this.limit, INITIAL_CAPACITY);
-    // Sizes not backed by the input (gzip, streams) may still go into spare memory that holds them: nothing is allocated.
-    const spared = options.shared && !trusted && Number.isFinite(this.limit) ? options.spare?.take(this.limit * 4) : undefined;
-    this.out = this.float
-      ? new Float64Array(capacity)
-      : spared
-        ? new Uint32Array(spared, 0, this.limit)
-        : options.shared
-          ? trusted
-            ? sharedUint32Array(capacity, options.spare)
-            : new Uint32Array(new SharedArrayBuffer(capacity * 4))
-          : new Uint32Array(capacity);
+    this.out = this.#allocate(header, options);
     this.checkpoints = { values: [0], offsets: [offset + 1] };
+  }
+
+  /** The first array for the values: as big as the header says when the input backs it up, else small, to grow. */
+  #allocate(header: SnapshotHeader, options: { totalBytes: number | undefined; shared: boolean; spare?: SpareMemory | undefined }): NumericArray {
+    const { totalBytes, shared, spare } = options;
+    const declared = Number.isFinite(this.limit);
+    // Trust the header's counts for the allocation only when the input size backs them up.
+    const trusted = totalBytes !== undefined && declared;
+    if (this.float) {
+      if (this.key === 'locations' && totalBytes !== undefined) return new Float64Array(locationsRoom(header, totalBytes));
+      return new Float64Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));
+    }
+    if (!shared) return new Uint32Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));
+    if (trusted) return sharedUint32Array(this.limit, spare);
+    // Sizes not backed by the input (gzip, streams) may still go into spare memory that holds them: nothing is allocated.
+    const spared = declared ? spare?.take(this.limit * 4) : undefined;
+    return spared ? new Uint32Array(spared, 0, this.limit) : new Uint32Array(new SharedArrayBuffer(Math.min(this.limit, INITIAL_CAPACITY) * 4));
   }
 
   /** Notes that value number `count` began at byte `offset`. */

@@ -54,7 +54,12 @@ export class SpareMemory {
  * enough, else on a fresh one with room for a bigger snapshot of the same series. Its contents
  * are whatever the spare held: the caller writes every value before reading it.
  */
-export function sharedUint32Array(length: number, spare: SpareMemory | undefined): Uint32Array {
-  const buffer = spare?.take(length * 4) ?? new SharedArrayBuffer(Math.ceil(length * (1 + ROOM)) * 4);
+export function sharedUint32Array(length: number, spare?: SpareMemory): Uint32Array {
+  const buffer = spare?.take(length * 4) ?? new SharedArrayBuffer(roomFor(length) * 4);
   return new Uint32Array(buffer, 0, length);
+}
+
+/** How many values a fresh array for `length` values holds: `length` and the room (see `ROOM`). */
+export function roomFor(length: number): number {
+  return Math.ceil(length * (1 + ROOM));
 }

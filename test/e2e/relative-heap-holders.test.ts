@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
-import { runProgram } from '../helpers/run-program.js';
+import { runProgram, withCrashRetries } from '../helpers/run-program.js';
 
 // Every way a program holds what leaks, on Node 20 and the newest Node the tests have: 1,000
 // Sessions kept after a mark must be exactly what the diff reports, and with nothing kept the
@@ -66,19 +66,19 @@ describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => 
   describe.each([false, true])('trackAllocations: %s', (track) => {
     it.concurrent.each(Object.keys(holders))('held by %s: exactly the 1,000 Sessions; nothing kept, nothing reported', async (holder) => {
       const args = [...TSX_ARGS, join(dir, 'holders.mjs'), holder, ...(track ? ['track'] : [])];
-      const stdout = await runProgram(`holders.mjs ${holder}${track ? ' track' : ''}`, node, args, { env, cwd: dir, retryCrashOnce: track });
+      const stdout = await runProgram(`holders.mjs ${holder}${track ? ' track' : ''}`, node, args, { env, cwd: dir, retryCrashes: track });
       const top = holder === 'cjs-module-const' ? handleAt('cjs-module.cjs') : handleAt('leak-kit.mjs');
       expectExact(parseLines(stdout), holders[holder]!, track ? new RegExp(`^${top.replaceAll('.', '\\.')}$`) : undefined);
-    });
+    }, withCrashRetries());
 
     it.concurrent('held by a local of a vitest test body, run by vitest itself', async () => {
       const out = join(tempDir(), 'vitest-body.jsonl');
       // Without this run's vitest variables: the child is a vitest run of its own.
       const vitestEnv: NodeJS.ProcessEnv = { ...env, HOLDERS_OUT: out, HOLDERS_TRACK: track ? '1' : '0' };
       for (const name of Object.keys(vitestEnv)) if (name.startsWith('VITEST')) delete vitestEnv[name];
-      await runProgram('vitest run (holders)', node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, retryCrashOnce: track });
+      await runProgram('vitest run (holders)', node, [vitestBin, 'run', '--reporter=dot'], { env: vitestEnv, cwd: dir, retryCrashes: track });
       // (The line is the one vite's transform moved it to: vitest's source maps are its own, not Node's.)
       expectExact(parseLines(readFileSync(out, 'utf8')), /^async \(anonymous\)\(\) vitest-body\.spec\.mjs:\d+ → parameters_and_registers → \d+ \(Server\) → sessions \(Map\)/, track ? /^handle leak-kit\.mjs:\d+$/ : undefined);
-    });
+    }, withCrashRetries(40_000));
   });
 });

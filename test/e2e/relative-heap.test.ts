@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
-import { runProgram } from '../helpers/run-program.js';
+import { runProgram, withCrashRetries } from '../helpers/run-program.js';
 
 const program = fileURLToPath(new URL('../fixtures/programs/relative-heap.ts', import.meta.url));
 const lineOf = (text: string): number => readFileSync(program, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
@@ -19,7 +19,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
   // the diff — the program's loader's objects, rightly counted, but not the test's subject.
   const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
   const run = async (mode: string) =>
-    JSON.parse(await runProgram(`relative-heap.ts ${mode}`, node, [...TSX_ARGS, program, mode], { env, retryCrashOnce: mode.startsWith('track') }));
+    JSON.parse(await runProgram(`relative-heap.ts ${mode}`, node, [...TSX_ARGS, program, mode], { env, retryCrashes: mode.startsWith('track') }));
 
   // No retry: a leftover is a bug (pnpm soak:empty-diffs runs this 20 times per Node); a
   // failure prints its retainer path (paths) to say what it was.
@@ -47,7 +47,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     // The function's own line in the TypeScript source (V8 records the running code's
     // positions; heapdiff maps them back through tsx's source map).
     expect(result.fooTop).toBe(`300 makeFoos relative-heap.ts:${lineOf('function makeFoos')}`);
-  });
+  }, withCrashRetries());
 
   it('nested marks that track: the inner diff leaves tracking on for the outer one', async () => {
     const { inner, outer } = await run('track-nested');
@@ -61,7 +61,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     const kept = ['(number)', '(string)', 'Array', 'Bar', 'Foo', 'Object', '{groups}', '{className, retainerPath, allocationStacks}', '{frames}', '{functionName, scriptName}', '{file, url}', '(sliced string)'];
     expect(Object.keys(outer).filter((k) => !kept.includes(k))).toEqual([]);
     expect(outer['{groups}']?.count).toBe(1);
-  });
+  }, withCrashRetries());
 
   it('diffs of two marks, a second diff of the first and a snapshot, all at once: each sees the 30 Foo', async () => {
     // The second diff of the first mark shares the first (its snapshot not yet taken); a later
@@ -71,7 +71,7 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
 
   it('two marks that track, made at once, both settle and each sees the 20 Foo', async () => {
     expect(await run('track-concurrent')).toEqual({ counts: [20, 20] });
-  });
+  }, withCrashRetries());
 
   it('an inner mark diffed and a snapshot taken in between, results dropped: an empty result', async () => {
     expect(await run('nested-dropped')).toMatchObject({ count: 0, groups: {}, paths: [] });

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { parseSnapshot, summarizeClasses } from '@heapdiff/core';
+import { CaptureError, parseSnapshot, summarizeClasses } from '@heapdiff/core';
+import { programEndedError, startWithInspector } from '../../packages/cli/src/capture-target.js';
 import { fixturePath, tempDir } from '../helpers/fixtures.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { CLI_SOURCE, TSX_ARGS, runCli, type CliResult } from '../helpers/run-cli.js';
@@ -275,6 +276,21 @@ describe('from a new user: programs that die, load that outlives the series, a p
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Error: boom/);
     expect(result.stderr).toMatch(/\nheapdiff: the program exited \(code 1\) before the snapshot was taken\n$/);
+  });
+
+  it('a connection reset by a program that died is the program\'s ending; a file heapdiff could not write stays the error', async () => {
+    // The race above, made certain: the program is gone when the error is looked at. A socket's
+    // ECONNRESET comes from a failed write, like a full disk; only the file decides.
+    const started = await startWithInspector([process.execPath, '-e', 'setTimeout(() => process.exit(3), 10)'], false, undefined);
+    children.push(started.child);
+    await started.exited;
+    const reset = Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write', errno: -104 });
+    const broken = new CaptureError('the inspector at 127.0.0.1:1 did not answer: write ECONNRESET', { cause: reset });
+    const stop = async (): Promise<void> => {};
+    expect((await programEndedError(started, undefined, 'the snapshot', stop, broken))?.message).toBe('the program exited (code 3) before the snapshot was taken');
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    const own = new CaptureError('cannot write the snapshot to /x.heapsnapshot: no space left on the device', { cause: full, file: '/x.heapsnapshot' });
+    expect(await programEndedError(started, undefined, 'the snapshot', stop, own)).toBeUndefined();
   });
 
   it('SIGTERM during --between stops the load command and what it started', async () => {

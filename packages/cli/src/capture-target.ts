@@ -188,7 +188,9 @@ export async function programEndedError(
   // heapdiff's own failure to write the file (a full disk) stays the error, even when the
   // program dies of the aborted snapshot right after (Node may crash when the inspector lets
   // go mid-snapshot): only a broken connection is the sign of an ended program.
-  if (isOwnWriteFailure(cause)) return undefined;
+  // (A socket's ECONNRESET is a failed `write` too: only a CaptureError naming its `file` is ours.)
+  const { CaptureError } = await import('@heapdiff/core');
+  if (cause instanceof CaptureError && cause.file !== undefined) return undefined;
   const { child } = started;
   const wait = (ms: number): Promise<false> => new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
   if (session?.programEnded || started.endedNow()) {
@@ -201,15 +203,8 @@ export async function programEndedError(
     if (!gone) return undefined;
   }
   await stop();
-  const { CaptureError } = await import('@heapdiff/core');
   const how = child.exitCode !== null ? `exited (code ${child.exitCode})` : child.signalCode ? `was killed by ${child.signalCode}` : 'ended';
   return new CaptureError(`the program ${how} before ${what} was taken`, { cause });
-}
-
-/** A file-system error of heapdiff's own (its cause made by a write, open or rename), not the connection's. */
-function isOwnWriteFailure(error: unknown): boolean {
-  const syscall = (error as { cause?: { syscall?: unknown } } | undefined)?.cause?.syscall;
-  return typeof syscall === 'string' && ['write', 'open', 'rename', 'fsync', 'close'].includes(syscall);
 }
 
 /**

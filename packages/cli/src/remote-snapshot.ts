@@ -102,8 +102,8 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
         await pipeline(createReadStream(target!), process.stdout, { end: false });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') throw new CaptureError('stdout was closed before the whole snapshot was written', { cause: error });
-        throw new CaptureError(`cannot write the snapshot to stdout: ${code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message}`, { cause: error });
+        if (code === 'EPIPE') throw new CaptureError('stdout was closed before the whole snapshot was written', { cause: error, file: '-' });
+        throw new CaptureError(`cannot write the snapshot to stdout: ${code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message}`, { cause: error, file: '-' });
       }
       process.stderr.write(`heapdiff: wrote the snapshot to stdout (${formatBytes(result.bytes)})\n`);
     } else process.stdout.write(`${result.file} (${formatBytes(result.bytes)})\n`);
@@ -121,12 +121,12 @@ export async function takeRemoteSnapshot(request: RemoteSnapshotRequest): Promis
 /** Refuses an output that cannot be written, or that exists (without `force`) — before anything starts. */
 function checkOutput(file: string, force: boolean): void {
   const directory = dirname(file);
-  if (!existsSync(directory)) throw new CaptureError(`cannot write ${file}: the directory ${directory} does not exist`);
-  if (!statSync(directory).isDirectory()) throw new CaptureError(`cannot write ${file}: ${directory} is not a directory`);
+  if (!existsSync(directory)) throw new CaptureError(`cannot write ${file}: the directory ${directory} does not exist`, { file });
+  if (!statSync(directory).isDirectory()) throw new CaptureError(`cannot write ${file}: ${directory} is not a directory`, { file });
   try {
     accessSync(directory, constants.W_OK);
   } catch {
-    throw new CaptureError(`cannot write ${file}: no permission to create files in ${directory}`);
+    throw new CaptureError(`cannot write ${file}: no permission to create files in ${directory}`, { file });
   }
   if (!existsSync(file)) return;
   if (!statSync(file).isFile()) throw new CaptureError(`${file} exists and is not a regular file; name a new file`);

@@ -129,10 +129,17 @@ export class NodeNotFoundError extends HeapdiffError {
   }
 }
 
-/** Capturing a heap snapshot failed: the inspector refused or broke off, or no process to capture. */
+/**
+ * Capturing a heap snapshot failed: the inspector refused or broke off, or no process to
+ * capture, or heapdiff could not write the snapshot's file — then `file` names it (a full
+ * disk, a missing directory), which tells heapdiff's own failure from the process's.
+ */
 export class CaptureError extends HeapdiffError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The file heapdiff could not write, when that is what failed (`-`: standard output). */
+  readonly file: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; file?: string }) {
     super(ERROR_CODES.CaptureError, message, options);
+    this.file = options?.file;
   }
 }
 

@@ -63,7 +63,7 @@ export class LiveSession implements LiveSource {
         makeDirectory(dir);
         accessSync(dir, constants.W_OK);
       } catch (error) {
-        throw new CaptureError(`cannot write into the directory ${dir}: ${(error as Error).message}; name one you can write to (--dir)`, { cause: error });
+        throw new CaptureError(`cannot write into the directory ${dir}: ${(error as Error).message}; name one you can write to (--dir)`, { cause: error, file: dir });
       }
     };
     let started: Awaited<ReturnType<typeof startWithInspector>> | undefined;
@@ -79,7 +79,7 @@ export class LiveSession implements LiveSource {
         try {
           log = openSync(logFile, 'a');
         } catch (error) {
-          throw new CaptureError(`cannot write ${logFile}: ${(error as Error).message}; name a directory you can write to (--dir)`, { cause: error });
+          throw new CaptureError(`cannot write ${logFile}: ${(error as Error).message}; name a directory you can write to (--dir)`, { cause: error, file: logFile });
         }
         started = await startWithInspector([...options.command], options.trackAllocations, log, signal);
         address = started.address;
@@ -186,6 +186,7 @@ export class LiveSession implements LiveSource {
         taken
           ? `${file} already exists: another heapdiff is writing snapshots into ${this.dir}; give each session a directory of its own (--dir)`
           : `cannot write the snapshot to ${file}: ${(error as Error).message}`,
+        { cause: error, file },
       );
     }
     // Aborted by close(): the snapshot's temporary file goes at once.

@@ -225,7 +225,7 @@ export class RemoteHeapSession {
       // Readable by its owner only: a heap snapshot holds whatever the program held (keys, tokens).
       fd = openSync(temporary, 'wx', 0o600);
     } catch (error) {
-      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
+      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error, file });
     }
     const sink: SnapshotSink = { file, temporary, fd, open: true, bytes: 0, onProgress: options.onProgress };
     this.#sink = sink;
@@ -337,15 +337,20 @@ export class RemoteHeapSession {
     if (this.#closed) return;
     const steps: Promise<unknown>[] = [];
     if (this.#tracking) steps.push(this.#send('Runtime.evaluate', { expression: COMPACTION_BACK_EXPRESSION }));
-    // In a later turn of the process's loop: closing waits until this session has gone.
-    if (options.closeInspector) steps.push(this.#send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION }));
+    // The process's inspector.close() (in a later turn of its loop) closes this connection
+    // itself; heapdiff only answers. Closing from both ends at once crashes Node: its inspector
+    // thread then runs a close frame's write callback for a connection already torn down
+    // (SIGSEGV in WsHandler::OnCloseFrameWritten, seen in 3 of 120 captures under load).
+    if (options.closeInspector) steps.push(this.#send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION }).then(() => this.#closedPromise()));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(steps),
       new Promise((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 2_000))),
     ]);
     clearTimeout(timer);
-    this.close();
+    // Not closed by then: let go without a close frame of heapdiff's own.
+    if (options.closeInspector) this.#fail(new CaptureError('the inspector session was closed'));
+    else this.close();
   }
 
   /** Closes the connection (the process's heap profiler turns off: its ids start anew). */
@@ -400,7 +405,7 @@ export class RemoteHeapSession {
           sink.bytes += writeSync(sink.fd, message.params!.chunk!);
         } catch (error) {
           const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message;
-          this.#fail(new CaptureError(`cannot write the snapshot to ${sink.file}: ${reason} (after ${sink.bytes.toLocaleString('en-US')} bytes)`, { cause: error }));
+          this.#fail(new CaptureError(`cannot write the snapshot to ${sink.file}: ${reason} (after ${sink.bytes.toLocaleString('en-US')} bytes)`, { cause: error, file: sink.file }));
         }
       }
     } else if (message.method === 'HeapProfiler.reportHeapSnapshotProgress') {
@@ -473,7 +478,7 @@ function place(sink: SnapshotSink, overwrite: boolean): void {
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CaptureError(`${sink.file} exists; choose another name, or replace it (--force)`, { cause: error });
-    throw new CaptureError(`cannot write the snapshot to ${sink.file}: ${(error as Error).message}`, { cause: error });
+    if (code === 'EEXIST') throw new CaptureError(`${sink.file} exists; choose another name, or replace it (--force)`, { cause: error, file: sink.file });
+    throw new CaptureError(`cannot write the snapshot to ${sink.file}: ${(error as Error).message}`, { cause: error, file: sink.file });
   }
 }

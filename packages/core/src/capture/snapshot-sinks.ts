@@ -21,7 +21,7 @@ export class FileSink implements SnapshotSink<{ file: string; bytes: number }> {
       // Readable by its owner only: a heap snapshot holds whatever the program held (keys, tokens).
       this.#fd = openSync(file, 'w', 0o600);
     } catch (error) {
-      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error });
+      throw new CaptureError(`cannot write the snapshot to ${file}: ${(error as Error).message}`, { cause: error, file });
     }
   }
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CaptureError, parseSnapshot, summarizeClasses } from '@heapdiff/core';
 import { programEndedError, startWithInspector } from '../../packages/cli/src/capture-target.js';
 import { fixturePath, tempDir } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/ports.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { CLI_SOURCE, TSX_ARGS, runCli, type CliResult } from '../helpers/run-cli.js';
 
@@ -125,7 +126,7 @@ describe('1. a full disk', () => {
 
 describe('2 and 3. --pid names what is signalled and what is captured', () => {
   it('refuses when another process holds the inspector port, instead of capturing it', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const other = await start(process.execPath, [`--inspect=127.0.0.1:${port}`, '-e', HOLDER]);
     const target = await start(process.execPath, ['-e', HOLDER]);
     const dir = tempDir();
@@ -166,7 +167,7 @@ describe('2 and 3. --pid names what is signalled and what is captured', () => {
 
   it('closes the inspector it turned on, unless --keep-inspector', async () => {
     for (const keep of [false, true]) {
-      const port = 30000 + Math.floor(Math.random() * 20000);
+      const port = await freePort();
       const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
       const file = join(tempDir(), 'x.heapsnapshot');
       const result = await runCli(['snapshot', '--pid', String(target.pid), '--port', String(port), '-o', file, ...(keep ? ['--keep-inspector'] : [])]);
@@ -314,7 +315,7 @@ describe('from a new user: programs that die, load that outlives the series, a p
   });
 
   it('--pid with a --port the process did not choose: its inspector is found where it did, closed again, and named', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
     const result = await runCli(['snapshot', '--pid', String(target.pid), '--port', String(port + 1), '-o', join(tempDir(), 'x.heapsnapshot')]);
     expect(result).toMatchObject({ code: 2, stderr: `heapdiff: process ${target.pid} opened its inspector on port ${port}, not ${port + 1} (heapdiff closed it again): pass --port ${port}\n` });
@@ -327,7 +328,7 @@ describe('from a new user: programs that die, load that outlives the series, a p
   });
 
   it('--pid without --port uses the port the process chose (--inspect-port)', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
     const file = join(tempDir(), 'x.heapsnapshot');
     const result = await runCli(['snapshot', '--pid', String(target.pid), '-o', file]);
@@ -395,7 +396,7 @@ describe('7. signals: clean up and exit 128 + n', () => {
   });
 
   it('SIGINT while tracking allocations in a running process: the process goes on, its inspector closed', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const target = await start(process.execPath, [`--inspect-port=127.0.0.1:${port}`, '-e', HOLDER]);
     const out = tempDir();
     const result = await runCliAndSignal(

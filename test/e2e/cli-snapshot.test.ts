@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classKeys, parseSnapshot, summarizeClasses, topAllocationStacks } from '@heapdiff/core';
 import { tempDir } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const children: ChildProcess[] = [];
@@ -78,7 +79,7 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
   });
 
   it('--pid turns the inspector of a running process on and snapshots it', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`]);
     const file = join(tempDir(), 'pid.heapsnapshot');
     const result = await runCli(['snapshot', '--pid', String(child.pid), '--port', String(port), '-o', file]);
@@ -88,7 +89,7 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
   });
 
   it('--pid with --track-allocations records what the process allocates until the capture', async () => {
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`], 0, trackedApp('setInterval(() => makeRemoteFoos(10), 25);'));
     const file = join(tempDir(), 'pid-tracked.heapsnapshot');
     const result = await runCli(['snapshot', '--pid', String(child.pid), '--port', String(port), '--track-allocations', '--after', '1500', '-o', file]);

@@ -61,8 +61,14 @@ function runOnce(command: string, args: readonly string[], options: RunProgramOp
 
 /** How many times a crashed program is run again (`retryCrashes`). */
 const CRASH_RETRIES = 4;
+/** The pause before retry `retry` (1, 2, …): longer each time, for the load to pass. */
+const pauseBefore = (retry: number): number => 2000 * retry;
 /** A test timeout that fits a program run with its retries, each up to `perRunMs` (loaded CI: 15 s). */
-export const withCrashRetries = (perRunMs = 20_000): number => (CRASH_RETRIES + 1) * perRunMs + 2000 * ((CRASH_RETRIES * (CRASH_RETRIES + 1)) / 2);
+export function withCrashRetries(perRunMs = 20_000): number {
+  let total = perRunMs;
+  for (let retry = 1; retry <= CRASH_RETRIES; retry++) total += pauseBefore(retry) + perRunMs;
+  return total;
+}
 
 /**
  * Runs a Node program to its end and returns its stdout; throws with how it ended (exit code
@@ -73,7 +79,7 @@ export async function runProgram(label: string, command: string, args: readonly 
   let run = await runOnce(command, args, options);
   for (let retry = 1; retry <= CRASH_RETRIES && run.status !== expected && options.retryCrashes && !run.timedOut; retry++) {
     console.warn(`retry ${retry} of ${CRASH_RETRIES}: ${describeEnding(label, run)}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000 * retry));
+    await new Promise((resolve) => setTimeout(resolve, pauseBefore(retry)));
     run = await runOnce(command, args, options);
   }
   if (run.status !== expected) throw new Error(describeEnding(label, run));

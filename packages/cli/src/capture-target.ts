@@ -185,10 +185,10 @@ export async function programEndedError(
   cause: unknown,
 ): Promise<Error | undefined> {
   if (!started) return undefined;
-  // heapdiff's own failure to write the file (a full disk) stays the error, even when the
-  // program dies of the aborted snapshot right after (Node may crash when the inspector lets
-  // go mid-snapshot): only a broken connection is the sign of an ended program.
-  // (A socket's ECONNRESET is a failed `write` too: only a CaptureError naming its `file` is ours.)
+  // heapdiff's own failure to write a file (a full disk: a CaptureError naming its `file`)
+  // stays the error, even when the program dies of the aborted snapshot right after (Node may
+  // crash when the inspector lets go mid-snapshot): only a broken connection — a refused one,
+  // or a reset, whose cause is a failed `write` too — is the sign of an ended program.
   const { CaptureError } = await import('@heapdiff/core');
   if (cause instanceof CaptureError && cause.file !== undefined) return undefined;
   const { child } = started;

@@ -1,8 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { HeapdiffError, parseSnapshot } from '@heapdiff/core';
+import { openByteSource } from '../../packages/core/src/parser/byte-source.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const openFiles = (): number => readdirSync('/proc/self/fd').length;
@@ -19,5 +20,24 @@ describe('reading input', () => {
       for (const file of [plain, gzip]) await expect(parseSnapshot(file, { readChunkSize: 1024 })).rejects.toBeInstanceOf(HeapdiffError);
     }
     expect(openFiles()).toBe(before);
+  });
+
+  it('reads a file whole and in order, one read ahead, whatever the chunk size, even when it grew after it was opened', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bytes.bin');
+    const content = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+    const read = async (chunkSize: number, grow?: Buffer): Promise<Buffer> => {
+      writeFileSync(file, content);
+      const source = await openByteSource(file, { chunkSize });
+      if (grow) appendFileSync(file, grow);
+      const chunks: Uint8Array[] = [];
+      // Copies: a chunk's buffer belongs to the reader once it is given.
+      for await (const chunk of source.chunks) chunks.push(Uint8Array.from(chunk));
+      expect(source.bytesRead()).toBe(content.length + (grow?.length ?? 0));
+      return Buffer.concat(chunks);
+    };
+    for (const chunkSize of [1, 7, 1000, 2500, 10_000, 1 << 20]) expect((await read(chunkSize)).equals(content)).toBe(true);
+    const extra = Buffer.alloc(100_000, 0x41);
+    for (const chunkSize of [1000, 10_000, 1 << 20]) expect((await read(chunkSize, extra)).equals(Buffer.concat([content, extra]))).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ export interface ByteSource {
 }
 
 const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/** What a read past the expected end asks for: enough to notice that a file grew. */
+const END_PROBE_BYTES = 64 * 1024;
 
 export interface ByteSourceOptions {
   signal?: AbortSignal | undefined;
@@ -70,21 +72,38 @@ async function* readFileChunks(
     await handle.read(head, 0, 2, 0);
     const gzip = head[0] === 0x1f && head[1] === 0x8b;
     const allocate = !gzip && size >= (options.allocateMinBytes ?? 0) ? options.allocate : undefined;
-    let position = 0;
-    for (;;) {
-      if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-      const buffer = allocate ? allocate() : Buffer.allocUnsafe(chunkSize);
-      const want = Math.min(chunkSize, buffer.length);
-      let bytesRead: number;
+    // One read ahead: the next chunk comes off the disk (on libuv's pool) while this one is parsed.
+    const readAt = async (position: number, bytes: number): Promise<{ buffer: Uint8Array; bytesRead: number }> => {
+      const buffer = allocate && bytes === chunkSize ? allocate() : Buffer.allocUnsafe(bytes);
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, want, position));
+        const { bytesRead } = await handle!.read(buffer, 0, Math.min(bytes, buffer.length), position);
+        return { buffer, bytesRead };
       } catch (err) {
         throw describeFsError(err as NodeJS.ErrnoException, file);
       }
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      counter.read += bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    };
+    // Past the size stat gave, a small read checks whether the file grew meanwhile.
+    const ahead = (position: number) => {
+      const read = readAt(position, position < size ? chunkSize : END_PROBE_BYTES);
+      // Its failure is thrown where it is awaited, not reported as unhandled while the consumer works.
+      read.catch(() => {});
+      return read;
+    };
+    let position = 0;
+    let next = ahead(0);
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
+        const { buffer, bytesRead } = await next;
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        counter.read += bytesRead;
+        next = ahead(position);
+        yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      // A read still in flight must end before the handle closes (its error, if any, no longer matters).
+      await next.catch(() => {});
     }
   } finally {
     await handle.close();

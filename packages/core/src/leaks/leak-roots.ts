@@ -66,7 +66,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     leaked[n] = 1;
   }
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
-  leaveOutOwnObjects(graph, leaked);
+  const own = leaveOutOwnObjects(graph, leaked);
   // What a running frame's stack alone holds (a local of the function writing the snapshot) is not kept.
   for (const n of heldByStackOnly(graph, dominators)) leaked[n] = 0;
 
@@ -88,6 +88,13 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
       const parent = dominators[n]!;
       if (parent !== n) candidateBelow[parent] = 1;
     }
+  }
+  // The outermost new built-in that holds heapdiff's own object and nothing of the program's
+  // (the closure and context its capture code made) is heapdiff's too, with all it holds.
+  for (const n of own) {
+    let outer = -1;
+    for (let at = dominators[n]!; at !== graph.rootOrdinal && leaked[at] && role[at] === 0 && !candidateBelow[at]; at = dominators[at]!) outer = at;
+    if (outer >= 0) clearDominated(outer, leaked, firstDominated, dominated);
   }
   // Top down: the first candidate on a way down is a root; so is a leaked holder with none below.
   const covered = new Uint8Array(graph.nodeCount);
@@ -191,22 +198,29 @@ function heldByStackOnly(graph: HeapGraph, dominators: Uint32Array): number[] {
 /**
  * heapdiff's own objects in a program that uses it (a mark, a snapshot being written: marked
  * with a symbol property V8 names `<symbol heapdiff.own.…>`, see capture/own-marker.ts), and
- * all that only they hold, are not the program's leaks.
+ * all that only they hold, are not the program's leaks. Returns the marked objects.
  */
-function leaveOutOwnObjects(graph: HeapGraph, leaked: Uint8Array): void {
+function leaveOutOwnObjects(graph: HeapGraph, leaked: Uint8Array): number[] {
   const markers = new Set(graph.strings.indexesContaining('heapdiff.own.').filter((s) => graph.strings.startsWith(s, '<symbol heapdiff.own.')));
-  if (markers.size === 0) return;
+  const marked: number[] = [];
+  if (markers.size === 0) return marked;
   const property = graph.layout.edgeTypes.indexOf('property');
   const { firstDominated, dominated } = dominatorTree(graph);
-  const stack: number[] = [];
   for (let n = 0; n < graph.nodeCount; n++) {
     for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
       if (graph.edgeTypeIndex(e) === property && markers.has(graph.edgeNameOrIndex(e))) {
-        stack.push(n);
+        marked.push(n);
         break;
       }
     }
   }
+  for (const n of marked) clearDominated(n, leaked, firstDominated, dominated);
+  return marked;
+}
+
+/** Marks `node` and all it dominates as not leaked. */
+function clearDominated(node: number, leaked: Uint8Array, firstDominated: Uint32Array, dominated: Uint32Array): void {
+  const stack = [node];
   while (stack.length > 0) {
     const n = stack.pop()!;
     leaked[n] = 0;

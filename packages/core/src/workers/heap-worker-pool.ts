@@ -3,6 +3,14 @@ import { Worker } from 'node:worker_threads';
 import type { ReplyTo, WorkerJob } from './worker-jobs.js';
 import { workerSource } from './worker-source.js';
 
+/**
+ * Jobs a worker is given at once: the one it runs and the next, which it then starts without
+ * waiting for this thread to take the reply (this thread may be busy with its own loop for a
+ * second: the dominator search would wait that long behind the distances). More would spread
+ * jobs over the workers before it is known which one is free first.
+ */
+const JOBS_PER_WORKER = 2;
+
 interface Pending {
   resolve: (reply: never) => void;
   reject: (error: unknown) => void;
@@ -11,8 +19,8 @@ interface Pending {
 /**
  * A small pool of worker threads for the heavy, flat loops (see `WorkerJob`: tokenizing and
  * placing numeric sections, shallow sizes, distances, the dominator tree's depth-first
- * search). Jobs start in the order they are given. Workers are unref'd while idle so they
- * never keep a process alive; `close()` ends them.
+ * search). Jobs start in the order they are given (on one worker, each after the one before).
+ * Workers are unref'd while idle so they never keep a process alive; `close()` ends them.
  *
  * @example
  * const pool = new HeapWorkerPool(2)
@@ -22,7 +30,8 @@ interface Pending {
 export class HeapWorkerPool {
   readonly size: number;
   readonly #workers: Worker[] = [];
-  readonly #idle: Worker[] = [];
+  /** Per worker (same order as `#workers`): jobs given and not yet replied to. */
+  readonly #load: number[] = [];
   readonly #queue: { id: number; job: WorkerJob }[] = [];
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
@@ -33,11 +42,12 @@ export class HeapWorkerPool {
     const source = workerSource();
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(source, { eval: true });
-      worker.on('message', (message: { id: number; reply: never }) => this.#onReply(worker, message.id, message.reply));
+      const index = i;
+      worker.on('message', (message: { id: number; reply: never }) => this.#onReply(index, message.id, message.reply));
       worker.on('error', (error) => this.#failAll(error));
       worker.unref();
       this.#workers.push(worker);
-      this.#idle.push(worker);
+      this.#load.push(0);
     }
   }
 
@@ -56,19 +66,25 @@ export class HeapWorkerPool {
     return promise;
   }
 
+  /** Gives queued jobs to the least loaded workers, up to JOBS_PER_WORKER each. */
   #dispatch(): void {
-    while (this.#idle.length > 0 && this.#queue.length > 0) {
-      const worker = this.#idle.pop()!;
-      worker.ref();
-      worker.postMessage(this.#queue.shift()!);
+    while (this.#queue.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.#load.length; i++) if (this.#load[i]! < this.#load[best]!) best = i;
+      const load = this.#load[best]!;
+      if (load >= JOBS_PER_WORKER) return;
+      this.#load[best] = load + 1;
+      if (load === 0) this.#workers[best]!.ref();
+      this.#workers[best]!.postMessage(this.#queue.shift()!);
     }
   }
 
-  #onReply(worker: Worker, id: number, reply: never): void {
+  #onReply(index: number, id: number, reply: never): void {
     const pending = this.#pending.get(id);
     this.#pending.delete(id);
-    worker.unref();
-    this.#idle.push(worker);
+    const load = this.#load[index]! - 1;
+    this.#load[index] = load;
+    if (load === 0) this.#workers[index]!.unref();
     this.#dispatch();
     pending?.resolve(reply);
   }

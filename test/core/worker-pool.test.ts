@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { PHASE_EXPECT_VALUE } from '../../packages/core/src/kernels/number-tokenizer.js';
+import { HeapWorkerPool } from '../../packages/core/src/workers/heap-worker-pool.js';
+
+/** A tokenize job over `text` whose output, in shared memory, can be watched from this thread. */
+function tokenizeJob(text: string) {
+  const bytes = Buffer.from(text);
+  const input = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(input).set(bytes);
+  const output = new SharedArrayBuffer(4 * 64);
+  return { job: { kind: 'tokenize' as const, input, output, start: 0, length: bytes.length, phase: PHASE_EXPECT_VALUE }, values: new Int32Array(output) };
+}
+
+describe('the heap worker pool', () => {
+  it('starts a worker on its next job without waiting for this thread, busy with its own loop, to take the reply of the one before', async () => {
+    const pool = new HeapWorkerPool(1);
+    try {
+      const first = tokenizeJob('1,2,3,');
+      const second = tokenizeJob('41,42,43,');
+      const replies = Promise.all([pool.run(first.job), pool.run(second.job)]);
+      // This thread never yields here: the second job can only run if the worker already has it.
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(second.values, 2) !== 43 && Date.now() < deadline);
+      expect(Array.from(second.values.subarray(0, 3))).toEqual([41, 42, 43]);
+      const [a, b] = await replies;
+      expect([a.count, b.count]).toEqual([3, 3]);
+      expect(Array.from(first.values.subarray(0, 3))).toEqual([1, 2, 3]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs many jobs on two workers, each with its own reply, in any order of completion', async () => {
+    const pool = new HeapWorkerPool(2);
+    try {
+      const jobs = Array.from({ length: 25 }, (_, i) => tokenizeJob(`${i},${i * 2},${i * 3},`));
+      const replies = await Promise.all(jobs.map(({ job }) => pool.run(job)));
+      expect(replies.every((r) => r.count === 3)).toBe(true);
+      jobs.forEach(({ values }, i) => expect(Array.from(values.subarray(0, 3))).toEqual([i, i * 2, i * 3]));
+    } finally {
+      await pool.close();
+    }
+  });
+});

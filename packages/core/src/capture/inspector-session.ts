@@ -91,6 +91,9 @@ export function post<T = unknown>(method: string, params: object = {}): Promise<
 
 /** Runs `task` after every earlier one: snapshots of one session must not interleave. */
 export function serialized<T>(task: () => Promise<T>): Promise<T> {
+  // The task is on the stack while the snapshot is built (Node 20), with what its closure
+  // holds (the caller's sink and options): heapdiff's own, not the program's.
+  markOwn(task);
   const run = queue.then(task, task);
   // Settled with nothing: the queue must not keep the last task's result (a whole heap graph).
   // heapdiff's own: a diff must not count it (it is renewed by every snapshot).

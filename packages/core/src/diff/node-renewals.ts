@@ -38,18 +38,21 @@ export function nodeRenewals(graph: HeapGraph): number[] {
   const renewed: number[] = [];
   if (wanted.length === 0) return renewed;
   const contextEdge = graph.layout.edgeTypes.indexOf('context');
+  const { edges, firstEdge } = graph;
+  const { edgeFieldCount: step, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = graph.layout;
   const hasVariable = (n: number, name: number): boolean => {
-    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-      if (graph.edgeNameOrIndex(e) === name && graph.edgeTypeIndex(e) === contextEdge) return true;
+    for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
+      if (edges[i + nameAt] === name && edges[i + typeAt] === contextEdge) return true;
     }
     return false;
   };
+  // Flat loops over the edges: this runs over every edge of a big snapshot.
   for (let n = 0; n < graph.nodeCount; n++) {
-    for (let e = graph.firstEdge[n]!; e < graph.firstEdge[n + 1]!; e++) {
-      if (graph.edgeTypeIndex(e) !== contextEdge) continue;
-      const name = graph.edgeNameOrIndex(e);
+    for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
+      if (edges[i + typeAt] !== contextEdge) continue;
+      const name = edges[i + nameAt]!;
       for (const r of wanted) {
-        if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(graph.edgeTarget(e));
+        if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(edges[i + toAt]!);
       }
     }
   }

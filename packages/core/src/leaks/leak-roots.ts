@@ -68,7 +68,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
   const own = leaveOutOwnObjects(graph, leaked);
   // What a running frame's stack alone holds (a local of the function writing the snapshot) is not kept.
-  for (const n of heldByStackOnly(graph, dominators)) leaked[n] = 0;
+  for (const n of heldByStackOnly(graph, firstDominated, dominated)) leaked[n] = 0;
 
   // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
   const role = new Uint8Array(graph.nodeCount);
@@ -177,7 +177,7 @@ function heldOnlyByLeaked(graph: HeapGraph, node: number, leaked: Uint8Array): b
 }
 
 /** Nodes the `(Stack roots)` or `(Handle scope)` root dominates directly: a running call's locals. */
-function heldByStackOnly(graph: HeapGraph, dominators: Uint32Array): number[] {
+function heldByStackOnly(graph: HeapGraph, firstDominated: Uint32Array, dominated: Uint32Array): number[] {
   const synthetic = graph.layout.nodeTypes.indexOf('synthetic');
   const stackRoots = new Set<number>();
   for (let e = graph.firstEdge[graph.rootOrdinal]!; e < graph.firstEdge[graph.rootOrdinal + 1]!; e++) {
@@ -189,9 +189,9 @@ function heldByStackOnly(graph: HeapGraph, dominators: Uint32Array): number[] {
       if (name === '(Stack roots)' || name === '(Handle scope)') stackRoots.add(r);
     }
   }
+  // Their children in the dominator tree.
   const held: number[] = [];
-  if (stackRoots.size === 0) return held;
-  for (let n = 0; n < graph.nodeCount; n++) if (stackRoots.has(dominators[n]!)) held.push(n);
+  for (const r of stackRoots) for (let i = firstDominated[r]!; i < firstDominated[r + 1]!; i++) held.push(dominated[i]!);
   return held;
 }
 

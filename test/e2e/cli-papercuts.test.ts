@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
-import { runCli } from '../helpers/run-cli.js';
+import { CLI_SOURCE, runCli, TSX_ARGS } from '../helpers/run-cli.js';
 import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 
 // The small things a first session with `heapdiff` runs into: its version, what to do with no
@@ -71,5 +71,20 @@ describe.concurrent('heapdiff papercuts', () => {
     expect(text.stdout.split('\n').at(-2)).toBe('1 new object (24 B), 0 deleted objects (0 B): +1 object, +24 B in 1 class that changed');
     const markdown = await runCli(['diff', base, current, '--markdown']);
     expect(markdown.stdout.split('\n')[2]).toBe('+1 object, +24 B: 1 new object (24 B), 0 deleted objects (0 B).');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk under stdout: one line and exit 2 (not an unhandled error, not 1 = "leaks found"); a closed pipe keeps the exit code', async () => {
+    const file = join(tempDir(), 'tiny.heapsnapshot');
+    writeFileSync(file, buildSnapshotText(tinySnapshotNodes()));
+    const run = (stdout: number | 'pipe', closeAtOnce = false) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [...TSX_ARGS, CLI_SOURCE, 'summary', file], { stdio: ['ignore', stdout, 'pipe'] });
+        if (closeAtOnce) child.stdout!.destroy();
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    expect(await run(openSync('/dev/full', 'w'))).toEqual({ code: 2, stderr: 'heapdiff: cannot write the output to standard output: ENOSPC: no space left on device, write\n' });
+    expect(await run('pipe', true)).toEqual({ code: 0, stderr: '' });
   });
 });

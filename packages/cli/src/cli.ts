@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .alias('help', 'h')
     .version(cliVersion())
     .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .epilogue('Exit codes: 0 success, 1 leaks found (heapdiff leaks), 2 usage or input error, 3 internal error.')
+    .epilogue('Exit codes: 0 success, 1 leaks found (heapdiff leaks), 2 usage, input or output error, 3 internal error.')
     .fail((message, error) => {
       noCommand = !error && message === NO_COMMAND;
       // Stop here: yargs would otherwise go on to run the command after a usage error.

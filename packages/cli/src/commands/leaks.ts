@@ -81,7 +81,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .example('$0 leaks s*.heapsnapshot --json > leaks.json', 'the same as JSON')
       .example('$0 leaks --interval 30s -- node server.js', 'start server.js, snapshot it 3 times 30 s apart, report')
       .example("$0 leaks --pid 4242 --between 'npx autocannon -d 10 localhost:3000'", 'snapshot a running server around two rounds of load')
-      .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage or input error.') as unknown as Argv<LeaksArgs>,
+      .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage, input or output error.') as unknown as Argv<LeaksArgs>,
   handler: async (args: ArgumentsCamelCase<LeaksArgs>) => {
     const { findLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');

@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findLeaks, parseSnapshot, takeCensus, type LeakReport } from '@heapdiff/core';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
@@ -69,5 +70,15 @@ describe('what a leak report says', () => {
     const [b0] = writeSeries('owner-children', { snapshots: 1, warmup: 5000 });
     const series = [takeCensus(await parseSnapshot(a0!)), takeCensus(await parseSnapshot(a1!)), await parseSnapshot(b0!)];
     expect(() => findLeaks(series)).toThrow(/different processes/);
+  });
+
+  it('the same snapshot twice (a copy under another name): one clear error, not "no leak"', async () => {
+    const [s0, s1, s2] = writeSeries('map-cache');
+    // With the real third snapshot it is a leak.
+    expect(findLeaks([takeCensus(await parseSnapshot(s0!)), takeCensus(await parseSnapshot(s1!)), await parseSnapshot(s2!)]).leaks).toHaveLength(1);
+    const copy = `${s1}.copy.heapsnapshot`;
+    copyFileSync(s1!, copy);
+    const series = [takeCensus(await parseSnapshot(s0!)), takeCensus(await parseSnapshot(s1!)), await parseSnapshot(copy)];
+    expect(() => findLeaks(series)).toThrow(/snapshots 2 and 3 hold the same objects \(\d+ nodes, the newest @\d+\): the same snapshot given twice/);
   });
 });

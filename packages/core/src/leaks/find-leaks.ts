@@ -2,7 +2,7 @@ import { topAllocationStacks, type AllocationStack } from '../analysis/allocatio
 import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { nodeDistances } from '../analysis/distances.js';
-import { edgeLabel, formatRetainerPath, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
+import { edgeLabel, formatRetainerPath, readableClassName, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { moduleTopLevelLabel } from '../diff/frame-labels.js';
 import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js';
@@ -126,6 +126,13 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       throw new SnapshotsUnrelatedError(
         `snapshot ${k + 1} has older objects (ids up to @${maxIds[k]}) than snapshot ${k} (up to @${maxIds[k - 1]}): ` +
           'give the snapshots of one process, oldest first',
+      );
+    }
+    if (maxIds[k] === maxIds[k - 1] && series[k]!.nodeCount === series[k - 1]!.nodeCount) {
+      // V8 numbers new objects as it meets them: a round of work leaves a newer id behind.
+      throw new SnapshotsUnrelatedError(
+        `snapshots ${k} and ${k + 1} hold the same objects (${series[k]!.nodeCount} nodes, the newest @${maxIds[k]}): ` +
+          'the same snapshot given twice, or a process that did nothing between them; give one snapshot after each round of work, oldest first',
       );
     }
   }
@@ -258,7 +265,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       count: count[g]!,
       retainedSize: groupRetained[g]!,
       shallowSize: shallowSize[g]!,
-      retainerPath: path.map((step) => ({ edge: edgeLabel(graph, step.edge), className: graph.className(step.to), id: graph.nodeId(step.to) })),
+      retainerPath: path.map((step) => ({ edge: edgeLabel(graph, step.edge), className: readableClassName(graph, step.to), id: graph.nodeId(step.to) })),
       retainerPathText: readablePath(graph, path),
       retains: [...retains[g]!]
         .map(([k, v]) => ({ className: keys.names[k]!, ...v }))

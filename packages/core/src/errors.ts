@@ -45,6 +45,12 @@ export class HeapdiffError extends Error {
 export interface InputLocation {
   /** Byte offset in the (decompressed) snapshot text. */
   offset?: number;
+  /**
+   * The problem lies somewhere after `offset`, not at it: a value checked once its section was
+   * read, known by its place among the values, whose bytes are gone by then (`offset` is where
+   * the stretch of values it was read with began).
+   */
+  after?: boolean;
   /** The file being read, when the input is a file. */
   file?: string;
 }
@@ -52,7 +58,7 @@ export interface InputLocation {
 function locate(message: string, where: InputLocation): string {
   const parts: string[] = [];
   if (where.file !== undefined) parts.push(where.file);
-  if (where.offset !== undefined) parts.push(`byte offset ${where.offset}`);
+  if (where.offset !== undefined) parts.push(`${where.after ? 'after ' : ''}byte offset ${where.offset}`);
   return parts.length ? `${message} (${parts.join(', ')})` : message;
 }
 

@@ -42,7 +42,10 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     const offset = offsetOfValue(checkpoints, section, valueIndex);
     const location: InputLocation = {};
     if (file !== undefined) location.file = file;
-    if (offset !== undefined) location.offset = offset;
+    if (offset !== undefined) {
+      location.offset = offset;
+      location.after = true;
+    }
     return location;
   };
   const fail = (message: string, section: string, valueIndex: number): never => {
@@ -101,8 +104,9 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     if (convert) {
       const toNode = edges[base + toNodeOffset]!;
       if (toNode % nodeFieldCount !== 0 || toNode >= nodesLength) {
-        const why = toNode >= nodesLength ? `past the last node (${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
-        fail(`edge #${edge} points to node index ${toNode}, ${why}`, 'edges', base + toNodeOffset);
+        // to_node is where the node's fields start in the nodes array, not its number.
+        const why = toNode >= nodesLength ? `past the last node (${nodeCount} nodes: the last one's fields start at ${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
+        fail(`edge #${edge} has to_node ${toNode}, ${why}`, 'edges', base + toNodeOffset);
       }
     }
     if (type !== elementType && type !== hiddenType && edges[base + edgeNameOffset]! >= stringCount) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dominatedChildren, dominatorChain, formatRetainerPath, parseSnapshot, retainerPath, summarizeNode } from '@heapdiff/core';
+import { readableClassName } from '../../packages/core/src/analysis/retainer-path.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { buildSnapshotText, type BuilderNode } from '../helpers/snapshot-builder.js';
 
@@ -42,5 +43,18 @@ describe('retainer paths', () => {
     const array = dominatorChain(graph, foo)[0]!;
     expect(dominatedChildren(graph, array).length).toBe(1002);
     expect(summarizeNode(graph, array).label).toBe(`Array @${graph.nodeId(array)}`);
+  });
+
+  it("a global object named 'global / ' (as Node 20 names it when the inspector is in use) reads 'global' in paths and labels", async () => {
+    const graph = await graphOf([
+      { type: 'synthetic', name: '', id: 1, selfSize: 0, edges: [{ type: 'shortcut', name: 'global', to: 1 }] },
+      { type: 'object', name: 'global / ', id: 3, selfSize: 10, edges: [{ type: 'property', name: 'holder', to: 2 }] },
+      { type: 'object', name: 'Holder', id: 5, selfSize: 10, edges: [{ type: 'property', name: 'session', to: 3 }] },
+      { type: 'object', name: 'Session', id: 9, selfSize: 10 },
+    ]);
+    expect(graph.className(1)).toBe('global / ');
+    expect(readableClassName(graph, 1)).toBe('global');
+    expect(summarizeNode(graph, 1).label).toBe('global @3');
+    expect(formatRetainerPath(graph, retainerPath(graph, 3))).toBe('global → holder (Holder) → session → Session @9');
   });
 });

@@ -103,18 +103,25 @@ export function edgeLabel(graph: HeapGraph, edge: number): string {
   return name;
 }
 
+/**
+ * A node's class as paths and labels show it: Node 20 names its global object `global / ` (an
+ * empty URL after the slash), which reads `global`.
+ */
+export function readableClassName(graph: HeapGraph, node: number): string {
+  return graph.className(node).replace(/ \/ $/, '');
+}
+
 /** A node as people read it in a path: its class and id. */
 export function nodeLabel(graph: HeapGraph, node: number): string {
   const type = graph.nodeType(node);
-  const name = type === 'synthetic' ? graph.nodeName(node) : graph.className(node);
+  const name = type === 'synthetic' ? graph.nodeName(node) : readableClassName(graph, node);
   return `${name || '(root)'} @${graph.nodeId(node)}`;
 }
 
 /** How an object on the way reads: synthetic groups by name, objects by class, V8 internals not at all. */
 function passingLabel(graph: HeapGraph, node: number): string {
   if (graph.nodeType(node) === 'synthetic') return graph.nodeName(node);
-  // Node 20 names its global object 'global / ' (an empty URL after the slash).
-  const name = graph.className(node).replace(/ \/ $/, '');
+  const name = readableClassName(graph, node);
   return name.startsWith('(') ? '' : name;
 }
 

@@ -139,8 +139,7 @@ function addRetainers(
 }
 
 function label(graph: HeapGraph, node: number): string {
-  // Node 20 names its global object 'global / ' (an empty URL after the slash).
-  return printable(nodeLabel(graph, node).replace(/ \/  @/, ' @'));
+  return printable(nodeLabel(graph, node));
 }
 
 function edgeText(graph: HeapGraph, edge: number): string {

@@ -96,13 +96,20 @@ describe('renderNodeText', () => {
         '  (none)',
         '',
         'Dominator chain (nearest first)',
-        '  (this is the root)',
+        '  (none: nothing reaches this object)',
         '',
         'Dominates (0 of 0, biggest first)',
         '  (nothing)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('the root itself: where every path starts, not "nothing reaches this object"', () => {
+    const root: NodeReport = { ...orphan, ...node(1, '(root)', 0, 3_000_000, 'synthetic'), v8SelfSize: 0, distance: 0, dominatedCount: 0 };
+    const text = lines(renderNodeText(root));
+    expect(text.slice(3, 5)).toEqual(['Retainer path', '  (none: this is the root, where every path starts)']);
+    expect(text[text.indexOf('Dominator chain (nearest first)') + 1]).toBe('  (this is the root)');
   });
 
   it('prints an object only the engine holds with its depth below the engine roots', () => {

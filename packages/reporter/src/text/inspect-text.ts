@@ -24,7 +24,10 @@ export function renderNodeText(report: NodeReport): string {
   lines.push(
     `  shallow size ${formatBytes(report.selfSize)}   retained size ${formatBytes(report.retainedSize)}   distance ${describeDistance(report.distance)}`,
   );
-  lines.push('', 'Retainer path', `  ${report.retainerPath || '(none: nothing reaches this object)'}`);
+  // The root (distance 0, nothing retains it) is where paths start; an unreachable node has none.
+  const root = report.distance === 0 && report.retainerCount === 0;
+  const nothing = root ? '(none: this is the root, where every path starts)' : '(none: nothing reaches this object)';
+  lines.push('', 'Retainer path', `  ${report.retainerPath || nothing}`);
   if (report.allocationStack) {
     lines.push('', 'Allocated at (innermost first)');
     if (report.allocationStack.length === 0) lines.push('  (not recorded: allocated before tracking started)');
@@ -45,7 +48,7 @@ export function renderNodeText(report: NodeReport): string {
     );
     lines.push(...table.map((line) => `  ${line}`));
   }
-  lines.push('', 'Dominator chain (nearest first)', `  ${report.dominators.map(label).join(' ← ') || '(this is the root)'}`);
+  lines.push('', 'Dominator chain (nearest first)', `  ${report.dominators.map(label).join(' ← ') || (root ? '(this is the root)' : nothing)}`);
   lines.push('', `Dominates (${report.dominated.length} of ${formatCount(report.dominatedCount)}, biggest first)`);
   if (report.dominated.length === 0) lines.push('  (nothing)');
   else {

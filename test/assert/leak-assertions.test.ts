@@ -45,6 +45,23 @@ describe('not.toLeak(): each kind of leak fails, naming its class first', () => 
     expect(verdict.leaks[0]!.retainerPath).toMatch(/rows \(Array\) → \[\d+\] → Row @\d+$/);
   });
 
+  it("a leak kept by a local of the test that the scenario closes over: the path starts at the test, not in vitest's assertion state", async () => {
+    class Row {
+      constructor(readonly n: number) {}
+    }
+    const rows: Row[] = [];
+    const failure = await expect(() => rows.push(new Row(rows.length))).not.toLeak().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure, 'the assertion must fail').toBeInstanceOf(Error);
+    // vitest's expect() keeps the scenario in its assertion object, which the worker's state
+    // reaches first: the path goes around it, to the test's own frame that holds `rows` too.
+    const held = failure!.message.split('\n').find((line) => line.trim().startsWith('held:'))!;
+    expect(held).not.toMatch(/__vitest_worker__|Assertion/);
+    expect(held).toMatch(/leak-assertions\.test\.ts:\d+ → context \(system \/ Context\) → rows \(Array\) → \[\d+\] → Row @\d+$/);
+  });
+
   it('with allocation tracking: where they were allocated', async () => {
     const verdict = await checkForLeaks(scenarioOf('owner-children'), { trackAllocations: true });
     expect(verdict.leaks[0]!.className).toBe('Session');

@@ -9,8 +9,12 @@ import { markOwn, OWN_MARKER_EDGE } from './own-marker.js';
 import { nextCheckPhase, now, sleep } from './real-timers.js';
 import { relativeHeap, type RelativeHeap, type RelativeHeapOptions } from '../diff/relative-heap.js';
 
-/** What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). */
-const DIFF_OPTIONS: RelativeHeapOptions = { ownMarker: OWN_MARKER_EDGE };
+/**
+ * What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). Its paths go
+ * around test runners' assertion objects (chai's `Assertion`, which vitest's `expect` makes and
+ * keeps in the test's state) to the test's own frame when that holds the object too.
+ */
+const DIFF_OPTIONS: RelativeHeapOptions = { ownMarker: OWN_MARKER_EDGE, pathAvoids: ['Assertion', '_Assertion'] };
 
 /** A baseline in this thread's heap: see `markHeap`. */
 export interface HeapMark {

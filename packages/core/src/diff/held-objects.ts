@@ -26,6 +26,8 @@ export interface HeldObjectsOptions {
   readonly continuation: Uint8Array;
   /** Where the program's waiting frames resume: walked after the roots. */
   readonly frames: readonly number[];
+  /** `false`: walk from the frames only (for their paths to objects the roots also reach). Default true. */
+  readonly fromRoots?: boolean;
 }
 
 /**
@@ -95,9 +97,11 @@ export function heldObjects(graph: HeapGraph, options: HeldObjectsOptions): Held
       }
     }
   };
-  held[graph.rootOrdinal] = Held.ByRoots;
-  queue[tail++] = graph.rootOrdinal;
-  walk(Held.ByRoots);
+  if (options.fromRoots !== false) {
+    held[graph.rootOrdinal] = Held.ByRoots;
+    queue[tail++] = graph.rootOrdinal;
+    walk(Held.ByRoots);
+  }
   for (const frame of frames) {
     if (held[frame] !== Held.No || own.has(frame)) continue;
     held[frame] = Held.ByFrames;

@@ -69,6 +69,14 @@ export interface RelativeHeapOptions {
    * the end of each round but the last): each group then counts its members per round.
    */
   readonly rounds?: readonly number[];
+  /**
+   * Classes a group's retainer path should not go through when a waiting frame holds the object
+   * too: the path then starts at that frame. For a test runner's assertion objects, which keep
+   * the scenario under test (and all it holds) reachable from the runner's own state: a leak
+   * held by a local of the test reads `async testCase() app.test.ts:12 → broker → …`, not
+   * `global → __vitest_worker__ → … → _Assertion → __flags → object → context → broker → …`.
+   */
+  readonly pathAvoids?: readonly string[];
 }
 
 /**
@@ -109,7 +117,8 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
   };
   const own = markedObjects(graph, options.ownMarker);
   const { continuation, frames } = awaitingFrames(graph, pendingPromises(graph, own));
-  const { held, parent } = heldObjects(graph, { own, continuation, frames: [...frames, ...queuedAfterOwnImmediates(graph, own)] });
+  const allFrames = [...frames, ...queuedAfterOwnImmediates(graph, own)];
+  const { held, parent } = heldObjects(graph, { own, continuation, frames: allFrames });
   const classCount = keys.names.length;
   // Members: new objects of non-zero size the program holds, not the diffing code's own nor
   // continuation objects. Decided per object: nothing is pruned with what it dominates (the
@@ -147,8 +156,18 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     }
   });
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
-  const pathOf = (n: number): string =>
-    held[n] === Held.ByFrames ? formatFramePath(graph, n, parent) : formatRetainerPath(graph, retainerPath(graph, n));
+  const avoided = new Set(options.pathAvoids ?? []);
+  let fromFrames: ReturnType<typeof heldObjects> | undefined;
+  const pathOf = (n: number): string => {
+    if (held[n] === Held.ByFrames) return formatFramePath(graph, n, parent);
+    const steps = retainerPath(graph, n);
+    if (avoided.size > 0 && steps.some((step) => avoided.has(graph.className(step.to)))) {
+      // Walked once, and only for such a path: what the waiting frames reach, roots or not.
+      fromFrames ??= heldObjects(graph, { own, continuation, frames: allFrames, fromRoots: false });
+      if (fromFrames.held[n] === Held.ByFrames) return formatFramePath(graph, n, fromFrames.parent);
+    }
+    return formatRetainerPath(graph, steps);
+  };
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;

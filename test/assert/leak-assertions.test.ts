@@ -1,6 +1,7 @@
 import '@heapdiff/core/vitest';
 import { AssertionError } from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { assertNoLeak, checkForLeaks, describeLeaks, retainedSizeOf, trackCollection } from '@heapdiff/core/assert';
 import { takeSnapshot } from '@heapdiff/core/capture';
 import { analyzeGraph, dominatorTree } from '@heapdiff/core';
@@ -60,6 +61,21 @@ describe('not.toLeak(): each kind of leak fails, naming its class first', () => 
     const held = failure!.message.split('\n').find((line) => line.trim().startsWith('held:'))!;
     expect(held).not.toMatch(/__vitest_worker__|Assertion/);
     expect(held).toMatch(/leak-assertions\.test\.ts:\d+ → context \(system \/ Context\) → rows \(Array\) → \[\d+\] → Row @\d+$/);
+  });
+
+  it('lines are those of the test file as written, though vitest transpiled it (its module runner has the source map)', async () => {
+    class Line { constructor(readonly n: number) {} } // marker: the class
+    const lines: Line[] = [];
+    const failure = await expect(() => lines.push(new Line(lines.length))).not.toLeak().then(
+      () => undefined, // marker: a callback that holds the test's locals
+      (error: unknown) => error as Error, // marker: the other callback
+    );
+    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+    const lineOf = (marker: string): number => source.findIndex((line) => line.includes(`// marker: ${marker}`)) + 1;
+    expect(failure!.message).toContain(`leak: Line (leak-assertions.test.ts:${lineOf('the class')}) ×1 kept per iteration`);
+    // Either callback hung on the check's promise shares the test's context.
+    const callbacks = `(${lineOf('a callback that holds')}|${lineOf('the other callback')})`;
+    expect(failure!.message).toMatch(new RegExp(`held: \\(anonymous\\) \\(callback\\) leak-assertions\\.test\\.ts:${callbacks} → context \\(system / Context\\) → lines \\(Array\\)`));
   });
 
   it('with allocation tracking: where they were allocated', async () => {

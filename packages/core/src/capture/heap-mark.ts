@@ -4,17 +4,21 @@ import { PreparedSnapshot } from './prepared-snapshot.js';
 import { GraphSink } from './snapshot-sinks.js';
 import { takeSnapshot, type CaptureOptions } from './take-snapshot.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { withOriginalPositions } from './original-positions.js';
+import { originalPositionMap, withOriginalPositions } from './original-positions.js';
 import { markOwn, OWN_MARKER_EDGE } from './own-marker.js';
 import { nextCheckPhase, now, sleep } from './real-timers.js';
 import { relativeHeap, type RelativeHeap, type RelativeHeapOptions } from '../diff/relative-heap.js';
 
 /**
  * What a mark's diff leaves out: heapdiff's own objects, marked (own-marker.ts). Its paths go
- * around test runners' assertion objects (chai's `Assertion`, which vitest's `expect` makes and
- * keeps in the test's state) to the test's own frame when that holds the object too.
+ * around a test runner's state (vitest's worker state, with the assertions and promises of the
+ * running test; chai's `Assertion` objects, which keep the scenario under test) to the test's
+ * own frame when that holds the object too.
  */
-const DIFF_OPTIONS: RelativeHeapOptions = { ownMarker: OWN_MARKER_EDGE, pathAvoids: ['Assertion', '_Assertion'] };
+const DIFF_OPTIONS: RelativeHeapOptions = {
+  ownMarker: OWN_MARKER_EDGE,
+  pathAvoids: { classes: ['Assertion', '_Assertion'], edges: ['__vitest_worker__'] },
+};
 
 /** A baseline in this thread's heap: see `markHeap`. */
 export interface HeapMark {
@@ -131,7 +135,7 @@ export class HeapMarkHandle implements HeapMark {
     this.#next = prepare(this.#options);
     try {
       await analyzeGraph(graph);
-      return withOriginalPositions(relativeHeap(graph, this.baselineId, { ...DIFF_OPTIONS, rounds: this.#rounds }));
+      return withOriginalPositions(relativeHeap(graph, this.baselineId, { ...DIFF_OPTIONS, rounds: this.#rounds, originalPosition: originalPositionMap() }));
     } finally {
       this.#pending = this.#taking = undefined;
       forgetLastMatch();

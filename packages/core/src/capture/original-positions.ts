@@ -1,26 +1,40 @@
-import { findSourceMap, type SourceMap } from 'node:module';
+import { findSourceMap, SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { AllocationFrame as Frame } from '../analysis/allocation-stacks.js';
+import type { PositionMap } from '../diff/frame-labels.js';
 import type { RelativeHeap } from '../diff/relative-heap.js';
 import { markOwn } from './own-marker.js';
 
 /**
- * The relative heap with its allocation frames moved to their original sources where this
- * process has a source map for the script (TypeScript run through tsx or Node's own type
- * stripping, bundles with `--enable-source-maps`): V8 records positions in the code it ran.
- * Frames without a map, or outside it, stay as they are.
+ * Maps positions in code this process ran back to the original sources, where a source map
+ * says where: Node's for the script (TypeScript run through tsx or Node's own type stripping,
+ * bundles with `--enable-source-maps`), else a test runner's (vitest transpiles test files in
+ * its module runner, whose maps Node never sees). Each script's map is looked up once.
+ *
+ * @example relativeHeap(graph, baselineId, { originalPosition: originalPositionMap() })
+ */
+export function originalPositionMap(): PositionMap {
+  const maps = new Map<string, SourceMap | undefined>();
+  return (url, line, column) => {
+    if (!url || line < 0) return undefined;
+    if (!maps.has(url)) maps.set(url, safeFindSourceMap(url) ?? runnerSourceMap(url));
+    const entry = maps.get(url)?.findEntry(line, Math.max(0, column));
+    if (!entry || !('originalSource' in entry)) return undefined;
+    return { source: entry.originalSource, line: entry.originalLine, column: entry.originalColumn };
+  };
+}
+
+/**
+ * The relative heap with its allocation frames moved to their original sources (see
+ * `originalPositionMap`): V8 records positions in the code it ran. Frames without a map, or
+ * outside it, stay as they are.
  */
 export function withOriginalPositions(heap: RelativeHeap): RelativeHeap {
   if (!heap.groups.some((g) => g.allocationStacks?.length)) return heap;
-  const maps = new Map<string, SourceMap | undefined>();
-  const mapOf = (script: string): SourceMap | undefined => {
-    if (!maps.has(script)) maps.set(script, script ? safeFindSourceMap(script) : undefined);
-    return maps.get(script);
-  };
+  const original = originalPositionMap();
   const frame = (f: Frame): Frame => {
-    const map = f.line > 0 ? mapOf(f.scriptName) : undefined;
-    const entry = map?.findEntry(f.line - 1, Math.max(0, f.column - 1));
-    if (!entry || !('originalSource' in entry)) return f;
-    return { functionName: f.functionName, scriptName: entry.originalSource, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+    const at = f.line > 0 ? original(f.scriptName, f.line - 1, f.column - 1) : undefined;
+    return at ? { functionName: f.functionName, scriptName: at.source, line: at.line + 1, column: at.column + 1 } : f;
   };
   return {
     ...heap,
@@ -28,6 +42,29 @@ export function withOriginalPositions(heap: RelativeHeap): RelativeHeap {
       g.allocationStacks ? { ...g, allocationStacks: g.allocationStacks.map((s) => ({ count: s.count, frames: s.frames.map(frame) })) } : g,
     ),
   };
+}
+
+/**
+ * vitest runs test files through its module runner, which keeps their source maps: read from
+ * the worker's state (`__vitest_worker__.evaluatedModules`, vitest 3 and 4), made a SourceMap
+ * of Node's. Anything else there, or nothing, is no map. Made per diff and dropped after.
+ */
+function runnerSourceMap(script: string): SourceMap | undefined {
+  try {
+    type Decoded = { map?: { mappings?: unknown }; _encoded?: unknown; resolvedSources?: string[]; names?: string[] };
+    const worker = (globalThis as { __vitest_worker__?: { evaluatedModules?: { getModuleSourceMapById?: (id: string) => Decoded | null } } }).__vitest_worker__;
+    const modules = worker?.evaluatedModules;
+    if (typeof modules?.getModuleSourceMapById !== 'function') return undefined;
+    const decoded = modules.getModuleSourceMapById(script.startsWith('file://') ? fileURLToPath(script) : script);
+    if (!decoded) return undefined;
+    const payload =
+      typeof decoded.map?.mappings === 'string'
+        ? decoded.map
+        : { version: 3, sources: decoded.resolvedSources ?? [], names: decoded.names ?? [], mappings: decoded._encoded };
+    return typeof payload.mappings === 'string' ? new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -9,15 +9,21 @@ import { namedEdgeTarget } from '../graph/named-edge.js';
  * suspended async function (its locals follow: `parameters_and_registers`, or `context` for
  * those a closure shares), `app.mjs (top level)` for a module under top-level `await`,
  * `onDone (callback) app.mjs:40` for a `.then` callback. Where: the function's script and
- * line as V8 compiled them (a transpiled file's own lines).
+ * line as V8 compiled them (a transpiled file's own lines), or as `original` maps them back.
  */
-export function frameLabel(graph: HeapGraph, frame: number): string {
-  if (graph.nodeType(frame) === 'closure') return `${functionName(graph, frame)} (callback)${where(definedAt(graph, frame))}`;
+export function frameLabel(graph: HeapGraph, frame: number, original?: PositionMap): string {
+  if (graph.nodeType(frame) === 'closure') return `${functionName(graph, frame)} (callback)${where(definedAt(graph, frame), original)}`;
   const fn = suspendedFunction(graph, frame);
   if (fn < 0) return nodeLabel(graph, frame);
   const at = definedAt(graph, fn);
-  return isModuleBody(graph, fn, at) ? `${at!.file} (top level)` : `async ${functionName(graph, fn)}()${where(at)}`;
+  return isModuleBody(graph, fn, at) ? `${at!.file} (top level)` : `async ${functionName(graph, fn)}()${where(at, original)}`;
 }
+
+/**
+ * Maps a position in code this process ran (zero-based line and column, in the script at
+ * `url`) to its original source, when a source map says where: undefined leaves it as it is.
+ */
+export type PositionMap = (url: string, line: number, column: number) => { readonly source: string; readonly line: number; readonly column: number } | undefined;
 
 /**
  * `app.mjs (top level)` when `node` is the suspended top level of a module (an ES module at a
@@ -44,10 +50,16 @@ const isModuleBody = (graph: HeapGraph, fn: number, at: Definition | undefined):
 
 const functionName = (graph: HeapGraph, closure: number): string => graph.nodeName(closure) || '(anonymous)';
 
-const where = (at: Definition | undefined): string => (!at ? '' : at.line < 0 ? ` ${at.file}` : ` ${at.file}:${at.line + 1}`);
+const where = (at: Definition | undefined, original?: PositionMap): string => {
+  if (!at) return '';
+  if (at.line < 0) return ` ${at.file}`;
+  const line = original?.(at.url, at.line, at.column)?.line ?? at.line;
+  return ` ${at.file}:${line + 1}`;
+};
 
 interface Definition {
   readonly file: string;
+  readonly url: string;
   /** Zero-based, -1 when unknown. */
   readonly line: number;
   readonly column: number;
@@ -58,5 +70,5 @@ function definedAt(graph: HeapGraph, closure: number): Definition | undefined {
   const url = scriptUrlOf(graph, closure);
   if (!url) return undefined;
   const at = locationOf(graph, closure);
-  return { file: scriptFileName(url), line: at?.line ?? -1, column: at?.column ?? -1 };
+  return { file: scriptFileName(url), url, line: at?.line ?? -1, column: at?.column ?? -1 };
 }

@@ -7,7 +7,7 @@ import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
 import { isProgramConstructor } from '../graph/program-classes.js';
-import { frameLabel } from './frame-labels.js';
+import { frameLabel, type PositionMap } from './frame-labels.js';
 import { awaitingFrames } from './awaiting-frames.js';
 import { Held, heldObjects } from './held-objects.js';
 import { nodeRenewals } from './node-renewals.js';
@@ -70,13 +70,20 @@ export interface RelativeHeapOptions {
    */
   readonly rounds?: readonly number[];
   /**
-   * Classes a group's retainer path should not go through when a waiting frame holds the object
-   * too: the path then starts at that frame. For a test runner's assertion objects, which keep
-   * the scenario under test (and all it holds) reachable from the runner's own state: a leak
-   * held by a local of the test reads `async testCase() app.test.ts:12 → broker → …`, not
-   * `global → __vitest_worker__ → … → _Assertion → __flags → object → context → broker → …`.
+   * What a group's retainer path should not go through when a waiting frame holds the object
+   * too — objects of these `classes`, edges of these `edges` names: the path then starts at
+   * that frame. For a test runner's own state, which reaches the scenario under test (and all
+   * it holds) through its assertion objects and the promises it tracks: a leak held by a local
+   * of the test reads `async testCase() app.test.ts:12 → broker → …`, not `global →
+   * __vitest_worker__ → current → onFinished → … → _Assertion → __flags → object → context →
+   * broker → …`.
    */
-  readonly pathAvoids?: readonly string[];
+  readonly pathAvoids?: { readonly classes?: readonly string[]; readonly edges?: readonly string[] };
+  /**
+   * Maps positions in the code the program ran back to its sources (a test file a runner
+   * transpiled): the waiting frames' lines in paths and the classes' constructor locations.
+   */
+  readonly originalPosition?: PositionMap;
 }
 
 /**
@@ -156,15 +163,18 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     }
   });
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? topAllocationStacks(graph, counted) : undefined;
-  const avoided = new Set(options.pathAvoids ?? []);
+  const avoidedClasses = new Set(options.pathAvoids?.classes ?? []);
+  const avoidedEdges = new Set(options.pathAvoids?.edges ?? []);
+  const avoided = (step: RetainerStep): boolean =>
+    avoidedClasses.has(graph.className(step.to)) || (step.edge >= 0 && avoidedEdges.has(graph.edgeName(step.edge)));
   let fromFrames: ReturnType<typeof heldObjects> | undefined;
   const pathOf = (n: number): string => {
-    if (held[n] === Held.ByFrames) return formatFramePath(graph, n, parent);
+    if (held[n] === Held.ByFrames) return formatFramePath(graph, n, parent, options.originalPosition);
     const steps = retainerPath(graph, n);
-    if (avoided.size > 0 && steps.some((step) => avoided.has(graph.className(step.to)))) {
+    if ((avoidedClasses.size > 0 || avoidedEdges.size > 0) && steps.some(avoided)) {
       // Walked once, and only for such a path: what the waiting frames reach, roots or not.
       fromFrames ??= heldObjects(graph, { own, continuation, frames: allFrames, fromRoots: false });
-      if (fromFrames.held[n] === Held.ByFrames) return formatFramePath(graph, n, fromFrames.parent);
+      if (fromFrames.held[n] === Held.ByFrames) return formatFramePath(graph, n, fromFrames.parent, options.originalPosition);
     }
     return formatRetainerPath(graph, steps);
   };
@@ -174,7 +184,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     const location = keys.locations[c];
     const group = {
       className: keys.names[c]!,
-      ...(isProgramConstructor(keys.names[c]!, location) ? { location } : {}),
+      ...(isProgramConstructor(keys.names[c]!, location) ? { location: originalLocation(location!, options.originalPosition) } : {}),
       count: counts[c]!,
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
@@ -242,7 +252,13 @@ function queuedAfterOwnImmediates(graph: HeapGraph, own: ReadonlySet<number>): n
  * The path to `node` from the waiting frame that holds it (`parent` from heldObjects), starting
  * with the frame: e.g. `testCase (awaiting) → [6] (Server) → sessions (Map) → table → Session @42`.
  */
-function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array): string {
+/** A constructor's location in its original source, where `original` maps it there. */
+function originalLocation(at: SourceLocation, original: PositionMap | undefined): SourceLocation {
+  const mapped = original && at.line >= 0 && at.url ? original(at.url, at.line, at.column) : undefined;
+  return mapped ? { ...at, line: mapped.line, column: mapped.column } : at;
+}
+
+function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array, original: PositionMap | undefined): string {
   const steps: RetainerStep[] = [];
   for (let to = node; parent[to]! >= 0 && steps.length < graph.nodeCount; to = parent[to]!) {
     const from = parent[to]!;
@@ -254,5 +270,5 @@ function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array): st
   }
   steps.reverse();
   const frame = steps.length > 0 ? steps[0]!.from : node;
-  return steps.length === 0 ? frameLabel(graph, frame) : formatRetainerPath(graph, steps, frameLabel(graph, frame));
+  return steps.length === 0 ? frameLabel(graph, frame, original) : formatRetainerPath(graph, steps, frameLabel(graph, frame, original));
 }

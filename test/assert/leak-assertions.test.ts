@@ -46,36 +46,25 @@ describe('not.toLeak(): each kind of leak fails, naming its class first', () => 
     expect(verdict.leaks[0]!.retainerPath).toMatch(/rows \(Array\) → \[\d+\] → Row @\d+$/);
   });
 
-  it("a leak kept by a local of the test that the scenario closes over: the path starts at the test, not in vitest's assertion state", async () => {
-    class Row {
-      constructor(readonly n: number) {}
-    }
+  it("a leak kept by a local of the test that the scenario closes over: the path starts at the test, not in vitest's state, at the lines of the file as written", async () => {
+    class Row { constructor(readonly n: number) {} } // marker: the class
     const rows: Row[] = [];
     const failure = await expect(() => rows.push(new Row(rows.length))).not.toLeak().then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    expect(failure, 'the assertion must fail').toBeInstanceOf(Error);
-    // vitest's expect() keeps the scenario in its assertion object, which the worker's state
-    // reaches first: the path goes around it, to the test's own frame that holds `rows` too.
-    const held = failure!.message.split('\n').find((line) => line.trim().startsWith('held:'))!;
-    expect(held).not.toMatch(/__vitest_worker__|Assertion/);
-    expect(held).toMatch(/leak-assertions\.test\.ts:\d+ → context \(system \/ Context\) → rows \(Array\) → \[\d+\] → Row @\d+$/);
-  });
-
-  it('lines are those of the test file as written, though vitest transpiled it (its module runner has the source map)', async () => {
-    class Line { constructor(readonly n: number) {} } // marker: the class
-    const lines: Line[] = [];
-    const failure = await expect(() => lines.push(new Line(lines.length))).not.toLeak().then(
       () => undefined, // marker: a callback that holds the test's locals
       (error: unknown) => error as Error, // marker: the other callback
     );
+    expect(failure, 'the assertion must fail').toBeInstanceOf(Error);
+    // vitest's expect() keeps the scenario in its assertion object and tracks the check's promise,
+    // which its worker state reaches first: the path goes around them, to the test's own frame
+    // that holds `rows` too (here a callback hung on the check's promise, sharing the test's context).
+    const held = failure!.message.split('\n').find((line) => line.trim().startsWith('held:'))!;
+    expect(held).not.toMatch(/__vitest_worker__|Assertion/);
+    // Lines of the file as written, though vitest transpiled it (its module runner has the map).
     const source = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
     const lineOf = (marker: string): number => source.findIndex((line) => line.includes(`// marker: ${marker}`)) + 1;
-    expect(failure!.message).toContain(`leak: Line (leak-assertions.test.ts:${lineOf('the class')}) ×1 kept per iteration`);
-    // Either callback hung on the check's promise shares the test's context.
+    expect(failure!.message).toContain(`leak: Row (leak-assertions.test.ts:${lineOf('the class')}) ×1 kept per iteration`);
     const callbacks = `(${lineOf('a callback that holds')}|${lineOf('the other callback')})`;
-    expect(failure!.message).toMatch(new RegExp(`held: \\(anonymous\\) \\(callback\\) leak-assertions\\.test\\.ts:${callbacks} → context \\(system / Context\\) → lines \\(Array\\)`));
+    expect(held).toMatch(new RegExp(`held: \\(anonymous\\) \\(callback\\) leak-assertions\\.test\\.ts:${callbacks} → context \\(system / Context\\) → rows \\(Array\\) → \\[\\d+\\] → Row @\\d+$`));
   });
 
   it('with allocation tracking: where they were allocated', async () => {

@@ -135,7 +135,9 @@ export class HeapMarkHandle implements HeapMark {
     this.#next = prepare(this.#options);
     try {
       await analyzeGraph(graph);
-      return withOriginalPositions(relativeHeap(graph, this.baselineId, { ...DIFF_OPTIONS, rounds: this.#rounds, originalPosition: originalPositionMap() }));
+      // One map for the paths, the locations and the allocation stacks: each script's looked up once.
+      const originalPosition = originalPositionMap();
+      return withOriginalPositions(relativeHeap(graph, this.baselineId, { ...DIFF_OPTIONS, rounds: this.#rounds, originalPosition }), originalPosition);
     } finally {
       this.#pending = this.#taking = undefined;
       forgetLastMatch();

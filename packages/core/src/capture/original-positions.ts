@@ -25,13 +25,12 @@ export function originalPositionMap(): PositionMap {
 }
 
 /**
- * The relative heap with its allocation frames moved to their original sources (see
- * `originalPositionMap`): V8 records positions in the code it ran. Frames without a map, or
- * outside it, stay as they are.
+ * The relative heap with its allocation frames moved to their original sources by `original`
+ * (the map its paths and locations were made with): V8 records positions in the code it ran.
+ * Frames without a map, or outside it, stay as they are.
  */
-export function withOriginalPositions(heap: RelativeHeap): RelativeHeap {
+export function withOriginalPositions(heap: RelativeHeap, original: PositionMap): RelativeHeap {
   if (!heap.groups.some((g) => g.allocationStacks?.length)) return heap;
-  const original = originalPositionMap();
   const frame = (f: Frame): Frame => {
     const at = f.line > 0 ? original(f.scriptName, f.line - 1, f.column - 1) : undefined;
     return at ? { functionName: f.functionName, scriptName: at.source, line: at.line + 1, column: at.column + 1 } : f;

@@ -248,16 +248,16 @@ function queuedAfterOwnImmediates(graph: HeapGraph, own: ReadonlySet<number>): n
   return queued;
 }
 
-/**
- * The path to `node` from the waiting frame that holds it (`parent` from heldObjects), starting
- * with the frame: e.g. `testCase (awaiting) → [6] (Server) → sessions (Map) → table → Session @42`.
- */
 /** A constructor's location in its original source, where `original` maps it there. */
 function originalLocation(at: SourceLocation, original: PositionMap | undefined): SourceLocation {
   const mapped = original && at.line >= 0 && at.url ? original(at.url, at.line, at.column) : undefined;
   return mapped ? { ...at, line: mapped.line, column: mapped.column } : at;
 }
 
+/**
+ * The path to `node` from the waiting frame that holds it (`parent` from heldObjects), starting
+ * with the frame: e.g. `testCase (awaiting) → [6] (Server) → sessions (Map) → table → Session @42`.
+ */
 function formatFramePath(graph: HeapGraph, node: number, parent: Int32Array, original: PositionMap | undefined): string {
   const steps: RetainerStep[] = [];
   for (let to = node; parent[to]! >= 0 && steps.length < graph.nodeCount; to = parent[to]!) {

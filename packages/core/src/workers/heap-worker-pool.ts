@@ -42,8 +42,7 @@ export class HeapWorkerPool {
     const source = workerSource();
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(source, { eval: true });
-      const index = i;
-      worker.on('message', (message: { id: number; reply: never }) => this.#onReply(index, message.id, message.reply));
+      worker.on('message', (message: { id: number; reply: never }) => this.#onReply(i, message.id, message.reply));
       worker.on('error', (error) => this.#failAll(error));
       worker.unref();
       this.#workers.push(worker);

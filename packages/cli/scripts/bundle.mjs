@@ -45,7 +45,7 @@ const lazyStringWidth = {
 
 rmSync(`${cli}/bundle`, { recursive: true, force: true });
 await build({
-  entryPoints: { heapdiff: `${cli}/dist/bin.js` },
+  entryPoints: { heapdiff: `${cli}/dist/bin.js`, 'huge-pages': `${cli}/dist/huge-pages.js` },
   outdir: `${cli}/bundle`,
   bundle: true,
   splitting: true,

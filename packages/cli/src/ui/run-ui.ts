@@ -90,10 +90,12 @@ export async function runUi(what: { readonly files: readonly string[] } | { read
     const element = createElement(App, { data, ...(live ? { live } : {}), colour });
     const instance = render(element, { stdout, exitOnCtrlC: true, patchConsole: true });
     // Ctrl-Z (or SIGTSTP from outside): give the terminal back, stop; on SIGCONT take it again and redraw.
+    // The whole process group stops, as a terminal's Ctrl-Z stops it: the shell waits for the job's
+    // first process, which may be heapdiff's relaunching parent (huge-pages.ts) or `npm run`.
     const suspend = (): void => {
       leaveScreen();
       if (process.stdin.isTTY) process.stdin.setRawMode(false);
-      process.kill(process.pid, 'SIGSTOP');
+      process.kill(0, 'SIGSTOP');
     };
     const resume = (): void => {
       if (process.stdin.isTTY) process.stdin.setRawMode(true);

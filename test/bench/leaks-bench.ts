@@ -96,6 +96,7 @@ async function bigSeries(): Promise<void> {
     execArgv: ['--import', join(here, 'loaders/report-at-exit.mjs')],
     okCodes: [0, 1],
     stdout: true,
+    noIpc: true,
   };
   const m = await measure(tool, files.join('\n'), 30 * 60_000);
   const leaks = m.ok ? (JSON.parse(m.stdout!) as { leaks: { name: string; count: number }[] }).leaks : [];

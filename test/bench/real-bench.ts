@@ -31,7 +31,7 @@ async function tools(): Promise<{ heapdiff: Tool; devtools: (classesOut?: string
   const devtools = await buildDevToolsLoader();
   return {
     // The built CLI as is; report-at-exit.mjs only reports its peak RSS once it is done.
-    heapdiff: { name: 'heapdiff', script: cli, args: (f) => ['summary', f, '--json'], execArgv: ['--import', join(here, 'loaders/report-at-exit.mjs')] },
+    heapdiff: { name: 'heapdiff', script: cli, args: (f) => ['summary', f, '--json'], execArgv: ['--import', join(here, 'loaders/report-at-exit.mjs')], noIpc: true },
     devtools: (classesOut) => ({
       name: 'devtools',
       script: join(here, 'loaders/devtools-analyze.mjs'),

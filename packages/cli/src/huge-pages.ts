@@ -1,95 +1,141 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /**
  * Big inputs on Linux: heapdiff runs itself again with glibc's allocator asking for
  * transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`). A load writes its arrays
  * into fresh memory, which the kernel zeroes and maps one page at a time on first touch; on a
  * virtual machine each 4 KiB fault is slow, and 2 MiB pages take 1/512 of the faults (measured
- * on this project's 2-core VM: `heapdiff leaks` over three 740 MB snapshots 12.6 s → 9.6 s,
- * `summary` of a 150 MB one 2.1 s → 1.9 s, with the start of a second process included). Glibc
- * reads its tunables only when a process starts, hence the second process; below
- * `MIN_INPUT_BYTES` it costs more (~0.14 s) than it saves.
+ * on this project's 2-core VM: `heapdiff leaks` over three 740 MB snapshots 12.3–14.7 s →
+ * 10.6–12.8 s, `summary` of a 150 MB one ~0.15 s less, the start of a second process
+ * included). Glibc reads its tunables only when a process starts, hence the second process;
+ * below `MIN_INPUT_BYTES` it costs more (~0.14 s) than it saves.
  *
+ * Only the commands that read snapshot files relaunch (not `snapshot`, nor a capture: `--`,
+ * `--pid`, `--inspect`), and not when heapdiff is debugged or profiled, nor when a program
+ * talks to it over an IPC channel (its serialisation cannot be known to pass messages on).
  * `HEAPDIFF_HUGE_PAGES=off` never relaunches, `on` relaunches whatever the input size (where
- * the kernel offers huge pages on request); the default is `auto`. A process started with
- * `--inspect` is never relaunched: the debugger would not follow.
+ * the kernel offers huge pages on request); the default is `auto`.
  */
 const MIN_INPUT_BYTES = 100_000_000;
 /** Gzip-compressed snapshots load into about this many times their size. */
 const GZIP_FACTOR = 5;
 const TUNABLE = 'glibc.malloc.hugetlb=1';
-/** In the relaunched process: GLIBC_TUNABLES as the user had it ('' when unset), to restore. */
+/** In the relaunched process: GLIBC_TUNABLES as the user had it (`=value`, or `unset`), to restore. */
 const RELAUNCHED = 'HEAPDIFF_RELAUNCHED_TUNABLES';
-/** Signals passed on to the relaunched process. Ctrl-C and Ctrl-\ reach both from the terminal: twice is harmless. */
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+/** The commands that load snapshot files. */
+const LOADING_COMMANDS = new Set(['summary', 'diff', 'leaks', 'inspect', 'ui']);
+/** Arguments that make a loading command capture, or print help, instead. */
+const NOT_LOADING = new Set(['--', '--pid', '--inspect', '--help', '-h', '--version']);
+/** Node flags under which the process itself is being looked at: the tools would not follow. */
+const OBSERVED = /(^|\s)--(inspect|inspect-brk|inspect-wait|cpu-prof|heap-prof|prof)(\s|=|$)/;
+/**
+ * Signals passed on to the relaunched process. Ctrl-C, Ctrl-\ and Ctrl-Z reach both from the
+ * terminal: the loading commands take a second one like the first.
+ */
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGTSTP'];
+/** How often the relaunched process checks that its parent is still there (a SIGKILL'd parent forwards nothing). */
+const PARENT_CHECK_MS = 1000;
+
+export type HugePagesSetting = 'auto' | 'on' | 'off';
 
 export interface HugePagesFacts {
   platform: NodeJS.Platform;
-  /** HEAPDIFF_HUGE_PAGES. */
-  setting: string | undefined;
+  setting: HugePagesSetting;
   /** GLIBC_TUNABLES as set now. */
   tunables: string | undefined;
   /** /sys/kernel/mm/transparent_hugepage/enabled, e.g. "always [madvise] never"; undefined if absent. */
   thpMode: string | undefined;
+  /** The command line after `heapdiff`. */
+  argv: readonly string[];
   /** What the command reads: the sizes of the files it names (see `inputBytes`). */
   inputBytes: number;
-  /** Started with --inspect or --inspect-brk: the debugger stays on this process. */
-  debugging: boolean;
+  /** Started with --inspect, --cpu-prof and the like (on the command line or in NODE_OPTIONS). */
+  observed: boolean;
+  /** A program talks to this process over an IPC channel (`process.send`). */
+  ipc: boolean;
+}
+
+/** HEAPDIFF_HUGE_PAGES read, or an Error saying what it takes. */
+export function hugePagesSetting(value: string | undefined): HugePagesSetting | Error {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'auto') return 'auto';
+  if (['on', '1', 'true', 'yes', 'always'].includes(text)) return 'on';
+  if (['off', '0', 'false', 'no', 'never'].includes(text)) return 'off';
+  return new Error(`HEAPDIFF_HUGE_PAGES=${JSON.stringify(value)} is not a setting: use auto (the default), on or off`);
 }
 
 /**
- * Whether a relaunch would help: on Linux, when the kernel gives huge pages only to memory that
- * asks for them (`[madvise]`: with `[always]` every big allocation gets them already, with
- * `[never]` none does), glibc is not asked yet, and the input is big (or the user says `on`).
+ * Whether a relaunch would help and do no harm: a loading command (see above) on Linux, when the
+ * kernel gives huge pages only to memory that asks for them (`[madvise]`: with `[always]` every
+ * big allocation gets them already, with `[never]` none does), glibc is not asked yet, nobody
+ * debugs or talks to this process, and the input is big (or the setting is `on`).
  */
 export function wantsHugePages(facts: HugePagesFacts): boolean {
-  const setting = (facts.setting ?? 'auto').toLowerCase();
-  if (setting === 'off' || setting === '0' || setting === 'false') return false;
-  if (facts.platform !== 'linux' || !facts.thpMode?.includes('[madvise]') || facts.debugging) return false;
+  if (facts.setting === 'off' || facts.observed || facts.ipc) return false;
+  if (facts.platform !== 'linux' || !facts.thpMode?.includes('[madvise]')) return false;
   if (facts.tunables?.includes('glibc.malloc.hugetlb')) return false;
-  return setting === 'on' || setting === '1' || setting === 'true' || facts.inputBytes >= MIN_INPUT_BYTES;
+  const command = facts.argv.find((arg) => !arg.startsWith('-'));
+  if (command === undefined || !LOADING_COMMANDS.has(command) || facts.argv.some((arg) => NOT_LOADING.has(arg.split('=')[0]!))) return false;
+  return facts.setting === 'on' || facts.inputBytes >= MIN_INPUT_BYTES;
 }
 
 /**
- * Bytes the command's arguments name as files (up to a `--`, after which comes a program to run),
- * gzip files counted at their loaded size. Arguments that are not files count nothing.
+ * Bytes the command's arguments name as files (up to a `--`, after which comes a program to
+ * run), gzip files counted at their loaded size. Arguments that are not files, or that cannot
+ * be looked at (no permission, a loop of links, too long a name), count nothing: the command
+ * itself says what is wrong with them.
  */
 export function inputBytes(argv: readonly string[]): number {
   let total = 0;
   for (const arg of argv) {
     if (arg === '--') break;
     if (arg.startsWith('-')) continue;
-    const stat = statSync(arg, { throwIfNoEntry: false });
-    if (stat?.isFile()) total += stat.size * (/\.gz$/i.test(arg) ? GZIP_FACTOR : 1);
+    try {
+      const stat = statSync(arg, { throwIfNoEntry: false });
+      if (stat?.isFile()) total += stat.size * (/\.gz$/i.test(arg) ? GZIP_FACTOR : 1);
+    } catch {
+      // Not a file we can size.
+    }
   }
   return total;
 }
 
 /**
  * Called first by bin/heapdiff.js. In a process this function started, puts GLIBC_TUNABLES back
- * as the user had it (programs heapdiff starts inherit the user's environment) and returns false:
- * run the command here. Otherwise, when huge pages would help (see `wantsHugePages`), starts the
- * same command in a new Node process with them, on the same terminal, passes signals and IPC
- * messages on, ends with its exit code or signal, and returns true: run nothing here. When that
- * process cannot be started, returns false.
+ * as the user had it (programs heapdiff starts inherit the user's environment), ends itself if
+ * its parent is killed, and returns false: run the command here. Otherwise, when huge pages
+ * would help (see `wantsHugePages`), starts the same command in a new Node process with them, on
+ * the same terminal, passes signals on, ends with its exit code or signal, and returns true: run
+ * nothing here. Also true, with exit code 2, for a HEAPDIFF_HUGE_PAGES it does not understand.
+ * When the new process cannot be started, returns false.
  */
 export function relaunchWithHugePages(argv: readonly string[]): boolean {
   const env = process.env;
   const before = env[RELAUNCHED];
   if (before !== undefined) {
     delete env[RELAUNCHED];
-    if (before === '') delete env['GLIBC_TUNABLES'];
-    else env['GLIBC_TUNABLES'] = before;
+    if (before.startsWith('=')) env['GLIBC_TUNABLES'] = before.slice(1);
+    else delete env['GLIBC_TUNABLES'];
+    endWithParent();
     return false;
+  }
+  const setting = hugePagesSetting(env['HEAPDIFF_HUGE_PAGES']);
+  if (setting instanceof Error) {
+    process.stderr.write(`heapdiff: ${setting.message}\n`);
+    process.exitCode = 2;
+    return true;
   }
   const facts: HugePagesFacts = {
     platform: process.platform,
-    setting: env['HEAPDIFF_HUGE_PAGES'],
+    setting,
     tunables: env['GLIBC_TUNABLES'],
     thpMode: process.platform === 'linux' ? readOptional('/sys/kernel/mm/transparent_hugepage/enabled') : undefined,
+    argv,
     inputBytes: 0,
-    debugging: process.execArgv.some((arg) => arg.startsWith('--inspect')),
+    observed: OBSERVED.test(`${process.execArgv.join(' ')} ${env['NODE_OPTIONS'] ?? ''}`),
+    ipc: process.send !== undefined,
   };
   // Cheap checks first: the sizes only when everything else says yes.
   if (!wantsHugePages({ ...facts, inputBytes: Number.POSITIVE_INFINITY })) return false;
@@ -98,8 +144,8 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
   if (!(process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime) return false;
   const tunables = facts.tunables ? `${facts.tunables}:${TUNABLE}` : TUNABLE;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: process.send ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit',
-    env: { ...env, GLIBC_TUNABLES: tunables, [RELAUNCHED]: facts.tunables ?? '' },
+    stdio: 'inherit',
+    env: { ...env, GLIBC_TUNABLES: tunables, [RELAUNCHED]: facts.tunables === undefined ? 'unset' : `=${facts.tunables}` },
   });
   if (child.pid === undefined) {
     child.on('error', () => {});
@@ -111,26 +157,39 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
     } catch {
       // It has ended meanwhile: its exit ends this process too.
     }
+    // Stopped from outside: stop as well, so that the shell sees its job stopped (`fg` continues both).
+    if (signal === 'SIGTSTP') process.kill(process.pid, 'SIGSTOP');
   };
   for (const signal of FORWARDED) process.on(signal, forward);
-  if (process.send) {
-    child.on('message', (message) => process.send?.(message as never));
-    process.on('message', (message) => child.send(message as never));
-  }
   child.on('close', (code, signal) => {
     for (const s of FORWARDED) process.off(s, forward);
-    process.removeAllListeners('message');
-    process.channel?.unref();
-    if (signal) {
-      // The same end as the child's, as a shell or CI sees it (130 for Ctrl-C, …).
+    if (signal && !dumpsCore(signal)) {
+      // The same end as the child's, as a shell or CI sees it (Ctrl-C ends a script's loop too).
       process.kill(process.pid, signal);
       // Kept alive until the signal arrives.
       setTimeout(() => {}, 1000);
     } else {
-      process.exitCode = code ?? 0;
+      // A crash's core is the child's: this process exits with the code a shell would show.
+      process.exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 0);
     }
   });
   return true;
+}
+
+/** Signals whose default action writes a core file. */
+function dumpsCore(signal: NodeJS.Signals): boolean {
+  return ['SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGQUIT', 'SIGSEGV', 'SIGSYS', 'SIGTRAP', 'SIGXCPU', 'SIGXFSZ'].includes(signal);
+}
+
+/**
+ * In the relaunched process: once the parent is gone (killed with SIGKILL, which it cannot pass
+ * on), end as SIGTERM ends the command — a UI gives the terminal back — instead of running on.
+ */
+function endWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, PARENT_CHECK_MS).unref();
 }
 
 function readOptional(file: string): string | undefined {

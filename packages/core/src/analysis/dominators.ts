@@ -136,10 +136,8 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
  * indexes the retainers; the result is kept on the graph. `scratch`, when given, is a work
  * array of at least `nodeCount + 1` elements in shared memory that the search may use: it may
  * still be in use by a job given earlier to the same one-worker pool, since jobs run in order.
- * `meanwhile`, when given, runs on this thread once the retainers are indexed, while the search
- * may still be going on: other work of this thread's that would otherwise wait.
  */
-export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array, meanwhile?: () => void): Promise<DominatorTree> {
+export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array): Promise<DominatorTree> {
   return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
     const essential = essentialEdges(graph);
     const arrays = ltArrays(graph, scratch ?? scratchArrays(graph).take(graph.nodeCount + 1));
@@ -162,7 +160,6 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, sc
     });
     dfs.catch(() => {});
     essentialRetainerSlots(graph);
-    meanwhile?.();
     const { count } = await dfs;
     return buildDominatorTree(graph, { arrays, count });
   });

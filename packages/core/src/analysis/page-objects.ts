@@ -1,6 +1,7 @@
 import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { doubled } from './doubled.js';
+import { pageOwnedKernel, type PageOwnedParams } from '../kernels/page-owned-kernel.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
 const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
 
@@ -11,47 +12,55 @@ const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
  * ignore edges from engine-owned nodes into program-owned ones when computing dominators.
  */
 export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
-  return graph.analyses.get(PAGE_OWNED, () => findPageOwnedNodes(graph));
+  return graph.analyses.get(PAGE_OWNED, () => {
+    const flags = new Uint8Array(graph.nodeCount);
+    pageOwnedKernel(graph.edges, graph.firstEdge, pageOwnedParams(graph), pageSeeds(graph), flags);
+    return flags;
+  });
 }
 
-function findPageOwnedNodes(graph: HeapGraph): Uint8Array {
-  const { nodeCount, edges, firstEdge, layout } = graph;
-  const flags = new Uint8Array(nodeCount);
-  let stack = new Uint32Array(Math.min(nodeCount, 1 << 20) || 1);
-  let top = 0;
-  const push = (n: number): void => {
-    if (top === stack.length) stack = doubled(stack);
-    stack[top++] = n;
+/**
+ * Computes `pageOwnedNodes` on a worker of `pool`, from the graph's arrays in shared memory,
+ * and keeps the result on the graph (`analyzeGraph` starts it first: the walk visits most of
+ * the graph, and this thread meanwhile names classes).
+ */
+export function pageOwnedNodesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Uint8Array> {
+  return graph.analyses.getAsync(PAGE_OWNED, async () => {
+    const flags = new Uint8Array(new SharedArrayBuffer(graph.nodeCount));
+    await pool.run({ kind: 'page-owned', edges: graph.edges.buffer, firstEdge: graph.firstEdge.buffer, params: pageOwnedParams(graph), seeds: pageSeeds(graph), flags: flags.buffer });
+    return flags;
+  });
+}
+
+function pageOwnedParams(graph: HeapGraph): PageOwnedParams {
+  const { layout } = graph;
+  return {
+    nodeCount: graph.nodeCount,
+    edgeFieldCount: layout.edgeFieldCount,
+    edgeTypeOffset: layout.edgeTypeOffset,
+    toNodeOffset: layout.edgeToNodeOffset,
+    weakType: layout.edgeTypes.indexOf('weak'),
   };
+}
+
+/** Where the walk starts: the targets of the root's shortcut edges and its "(Document DOM trees)" element. */
+function pageSeeds(graph: HeapGraph): Uint32Array {
+  const { edges, firstEdge, layout } = graph;
   const edgeStep = layout.edgeFieldCount;
-  const typeAt = layout.edgeTypeOffset;
-  const toAt = layout.edgeToNodeOffset;
   const shortcut = layout.edgeTypes.indexOf('shortcut');
   const element = layout.edgeTypes.indexOf('element');
-  const weak = layout.edgeTypes.indexOf('weak');
   const synthetic = layout.nodeTypes.indexOf('synthetic');
   const root = graph.rootOrdinal;
+  const seeds: number[] = [];
   for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const type = edges[e * edgeStep + typeAt];
-    const target = edges[e * edgeStep + toAt]!;
+    const type = edges[e * edgeStep + layout.edgeTypeOffset];
+    const target = edges[e * edgeStep + layout.edgeToNodeOffset]!;
     if (type === element) {
       if (graph.nodeTypeIndex(target) !== synthetic || graph.nodeName(target) !== '(Document DOM trees)') continue;
     } else if (type !== shortcut) {
       continue;
     }
-    if (flags[target]) continue;
-    push(target);
-    flags[target] = 1;
+    seeds.push(target);
   }
-  while (top > 0) {
-    const n = stack[--top]!;
-    const end = firstEdge[n + 1]!;
-    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-      const target = edges[base + toAt]!;
-      if (flags[target] || edges[base + typeAt] === weak) continue;
-      flags[target] = 1;
-      push(target);
-    }
-  }
-  return flags;
+  return Uint32Array.from(seeds);
 }

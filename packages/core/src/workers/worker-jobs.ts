@@ -1,4 +1,5 @@
 import type { DistanceParams } from '../kernels/distances-kernel.js';
+import type { PageOwnedParams } from '../kernels/page-owned-kernel.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 
@@ -86,7 +87,17 @@ export interface DominatorDfsJob {
   readonly scratchOffset: number;
 }
 
-export type WorkerJob = TokenizeJob | PlaceJob | ShallowSizesJob | DistancesJob | DominatorDfsJob;
+/** The program-owned nodes into `flags` (see `pageOwnedKernel`). */
+export interface PageOwnedJob {
+  readonly kind: 'page-owned';
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: PageOwnedParams;
+  readonly seeds: Uint32Array;
+  readonly flags: ArrayBufferLike;
+}
+
+export type WorkerJob = TokenizeJob | PlaceJob | ShallowSizesJob | DistancesJob | DominatorDfsJob | PageOwnedJob;
 
 /** What each kind of job answers. */
 export interface WorkerReplies {
@@ -95,6 +106,7 @@ export interface WorkerReplies {
   'shallow-sizes': ShallowSizesReply;
   distances: Record<string, never>;
   'dominator-dfs': { readonly count: number };
+  'page-owned': Record<string, never>;
 }
 
 export type ReplyTo<J extends WorkerJob> = WorkerReplies[J['kind']];

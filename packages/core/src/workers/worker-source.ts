@@ -1,6 +1,7 @@
 import { distancesKernel } from '../kernels/distances-kernel.js';
 import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
 import { createTokenizerState, STATE_COUNT, STATE_PHASE, STATE_STATUS, STATUS_BAD_BYTE, tokenizeUint32 } from '../kernels/number-tokenizer.js';
+import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
 
@@ -18,6 +19,7 @@ const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
 const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
+const pageOwnedKernel = ${pageOwnedKernel.toString()};
 // Warm the tokenizer up so the first real slice runs optimised code.
 {
   const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
@@ -51,6 +53,10 @@ const handlers = {
     const count = dominatorDfsKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.essential, job.edgeStep, job.toAt, job.start, 0,
       view(job.parentBuffer), view(job.vertex), view(job.label), view(job.semi), view(job.scratch, job.scratchOffset));
     return { count };
+  },
+  'page-owned'(job) {
+    pageOwnedKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, job.seeds, new Uint8Array(job.flags));
+    return {};
   },
 };
 parentPort.on('message', ({ id, job }) => {

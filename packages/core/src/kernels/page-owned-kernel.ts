@@ -1,0 +1,49 @@
+/** Everything `pageOwnedKernel` needs besides the arrays, all plain numbers. */
+export interface PageOwnedParams {
+  nodeCount: number;
+  edgeFieldCount: number;
+  edgeTypeOffset: number;
+  toNodeOffset: number;
+  weakType: number;
+}
+
+/**
+ * Marks in `flags` (1 = program-owned) every node reachable over non-weak edges from `seeds`
+ * (see `pageOwnedNodes`): a depth-first walk with its own stack. Self-contained — no imports,
+ * closures or helpers — so that it also runs on a worker thread, serialised with
+ * `Function#toString`.
+ */
+export function pageOwnedKernel(edges: Uint32Array, firstEdge: Uint32Array, p: PageOwnedParams, seeds: Uint32Array, flags: Uint8Array): void {
+  let stack = new Uint32Array(Math.min(p.nodeCount, 1 << 20) || 1);
+  let top = 0;
+  for (let i = 0; i < seeds.length; i++) {
+    const seed = seeds[i]!;
+    if (flags[seed]) continue;
+    flags[seed] = 1;
+    if (top === stack.length) {
+      const bigger = new Uint32Array(stack.length * 2);
+      bigger.set(stack);
+      stack = bigger;
+    }
+    stack[top++] = seed;
+  }
+  const edgeStep = p.edgeFieldCount;
+  const typeAt = p.edgeTypeOffset;
+  const toAt = p.toNodeOffset;
+  const weak = p.weakType;
+  while (top > 0) {
+    const n = stack[--top]!;
+    const end = firstEdge[n + 1]!;
+    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
+      const target = edges[base + toAt]!;
+      if (flags[target] || edges[base + typeAt] === weak) continue;
+      flags[target] = 1;
+      if (top === stack.length) {
+        const bigger = new Uint32Array(stack.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
+      stack[top++] = target;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Big inputs on Linux: heapdiff runs itself again with glibc's allocator asking for
@@ -24,6 +25,8 @@ const GZIP_FACTOR = 5;
 const TUNABLE = 'glibc.malloc.hugetlb=1';
 /** In the relaunched process: GLIBC_TUNABLES as the user had it (`=value`, or `unset`), to restore. */
 const RELAUNCHED = 'HEAPDIFF_RELAUNCHED_TUNABLES';
+/** In the relaunched process: the pid of the process that started it. */
+const RELAUNCHED_BY = 'HEAPDIFF_RELAUNCHED_BY';
 /** The commands that load snapshot files. */
 const LOADING_COMMANDS = new Set(['summary', 'diff', 'leaks', 'inspect', 'ui']);
 /** Arguments that make a loading command capture, or print help, instead. */
@@ -31,12 +34,16 @@ const NOT_LOADING = new Set(['--', '--pid', '--inspect', '--help', '-h', '--vers
 /** Node flags under which the process itself is being looked at: the tools would not follow. */
 const OBSERVED = /(^|\s)--(inspect|inspect-brk|inspect-wait|cpu-prof|heap-prof|prof)(\s|=|$)/;
 /**
- * Signals passed on to the relaunched process. Ctrl-C, Ctrl-\ and Ctrl-Z reach both from the
- * terminal: the loading commands take a second one like the first.
+ * Signals passed on to the relaunched process. Ctrl-C, Ctrl-\, Ctrl-Z and `fg` reach both from
+ * the terminal: the loading commands take a second one like the first.
  */
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGTSTP'];
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGTSTP', 'SIGCONT'];
 /** How often the relaunched process checks that its parent is still there (a SIGKILL'd parent forwards nothing). */
-const PARENT_CHECK_MS = 1000;
+const PARENT_CHECK_MS = 250;
+/** How long the first process waits for the second to stop on SIGTSTP before it stops too (or not, when it does not). */
+const STOP_WAIT_MS = 2000;
+/** On SIGTSTP, how long the second process has to stop on its own (it had the signal too) before it is sent one. */
+const GRACE_MS = 50;
 
 export type HugePagesSetting = 'auto' | 'on' | 'off';
 
@@ -115,12 +122,16 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
   const env = process.env;
   const before = env[RELAUNCHED];
   if (before !== undefined) {
+    const parent = Number(env[RELAUNCHED_BY]);
     delete env[RELAUNCHED];
+    delete env[RELAUNCHED_BY];
     if (before.startsWith('=')) env['GLIBC_TUNABLES'] = before.slice(1);
     else delete env['GLIBC_TUNABLES'];
-    endWithParent();
+    endWithParent(parent);
     return false;
   }
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  if (command === undefined || !LOADING_COMMANDS.has(command)) return false;
   const setting = hugePagesSetting(env['HEAPDIFF_HUGE_PAGES']);
   if (setting instanceof Error) {
     process.stderr.write(`heapdiff: ${setting.message}\n`);
@@ -145,20 +156,22 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
   const tunables = facts.tunables ? `${facts.tunables}:${TUNABLE}` : TUNABLE;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...env, GLIBC_TUNABLES: tunables, [RELAUNCHED]: facts.tunables === undefined ? 'unset' : `=${facts.tunables}` },
+    env: { ...env, GLIBC_TUNABLES: tunables, [RELAUNCHED]: facts.tunables === undefined ? 'unset' : `=${facts.tunables}`, [RELAUNCHED_BY]: String(process.pid) },
   });
   if (child.pid === undefined) {
     child.on('error', () => {});
     return false;
   }
   const forward = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGTSTP') {
+      stopWith(child.pid!, forward);
+      return;
+    }
     try {
       child.kill(signal);
     } catch {
       // It has ended meanwhile: its exit ends this process too.
     }
-    // Stopped from outside: stop as well, so that the shell sees its job stopped (`fg` continues both).
-    if (signal === 'SIGTSTP') process.kill(process.pid, 'SIGSTOP');
   };
   for (const signal of FORWARDED) process.on(signal, forward);
   child.on('close', (code, signal) => {
@@ -176,6 +189,48 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * SIGTSTP: the second process stops first (a UI gives the terminal back), then this one, as
+ * SIGTSTP stops a process, so that the shell sees its job stopped and `fg` continues both.
+ * From the terminal or to the whole group, the second one has it already: it is not sent again
+ * (a UI would suspend again once continued) — the UI stops the group itself, or the command has
+ * stopped by the time this looks (`GRACE_MS`). Sent to this process alone, it is passed on.
+ * When the second does not stop — a process group the kernel does not stop (no shell to
+ * continue it) — neither does this one.
+ */
+function stopWith(child: number, listener: (signal: NodeJS.Signals) => void): void {
+  const start = Date.now();
+  setTimeout(() => {
+    // Stopped meanwhile (the UI stopped the group) and continued since: nothing more to do.
+    if (Date.now() - start > GRACE_MS + 250) return;
+    if (processState(child) !== 'T') {
+      try {
+        process.kill(child, 'SIGTSTP');
+      } catch {
+        return;
+      }
+    }
+    const deadline = Date.now() + STOP_WAIT_MS;
+    const check = (): void => {
+      if (processState(child) === 'T') {
+        // The default action (stop, or nothing in an orphaned process group), then back to forwarding.
+        process.off('SIGTSTP', listener);
+        process.kill(process.pid, 'SIGTSTP');
+        process.on('SIGTSTP', listener);
+      } else if (Date.now() < deadline) {
+        setTimeout(check, 10);
+      }
+    };
+    check();
+  }, GRACE_MS);
+}
+
+/** The state letter of a process (`R`, `S`, `T`, …) from /proc, or '' if it is gone. */
+function processState(pid: number): string {
+  const stat = readOptional(`/proc/${pid}/stat`) ?? '';
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
 /** Signals whose default action writes a core file. */
 function dumpsCore(signal: NodeJS.Signals): boolean {
   return ['SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGQUIT', 'SIGSEGV', 'SIGSYS', 'SIGTRAP', 'SIGXCPU', 'SIGXFSZ'].includes(signal);
@@ -183,13 +238,19 @@ function dumpsCore(signal: NodeJS.Signals): boolean {
 
 /**
  * In the relaunched process: once the parent is gone (killed with SIGKILL, which it cannot pass
- * on), end as SIGTERM ends the command — a UI gives the terminal back — instead of running on.
+ * on; maybe before this process even started), end as SIGTERM ends the command — a UI gives the
+ * terminal back — instead of running on. Watched from a thread of its own: a big load keeps this
+ * one busy for seconds at a time.
  */
-function endWithParent(): void {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
-  }, PARENT_CHECK_MS).unref();
+function endWithParent(parent: number): void {
+  const watch = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+    const check = () => { if (process.ppid !== workerData.parent) { process.kill(process.pid, 'SIGTERM'); clearInterval(timer); } };
+    const timer = setInterval(check, workerData.every);
+    check();`,
+    { eval: true, workerData: { parent, every: PARENT_CHECK_MS }, stdout: true, stderr: true },
+  );
+  watch.unref();
 }
 
 function readOptional(file: string): string | undefined {

@@ -14,17 +14,13 @@ export interface PageOwnedParams {
  * `Function#toString`.
  */
 export function pageOwnedKernel(edges: Uint32Array, firstEdge: Uint32Array, p: PageOwnedParams, seeds: Uint32Array, flags: Uint8Array): void {
-  let stack = new Uint32Array(Math.min(p.nodeCount, 1 << 20) || 1);
+  // Room for every seed from the start: only the walk below can outgrow it.
+  let stack = new Uint32Array(Math.max(Math.min(p.nodeCount, 1 << 20), seeds.length, 1));
   let top = 0;
   for (let i = 0; i < seeds.length; i++) {
     const seed = seeds[i]!;
     if (flags[seed]) continue;
     flags[seed] = 1;
-    if (top === stack.length) {
-      const bigger = new Uint32Array(stack.length * 2);
-      bigger.set(stack);
-      stack = bigger;
-    }
     stack[top++] = seed;
   }
   const edgeStep = p.edgeFieldCount;

@@ -34,8 +34,9 @@ const NOT_LOADING = new Set(['--', '--pid', '--inspect', '--help', '-h', '--vers
 /** Node flags under which the process itself is being looked at: the tools would not follow. */
 const OBSERVED = /(^|\s)--(inspect|inspect-brk|inspect-wait|cpu-prof|heap-prof|prof)(\s|=|$)/;
 /**
- * Signals passed on to the relaunched process. Ctrl-C, Ctrl-\, Ctrl-Z and `fg` reach both from
- * the terminal: the loading commands take a second one like the first.
+ * Signals passed on to the relaunched process. Ctrl-C, Ctrl-\ and `fg` reach both from the
+ * terminal: the loading commands take a second one like the first. SIGTSTP is passed on only
+ * when the relaunched process has not had it (see `stopWith`).
  */
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGTSTP', 'SIGCONT'];
 /** How often the relaunched process checks that its parent is still there (a SIGKILL'd parent forwards nothing). */

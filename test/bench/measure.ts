@@ -82,6 +82,8 @@ export function measure(tool: Tool, file: string, timeoutMs: number, compareTo?:
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      // A last line without a newline (a crash's message) is stderr too.
+      stderr += pending;
       const seconds = Number((finished ?? process.hrtime.bigint()) - started) / 1e9;
       const ok = (tool.okCodes ?? [0]).includes(code ?? -1) && report !== undefined;
       const lines = stderr.trim().split('\n').filter(Boolean);

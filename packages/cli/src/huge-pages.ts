@@ -45,6 +45,8 @@ const PARENT_CHECK_MS = 250;
 const STOP_WAIT_MS = 2000;
 /** On SIGTSTP, how long the second process has to stop on its own (it had the signal too) before it is sent one. */
 const GRACE_MS = 50;
+/** A timer this much later than due means this process was stopped meanwhile. */
+const LATE_MS = 250;
 
 export type HugePagesSetting = 'auto' | 'on' | 'off';
 
@@ -83,10 +85,14 @@ export function hugePagesSetting(value: string | undefined): HugePagesSetting | 
 export function wantsHugePages(facts: HugePagesFacts): boolean {
   if (facts.setting === 'off' || facts.observed || facts.ipc) return false;
   if (facts.platform !== 'linux' || !facts.thpMode?.includes('[madvise]')) return false;
-  if (facts.tunables?.includes('glibc.malloc.hugetlb')) return false;
-  const command = facts.argv.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || !LOADING_COMMANDS.has(command) || facts.argv.some((arg) => NOT_LOADING.has(arg.split('=')[0]!))) return false;
+  if (facts.tunables?.includes('glibc.malloc.hugetlb') || !loadsFiles(facts.argv)) return false;
   return facts.setting === 'on' || facts.inputBytes >= MIN_INPUT_BYTES;
+}
+
+/** Whether the command line runs a command that loads snapshot files (not a capture, not help). */
+function loadsFiles(argv: readonly string[]): boolean {
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  return command !== undefined && LOADING_COMMANDS.has(command) && !argv.some((arg) => NOT_LOADING.has(arg.split('=')[0]!));
 }
 
 /**
@@ -131,8 +137,8 @@ export function relaunchWithHugePages(argv: readonly string[]): boolean {
     endWithParent(parent);
     return false;
   }
-  const command = argv.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || !LOADING_COMMANDS.has(command)) return false;
+  // Other commands never read the setting.
+  if (!loadsFiles(argv)) return false;
   const setting = hugePagesSetting(env['HEAPDIFF_HUGE_PAGES']);
   if (setting instanceof Error) {
     process.stderr.write(`heapdiff: ${setting.message}\n`);
@@ -203,7 +209,7 @@ function stopWith(child: number, listener: (signal: NodeJS.Signals) => void): vo
   const start = Date.now();
   setTimeout(() => {
     // Stopped meanwhile (the UI stopped the group) and continued since: nothing more to do.
-    if (Date.now() - start > GRACE_MS + 250) return;
+    if (Date.now() - start > GRACE_MS + LATE_MS) return;
     if (processState(child) !== 'T') {
       try {
         process.kill(child, 'SIGTSTP');

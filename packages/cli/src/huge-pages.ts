@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { Worker } from 'node:worker_threads';
 
 /**
  * Big inputs on Linux: heapdiff runs itself again with glibc's allocator asking for
@@ -246,18 +245,15 @@ function dumpsCore(signal: NodeJS.Signals): boolean {
 /**
  * In the relaunched process: once the parent is gone (killed with SIGKILL, which it cannot pass
  * on; maybe before this process even started), end as SIGTERM ends the command — a UI gives the
- * terminal back — instead of running on. Watched from a thread of its own: a big load keeps this
- * one busy for seconds at a time.
+ * terminal back — instead of running on. Checked on this thread, so as soon as a big load lets
+ * it (a second or two at most); a watching thread would cost ~11 MB of the memory big loads need.
  */
 function endWithParent(parent: number): void {
-  const watch = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-    const check = () => { if (process.ppid !== workerData.parent) { process.kill(process.pid, 'SIGTERM'); clearInterval(timer); } };
-    const timer = setInterval(check, workerData.every);
-    check();`,
-    { eval: true, workerData: { parent, every: PARENT_CHECK_MS }, stdout: true, stderr: true },
-  );
-  watch.unref();
+  const check = (): void => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  };
+  setInterval(check, PARENT_CHECK_MS).unref();
+  check();
 }
 
 function readOptional(file: string): string | undefined {

@@ -17,7 +17,10 @@ interface Renewal {
  * - the buffer pool (`node:buffer`: its ArrayBuffer and the Buffer over it), replaced once
  *   small buffers (`Buffer.from(string)`, a log line's bytes) have used it up;
  * - the timers' list counter (`node:internal/timers`), a number beyond small integers that
- *   Node boxes anew each time a timer of a new duration starts a list.
+ *   Node boxes anew each time a timer of a new duration starts a list;
+ * - the numbers a `Timeout` holds (its start time and the like), boxed anew each time the timer
+ *   is re-armed (`refresh()`, a test runner's timeouts): seen as `(number)` growing by one a
+ *   round under vitest.
  */
 const RENEWALS: readonly Renewal[] = [
   { variable: 'pendingUnhandledRejections', siblings: ['maybeUnhandledPromises'] },
@@ -36,7 +39,6 @@ export function nodeRenewals(graph: HeapGraph): number[] {
     (r) => r.variable >= 0 && r.siblings.every((s) => s >= 0),
   );
   const renewed: number[] = [];
-  if (wanted.length === 0) return renewed;
   const contextEdge = graph.layout.edgeTypes.indexOf('context');
   const { edges, firstEdge } = graph;
   const { edgeFieldCount: step, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = graph.layout;
@@ -46,8 +48,16 @@ export function nodeRenewals(graph: HeapGraph): number[] {
     }
     return false;
   };
+  const timeout = graph.classes.names.indexOf('Timeout');
+  const numberType = graph.layout.nodeTypes.indexOf('number');
   // Flat loops over the edges: this runs over every edge of a big snapshot.
   for (let n = 0; n < graph.nodeCount; n++) {
+    if (timeout >= 0 && graph.classIndexOf(n) === timeout) {
+      for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
+        if (graph.nodeTypeIndex(edges[i + toAt]!) === numberType) renewed.push(edges[i + toAt]!);
+      }
+    }
+    if (wanted.length === 0) continue;
     for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
       if (edges[i + typeAt] !== contextEdge) continue;
       const name = edges[i + nameAt]!;

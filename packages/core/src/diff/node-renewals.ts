@@ -20,7 +20,10 @@ interface Renewal {
  *   Node boxes anew each time a timer of a new duration starts a list;
  * - the numbers a `Timeout` holds (its start time and the like), boxed anew each time the timer
  *   is re-armed (`refresh()`, a test runner's timeouts): seen as `(number)` growing by one a
- *   round under vitest.
+ *   round under vitest;
+ * - the message buffer of an IPC channel in `advanced` serialisation (the channel is a `Pipe`;
+ *   `node:internal/child_process/serialization`), a new Array after every message received:
+ *   a worker of a test runner's process pool (vitest's forks) gets them while a test runs.
  */
 const RENEWALS: readonly Renewal[] = [
   { variable: 'pendingUnhandledRejections', siblings: ['maybeUnhandledPromises'] },
@@ -28,6 +31,16 @@ const RENEWALS: readonly Renewal[] = [
   { variable: 'allocBuffer', siblings: ['createPool', 'alignPool'] },
   { variable: 'timerListId', siblings: ['timerListMap', 'timerListQueue'] },
 ];
+
+/** A property through which Node points an object of its own at a new one on its own. */
+interface RenewedProperty {
+  /** The class of the object holding it. */
+  readonly holder: string;
+  /** The property's name as the snapshot has it (symbols as `<symbol description>`). */
+  readonly property: string;
+}
+
+const RENEWED_PROPERTIES: readonly RenewedProperty[] = [{ holder: 'Pipe', property: '<symbol kMessageBuffer>' }];
 
 /**
  * The objects Node has renewed on its own (see RENEWALS): not the program's news, so a
@@ -48,13 +61,24 @@ export function nodeRenewals(graph: HeapGraph): number[] {
     }
     return false;
   };
+  const properties = RENEWED_PROPERTIES.map((p) => ({ holder: graph.classes.names.indexOf(p.holder), property: index(p.property) })).filter(
+    (p) => p.holder >= 0 && p.property >= 0,
+  );
+  const propertyEdge = graph.layout.edgeTypes.indexOf('property');
   const timeout = graph.classes.names.indexOf('Timeout');
   const numberType = graph.layout.nodeTypes.indexOf('number');
   // Flat loops over the edges: this runs over every edge of a big snapshot.
   for (let n = 0; n < graph.nodeCount; n++) {
-    if (timeout >= 0 && graph.classIndexOf(n) === timeout) {
+    const cls = graph.classIndexOf(n);
+    if (cls === timeout) {
       for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
         if (graph.nodeTypeIndex(edges[i + toAt]!) === numberType) renewed.push(edges[i + toAt]!);
+      }
+    }
+    for (const p of properties) {
+      if (cls !== p.holder) continue;
+      for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
+        if (edges[i + typeAt] === propertyEdge && edges[i + nameAt] === p.property) renewed.push(edges[i + toAt]!);
       }
     }
     if (wanted.length === 0) continue;

@@ -421,17 +421,13 @@ describe('7. signals: clean up and exit 128 + n', () => {
     const { app, pidFile } = pidProgram(work);
     const result = await runCliAndSignal(
       ['leaks', '--interval', '30s', '--dir', dir, '--', process.execPath, app],
-      () => {
-        try {
-          return readFileSync(pidFile, 'utf8').length > 0;
-        } catch {
-          return false;
-        }
-      },
+      // Once the program has printed (its output comes on heapdiff's stderr), so that it is
+      // not printed after heapdiff's last line on a loaded machine.
+      (stderr) => stderr.includes('ready\n'),
       'SIGTERM',
     );
     expect(result.code).toBe(143);
-    expect(result.stderr).toMatch(/heapdiff: stopped by SIGTERM; 0 of 3 snapshots kept\n$/);
+    expect(result.stderr).toMatch(/^ready\nheapdiff: stopped by SIGTERM; 0 of 3 snapshots kept\n$/);
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 });

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
-import { TSX_ARGS } from '../helpers/run-cli.js';
 import { runProgram, withCrashRetries } from '../helpers/run-program.js';
 
 // Every way a program holds what leaks, on Node 20 and the newest Node the tests have: 1,000
@@ -13,8 +12,7 @@ import { runProgram, withCrashRetries } from '../helpers/run-program.js';
 const dir = fileURLToPath(new URL('../fixtures/programs/holders/', import.meta.url));
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 const nodes = [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
-// tsx's disk cache off: its asynchronous cache walk after a miss would be alive across a diff.
-const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+const env = { ...process.env };
 /** Where `Server.prototype.handle` is, the function that allocates the Sessions. */
 const handleAt = (file: string): string => `handle ${file}:${readFileSync(join(dir, file), 'utf8').split('\n').findIndex((line) => line.includes('handle(id) {')) + 1}`;
 
@@ -65,7 +63,8 @@ const parseLines = (stdout: string): Case[] => stdout.trim().split('\n').map((li
 describe.each(nodes)('mark.diff() sees what every holder keeps (%s)', (node) => {
   describe.each([false, true])('trackAllocations: %s', (track) => {
     it.concurrent.each(Object.keys(holders))('held by %s: exactly the 1,000 Sessions; nothing kept, nothing reported', async (holder) => {
-      const args = [...TSX_ARGS, join(dir, 'holders.mjs'), holder, ...(track ? ['track'] : [])];
+      // Plain Node on the built packages, as a user's program runs them (the global setup builds them).
+      const args = [join(dir, 'holders.mjs'), holder, ...(track ? ['track'] : [])];
       const stdout = await runProgram(`holders.mjs ${holder}${track ? ' track' : ''}`, node, args, { env, cwd: dir, retryCrashes: track });
       const top = holder === 'cjs-module-const' ? handleAt('cjs-module.cjs') : handleAt('leak-kit.mjs');
       expectExact(parseLines(stdout), holders[holder]!, track ? new RegExp(`^${top.replaceAll('.', '\\.')}$`) : undefined);

@@ -1,3 +1,4 @@
+import { classOf } from '../graph/class-names.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
 /** A variable of a Node module that Node points at a new object on its own. */
@@ -52,41 +53,59 @@ export function nodeRenewals(graph: HeapGraph): number[] {
     (r) => r.variable >= 0 && r.siblings.every((s) => s >= 0),
   );
   const renewed: number[] = [];
-  const contextEdge = graph.layout.edgeTypes.indexOf('context');
-  const { edges, firstEdge } = graph;
-  const { edgeFieldCount: step, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = graph.layout;
+  const { layout, nodes, edges, firstEdge } = graph;
+  const contextEdge = layout.edgeTypes.indexOf('context');
+  const propertyEdge = layout.edgeTypes.indexOf('property');
+  const numberType = layout.nodeTypes.indexOf('number');
+  const { edgeFieldCount: step, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = layout;
   const hasVariable = (n: number, name: number): boolean => {
     for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
       if (edges[i + nameAt] === name && edges[i + typeAt] === contextEdge) return true;
     }
     return false;
   };
-  const properties = RENEWED_PROPERTIES.map((p) => ({ holder: graph.classes.names.indexOf(p.holder), property: index(p.property) })).filter(
+  // Which classes to look into (the rest of the nodes, nearly all, are passed over): timers,
+  // the holders of RENEWED_PROPERTIES, and contexts (the only nodes with context edges).
+  const classes = graph.classes;
+  const TIMEOUT = 1;
+  const HOLDER = 2;
+  const CONTEXT = 4;
+  const look = new Uint8Array(classes.names.length);
+  classes.names.forEach((name, c) => {
+    if (name === 'Timeout') look[c]! |= TIMEOUT;
+    if (RENEWED_PROPERTIES.some((p) => p.holder === name)) look[c]! |= HOLDER;
+    if (wanted.length > 0 && name.startsWith('system / ') && name.endsWith('Context')) look[c]! |= CONTEXT;
+  });
+  const properties = RENEWED_PROPERTIES.map((p) => ({ holder: classes.names.indexOf(p.holder), property: index(p.property) })).filter(
     (p) => p.holder >= 0 && p.property >= 0,
   );
-  const propertyEdge = graph.layout.edgeTypes.indexOf('property');
-  const timeout = graph.classes.names.indexOf('Timeout');
-  const numberType = graph.layout.nodeTypes.indexOf('number');
-  // Flat loops over the edges: this runs over every edge of a big snapshot.
+  // Flat loops: this runs over every node of a big snapshot.
   for (let n = 0; n < graph.nodeCount; n++) {
-    const cls = graph.classIndexOf(n);
-    if (cls === timeout) {
-      for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
+    const cls = classOf(classes, nodes, n, layout);
+    const kind = look[cls]!;
+    if (kind === 0) continue;
+    const from = firstEdge[n]! * step;
+    const end = firstEdge[n + 1]! * step;
+    if (kind & TIMEOUT) {
+      for (let i = from; i < end; i += step) {
         if (graph.nodeTypeIndex(edges[i + toAt]!) === numberType) renewed.push(edges[i + toAt]!);
       }
     }
-    for (const p of properties) {
-      if (cls !== p.holder) continue;
-      for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
-        if (edges[i + typeAt] === propertyEdge && edges[i + nameAt] === p.property) renewed.push(edges[i + toAt]!);
+    if (kind & HOLDER) {
+      for (const p of properties) {
+        if (cls !== p.holder) continue;
+        for (let i = from; i < end; i += step) {
+          if (edges[i + typeAt] === propertyEdge && edges[i + nameAt] === p.property) renewed.push(edges[i + toAt]!);
+        }
       }
     }
-    if (wanted.length === 0) continue;
-    for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
-      if (edges[i + typeAt] !== contextEdge) continue;
-      const name = edges[i + nameAt]!;
-      for (const r of wanted) {
-        if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(edges[i + toAt]!);
+    if (kind & CONTEXT) {
+      for (let i = from; i < end; i += step) {
+        if (edges[i + typeAt] !== contextEdge) continue;
+        const name = edges[i + nameAt]!;
+        for (const r of wanted) {
+          if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(edges[i + toAt]!);
+        }
       }
     }
   }

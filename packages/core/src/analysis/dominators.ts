@@ -136,8 +136,10 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
  * indexes the retainers; the result is kept on the graph. `scratch`, when given, is a work
  * array of at least `nodeCount + 1` elements in shared memory that the search may use: it may
  * still be in use by a job given earlier to the same one-worker pool, since jobs run in order.
+ * `posted` is called once the search is given to the worker, before this thread starts on the
+ * retainers: the place to give the worker its next job.
  */
-export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array): Promise<DominatorTree> {
+export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array, posted?: () => void): Promise<DominatorTree> {
   return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
     const essential = essentialEdges(graph);
     const arrays = ltArrays(graph, scratch ?? scratchArrays(graph).take(graph.nodeCount + 1));
@@ -159,6 +161,7 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, sc
       scratchOffset: arrays.scratch.byteOffset,
     });
     dfs.catch(() => {});
+    posted?.();
     essentialRetainerSlots(graph);
     const { count } = await dfs;
     return buildDominatorTree(graph, { arrays, count });

@@ -19,7 +19,9 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   const nativeType = layout.nodeTypes.indexOf('native');
   const offset = layout.nodeDetachednessOffset;
   let states: Uint8Array;
-  let known = 0;
+  // The nodes that report a state, in order: a handful in a Node.js snapshot (nothing below
+  // loops over every node again).
+  const known: number[] = [];
   if (offset >= 0) {
     // Most Node.js snapshots have the field but no state: look before allocating a byte per node.
     let first = offset;
@@ -31,7 +33,7 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
       const state = nodes[i]!;
       if (state === DomState.Attached || state === DomState.Detached) {
         states[n] = state;
-        known++;
+        known.push(n);
       }
     }
   } else {
@@ -39,18 +41,21 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
     for (let n = 0, base = 0; n < nodeCount; n++, base += step) {
       if (nodes[base + typeOffset] === nativeType && graph.strings.startsWith(graph.nodeNameIndex(n), 'Detached ')) {
         states[n] = DomState.Detached;
-        known++;
+        known.push(n);
       }
     }
   }
-  if (known === 0) return undefined;
+  if (known.length === 0) return undefined;
 
-  // Bit 4 of a node's entry marks it visited, so no second array per node is needed.
+  // Bit 4 of a node's entry marks it visited, so no second array per node is needed; the
+  // visited nodes are listed to clear it after.
   const VISITED = 4;
+  const visited: number[] = [];
   const attached: number[] = [];
   const detached: number[] = [];
   const visit = (n: number, state: number): void => {
     if (states[n]! & VISITED) return;
+    visited.push(n);
     if (nodes[n * step + typeOffset] !== nativeType) {
       states[n] = states[n]! | VISITED;
       return;
@@ -59,7 +64,7 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
     if (state === DomState.Attached) attached.push(n);
     else if (state === DomState.Detached) detached.push(n);
   };
-  for (let n = 0; n < nodeCount; n++) if (states[n] !== DomState.Unknown) visit(n, states[n]! & 3);
+  for (const n of known) visit(n, states[n]! & 3);
 
   const edgeStep = layout.edgeFieldCount;
   const edgeTypeOffset = layout.edgeTypeOffset;
@@ -79,6 +84,6 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
     const n = detached.pop()!;
     if ((states[n]! & 3) !== DomState.Attached) spread(n, DomState.Detached);
   }
-  for (let n = 0; n < nodeCount; n++) states[n] = states[n]! & 3;
+  for (const n of visited) states[n] = states[n]! & 3;
   return states;
 }

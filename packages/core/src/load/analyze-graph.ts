@@ -7,7 +7,10 @@ import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
-/** Progress of `analyzeGraph`: the phase that is starting. */
+/**
+ * Progress of `analyzeGraph`: the phase that is starting, or, where phases overlap on a worker,
+ * the one now waited for (so the order may differ between the two paths).
+ */
 export interface AnalyzeProgress {
   readonly phase: 'retainers' | 'distances' | 'dominators' | 'done';
 }
@@ -60,9 +63,9 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
   // thread builds the class keys; then this thread picks the essential edges (they need the
   // program-owned nodes) and the worker searches the dominator tree's depth-first order while
   // this thread builds the retainer index with the essential bits per slot; then the worker
-  // computes the distances while this thread runs Lengauer–Tarjan. The search goes before the distances because this
-  // thread's tree waits for it and nothing here waits for the distances: on a 740 MB snapshot
-  // the other order left this thread idle for 0.8 s of 2.7.
+  // computes the distances while this thread runs Lengauer–Tarjan. The search goes before the
+  // distances because this thread's tree waits for it and nothing here waits for the
+  // distances: on a 740 MB snapshot the other order left this thread idle for 0.8 s of 2.7.
   const pool = new HeapWorkerPool(1);
   try {
     const scratch = scratchArrays(graph);
@@ -89,9 +92,10 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     tree.catch(() => {});
     afterSearch(); // (when the tree was there already)
     await sizes;
-    if (queue) report('distances');
-    await tree;
     report('dominators');
+    await tree;
+    // (What is left to wait for, if anything: the distances.)
+    if (queue) report('distances');
     await distances;
     if (queue) scratch.give(queue);
     report('done');

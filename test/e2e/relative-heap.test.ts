@@ -34,6 +34,12 @@ describe.each(nodes)('markHeap and diff (%s): what is new since the mark and sti
     expect(result.foo.retainerPath).toMatch(/→ Foo @\d+$/);
   });
 
+  it('301 Foo, 300 in an array and one in a local: the group\'s path is the array\'s', async () => {
+    const result = await run('kept-and-local');
+    expect(result.groups).toEqual({ Foo: 301 });
+    expect(result.foo.retainerPath).toMatch(/→ kept \(Array\) → \[\d+\] → Foo @\d+$/);
+  });
+
   it('the program\'s own classes named like heapdiff\'s, and a SourceMap it had Node parse: counted like any other', async () => {
     const { groups } = await run('namesakes');
     const namesakes = ['PreparedSnapshot', 'Promise', 'HeapMarkHandle', 'SourceMap'];

@@ -113,7 +113,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     throw new TypeError(`relativeHeap: the baseline must be an object id (a whole number from 0), such as a mark's baselineId, not ${String(baselineId)}`);
   }
   options ??= {};
-  const { dominators } = dominatorTree(graph);
+  const { dominators, retainedSizes } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const keys = classKeys(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
@@ -148,13 +148,28 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     }
   }
   const byRound = boundaries.length > 0 ? new Float64Array(classCount * (boundaries.length + 1)) : undefined;
+  // Per class, the old objects its leak roots hang on, each with how many and its biggest: a
+  // group's path is that of the biggest root on the one holding most (the array that keeps 300
+  // Widgets, not a local that holds one more of the same size).
+  const anchors = new Map<number, Map<number, { count: number; biggest: number }>>();
   const { retained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: keys.keyOf, classCount, shallow, membership }, (n, c) => {
     counted.push(n);
     counts[c]!++;
     sizes[c]! += shallow[n]!;
     total++;
     totalSize += shallow[n]!;
-    if (!isNew(dominators[n]!)) roots[c]!++;
+    const anchor = dominators[n]!;
+    if (!isNew(anchor)) {
+      roots[c]!++;
+      let held = anchors.get(c);
+      if (!held) anchors.set(c, (held = new Map()));
+      const on = held.get(anchor);
+      if (!on) held.set(anchor, { count: 1, biggest: n });
+      else {
+        on.count++;
+        if (retainedSizes[n]! > retainedSizes[on.biggest]!) on.biggest = n;
+      }
+    }
     if (byRound) {
       const id = graph.nodeId(n);
       let round = 0;
@@ -178,10 +193,19 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
     }
     return formatRetainerPath(graph, steps);
   };
+  /** The member whose path a group shows: see `anchors`; else the class's biggest. */
+  const shown = (c: number): number => {
+    let best: { count: number; biggest: number } | undefined;
+    for (const on of anchors.get(c)?.values() ?? []) {
+      if (!best || on.count > best.count || (on.count === best.count && retainedSizes[on.biggest]! > retainedSizes[best.biggest]!)) best = on;
+    }
+    return best ? best.biggest : biggest[c]!;
+  };
   const groups: RelativeHeapGroup[] = [];
   for (let c = 0; c < classCount; c++) {
     if (counts[c] === 0) continue;
     const location = keys.locations[c];
+    const representative = shown(c);
     const group = {
       className: keys.names[c]!,
       ...(isProgramConstructor(keys.names[c]!, location) ? { location: originalLocation(location!, options.originalPosition) } : {}),
@@ -189,7 +213,7 @@ export function relativeHeap(graph: HeapGraph, baselineId: number, options: Rela
       selfSize: sizes[c]!,
       retainedSize: retained[c]!,
       leakRoots: roots[c]!,
-      retainerPath: biggest[c]! >= 0 ? pathOf(biggest[c]!) : '',
+      retainerPath: representative >= 0 ? pathOf(representative) : '',
     };
     const rounds = byRound ? { countsByRound: Array.from(byRound.subarray(c * (boundaries.length + 1), (c + 1) * (boundaries.length + 1))) } : {};
     groups.push(stacks ? { ...group, allocationStacks: stacks.get(c) ?? [], ...rounds } : { ...group, ...rounds });

@@ -26,7 +26,8 @@ describe('leak assertions in a user suite', () => {
       await runProgram(`vitest (${pool})`, process.execPath, [vitestBin, 'run', '--reporter=json', `--outputFile=${report}`], { env: env({ ASSERTIONS_POOL: pool }), cwd: dir, timeoutMs: 300_000 });
       const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
       expect(result).toMatchObject({ numPassedTests: 5, numFailedTests: 0 });
-    });
+      // (A whole vitest run: 15–20 s alone, 60 s on a loaded machine; as long as the run may take.)
+    }, 300_000);
   }
 
   it('vitest: a check without await fails its test, saying so, instead of passing while it runs; a never-settling scenario times out', async () => {
@@ -49,11 +50,11 @@ describe('leak assertions in a user suite', () => {
     // Failed by its 2 s timeout, and over: the end of the test did not wait for the check.
     expect(all.find((t) => t.title === 'times out')).toMatchObject({ status: 'failed', duration: expect.any(Number) });
     expect(all.find((t) => t.title === 'times out')!.duration).toBeLessThan(10_000);
-  });
+  }, 300_000);
 
   it('node:test with assertNoLeak and assertCollected', async () => {
     const stdout = await runProgram('node --test', process.execPath, [...TSX_ARGS, '--test', '--test-reporter=tap', join(dir, 'node-test.mjs')], { env: env({}), cwd: dir, timeoutMs: 300_000 });
     expect(stdout).toMatch(/^# pass 3$/m);
     expect(stdout).toMatch(/^# fail 0$/m);
-  });
+  }, 300_000);
 });

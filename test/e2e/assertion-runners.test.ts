@@ -47,6 +47,11 @@ describe('leak assertions in a user suite', () => {
       ['a collection check, not awaited', 'failed', 'Error: expect(…).toBeCollected() was not awaited: the test ended while the check was running; write `await expect(…).toBeCollected()`'],
       ['an awaited check next to them still passes', 'passed', ''],
     ]);
+    // Each failure points at the test's line (where the matcher was called), not at heapdiff's code.
+    for (const t of all.filter((t) => t.title.endsWith('not awaited'))) {
+      expect(t.failureMessages[0]).toMatch(/unawaited\.spec\.mjs:\d+:\d+/);
+      expect(t.failureMessages[0]).not.toMatch(/testing[/\\]vitest/);
+    }
     // Failed by its 2 s timeout, and over: the end of the test did not wait for the check.
     expect(all.find((t) => t.title === 'times out')).toMatchObject({ status: 'failed', duration: expect.any(Number) });
     expect(all.find((t) => t.title === 'times out')!.duration).toBeLessThan(10_000);

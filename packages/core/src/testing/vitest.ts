@@ -59,7 +59,12 @@ function contextOf(state: { isNot: boolean; task?: unknown }): MatcherContext {
 /** How long the end of a test waits for a check it did not await. */
 const UNAWAITED_WAIT_MS = 60_000;
 
-function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: Promise<Verdict>): Promise<Verdict> {
+/**
+ * `check`, and a failure of the test if it ends before `check` settles (the matcher was not
+ * awaited). `site` is an error made where the matcher was called: the failure points at the
+ * user's line, not at this file.
+ */
+function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: Promise<Verdict>, site: Error): Promise<Verdict> {
   const task = context.task;
   if (!task) return check;
   let settled = false;
@@ -85,22 +90,33 @@ function awaitedBeforeTestEnds(context: MatcherContext, matcher: string, check: 
     clearTimeout(timer);
     const name = `${context.isNot ? 'not.' : ''}${matcher}`;
     const still = ended ? '' : ` (it was still running ${UNAWAITED_WAIT_MS / 1000} s later)`;
-    throw new Error(`expect(…).${name}() was not awaited: the test ended while the check was running${still}; write \`await expect(…).${name}()\``);
+    const error = new Error(`expect(…).${name}() was not awaited: the test ended while the check was running${still}; write \`await expect(…).${name}()\``);
+    const frames = site.stack?.split('\n').slice(1) ?? [];
+    if (frames.length > 0) error.stack = [`Error: ${error.message}`, ...frames].join('\n');
+    throw error;
   });
   return tracked;
 }
 
-expect.extend({
-  toLeak(received: unknown, options?: LeakCheckOptions) {
-    return awaitedBeforeTestEnds(contextOf(this), 'toLeak', leakVerdict(received, options));
+/** An error whose stack starts where `matcher` was called (the frames above it left out). */
+function callSite(matcher: (...args: never[]) => unknown): Error {
+  const site = new Error();
+  Error.captureStackTrace(site, matcher);
+  return site;
+}
+
+const matchers = {
+  toLeak(this: { isNot: boolean; task?: unknown }, received: unknown, options?: LeakCheckOptions) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toLeak', leakVerdict(received, options), callSite(matchers.toLeak));
   },
-  toBeCollected(received: unknown, options?: { attempts?: number }) {
-    return awaitedBeforeTestEnds(contextOf(this), 'toBeCollected', collectedVerdict(received, options));
+  toBeCollected(this: { isNot: boolean; task?: unknown }, received: unknown, options?: { attempts?: number }) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toBeCollected', collectedVerdict(received, options), callSite(matchers.toBeCollected));
   },
-  toRetainAtMost(received: unknown, bytes: number) {
-    return awaitedBeforeTestEnds(contextOf(this), 'toRetainAtMost', retainedVerdict(received, bytes));
+  toRetainAtMost(this: { isNot: boolean; task?: unknown }, received: unknown, bytes: number) {
+    return awaitedBeforeTestEnds(contextOf(this), 'toRetainAtMost', retainedVerdict(received, bytes), callSite(matchers.toRetainAtMost));
   },
-});
+};
+expect.extend(matchers);
 
 async function leakVerdict(received: unknown, options: LeakCheckOptions | undefined): Promise<Verdict> {
   if (typeof received !== 'function') throw new TypeError(`toLeak: expect() takes the scenario, a function (sync or async), got ${received === null ? 'null' : typeof received}`);

@@ -133,16 +133,13 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
 
 /**
  * `dominatorTree`, with its first depth-first search on a worker of `pool` while this thread
- * indexes the retainers; the result is kept on the graph. `scratch`, when given, is a work
- * array of at least `nodeCount + 1` elements in shared memory that the search may use: it may
- * still be in use by a job given earlier to the same one-worker pool, since jobs run in order.
- * `posted` is called once the search is given to the worker, before this thread starts on the
+ * indexes the retainers; the result is kept on the graph. `posted` is called once the search is given to the worker, before this thread starts on the
  * retainers: the place to give the worker its next job.
  */
-export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, scratch?: Uint32Array, posted?: () => void): Promise<DominatorTree> {
+export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, posted?: () => void): Promise<DominatorTree> {
   return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
     const essential = essentialEdges(graph);
-    const arrays = ltArrays(graph, scratch ?? scratchArrays(graph).take(graph.nodeCount + 1));
+    const arrays = ltArrays(graph, scratchArrays(graph).take(graph.nodeCount + 1));
     const { edgeFieldCount, edgeToNodeOffset } = graph.layout;
     const dfs = pool.run({
       kind: 'dominator-dfs',

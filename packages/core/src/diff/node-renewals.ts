@@ -67,18 +67,18 @@ export function nodeRenewals(graph: HeapGraph): number[] {
   // Which classes to look into (the rest of the nodes, nearly all, are passed over): timers,
   // the holders of RENEWED_PROPERTIES, and contexts (the only nodes with context edges).
   const classes = graph.classes;
+  const properties = RENEWED_PROPERTIES.map((p) => ({ holder: classes.names.indexOf(p.holder), property: index(p.property) })).filter(
+    (p) => p.holder >= 0 && p.property >= 0,
+  );
   const TIMEOUT = 1;
   const HOLDER = 2;
   const CONTEXT = 4;
   const look = new Uint8Array(classes.names.length);
   classes.names.forEach((name, c) => {
     if (name === 'Timeout') look[c]! |= TIMEOUT;
-    if (RENEWED_PROPERTIES.some((p) => p.holder === name)) look[c]! |= HOLDER;
     if (wanted.length > 0 && name.startsWith('system / ') && name.endsWith('Context')) look[c]! |= CONTEXT;
   });
-  const properties = RENEWED_PROPERTIES.map((p) => ({ holder: classes.names.indexOf(p.holder), property: index(p.property) })).filter(
-    (p) => p.holder >= 0 && p.property >= 0,
-  );
+  for (const p of properties) look[p.holder]! |= HOLDER;
   // Flat loops: this runs over every node of a big snapshot.
   for (let n = 0; n < graph.nodeCount; n++) {
     const cls = classOf(classes, nodes, n, layout);

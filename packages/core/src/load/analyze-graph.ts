@@ -88,7 +88,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
       distances = nodeDistancesOnWorker(graph, pool, queue);
       distances.catch(() => {});
     };
-    const tree = dominatorTreeOnWorker(graph, pool, undefined, afterSearch);
+    const tree = dominatorTreeOnWorker(graph, pool, afterSearch);
     tree.catch(() => {});
     afterSearch(); // (when the tree was there already)
     await sizes;

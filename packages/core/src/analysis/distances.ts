@@ -3,6 +3,7 @@ import type { HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { distancesKernel, type DistanceParams } from '../kernels/distances-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import { edgeWalkParams } from './edge-walk-params.js';
 import { EphemeronEdgeNames } from './weakmap-edges.js';
 
 export { BASE_SYSTEM_DISTANCE, NO_DISTANCE } from '../kernels/distances-kernel.js';
@@ -120,15 +121,11 @@ function distanceInputs(graph: HeapGraph): DistanceInputs {
   }
   return {
     params: {
-      nodeCount: graph.nodeCount,
+      ...edgeWalkParams(graph),
       nodeFieldCount: layout.nodeFieldCount,
       nodeTypeOffset: layout.nodeTypeOffset,
       nodeNameOffset: layout.nodeNameOffset,
-      edgeFieldCount: layout.edgeFieldCount,
-      edgeTypeOffset: layout.edgeTypeOffset,
       edgeNameOffset: layout.edgeNameOffset,
-      toNodeOffset: layout.edgeToNodeOffset,
-      weakType: layout.edgeTypes.indexOf('weak'),
       internalType: layout.edgeTypes.indexOf('internal'),
       elementType: element,
       hiddenEdgeType: hiddenEdge,

@@ -1,6 +1,7 @@
 import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { pageOwnedKernel, type PageOwnedParams } from '../kernels/page-owned-kernel.js';
+import { edgeWalkParams } from './edge-walk-params.js';
+import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
 const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
@@ -14,7 +15,7 @@ const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
 export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
   return graph.analyses.get(PAGE_OWNED, () => {
     const flags = new Uint8Array(graph.nodeCount);
-    pageOwnedKernel(graph.edges, graph.firstEdge, pageOwnedParams(graph), pageSeeds(graph), flags);
+    pageOwnedKernel(graph.edges, graph.firstEdge, edgeWalkParams(graph), pageSeeds(graph), flags);
     return flags;
   });
 }
@@ -27,20 +28,9 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
 export function pageOwnedNodesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Uint8Array> {
   return graph.analyses.getAsync(PAGE_OWNED, async () => {
     const flags = new Uint8Array(new SharedArrayBuffer(graph.nodeCount));
-    await pool.run({ kind: 'page-owned', edges: graph.edges.buffer, firstEdge: graph.firstEdge.buffer, params: pageOwnedParams(graph), seeds: pageSeeds(graph), flags: flags.buffer });
+    await pool.run({ kind: 'page-owned', edges: graph.edges.buffer, firstEdge: graph.firstEdge.buffer, params: edgeWalkParams(graph), seeds: pageSeeds(graph), flags: flags.buffer });
     return flags;
   });
-}
-
-function pageOwnedParams(graph: HeapGraph): PageOwnedParams {
-  const { layout } = graph;
-  return {
-    nodeCount: graph.nodeCount,
-    edgeFieldCount: layout.edgeFieldCount,
-    edgeTypeOffset: layout.edgeTypeOffset,
-    toNodeOffset: layout.edgeToNodeOffset,
-    weakType: layout.edgeTypes.indexOf('weak'),
-  };
 }
 
 /** Where the walk starts: the targets of the root's shortcut edges and its "(Document DOM trees)" element. */

@@ -1,5 +1,6 @@
 import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { edgeWalkParams } from './edge-walk-params.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
@@ -44,7 +45,7 @@ export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Pr
 function shallowSizesParams(graph: HeapGraph): ShallowSizesParams {
   const { layout } = graph;
   return {
-    nodeCount: graph.nodeCount,
+    ...edgeWalkParams(graph),
     nodeFieldCount: layout.nodeFieldCount,
     selfSizeOffset: layout.nodeSelfSizeOffset,
     typeOffset: layout.nodeTypeOffset,
@@ -54,10 +55,6 @@ function shallowSizesParams(graph: HeapGraph): ShallowSizesParams {
     nativeType: layout.nodeTypes.indexOf('native'),
     syntheticType: layout.nodeTypes.indexOf('synthetic'),
     externalStringData: graph.strings.indexOf('system / ExternalStringData'),
-    edgeFieldCount: layout.edgeFieldCount,
-    edgeTypeOffset: layout.edgeTypeOffset,
-    toNodeOffset: layout.edgeToNodeOffset,
-    weakType: layout.edgeTypes.indexOf('weak'),
     root: graph.rootOrdinal,
     hasUserRoots: hasUserRoots(graph) ? 1 : 0,
   };

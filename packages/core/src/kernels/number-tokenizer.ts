@@ -289,3 +289,97 @@ export function tokenizeFloat64(
   state[4] = negative;
   return i;
 }
+
+/**
+ * An instance of the WebAssembly fast path (number-tokenizer.wat) as {@link tokenizeUint32Wasm}
+ * uses it: see {@link createWasmTokenizer}.
+ */
+export interface WasmTokenizer {
+  /** The module's `tokenize(i, end, outEnd)`: see number-tokenizer.wat. */
+  readonly tokenize: (i: number, end: number, outEnd: number) => number;
+  /** The module's `out` global: the byte address of the next value. */
+  readonly out: { value: number };
+  /** The instance's memory: a piece of input at the start, then room for its values. */
+  readonly bytes: Uint8Array;
+  readonly values: Uint32Array;
+}
+
+/** The little of the WebAssembly API used here (TypeScript declares it only with the DOM's). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/**
+ * Instantiates the WebAssembly fast path from its module's bytes (base64, as
+ * number-tokenizer-wasm.ts holds them); undefined where WebAssembly is not available
+ * (`node --jitless`): {@link tokenizeUint32} then reads alone. `pieceBytes`: the input copied
+ * in at a time (an even number).
+ */
+export function createWasmTokenizer(base64: string, pieceBytes = 1 << 20): WasmTokenizer | undefined {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return undefined;
+  // Input is copied in `pieceBytes` at a time (a MiB); its values take 2 bytes each at least, then 4 bytes after it.
+  const instance = new api.Instance(new api.Module(Buffer.from(base64, 'base64')), {});
+  const exports = instance.exports as { memory: WasmMemory; out: { value: number }; tokenize: WasmTokenizer['tokenize'] };
+  const memory = exports.memory;
+  memory.grow(Math.ceil((pieceBytes * 3) / 65536) - memory.buffer.byteLength / 65536);
+  return {
+    tokenize: exports.tokenize,
+    out: exports.out,
+    bytes: new Uint8Array(memory.buffer, 0, pieceBytes),
+    values: new Uint32Array(memory.buffer, pieceBytes, pieceBytes >>> 1),
+  };
+}
+
+/**
+ * {@link tokenizeUint32} with its fast path in WebAssembly (`wasm`): the same values, state,
+ * statuses and positions, by construction. The input is copied into the instance's memory a
+ * piece at a time; the module reads the plain `digits,` values and stops short of anything
+ * else (see number-tokenizer.wat), where `tokenizeUint32` reads on: a value cut by the piece's
+ * end, or — when the module stopped early, on white space, "]" or a bad byte — the rest of the
+ * piece. Self-contained like the other kernels, apart from calling `tokenizeUint32`, which a
+ * worker defines beside it.
+ */
+export function tokenizeUint32Wasm(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  state: Float64Array,
+  wasm: WasmTokenizer,
+): number {
+  const pieceBytes = wasm.bytes.length;
+  const valuesAt = wasm.values.byteOffset;
+  let i = start;
+  state[3] = 0; // STATUS_NEED_MORE
+  while (i < end) {
+    let to = i;
+    const phase = state[1];
+    if (phase === 0 || phase === 3) {
+      to = Math.min(end, i + pieceBytes);
+      wasm.bytes.set(bytes.subarray(i, to), 0);
+      const count = state[2]!;
+      const room = Math.min(out.length - count, wasm.values.length);
+      wasm.out.value = valuesAt;
+      i += wasm.tokenize(0, to - i, valuesAt + room * 4);
+      const read = (wasm.out.value - valuesAt) >>> 2;
+      if (read > 0) {
+        out.set(wasm.values.subarray(0, read), count);
+        state[0] = 0;
+        state[1] = 0; // PHASE_EXPECT_VALUE
+        state[2] = count + read;
+      }
+      if (i >= end) break;
+    }
+    // The module stops within 12 bytes of the piece's end when a value may go on past it.
+    const stoppedEarly = to - i > 16;
+    i = tokenizeUint32(bytes, i, Math.min(end, stoppedEarly ? to : i + 32), out, state);
+    if (state[3] !== 0) break;
+  }
+  return i;
+}

@@ -10,9 +10,9 @@ import {
   STATUS_TOO_LARGE,
   createTokenizerState,
   tokenizeFloat64,
-  tokenizeUint32,
 } from '../kernels/number-tokenizer.js';
 import { sharedUint32Array, type SpareMemory } from './spare-memory.js';
+import { tokenizeUint32Here } from './tokenize-uint32.js';
 import { describeByte } from './json-bytes.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -188,7 +188,7 @@ export class InlineNumericSection implements SectionReader {
     for (;;) {
       i = target.float
         ? tokenizeFloat64(chunk, i, end, target.out as Float64Array, state)
-        : tokenizeUint32(chunk, i, end, target.out as Uint32Array, state);
+        : tokenizeUint32Here(chunk, i, end, target.out as Uint32Array, state);
       const status = state[STATE_STATUS]!;
       if (status === STATUS_NEED_MORE) {
         // One checkpoint per chunk boundary is plenty to locate a bad value to within a chunk.

@@ -1,6 +1,16 @@
 import { distancesKernel } from '../kernels/distances-kernel.js';
 import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
-import { createTokenizerState, STATE_COUNT, STATE_PHASE, STATE_STATUS, STATUS_BAD_BYTE, tokenizeUint32 } from '../kernels/number-tokenizer.js';
+import { NUMBER_TOKENIZER_WASM } from '../kernels/number-tokenizer-wasm.js';
+import {
+  createTokenizerState,
+  createWasmTokenizer,
+  STATE_COUNT,
+  STATE_PHASE,
+  STATE_STATUS,
+  STATUS_BAD_BYTE,
+  tokenizeUint32,
+  tokenizeUint32Wasm,
+} from '../kernels/number-tokenizer.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
@@ -15,6 +25,9 @@ export function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
+const tokenizeUint32Wasm = ${tokenizeUint32Wasm.toString()};
+const createWasmTokenizer = ${createWasmTokenizer.toString()};
+const wasm = createWasmTokenizer('${NUMBER_TOKENIZER_WASM}');
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
@@ -31,7 +44,8 @@ const handlers = {
     const bytes = new Uint8Array(job.input, job.start, job.length);
     const state = createTokenizerState();
     state[${STATE_PHASE}] = job.phase;
-    const position = tokenizeUint32(bytes, 0, bytes.length, new Uint32Array(job.output), state);
+    const out = new Uint32Array(job.output);
+    const position = wasm ? tokenizeUint32Wasm(bytes, 0, bytes.length, out, state, wasm) : tokenizeUint32(bytes, 0, bytes.length, out, state);
     const status = state[${STATE_STATUS}];
     return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };
   },

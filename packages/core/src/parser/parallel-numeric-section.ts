@@ -18,7 +18,7 @@ import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
-import { tokenizeUint32Here } from './tokenize-uint32.js';
+import { tokenizeHere } from './tokenize-here.js';
 
 export interface ParallelParseOptions {
   /**
@@ -394,7 +394,7 @@ class InlineRun {
 
   /** Reads `bytes[from..to)`; returns where it stopped (`to`, or after "]", or at a bad value). */
   read(bytes: Uint8Array, from: number, to: number): number {
-    const position = tokenizeUint32Here(bytes, from, to, this.#out, this.#state);
+    const position = tokenizeHere(bytes, from, to, this.#out, this.#state);
     this.#length += position - from;
     if (this.status === STATUS_BAD_BYTE) this.#byte = bytes[position] ?? -1;
     return position;

@@ -8,8 +8,9 @@ import {
   STATE_PHASE,
   STATE_STATUS,
   STATUS_BAD_BYTE,
+  tokenizeFloat64,
   tokenizeUint32,
-  tokenizeUint32Wasm,
+  tokenizeWasm,
 } from '../kernels/number-tokenizer.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
@@ -25,7 +26,8 @@ export function workerSource(): string {
 const { parentPort } = require('node:worker_threads');
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
-const tokenizeUint32Wasm = ${tokenizeUint32Wasm.toString()};
+const tokenizeFloat64 = ${tokenizeFloat64.toString()};
+const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
 const wasm = createWasmTokenizer('${NUMBER_TOKENIZER_WASM}');
 const placeRecords = ${placeRecords.toString()};
@@ -45,7 +47,7 @@ const handlers = {
     const state = createTokenizerState();
     state[${STATE_PHASE}] = job.phase;
     const out = new Uint32Array(job.output);
-    const position = wasm ? tokenizeUint32Wasm(bytes, 0, bytes.length, out, state, wasm) : tokenizeUint32(bytes, 0, bytes.length, out, state);
+    const position = wasm ? tokenizeWasm(bytes, 0, bytes.length, out, state, wasm) : tokenizeUint32(bytes, 0, bytes.length, out, state);
     const status = state[${STATE_STATUS}];
     return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };
   },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PHASE_EXPECT_VALUE } from '../../packages/core/src/kernels/number-tokenizer.js';
 import { HeapWorkerPool } from '../../packages/core/src/workers/heap-worker-pool.js';
@@ -40,5 +41,23 @@ describe('the heap worker pool', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('the heap worker pool under the flags of the process', () => {
+  it('works in a program run with --input-type=module (its workers then read their code as a module)', () => {
+    const pool = new URL('../../packages/core/dist/workers/heap-worker-pool.js', import.meta.url).href;
+    const program = `
+      import { HeapWorkerPool } from ${JSON.stringify(pool)};
+      const bytes = Buffer.from('7,8,9,');
+      const input = new SharedArrayBuffer(bytes.length);
+      new Uint8Array(input).set(bytes);
+      const output = new SharedArrayBuffer(64);
+      const workers = new HeapWorkerPool(1);
+      const reply = await workers.run({ kind: 'tokenize', input, output, start: 0, length: bytes.length, phase: 0 });
+      console.log(reply.count, Array.from(new Uint32Array(output, 0, 3)).join(','));
+      await workers.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toBe('3 7,8,9');
   });
 });

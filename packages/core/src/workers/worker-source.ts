@@ -23,7 +23,6 @@ import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
  */
 export function workerSource(): string {
   return `'use strict';
-const { parentPort } = require('node:worker_threads');
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
 const tokenizeFloat64 = ${tokenizeFloat64.toString()};
@@ -75,8 +74,12 @@ const handlers = {
     return {};
   },
 };
-parentPort.on('message', ({ id, job }) => {
-  parentPort.postMessage({ id, reply: handlers[job.kind](job) });
+// import(), not require(): workers take the process's flags, and under --input-type=module this
+// text runs as a module (messages wait on the port until the listener comes).
+import('node:worker_threads').then(({ parentPort }) => {
+  parentPort.on('message', ({ id, job }) => {
+    parentPort.postMessage({ id, reply: handlers[job.kind](job) });
+  });
 });
 `;
 }

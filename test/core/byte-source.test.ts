@@ -40,4 +40,26 @@ describe('reading input', () => {
     const extra = Buffer.alloc(100_000, 0x41);
     for (const chunkSize of [1000, 10_000, 1 << 20]) expect((await read(chunkSize, extra)).equals(Buffer.concat([content, extra]))).toBe(true);
   });
+
+  it('with `recycle`, reads a plain file into two buffers in turn, every chunk whole when it is given; gzip input is never recycled', async () => {
+    const dir = tempDir();
+    const content = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 13 + (i >> 9)) & 0xff));
+    const plain = join(dir, 'bytes.bin');
+    writeFileSync(plain, content);
+    const gzip = join(dir, 'bytes.bin.gz');
+    writeFileSync(gzip, gzipSync(content, { level: 1 }));
+    for (const file of [plain, gzip]) {
+      const source = await openByteSource(file, { chunkSize: 10_000, recycle: true });
+      const copies: Buffer[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      for await (const chunk of source.chunks) {
+        // What the consumer reads of a chunk before asking for the next is the file's.
+        copies.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(Buffer.concat(copies).equals(content)).toBe(true);
+      if (file === plain) expect(buffers.size).toBe(2);
+    }
+  });
 });

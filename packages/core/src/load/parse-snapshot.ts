@@ -95,6 +95,8 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   const source = await openByteSource(input, {
     signal,
     chunkSize: options.readChunkSize,
+    // The parser copies what it keeps of a chunk before asking for the next.
+    recycle: true,
     // Files big enough to be parsed on workers are read straight into shared slabs.
     ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
   });

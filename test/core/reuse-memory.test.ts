@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot, summarizeClasses, takeCensus, type HeapGraph } from '@heapdiff/core';
+import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot, shallowSizes, summarizeClasses, takeCensus, type HeapGraph } from '@heapdiff/core';
 import { scratchArrays } from '../../packages/core/src/graph/scratch-arrays.js';
 import { fixturePath, inflatedFixture, tempDir, type Fixture } from '../helpers/fixtures.js';
 
@@ -45,6 +45,16 @@ describe('parseSnapshot({ reuse })', () => {
     // The same snapshot again: its nodes and edges go where the old ones were (the edge index may take an old work array).
     if (before === after) expect([oldBuffers.has(reused.nodes.buffer), oldBuffers.has(reused.edges.buffer)]).toEqual([true, true]);
     expect(await everything(reused)).toEqual(await everything(fresh));
+  });
+
+  it('the analyses\' results in shared memory go to the next load as well: its shallow sizes land in memory the graph before held', async () => {
+    const old = await parseSnapshot(inflatedFixture(20), SHARED);
+    await analyzeGraph(old);
+    const tree = dominatorTree(old);
+    const held = new Set<ArrayBufferLike>([...buffersOf(old), ...scratchArrays(old).peek(), shallowSizes(old).buffer, nodeDistances(old).buffer, tree.dominators.buffer, tree.firstDominated.buffer]);
+    const reused = await parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old });
+    expect(held.has(shallowSizes(reused).buffer)).toBe(true);
+    expect(await everything(reused)).toEqual(await everything(await parseSnapshot(inflatedFixture(20), { workers: 0 })));
   });
 
   it('the graph given refuses any use afterwards, with what happened; given again, it is refused up front', async () => {

@@ -1,5 +1,7 @@
 import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { scratchArrays } from '../graph/scratch-arrays.js';
+import { sharedUint32Array } from '../parser/spare-memory.js';
 import { edgeWalkParams } from './edge-walk-params.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
@@ -34,7 +36,9 @@ export function shallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
  */
 export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Uint32Array | Float64Array> {
   return graph.analyses.getAsync(SHALLOW_SIZES, async () => {
-    const sizes = new Uint32Array(new SharedArrayBuffer(graph.nodeCount * 4));
+    // A free work array where there is one (the memory of the graph before, in a series of
+    // loads); else fresh memory with room, so that a next, bigger graph can take it in turn.
+    const sizes = scratchArrays(graph).takeFree(graph.nodeCount) ?? sharedUint32Array(graph.nodeCount);
     const { nodes, edges, firstEdge } = graph;
     const params = shallowSizesParams(graph);
     const reply = await pool.run({ kind: 'shallow-sizes', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer });

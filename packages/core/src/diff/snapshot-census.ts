@@ -55,7 +55,11 @@ export interface SnapshotCensus {
 export interface CensusOptions {
   /** Keep the dominator tree, for retained sizes per class (runs the analysis if not done yet). */
   retained?: boolean;
-  /** Copy the tree out of the graph's working buffers (default), so that dropping the graph frees them. */
+  /**
+   * Copy the tree and sizes out of the graph's arrays (default), so that dropping the graph
+   * frees them. `false` shares them: do not give the graph to another load (`reuse`) while the
+   * census is in use.
+   */
   copy?: boolean;
   /**
    * Keep each node's id, class and size (default true): `diffSnapshots` needs them; `findLeaks`

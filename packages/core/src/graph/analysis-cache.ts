@@ -58,6 +58,22 @@ export class AnalysisCache {
     return this.#pending.size > 0;
   }
 
+  /**
+   * The shared memory the results hold (typed arrays on a SharedArrayBuffer, as results or as
+   * their fields): for a graph whose memory goes to another load.
+   */
+  sharedBuffers(): SharedArrayBuffer[] {
+    const found: SharedArrayBuffer[] = [];
+    const add = (value: unknown): void => {
+      if (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer) found.push(value.buffer);
+    };
+    for (const value of this.#values.values()) {
+      add(value);
+      if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) Object.values(value).forEach(add);
+    }
+    return found;
+  }
+
   /** Drops every result (the graph's memory is going to another load). */
   clear(): void {
     this.#values.clear();

@@ -102,7 +102,10 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const typeOffset = layout.nodeTypeOffset;
   // Per node type (or per name string, for objects and natives) the key, made on first use.
   const keyOfType = new Int32Array(classes.byType.length).fill(-1);
-  const keyOfString = new Int32Array(classes.byString.length).fill(-1);
+  // One slot per string: on big graphs a free work array's memory, not fresh pages (the first
+  // touch of a page costs more than this whole pass's use of it).
+  const stringSlots = scratchArrays(graph).takeFree(classes.byString.length);
+  const keyOfString = (stringSlots ? new Int32Array(stringSlots.buffer, stringSlots.byteOffset, stringSlots.length) : new Int32Array(classes.byString.length)).fill(-1);
   const fields = layout.nodeFieldCount;
   const nameOffset = layout.nodeNameOffset;
   for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
@@ -128,6 +131,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     }
     keyOf[n] = key;
   }
+  if (stringSlots) scratchArrays(graph).give(stringSlots);
   if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
 
   // The property sets per node are needed only here: in a work array, handed back below.

@@ -61,7 +61,8 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
   const [edgeTypeAt, edgeNameAt] = [graph.layout.edgeTypeOffset, graph.layout.edgeNameOffset];
   // `into`: a work array of the caller's (fresh memory costs more than this pass on big graphs).
   const setOf = (into ?? new Int32Array(graph.nodeCount)).fill(-1);
-  const formattedLength = new Int32Array(graph.strings.count).fill(-1);
+  // By string index: the few property names seen (not an array over every string: fresh memory).
+  const formattedLength = new Map<number, number>();
   // Proposed names: a trie of property sequences; node 0 is the empty sequence.
   const seqChildren: Map<number, number>[] = [new Map()];
   const seqParent: number[] = [-1];
@@ -86,8 +87,8 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
     for (let i = 0; i < k; i++) {
       const name = names[i]!;
       if (name === proto) continue;
-      let width = formattedLength[name]!;
-      if (width < 0) width = formattedLength[name] = formatPropertyName(graph.strings.get(name)).length;
+      let width = formattedLength.get(name);
+      if (width === undefined) formattedLength.set(name, (width = formatPropertyName(graph.strings.get(name)).length));
       if (length > 1 && length + width > MAX_NAME_LENGTH) break;
       length += (length === 1 ? 0 : 2) + width;
       let next = seqChildren[at]!.get(name);

@@ -7,8 +7,8 @@ const RETIRED_FIELDS = ['nodes', 'edges', 'firstEdge', 'nodeCount', 'edgeCount',
 const RETIRED = new WeakSet<HeapGraph>();
 
 /**
- * The memory `graph` can give a new load (its nodes, edges, edge index and the analyses' free
- * work arrays, when in shared memory). The graph gives it up only when the load first takes a
+ * The memory `graph` can give a new load (its nodes, edges, edge index, the analyses' free
+ * work arrays and their results in shared memory, when the graph is in shared memory). The graph gives it up only when the load first takes a
  * buffer: then it refuses any further use, as its arrays are being overwritten. A graph outside
  * shared memory (a small snapshot), or a load that takes nothing, leaves it whole.
  */
@@ -20,7 +20,7 @@ export function spareMemoryOf(graph: HeapGraph): SpareMemory {
       const arrays = [graph.nodes, graph.edges, graph.firstEdge];
       // An analysis started since the load began keeps the graph: the load uses fresh memory.
       if (RETIRED.has(graph) || graph.analyses.busy || !arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) return [];
-      return [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...scratchArrays(graph).peek()];
+      return [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...scratchArrays(graph).peek(), ...graph.analyses.sharedBuffers()];
     },
     giveUp() {
       scratchArrays(graph).drain();

@@ -26,6 +26,14 @@ export class ScratchArrays {
     return array!.length === length ? array! : array!.subarray(0, length);
   }
 
+  /**
+   * A free array of at least `length` elements, as `take` gives it, or undefined when none is
+   * free: for work that would rather allocate a small array of its own than fresh shared memory.
+   */
+  takeFree(length: number): Uint32Array | undefined {
+    return this.#free.some((array) => array.length >= length) ? this.take(length) : undefined;
+  }
+
   /** The free arrays' buffers, left in place. */
   peek(): SharedArrayBuffer[] {
     return this.#free.map((array) => array.buffer as SharedArrayBuffer);

@@ -54,7 +54,7 @@ const handlers = {
     return placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec);
   },
   'shallow-sizes'(job) {
-    const sizes = new Uint32Array(job.sizes);
+    const sizes = new Uint32Array(job.sizes, 0, job.params.nodeCount);
     const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
     return { wide: result === sizes ? undefined : result };
   },

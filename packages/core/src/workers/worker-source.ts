@@ -28,7 +28,8 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
 const tokenizeFloat64 = ${tokenizeFloat64.toString()};
 const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
-const wasm = createWasmTokenizer('${NUMBER_TOKENIZER_WASM}');
+// Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without WebAssembly.
+let wasm = null;
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
@@ -46,6 +47,7 @@ const handlers = {
     const state = createTokenizerState();
     state[${STATE_PHASE}] = job.phase;
     const out = new Uint32Array(job.output);
+    if (wasm === null) wasm = createWasmTokenizer('${NUMBER_TOKENIZER_WASM}');
     const position = wasm ? tokenizeWasm(bytes, 0, bytes.length, out, state, wasm) : tokenizeUint32(bytes, 0, bytes.length, out, state);
     const status = state[${STATE_STATUS}];
     return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };

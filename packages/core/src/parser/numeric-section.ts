@@ -9,9 +9,10 @@ import {
   STATUS_NEED_MORE,
   STATUS_TOO_LARGE,
   createTokenizerState,
+  tokenizeFloat64,
+  tokenizeUint32,
 } from '../kernels/number-tokenizer.js';
 import { sharedUint32Array, type SpareMemory } from './spare-memory.js';
-import { tokenizeHere } from './tokenize-here.js';
 import { describeByte } from './json-bytes.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -185,7 +186,10 @@ export class InlineNumericSection implements SectionReader {
     const state = this.#state;
     let i = start;
     for (;;) {
-      i = tokenizeHere(chunk, i, end, target.out, state);
+      // (JavaScript on this thread, WebAssembly on the workers only: see worker-source.ts.)
+      i = target.float
+        ? tokenizeFloat64(chunk, i, end, target.out as Float64Array, state)
+        : tokenizeUint32(chunk, i, end, target.out as Uint32Array, state);
       const status = state[STATE_STATUS]!;
       if (status === STATUS_NEED_MORE) {
         // One checkpoint per chunk boundary is plenty to locate a bad value to within a chunk.

@@ -9,6 +9,7 @@ import {
   STATUS_CLOSED,
   STATUS_NEED_MORE,
   createTokenizerState,
+  tokenizeUint32,
 } from '../kernels/number-tokenizer.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
@@ -18,7 +19,6 @@ import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
-import { tokenizeHere } from './tokenize-here.js';
 
 export interface ParallelParseOptions {
   /**
@@ -394,7 +394,7 @@ class InlineRun {
 
   /** Reads `bytes[from..to)`; returns where it stopped (`to`, or after "]", or at a bad value). */
   read(bytes: Uint8Array, from: number, to: number): number {
-    const position = tokenizeHere(bytes, from, to, this.#out, this.#state);
+    const position = tokenizeUint32(bytes, from, to, this.#out, this.#state);
     this.#length += position - from;
     if (this.status === STATUS_BAD_BYTE) this.#byte = bytes[position] ?? -1;
     return position;

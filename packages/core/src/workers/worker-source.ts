@@ -28,7 +28,10 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
 const tokenizeFloat64 = ${tokenizeFloat64.toString()};
 const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
-// Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without WebAssembly.
+// Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without
+// WebAssembly. Only workers read with it: a WebAssembly instance on the main thread made Node 20
+// crash (SIGSEGV) taking a heap snapshot of that thread with allocation tracking on, as
+// markHeap({ trackAllocations: true }) does in a user's program (2 to 3 runs in 10).
 let wasm = null;
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};

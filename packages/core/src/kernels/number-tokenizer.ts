@@ -291,19 +291,17 @@ export function tokenizeFloat64(
 }
 
 /**
- * An instance of the WebAssembly fast paths (number-tokenizer.wat) as {@link tokenizeWasm}
- * uses it: see {@link createWasmTokenizer}.
+ * An instance of the WebAssembly fast path (number-tokenizer.wat) as {@link tokenizeWasm} uses
+ * it: see {@link createWasmTokenizer}.
  */
 export interface WasmTokenizer {
-  /** The module's functions `(i, end, outEnd) => stop`: see number-tokenizer.wat. */
+  /** The module's `tokenizeUint32(i, end, outEnd) => stop`: see number-tokenizer.wat. */
   readonly tokenizeUint32: (i: number, end: number, outEnd: number) => number;
-  readonly tokenizeFloat64: (i: number, end: number, outEnd: number) => number;
   /** The module's `out` global: the byte address of the next value. */
   readonly out: { value: number };
-  /** The instance's memory: a piece of input at the start, then room for its values (of either type). */
+  /** The instance's memory: a piece of input at the start, then room for its values. */
   readonly bytes: Uint8Array;
   readonly values: Uint32Array;
-  readonly floats: Float64Array;
 }
 
 /** The little of the WebAssembly API used here (TypeScript declares it only with the DOM's). */
@@ -317,53 +315,40 @@ interface WasmMemory {
 }
 
 /**
- * Instantiates the WebAssembly fast paths from their module's bytes (base64, as
+ * Instantiates the WebAssembly fast path from its module's bytes (base64, as
  * number-tokenizer-wasm.ts holds them); undefined where WebAssembly is not available
- * (`node --jitless`): the JavaScript tokenizers then read alone. `pieceBytes`: the input
- * copied in at a time (a multiple of 8).
+ * (`node --jitless`): the JavaScript tokenizer then reads alone. `pieceBytes`: the input
+ * copied in at a time (a multiple of 4).
  */
 export function createWasmTokenizer(base64: string, pieceBytes = 1 << 20): WasmTokenizer | undefined {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return undefined;
   const instance = new api.Instance(new api.Module(Buffer.from(base64, 'base64')), {});
-  const exports = instance.exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'tokenizeFloat64' | 'out'> & { memory: WasmMemory };
+  const exports = instance.exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'> & { memory: WasmMemory };
   const memory = exports.memory;
-  // A piece, then its values: each takes 2 bytes of input at least, and 8 bytes as a float.
-  memory.grow(Math.ceil((pieceBytes * 5) / 65536) - memory.buffer.byteLength / 65536);
+  // A piece, then its values: each takes 2 bytes of input at least, and 4 bytes as a value.
+  memory.grow(Math.ceil((pieceBytes * 3) / 65536) - memory.buffer.byteLength / 65536);
   return {
     tokenizeUint32: exports.tokenizeUint32,
-    tokenizeFloat64: exports.tokenizeFloat64,
     out: exports.out,
     bytes: new Uint8Array(memory.buffer, 0, pieceBytes),
     values: new Uint32Array(memory.buffer, pieceBytes, pieceBytes >>> 1),
-    floats: new Float64Array(memory.buffer, pieceBytes, pieceBytes >>> 1),
   };
 }
 
 /**
- * {@link tokenizeUint32} or {@link tokenizeFloat64} (by the type of `out`) with the fast path
- * in WebAssembly (`wasm`): the same values, state, statuses and positions, by construction.
- * The input is copied into the instance's memory a piece at a time; the module reads the
- * plain `digits,` values and stops short of anything else (see number-tokenizer.wat), where
- * the JavaScript tokenizer reads on: a value cut by the piece's end, or — when the module
- * stopped early, on white space, "]" or a bad byte — the rest of the piece. Self-contained
- * like the other kernels, apart from calling the JavaScript tokenizers, which a worker
- * defines beside it.
+ * {@link tokenizeUint32} with its fast path in WebAssembly (`wasm`): the same values, state,
+ * statuses and positions, by construction. The input is copied into the instance's memory a
+ * piece at a time; the module reads the plain `digits,` values and stops short of anything
+ * else (see number-tokenizer.wat), where `tokenizeUint32` reads on: a value cut by the piece's
+ * end, or — when the module stopped early, on white space, "]" or a bad byte — the rest of the
+ * piece. Self-contained like the other kernels, apart from calling `tokenizeUint32`, which a
+ * worker defines beside it.
  */
-export function tokenizeWasm(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint32Array | Float64Array,
-  state: Float64Array,
-  wasm: WasmTokenizer,
-): number {
-  const float = out instanceof Float64Array;
-  const run = float ? wasm.tokenizeFloat64 : wasm.tokenizeUint32;
-  const values = float ? wasm.floats : wasm.values;
+export function tokenizeWasm(bytes: Uint8Array, start: number, end: number, out: Uint32Array, state: Float64Array, wasm: WasmTokenizer): number {
+  const values = wasm.values;
   const pieceBytes = wasm.bytes.length;
   const valuesAt = values.byteOffset;
-  const width = values.BYTES_PER_ELEMENT;
   let i = start;
   state[3] = 0; // STATUS_NEED_MORE
   while (i < end) {
@@ -375,20 +360,18 @@ export function tokenizeWasm(
       const count = state[2]!;
       const room = Math.min(out.length - count, values.length);
       wasm.out.value = valuesAt;
-      i += run(0, to - i, valuesAt + room * width);
-      const read = (wasm.out.value - valuesAt) / width;
+      i += wasm.tokenizeUint32(0, to - i, valuesAt + room * 4);
+      const read = (wasm.out.value - valuesAt) >>> 2;
       if (read > 0) {
         out.set(values.subarray(0, read), count);
         state[0] = 0;
         state[1] = 0; // PHASE_EXPECT_VALUE
         state[2] = count + read;
-        state[4] = 0;
       }
       if (i >= end) break;
     }
-    // The module stops within 19 bytes of the piece's end when a value may go on past it.
-    const limit = Math.min(end, to - i > 24 ? to : i + 40);
-    i = float ? tokenizeFloat64(bytes, i, limit, out as Float64Array, state) : tokenizeUint32(bytes, i, limit, out as Uint32Array, state);
+    // The module stops within 12 bytes of the piece's end when a value may go on past it.
+    i = tokenizeUint32(bytes, i, Math.min(end, to - i > 16 ? to : i + 32), out, state);
     if (state[3] !== 0) break;
   }
   return i;

@@ -1,5 +1,6 @@
 ;; The fast path of `tokenizeUint32` (number-tokenizer.ts) in WebAssembly, about twice as fast
-;; as the JavaScript one once both are optimised, and fast from the first call (no warm-up).
+;; as the JavaScript one once both are optimised. It runs on the parse workers (see
+;; worker-source.ts for why not on the main thread).
 ;; Assembled into number-tokenizer-wasm.ts by `pnpm --filter @heapdiff/core assemble-wasm`.
 ;;
 ;; `tokenizeUint32(i, end, outEnd)` reads values written `digits,` or `digits\n,` (as V8 writes the
@@ -61,61 +62,4 @@
         (br $next)))
     (global.set $out (local.get $out))
     (local.get $i))
-
-  ;; `tokenizeFloat64(i, end, outEnd)`: the same for `tokenizeFloat64` (locations, samples):
-  ;; values up to 2^53 - 1 (at most sixteen digits), negative ones too ("-" and a digit from 1
-  ;; to 9: "-0" is left to JavaScript, which keeps its sign), stored as 64-bit floats.
-  (func (export "tokenizeFloat64") (param $i i32) (param $end i32) (param $outEnd i32) (result i32)
-    (local $j i32)
-    (local $first i32)
-    (local $digits i32)
-    (local $digit i32)
-    (local $value i64)
-    (local $separator i32)
-    (local $out i32)
-    (local.set $out (global.get $out))
-    (block $stop
-      (loop $next
-        (br_if $stop (i32.ge_u (local.get $out) (local.get $outEnd)))
-        (br_if $stop (i32.ge_u (local.get $i) (local.get $end)))
-        ;; An optional "-", then the first digit, at $first.
-        (local.set $first (local.get $i))
-        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 45)) ;; "-"
-          (then
-            (local.set $first (i32.add (local.get $i) (i32.const 1)))
-            (br_if $stop (i32.ge_u (local.get $first) (local.get $end)))
-            (br_if $stop (i32.eq (i32.load8_u (local.get $first)) (i32.const 48)))))
-        (local.set $digit (i32.sub (i32.load8_u (local.get $first)) (i32.const 48)))
-        (br_if $stop (i32.gt_u (local.get $digit) (i32.const 9)))
-        (local.set $value (i64.extend_i32_u (local.get $digit)))
-        (local.set $j (i32.add (local.get $first) (i32.const 1)))
-        (local.set $digits (i32.add (local.get $first) (i32.const 16)))
-        (if (i32.gt_u (local.get $digits) (local.get $end)) (then (local.set $digits (local.get $end))))
-        (block $last
-          (loop $more
-            (br_if $last (i32.ge_u (local.get $j) (local.get $digits)))
-            (local.set $digit (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)))
-            (br_if $last (i32.gt_u (local.get $digit) (i32.const 9)))
-            (local.set $value (i64.add (i64.mul (local.get $value) (i64.const 10)) (i64.extend_i32_u (local.get $digit))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $more)))
-        (br_if $stop (i32.ge_u (local.get $j) (local.get $end)))
-        (if (i32.eq (i32.load8_u (local.get $first)) (i32.const 48))
-          (then (br_if $stop (i32.ne (local.get $j) (i32.add (local.get $first) (i32.const 1))))))
-        (br_if $stop (i64.gt_u (local.get $value) (i64.const 9007199254740991)))
-        (local.set $separator (i32.load8_u (local.get $j)))
-        (if (i32.eq (local.get $separator) (i32.const 44))
-          (then (local.set $j (i32.add (local.get $j) (i32.const 1))))
-          (else
-            (br_if $stop (i32.ne (local.get $separator) (i32.const 10)))
-            (br_if $stop (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
-            (br_if $stop (i32.ne (i32.load8_u offset=1 (local.get $j)) (i32.const 44)))
-            (local.set $j (i32.add (local.get $j) (i32.const 2)))))
-        (if (i32.ne (local.get $first) (local.get $i))
-          (then (local.set $value (i64.sub (i64.const 0) (local.get $value)))))
-        (f64.store (local.get $out) (f64.convert_i64_s (local.get $value)))
-        (local.set $out (i32.add (local.get $out) (i32.const 8)))
-        (local.set $i (local.get $j))
-        (br $next)))
-    (global.set $out (local.get $out))
-    (local.get $i)))
+)

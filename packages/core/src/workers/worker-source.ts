@@ -8,7 +8,6 @@ import {
   STATE_PHASE,
   STATE_STATUS,
   STATUS_BAD_BYTE,
-  tokenizeFloat64,
   tokenizeUint32,
   tokenizeWasm,
 } from '../kernels/number-tokenizer.js';
@@ -25,7 +24,6 @@ export function workerSource(): string {
   return `'use strict';
 const createTokenizerState = ${createTokenizerState.toString()};
 const tokenizeUint32 = ${tokenizeUint32.toString()};
-const tokenizeFloat64 = ${tokenizeFloat64.toString()};
 const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
 // Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without

@@ -36,12 +36,6 @@ const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
 const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
 const pageOwnedKernel = ${pageOwnedKernel.toString()};
-// Warm the tokenizer up so the first real slice runs optimised code.
-{
-  const sample = Buffer.from('1,22,333,4444,55555,0\\n,7,8,9,10,11,12,13,14,15,16,17,18,19,20]');
-  const out = new Uint32Array(64);
-  for (let k = 0; k < 2000; k++) tokenizeUint32(sample, 0, sample.length, out, createTokenizerState());
-}
 const handlers = {
   tokenize(job) {
     const bytes = new Uint8Array(job.input, job.start, job.length);

@@ -104,7 +104,8 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const keyOfType = new Int32Array(classes.byType.length).fill(-1);
   // One slot per string: on big graphs a free work array's memory, not fresh pages (the first
   // touch of a page costs more than this whole pass's use of it).
-  const stringSlots = scratchArrays(graph).takeFree(classes.byString.length);
+  const scratch = scratchArrays(graph);
+  const stringSlots = scratch.takeFree(classes.byString.length);
   const keyOfString = (stringSlots ? new Int32Array(stringSlots.buffer, stringSlots.byteOffset, stringSlots.length) : new Int32Array(classes.byString.length)).fill(-1);
   const fields = layout.nodeFieldCount;
   const nameOffset = layout.nodeNameOffset;
@@ -131,11 +132,10 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     }
     keyOf[n] = key;
   }
-  if (stringSlots) scratchArrays(graph).give(stringSlots);
+  if (stringSlots) scratch.give(stringSlots);
   if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
 
   // The property sets per node are needed only here: in a work array, handed back below.
-  const scratch = scratchArrays(graph);
   const work = scratch.take(graph.nodeCount);
   const scan = scanPlainObjects(graph, new Int32Array(work.buffer, work.byteOffset, work.length));
   const shapes = givenShapes ?? scan.shapes;

@@ -44,7 +44,9 @@ export interface MarkOptions extends CaptureOptions {
    * (allocating is 10–40× slower), numbers the heap after a full garbage collection
    * every 50 ms of event-loop time, and does not compact the heap. The mark's first `diff()`
    * ends it (the last one, when marks that track are nested); until then the process cannot
-   * exit, so always diff a mark that tracks.
+   * exit, so always diff a mark that tracks. That diff's snapshot text is held in memory until
+   * V8 has written it all, then parsed (parsing while V8 writes its allocation trace tree
+   * crashes Node 20 and 22).
    */
   trackAllocations?: boolean;
   /**

@@ -49,17 +49,31 @@ export class FileSink implements SnapshotSink<{ file: string; bytes: number }> {
   }
 }
 
-/** Parses the snapshot's text as it streams (and writes it to `file` too, if given) into a HeapGraph. */
+/**
+ * Parses the snapshot's text as it streams (and writes it to `file` too, if given) into a
+ * HeapGraph; a snapshot that ends allocation tracking is parsed once V8 has written it all
+ * (see `SnapshotSink.holdUntilEnd`), its text held until then.
+ */
 export class GraphSink implements SnapshotSink<HeapGraph> {
   readonly #file: FileSink | undefined;
   #parser: SnapshotParser | undefined;
+  /** The chunks kept for `end()`, when the snapshot ends allocation tracking. */
+  #held: string[] | undefined;
 
   constructor(file?: string) {
     this.#file = file === undefined ? undefined : new FileSink(file);
   }
 
+  holdUntilEnd(): void {
+    this.#held = [];
+  }
+
   write(chunk: string): void {
     this.#file?.write(chunk);
+    if (this.#held) {
+      this.#held.push(chunk);
+      return;
+    }
     // Created at the first chunk, after V8 has built the snapshot: heapdiff's own parsing
     // machinery is then never part of what it measures.
     this.#parser ??= this.#newParser();
@@ -69,6 +83,14 @@ export class GraphSink implements SnapshotSink<HeapGraph> {
   async end(): Promise<HeapGraph> {
     await this.#file?.end();
     const parser = this.#parser ?? this.#newParser();
+    const held = this.#held;
+    this.#held = undefined;
+    if (held) {
+      for (let i = 0; i < held.length; i++) {
+        parser.push(utf8.encode(held[i]!));
+        held[i] = '';
+      }
+    }
     return new HeapGraph(await parser.finish(), this.#file?.file);
   }
 

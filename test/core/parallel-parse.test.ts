@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, type HeapGraph } from '@heapdiff/core';
+import { edgeRecords } from '../helpers/edge-records.js';
 import { inflatedFixture, tempDir } from '../helpers/fixtures.js';
+import { referenceParse } from '../helpers/reference-parse.js';
+import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
 
 const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -52,5 +55,63 @@ describe('parsing on worker threads', () => {
     const parallel = await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize: 8192 }).catch((e: unknown) => e);
     expect(inline).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_INCONSISTENT' });
     expect((parallel as Error).message).toBe((inline as Error).message);
+  });
+
+  // A loaded graph packs an edge's type and name into one value (29 bits of name for V8's 7
+  // edge types): bigger element indexes, as a sparse array's, are kept beside the array.
+  it('keeps element indexes too big to pack exact, on workers and inline, wherever a job cuts a record', async () => {
+    const nodes: BuilderNode[] = tinySnapshotNodes();
+    const big = [2 ** 29 - 2, 2 ** 29 - 1, 2 ** 29, 2 ** 31 + 5, 2 ** 32 - 1];
+    for (let i = 0; i < 400; i++) {
+      nodes.push({
+        type: 'array',
+        name: 'Sparse',
+        id: 1001 + 2 * i,
+        selfSize: 32,
+        edges: [
+          { type: 'element', name: big[i % big.length]!, to: 2 },
+          { type: 'property', name: `p${i % 3}`, to: 3 },
+          { type: 'hidden', name: 2 ** 32 - 1 - i, to: 2 },
+        ],
+      });
+    }
+    const text = buildSnapshotText(nodes);
+    const file = join(tempDir(), 'sparse.heapsnapshot');
+    writeFileSync(file, text);
+    const expected = referenceParse(text)!.edges;
+    const inline = await parseSnapshot(file, { workers: 0 });
+    expect(edgeRecords(inline)).toEqual(expected);
+    for (const readChunkSize of [97, 1000, 4093]) {
+      const parallel = await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize });
+      expect(edgeRecords(parallel)).toEqual(expected);
+      expectIdentical(parallel, inline);
+    }
+    const sparse = inline.firstEdge[nodes.length - 1]!;
+    expect(inline.edgeName(sparse)).toBe(String(big[399 % big.length]));
+  });
+
+  it.each([
+    ['a type past edge_types', 0, 9],
+    ['a name past the strings', 1, 99_999],
+    ['a to_node past the nodes', 2, 99_999_999],
+    ['a to_node inside a node', 2, 1],
+  ])('reports %s found by a worker as the inline parse does', async (_, field, value) => {
+    const json = JSON.parse(buildSnapshotText(tinySnapshotNodes().concat(Array.from({ length: 300 }, (_, i): BuilderNode => ({
+      type: 'object', name: 'Thing', id: 5001 + 2 * i, selfSize: 16, edges: [{ type: 'element', name: i, to: 3 }, { type: 'property', name: 'x', to: 2 }],
+    }))))) as { edges: number[] };
+    // A property edge well inside the section (fields: type, name_or_index, to_node).
+    const edge = json.edges.findIndex((v, i) => i % 3 === 0 && i > 300 && v === 2) / 3;
+    json.edges[edge * 3 + field] = value;
+    const file = join(tempDir(), 'bad-edge.heapsnapshot');
+    writeFileSync(file, JSON.stringify(json));
+    const inline = await parseSnapshot(file, { workers: 0 }).catch((e: unknown) => e);
+    expect(inline).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_INCONSISTENT', message: expect.stringContaining(`edge #${edge} `) });
+    const withoutPlace = (error: unknown) => (error as Error).message.replace(/ \([^()]*byte offset \d+\)$/, '');
+    for (const readChunkSize of [101, 4093]) {
+      const parallel = await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize }).catch((e: unknown) => e);
+      expect(parallel).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_INCONSISTENT' });
+      // The place is where the value's chunk (inline) or job (workers) began: both before it.
+      expect(withoutPlace(parallel)).toBe(withoutPlace(inline));
+    }
   });
 });

@@ -38,6 +38,9 @@ describe('public surface', () => {
       [
         ...ERROR_EXPORTS,
         'BASE_SYSTEM_DISTANCE',
+        'EDGE_FIELDS',
+        'EDGE_TO_NODE',
+        'EDGE_TYPE_NAME',
         'NO_DISTANCE',
         'allocationStackReader',
         'analyzeGraph',

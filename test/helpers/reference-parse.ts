@@ -5,7 +5,7 @@
  */
 export interface Reference {
   nodes: number[];
-  /** The edges with `to_node` turned into a node ordinal, as `HeapGraph.edges` holds them. */
+  /** The edges as in the file, with `to_node` turned into a node ordinal (compare with `edgeRecords(graph)`). */
   edges: number[];
   strings: string[];
   locations: number[];

@@ -36,7 +36,8 @@ export type { StringTable } from './parser/string-table.js';
 export type { TraceTree } from './parser/trace-tree.js';
 
 // The graph
-export type { HeapGraph } from './graph/heap-graph.js';
+export type { HeapGraph, GraphLayout } from './graph/heap-graph.js';
+export { EDGE_FIELDS, EDGE_TYPE_NAME, EDGE_TO_NODE, type EdgePacking } from './parser/packed-edges.js';
 export type { ClassIndex } from './graph/class-names.js';
 export { classKeys, type ClassKeys, type ClassGrouping, type SourceLocation } from './graph/class-keys.js';
 export type { ObjectShape } from './graph/object-shapes.js';

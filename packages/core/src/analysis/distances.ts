@@ -125,7 +125,7 @@ function distanceInputs(graph: HeapGraph): DistanceInputs {
       nodeFieldCount: layout.nodeFieldCount,
       nodeTypeOffset: layout.nodeTypeOffset,
       nodeNameOffset: layout.nodeNameOffset,
-      edgeNameOffset: layout.edgeNameOffset,
+      edgeNameShift: graph.edgePacking.typeBits,
       internalType: layout.edgeTypes.indexOf('internal'),
       elementType: element,
       hiddenEdgeType: hiddenEdge,

@@ -3,6 +3,7 @@ import type { HeapGraph } from '../graph/heap-graph.js';
 import { retainerSlotBits } from '../graph/retainers.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
+import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { pageOwnedNodes } from './page-objects.js';
 import { shallowSizes } from './shallow-sizes.js';
@@ -37,10 +38,7 @@ function findEssentialEdges(graph: HeapGraph): Int32Array {
   const { nodeCount, edges, firstEdge, layout } = graph;
   const bits = new Int32Array((graph.edgeCount + 31) >>> 5);
   const page = pageOwnedNodes(graph);
-  const edgeStep = layout.edgeFieldCount;
-  const typeAt = layout.edgeTypeOffset;
-  const nameAt = layout.edgeNameOffset;
-  const toAt = layout.edgeToNodeOffset;
+  const { typeMask, typeBits } = graph.edgePacking;
   const weak = layout.edgeTypes.indexOf('weak');
   const shortcut = layout.edgeTypes.indexOf('shortcut');
   const internal = layout.edgeTypes.indexOf('internal');
@@ -49,14 +47,15 @@ function findEssentialEdges(graph: HeapGraph): Int32Array {
   for (let n = 0; n < nodeCount; n++) {
     const end = firstEdge[n + 1]!;
     const fromPage = page[n];
-    for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-      const type = edges[base + typeAt]!;
+    for (let e = firstEdge[n]!, base = e * EDGE_FIELDS; e < end; e++, base += EDGE_FIELDS) {
+      const typeAndName = edges[base + EDGE_TYPE_NAME]!;
+      const type = typeAndName & typeMask;
       if (type === weak) continue;
       if (type === internal) {
-        const ephemeron = ephemerons.parse(edges[base + nameAt]!);
+        const ephemeron = ephemerons.parse(typeAndName >>> typeBits);
         if (ephemeron && ephemeron.tableId === graph.nodeId(n)) continue;
       }
-      const target = edges[base + toAt]!;
+      const target = edges[base + EDGE_TO_NODE]!;
       if (target === n) continue;
       if (n !== root) {
         if (type === shortcut) continue;
@@ -140,14 +139,13 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, po
   return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
     const essential = essentialEdges(graph);
     const arrays = ltArrays(graph, scratchArrays(graph).take(graph.nodeCount + 1));
-    const { edgeFieldCount, edgeToNodeOffset } = graph.layout;
     const dfs = pool.run({
       kind: 'dominator-dfs',
       edges: graph.edges.buffer,
       firstEdge: graph.firstEdge.buffer,
       essential,
-      edgeStep: edgeFieldCount,
-      toAt: edgeToNodeOffset,
+      edgeStep: EDGE_FIELDS,
+      toAt: EDGE_TO_NODE,
       start: graph.rootOrdinal + 1,
       size: arrays.parent.length,
       parentBuffer: arrays.pair,
@@ -167,13 +165,13 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, po
 
 /** The tree, from a depth-first search already done (`prepared`) or done here. */
 function buildDominatorTree(graph: HeapGraph, prepared: { arrays: LtArrays; count: number } | undefined): DominatorTree {
-  const { nodeCount, edges, firstEdge, layout } = graph;
+  const { nodeCount, edges, firstEdge } = graph;
   const slotBits = essentialRetainerSlots(graph);
   const isEssentialSlot = (k: number): boolean => (slotBits[k >>> 5]! & (1 << (k & 31))) !== 0;
   const essential = essentialEdges(graph);
   const { firstRetainer, retainerNodes } = graph.retainers;
-  const edgeStep = layout.edgeFieldCount;
-  const toAt = layout.edgeToNodeOffset;
+  const edgeStep = EDGE_FIELDS;
+  const toAt = EDGE_TO_NODE;
 
   const { pair, parent, ancestor, vertex, label, semi, dom, scratch } = prepared?.arrays ?? ltArrays(graph, scratchArrays(graph).take(nodeCount + 1));
   const r = graph.rootOrdinal + 1;

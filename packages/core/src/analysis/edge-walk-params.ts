@@ -1,4 +1,5 @@
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { EDGE_FIELDS, EDGE_TO_NODE } from '../parser/packed-edges.js';
 
 /**
  * What every kernel that walks the edges needs to know of the snapshot's layout: a part of the
@@ -8,8 +9,10 @@ import type { HeapGraph } from '../graph/heap-graph.js';
  */
 export interface EdgeWalkParams {
   nodeCount: number;
+  /** Values per edge record; the packed type and name at offset 0 (see parser/packed-edges.ts). */
   edgeFieldCount: number;
-  edgeTypeOffset: number;
+  /** The type bits of the packed type and name. */
+  edgeTypeMask: number;
   toNodeOffset: number;
   /** The `weak` edge type, which no walk follows. */
   weakType: number;
@@ -17,12 +20,11 @@ export interface EdgeWalkParams {
 
 /** The `EdgeWalkParams` of `graph`. */
 export function edgeWalkParams(graph: HeapGraph): EdgeWalkParams {
-  const { layout } = graph;
   return {
     nodeCount: graph.nodeCount,
-    edgeFieldCount: layout.edgeFieldCount,
-    edgeTypeOffset: layout.edgeTypeOffset,
-    toNodeOffset: layout.edgeToNodeOffset,
-    weakType: layout.edgeTypes.indexOf('weak'),
+    edgeFieldCount: EDGE_FIELDS,
+    edgeTypeMask: graph.edgePacking.typeMask,
+    toNodeOffset: EDGE_TO_NODE,
+    weakType: graph.layout.edgeTypes.indexOf('weak'),
   };
 }

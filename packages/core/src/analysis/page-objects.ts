@@ -35,16 +35,15 @@ export function pageOwnedNodesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): 
 
 /** Where the walk starts: the targets of the root's shortcut edges and its "(Document DOM trees)" element. */
 function pageSeeds(graph: HeapGraph): Uint32Array {
-  const { edges, firstEdge, layout } = graph;
-  const edgeStep = layout.edgeFieldCount;
+  const { firstEdge, layout } = graph;
   const shortcut = layout.edgeTypes.indexOf('shortcut');
   const element = layout.edgeTypes.indexOf('element');
   const synthetic = layout.nodeTypes.indexOf('synthetic');
   const root = graph.rootOrdinal;
   const seeds: number[] = [];
   for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const type = edges[e * edgeStep + layout.edgeTypeOffset];
-    const target = edges[e * edgeStep + layout.edgeToNodeOffset]!;
+    const type = graph.edgeTypeIndex(e);
+    const target = graph.edgeTarget(e);
     if (type === element) {
       if (graph.nodeTypeIndex(target) !== synthetic || graph.nodeName(target) !== '(Document DOM trees)') continue;
     } else if (type !== shortcut) {

@@ -1,5 +1,6 @@
 import { classOf } from '../graph/class-names.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
+import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
 
 /** A variable of a Node module that Node points at a new object on its own. */
 interface Renewal {
@@ -57,10 +58,15 @@ export function nodeRenewals(graph: HeapGraph): number[] {
   const contextEdge = layout.edgeTypes.indexOf('context');
   const propertyEdge = layout.edgeTypes.indexOf('property');
   const numberType = layout.nodeTypes.indexOf('number');
-  const { edgeFieldCount: step, edgeTypeOffset: typeAt, edgeNameOffset: nameAt, edgeToNodeOffset: toAt } = layout;
+  const step = EDGE_FIELDS;
+  const toAt = EDGE_TO_NODE;
+  const { typeMask, typeBits } = graph.edgePacking;
+  // An edge of this type and name has this packed value (string indexes never overflow).
+  const packed = (type: number, name: number): number => ((name << typeBits) | type) >>> 0;
   const hasVariable = (n: number, name: number): boolean => {
+    const wanted = packed(contextEdge, name);
     for (let i = firstEdge[n]! * step, end = firstEdge[n + 1]! * step; i < end; i += step) {
-      if (edges[i + nameAt] === name && edges[i + typeAt] === contextEdge) return true;
+      if (edges[i + EDGE_TYPE_NAME] === wanted) return true;
     }
     return false;
   };
@@ -94,15 +100,17 @@ export function nodeRenewals(graph: HeapGraph): number[] {
     if (kind & HOLDER) {
       for (const p of properties) {
         if (cls !== p.holder) continue;
+        const wanted = packed(propertyEdge, p.property);
         for (let i = from; i < end; i += step) {
-          if (edges[i + typeAt] === propertyEdge && edges[i + nameAt] === p.property) renewed.push(edges[i + toAt]!);
+          if (edges[i + EDGE_TYPE_NAME] === wanted) renewed.push(edges[i + toAt]!);
         }
       }
     }
     if (kind & CONTEXT) {
       for (let i = from; i < end; i += step) {
-        if (edges[i + typeAt] !== contextEdge) continue;
-        const name = edges[i + nameAt]!;
+        const typeAndName = edges[i + EDGE_TYPE_NAME]!;
+        if ((typeAndName & typeMask) !== contextEdge) continue;
+        const name = typeAndName >>> typeBits;
         for (const r of wanted) {
           if (r.variable === name && r.siblings.every((s) => hasVariable(n, s))) renewed.push(edges[i + toAt]!);
         }

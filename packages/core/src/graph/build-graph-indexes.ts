@@ -1,5 +1,6 @@
 import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
+import { EDGE_FIELDS, checkStringCount, edgePacking, packEdgesInPlace } from '../parser/packed-edges.js';
 import { sharedUint32Array } from '../parser/spare-memory.js';
 
 /**
@@ -22,13 +23,20 @@ export function offsetOfValue(checkpoints: SectionCheckpoints, section: string, 
 export interface GraphIndexes {
   /** `firstEdge[n]..firstEdge[n + 1]` are the edge records (not values) of node ordinal `n`. */
   readonly firstEdge: Uint32Array;
+  /** The edges, packed (see parser/packed-edges.ts): the front of the parsed edges' array. */
+  readonly edges: Uint32Array;
+  /** The rest of that array, one value per edge, free for the retainer index. */
+  readonly edgeRoom: Uint32Array;
+  /** Names too big for a packed record, by edge number. */
+  readonly nameOverflow: Map<number, number>;
 }
 
 /**
- * Checks that nodes, edges and strings agree and builds the forward-edge index. Rewrites each
- * edge's `to_node` from a node index into a node ordinal, in place. Sections the parse workers
- * already checked (see `PrecheckedSection`) are only finished here: the records cut between
- * two jobs, and string indexes against the final string count.
+ * Checks that nodes, edges and strings agree and builds the forward-edge index. Packs the edges
+ * in place (see parser/packed-edges.ts), each `to_node` turned from a node index into a node
+ * ordinal. Sections the parse workers already checked and placed (see `PrecheckedSection`) are
+ * only finished here: the records cut between two jobs, and string indexes against the final
+ * string count.
  */
 export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefined): GraphIndexes {
   const { header, nodes, edges, strings, checkpoints, prechecked } = parsed;
@@ -89,50 +97,78 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
   }
 
   // ---- edges ----
+  const packing = edgePacking(layout);
+  checkStringCount(stringCount, packing, file === undefined ? {} : { file });
   const edgeTypeOffset = layout.edgeTypeOffset;
   const edgeNameOffset = layout.edgeNameOffset;
   const toNodeOffset = layout.edgeToNodeOffset;
   const elementType = layout.edgeTypes.indexOf('element');
   const hiddenType = layout.edgeTypes.indexOf('hidden');
   const nodesLength = nodes.length;
-  const checkEdge = (edge: number, convert: boolean): void => {
+  /** Checks one edge's values as in the file (`toNode` a node index, when `checkTarget`). */
+  const checkEdge = (edge: number, type: number, name: number, toNode: number, checkTarget: boolean): void => {
     const base = edge * edgeFieldCount;
-    const type = edges[base + edgeTypeOffset]!;
     if (type >= edgeTypeCount) {
       fail(`edge #${edge} has type ${type}, but meta.edge_types lists only ${edgeTypeCount} types`, 'edges', base + edgeTypeOffset);
     }
-    if (convert) {
-      const toNode = edges[base + toNodeOffset]!;
-      if (toNode % nodeFieldCount !== 0 || toNode >= nodesLength) {
-        // to_node is where the node's fields start in the nodes array, not its number.
-        const why = toNode >= nodesLength ? `past the last node (${nodeCount} nodes: the last one's fields start at ${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
-        fail(`edge #${edge} has to_node ${toNode}, ${why}`, 'edges', base + toNodeOffset);
-      }
+    if (checkTarget && (toNode % nodeFieldCount !== 0 || toNode >= nodesLength)) {
+      // to_node is where the node's fields start in the nodes array, not its number.
+      const why = toNode >= nodesLength ? `past the last node (${nodeCount} nodes: the last one's fields start at ${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
+      fail(`edge #${edge} has to_node ${toNode}, ${why}`, 'edges', base + toNodeOffset);
     }
-    if (type !== elementType && type !== hiddenType && edges[base + edgeNameOffset]! >= stringCount) {
-      fail(`edge #${edge} names string ${edges[base + edgeNameOffset]}, but the strings table has only ${stringCount} entries`, 'edges', base + edgeNameOffset);
+    if (type !== elementType && type !== hiddenType && name >= stringCount) {
+      fail(`edge #${edge} names string ${name}, but the strings table has only ${stringCount} entries`, 'edges', base + edgeNameOffset);
     }
-    if (convert) edges[base + toNodeOffset] = edges[base + toNodeOffset]! / nodeFieldCount;
   };
+  const { typeBits, typeMask, nameLimit } = packing;
   const edgeCheck = prechecked.get('edges');
+  let nameOverflow: Map<number, number>;
   if (edgeCheck) {
+    // The workers placed every whole record of their jobs, packed: the records cut between two
+    // jobs are put together here, from the values the workers handed back.
     if (edgeCheck.bad) {
       const edge = Math.floor(edgeCheck.bad.valueIndex / edgeFieldCount);
-      // The worker stopped at this record before converting it; this reports it.
-      checkEdge(edge, true);
+      const record = edgeCheck.bad.record;
+      // The worker stopped at this record before placing it; this reports it.
+      checkEdge(edge, record[edgeTypeOffset]!, record[edgeNameOffset]!, record[toNodeOffset]!, true);
     }
-    const unchecked = [...new Set(edgeCheck.uncheckedRecords)];
-    for (const edge of unchecked) checkEdge(edge, true);
+    nameOverflow = edgeCheck.nameOverflow;
+    const cut = edgeCheck.cutValues;
+    for (const edge of new Set(edgeCheck.uncheckedRecords)) {
+      const base = edge * edgeFieldCount;
+      const type = cut.get(base + edgeTypeOffset)!;
+      let name = cut.get(base + edgeNameOffset)!;
+      const toNode = cut.get(base + toNodeOffset)!;
+      checkEdge(edge, type, name, toNode, true);
+      if (name >= nameLimit) {
+        nameOverflow.set(edge, name);
+        name = nameLimit;
+      }
+      edges[2 * edge] = (name << typeBits) | type;
+      edges[2 * edge + 1] = toNode / nodeFieldCount;
+    }
     if (edgeCheck.maxName >= stringCount) {
-      // Names are not changed by the conversion: look for the first one past the table.
+      // Look for the first name past the table.
       for (let e = 0; e < edgeCount; e++) {
-        const base = e * edgeFieldCount;
-        const type = edges[base + edgeTypeOffset]!;
-        if (type !== elementType && type !== hiddenType && edges[base + edgeNameOffset]! >= stringCount) checkEdge(e, false);
+        const packed = edges[2 * e]!;
+        const type = packed & typeMask;
+        const name = packed >>> typeBits;
+        checkEdge(e, type, name === nameLimit ? nameOverflow.get(e)! : name, 0, false);
       }
     }
   } else {
-    for (let e = 0; e < edgeCount; e++) checkEdge(e, true);
+    for (let e = 0, base = 0; e < edgeCount; e++, base += edgeFieldCount) {
+      checkEdge(e, edges[base + edgeTypeOffset]!, edges[base + edgeNameOffset]!, edges[base + toNodeOffset]!, true);
+      edges[base + toNodeOffset] = edges[base + toNodeOffset]! / nodeFieldCount;
+    }
+    nameOverflow = new Map();
+    packEdgesInPlace(edges, edgeCount, layout, nameOverflow);
   }
-  return { firstEdge };
+  const packedLength = edgeCount * EDGE_FIELDS;
+  return {
+    firstEdge,
+    edges: edges.subarray(0, packedLength),
+    edgeRoom: edges.subarray(packedLength, edgeCount * edgeFieldCount),
+    nameOverflow,
+  };
 }

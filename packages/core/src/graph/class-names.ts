@@ -1,4 +1,4 @@
-import type { SnapshotLayout } from '../parser/snapshot-layout.js';
+import type { GraphLayout } from './heap-graph.js';
 import type { StringTable } from '../parser/string-table.js';
 
 /**
@@ -59,7 +59,7 @@ export interface ClassIndex {
 }
 
 /** The class index of node ordinal `node`. */
-export function classOf(classes: ClassIndex, nodes: Uint32Array, node: number, layout: SnapshotLayout): number {
+export function classOf(classes: ClassIndex, nodes: Uint32Array, node: number, layout: GraphLayout): number {
   const base = node * layout.nodeFieldCount;
   const fixed = classes.byType[nodes[base + layout.nodeTypeOffset]!]!;
   if (fixed >= 0) return fixed;
@@ -75,7 +75,7 @@ export function classOf(classes: ClassIndex, nodes: Uint32Array, node: number, l
 export function buildClassIndex(
   nodes: Uint32Array,
   nodeCount: number,
-  layout: SnapshotLayout,
+  layout: GraphLayout,
   strings: StringTable,
   domStates: Uint8Array | undefined,
 ): ClassIndex {

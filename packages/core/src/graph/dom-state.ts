@@ -1,4 +1,5 @@
 import type { HeapGraph } from './heap-graph.js';
+import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
 
 /** Whether an embedder (DOM-like) node is still attached to a live document or tree. */
 export const DomState = { Unknown: 0, Attached: 1, Detached: 2 } as const;
@@ -66,17 +67,16 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   };
   for (const n of known) visit(n, states[n]! & 3);
 
-  const edgeStep = layout.edgeFieldCount;
-  const edgeTypeOffset = layout.edgeTypeOffset;
-  const toNodeOffset = layout.edgeToNodeOffset;
+  const edgeStep = EDGE_FIELDS;
+  const typeMask = graph.edgePacking.typeMask;
   const weakType = layout.edgeTypes.indexOf('weak');
   const hiddenType = layout.edgeTypes.indexOf('hidden');
   const spread = (from: number, state: number): void => {
     const end = firstEdge[from + 1]!;
     for (let e = firstEdge[from]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-      const type = edges[base + edgeTypeOffset];
+      const type = edges[base + EDGE_TYPE_NAME]! & typeMask;
       if (type === weakType || type === hiddenType) continue;
-      visit(edges[base + toNodeOffset]!, state);
+      visit(edges[base + EDGE_TO_NODE]!, state);
     }
   };
   while (attached.length) spread(attached.pop()!, DomState.Attached);

@@ -1,4 +1,5 @@
 import type { ParsedSnapshot } from '../parser/snapshot-parser.js';
+import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME, edgePacking, type EdgePacking } from '../parser/packed-edges.js';
 import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.js';
 import type { StringTable } from '../parser/string-table.js';
 import type { TraceTree } from '../parser/trace-tree.js';
@@ -15,6 +16,12 @@ const ID_INDEX = new AnalysisKey<IdIndex>('id index');
 const MAX_JS_NODE_ID = new AnalysisKey<number>('max JS node id');
 
 /**
+ * The snapshot's layout as a loaded graph has it: the nodes as in the file, the edges packed
+ * (see `HeapGraph.edges`), so the file's edge field offsets do not apply and are left out.
+ */
+export type GraphLayout = Omit<SnapshotLayout, 'edgeFieldCount' | 'edgeTypeOffset' | 'edgeNameOffset' | 'edgeToNodeOffset'>;
+
+/**
  * A loaded heap snapshot: flat typed arrays plus indexes, with accessors that take a node
  * ordinal (0..nodeCount-1) or an edge number (0..edgeCount-1). Nothing here allocates per node.
  *
@@ -25,16 +32,25 @@ const MAX_JS_NODE_ID = new AnalysisKey<number>('max JS node id');
  *     if (graph.edgeTarget(e) === target) console.log(graph.nodeName(n), graph.edgeName(e))
  *   }
  * }
+ *
+ * Hot loops read the arrays: an edge `e` is `edges[2e]` (its type in the low `edgePacking.typeBits`
+ * bits, its name above them) and `edges[2e + 1]` (its target's ordinal).
  */
 export class HeapGraph {
   readonly header: SnapshotHeader;
-  readonly layout: SnapshotLayout;
+  readonly layout: GraphLayout;
   readonly nodeCount: number;
   readonly edgeCount: number;
   /** Node fields, `layout.nodeFieldCount` values per node, as in the snapshot. */
   readonly nodes: Uint32Array;
-  /** Edge fields, `layout.edgeFieldCount` values per edge; `to_node` holds the target's ordinal. */
+  /**
+   * Two values per edge: `name_or_index << edgePacking.typeBits | type`, then the target's
+   * node ordinal (see parser/packed-edges.ts). Use `edgeNameOrIndex` for names: a name too big
+   * for its bits lives in a map beside the array.
+   */
   readonly edges: Uint32Array;
+  /** How `edges` packs an edge's type and name. */
+  readonly edgePacking: EdgePacking;
   /** `firstEdge[n]..firstEdge[n + 1]` are the edges of node `n`. */
   readonly firstEdge: Uint32Array;
   readonly strings: StringTable;
@@ -52,7 +68,9 @@ export class HeapGraph {
   readonly analyses = new AnalysisCache();
 
   readonly #nodeFieldCount: number;
-  readonly #edgeFieldCount: number;
+  readonly #nameOverflow: Map<number, number>;
+  /** Room for one value per edge, for the retainer index (taken once). */
+  #edgeRoom: Uint32Array | undefined;
 
   constructor(parsed: ParsedSnapshot, file?: string) {
     const indexes = buildGraphIndexes(parsed, file);
@@ -61,7 +79,10 @@ export class HeapGraph {
     this.nodeCount = parsed.header.nodeCount;
     this.edgeCount = parsed.header.edgeCount;
     this.nodes = parsed.nodes;
-    this.edges = parsed.edges;
+    this.edges = indexes.edges;
+    this.edgePacking = edgePacking(this.layout);
+    this.#nameOverflow = indexes.nameOverflow;
+    this.#edgeRoom = indexes.edgeRoom;
     this.firstEdge = indexes.firstEdge;
     this.strings = parsed.strings;
     this.locations = parsed.locations;
@@ -69,7 +90,6 @@ export class HeapGraph {
     this.traceTree = parsed.traceTree;
     this.samples = parsed.samples;
     this.#nodeFieldCount = this.layout.nodeFieldCount;
-    this.#edgeFieldCount = this.layout.edgeFieldCount;
     this.rootOrdinal = parsed.header.rootIndex / this.#nodeFieldCount;
   }
 
@@ -143,7 +163,7 @@ export class HeapGraph {
 
   /** Index of the edge's type in `layout.edgeTypes`. */
   edgeTypeIndex(edge: number): number {
-    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeTypeOffset]!;
+    return this.edges[edge * EDGE_FIELDS + EDGE_TYPE_NAME]! & this.edgePacking.typeMask;
   }
 
   /** The edge's type name: `property`, `element`, `internal`, `weak`, … */
@@ -153,12 +173,13 @@ export class HeapGraph {
 
   /** Ordinal of the node the edge points to. */
   edgeTarget(edge: number): number {
-    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeToNodeOffset]!;
+    return this.edges[edge * EDGE_FIELDS + EDGE_TO_NODE]!;
   }
 
   /** The raw `name_or_index`: an element index for `element`/`hidden` edges, a string index otherwise. */
   edgeNameOrIndex(edge: number): number {
-    return this.edges[edge * this.#edgeFieldCount + this.layout.edgeNameOffset]!;
+    const name = this.edges[edge * EDGE_FIELDS + EDGE_TYPE_NAME]! >>> this.edgePacking.typeBits;
+    return name === this.edgePacking.nameLimit ? this.#nameOverflow.get(edge)! : name;
   }
 
   /** The edge's name as text: the property name, or the element index as a decimal string. */
@@ -185,15 +206,24 @@ export class HeapGraph {
     const from = firstRetainer[node]!;
     const to = firstRetainer[node + 1]!;
     const result = new Uint32Array(to - from);
-    const toAt = this.layout.edgeToNodeOffset;
     let k = from;
     while (k < to) {
       const source = retainerNodes[k]!;
       for (let e = this.firstEdge[source]!; e < this.firstEdge[source + 1]! && k < to && retainerNodes[k] === source; e++) {
-        if (this.edges[e * this.#edgeFieldCount + toAt] === node) result[k++ - from] = e;
+        if (this.edges[e * EDGE_FIELDS + EDGE_TO_NODE] === node) result[k++ - from] = e;
       }
     }
     return result;
+  }
+
+  /**
+   * The room the packing left at the end of the parsed edges' array, one value per edge, for
+   * the retainer index; undefined once taken.
+   */
+  takeEdgeRoom(): Uint32Array | undefined {
+    const room = this.#edgeRoom;
+    this.#edgeRoom = undefined;
+    return room;
   }
 
   /** The ordinal of the node with this id, or -1 when there is none. */

@@ -1,4 +1,5 @@
 import type { HeapGraph } from './heap-graph.js';
+import { EDGE_FIELDS, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
 
 /**
  * A name for plain objects (`{}` literals: type `object`, name `Object`) by their properties,
@@ -57,8 +58,8 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
   const { nodes, edges, firstEdge } = graph;
   const nodeFields = graph.layout.nodeFieldCount;
   const [typeAt, nameAt] = [graph.layout.nodeTypeOffset, graph.layout.nodeNameOffset];
-  const edgeFields = graph.layout.edgeFieldCount;
-  const [edgeTypeAt, edgeNameAt] = [graph.layout.edgeTypeOffset, graph.layout.edgeNameOffset];
+  const edgeFields = EDGE_FIELDS;
+  const { typeMask, typeBits } = graph.edgePacking;
   // `into`: a work array of the caller's (fresh memory costs more than this pass on big graphs).
   const setOf = (into ?? new Int32Array(graph.nodeCount)).fill(-1);
   // By string index: the few property names seen (not an array over every string: fresh memory).
@@ -134,7 +135,8 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
     if (to - from > scratch.length) scratch = new Int32Array(to - from);
     let k = 0;
     for (let ebase = from * edgeFields; ebase < to * edgeFields; ebase += edgeFields) {
-      if (edges[ebase + edgeTypeAt] === property) scratch[k++] = edges[ebase + edgeNameAt]!;
+      const typeAndName = edges[ebase + EDGE_TYPE_NAME]!;
+      if ((typeAndName & typeMask) === property) scratch[k++] = typeAndName >>> typeBits;
     }
     // Objects of one kind share their answers: look the names up by a hash of them.
     let hash = k;

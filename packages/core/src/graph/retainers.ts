@@ -1,3 +1,4 @@
+import { EDGE_FIELDS, EDGE_TO_NODE } from '../parser/packed-edges.js';
 import { AnalysisKey } from './analysis-cache.js';
 import type { HeapGraph } from './heap-graph.js';
 
@@ -6,6 +7,7 @@ import type { HeapGraph } from './heap-graph.js';
  * `firstRetainer[n]..firstRetainer[n + 1]` index into `retainerNodes`, in the order of the
  * retaining edges in the snapshot (by source node, then edge). The edges themselves are not
  * stored — that would cost as much memory again — `retainingEdges()` finds a node's on demand.
+ * `retainerNodes` lives in the room the edges' packing freed (see `HeapGraph.takeEdgeRoom`).
  */
 export interface Retainers {
   readonly firstRetainer: Uint32Array;
@@ -19,14 +21,13 @@ export interface Retainers {
 export function buildRetainers(
   nodeCount: number,
   edges: Uint32Array,
-  edgeFieldCount: number,
-  toNodeOffset: number,
   firstEdge: Uint32Array,
   edgeBits?: Int32Array,
+  room?: Uint32Array,
 ): { retainers: Retainers; slotBits: Int32Array | undefined } {
-  const edgeCount = edges.length / edgeFieldCount;
+  const edgeCount = edges.length / EDGE_FIELDS;
   const firstRetainer = new Uint32Array(nodeCount + 1);
-  for (let e = 0, base = toNodeOffset; e < edgeCount; e++, base += edgeFieldCount) {
+  for (let e = 0, base = EDGE_TO_NODE; e < edgeCount; e++, base += EDGE_FIELDS) {
     firstRetainer[edges[base]!]!++;
   }
   // Exclusive prefix sum; firstRetainer[n] becomes the fill cursor of node n.
@@ -37,12 +38,12 @@ export function buildRetainers(
     sum += count;
   }
   firstRetainer[nodeCount] = sum;
-  const retainerNodes = new Uint32Array(edgeCount);
+  const retainerNodes = room && room.length >= edgeCount ? room.subarray(0, edgeCount) : new Uint32Array(edgeCount);
   const slotBits = edgeBits ? new Int32Array(edgeBits.length) : undefined;
   for (let from = 0; from < nodeCount; from++) {
     const end = firstEdge[from + 1]!;
     for (let e = firstEdge[from]!; e < end; e++) {
-      const to = edges[e * edgeFieldCount + toNodeOffset]!;
+      const to = edges[e * EDGE_FIELDS + EDGE_TO_NODE]!;
       const slot = firstRetainer[to]!++;
       retainerNodes[slot] = from;
       if (slotBits && edgeBits![e >>> 5]! & (1 << (e & 31))) slotBits[slot >>> 5]! |= 1 << (slot & 31);
@@ -58,7 +59,7 @@ const RETAINERS = new AnalysisKey<Retainers>('retainers');
 
 /** The graph's retainer index, built on first use (see `HeapGraph.retainers`). */
 export function retainersOf(graph: HeapGraph): Retainers {
-  return graph.analyses.get(RETAINERS, () => buildRetainers(graph.nodeCount, graph.edges, graph.layout.edgeFieldCount, graph.layout.edgeToNodeOffset, graph.firstEdge).retainers);
+  return graph.analyses.get(RETAINERS, () => buildRetainers(graph.nodeCount, graph.edges, graph.firstEdge, undefined, graph.takeEdgeRoom()).retainers);
 }
 
 /**
@@ -66,11 +67,9 @@ export function retainersOf(graph: HeapGraph): Retainers {
  * the retainer index when the graph has none yet, else in one more pass in the same order.
  */
 export function retainerSlotBits(graph: HeapGraph, edgeBits: Int32Array): Int32Array {
-  const { nodeCount, edges, firstEdge, layout } = graph;
-  const edgeStep = layout.edgeFieldCount;
-  const toAt = layout.edgeToNodeOffset;
+  const { nodeCount, edges, firstEdge } = graph;
   if (!graph.analyses.has(RETAINERS)) {
-    const built = buildRetainers(nodeCount, edges, edgeStep, toAt, firstEdge, edgeBits);
+    const built = buildRetainers(nodeCount, edges, firstEdge, edgeBits, graph.takeEdgeRoom());
     graph.analyses.get(RETAINERS, () => built.retainers);
     return built.slotBits!;
   }
@@ -79,7 +78,7 @@ export function retainerSlotBits(graph: HeapGraph, edgeBits: Int32Array): Int32A
   for (let from = 0; from < nodeCount; from++) {
     const end = firstEdge[from + 1]!;
     for (let e = firstEdge[from]!; e < end; e++) {
-      const slot = cursor[edges[e * edgeStep + toAt]!]!++;
+      const slot = cursor[edges[e * EDGE_FIELDS + EDGE_TO_NODE]!]!++;
       if (edgeBits[e >>> 5]! & (1 << (e & 31))) bits[slot >>> 5]! |= 1 << (slot & 31);
     }
   }

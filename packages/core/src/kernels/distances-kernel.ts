@@ -9,9 +9,12 @@ export interface DistanceParams {
   nodeFieldCount: number;
   nodeTypeOffset: number;
   nodeNameOffset: number;
+  /** Values per edge record; the packed type and name at offset 0 (see parser/packed-edges.ts). */
   edgeFieldCount: number;
-  edgeTypeOffset: number;
-  edgeNameOffset: number;
+  /** The type bits of the packed type and name. */
+  edgeTypeMask: number;
+  /** The name's shift in the packed type and name. */
+  edgeNameShift: number;
   toNodeOffset: number;
   weakType: number;
   internalType: number;
@@ -78,11 +81,14 @@ export function distancesKernel(
       const descriptors = nodeType === p.arrayType && nodeName === p.mapDescriptors;
       const end = firstEdge[n + 1]!;
       for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
-        const type = edges[base + p.edgeTypeOffset]!;
+        const typeAndName = edges[base]!;
+        const type = typeAndName & p.edgeTypeMask;
         if (type === p.weakType) continue;
         const target = edges[base + p.toNodeOffset]!;
         if (out[target] !== NONE) continue;
-        const name = edges[base + p.edgeNameOffset]!;
+        // An element index too big for its bits reads as all ones (see parser/packed-edges.ts):
+        // only string indexes are compared, and a descriptor array's slots are few.
+        const name = typeAndName >>> p.edgeNameShift;
         const named = type !== p.elementType && type !== p.hiddenEdgeType;
         if (nativeContext && named && name === p.sloppyFunctionMap) continue;
         if (descriptors) {

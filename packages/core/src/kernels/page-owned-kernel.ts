@@ -1,8 +1,10 @@
 /** Everything `pageOwnedKernel` needs besides the arrays, all plain numbers. */
 export interface PageOwnedParams {
   nodeCount: number;
+  /** Values per edge record; the packed type and name at offset 0 (see parser/packed-edges.ts). */
   edgeFieldCount: number;
-  edgeTypeOffset: number;
+  /** The type bits of the packed type and name. */
+  edgeTypeMask: number;
   toNodeOffset: number;
   weakType: number;
 }
@@ -24,7 +26,7 @@ export function pageOwnedKernel(edges: Uint32Array, firstEdge: Uint32Array, p: P
     stack[top++] = seed;
   }
   const edgeStep = p.edgeFieldCount;
-  const typeAt = p.edgeTypeOffset;
+  const typeMask = p.edgeTypeMask;
   const toAt = p.toNodeOffset;
   const weak = p.weakType;
   while (top > 0) {
@@ -32,7 +34,7 @@ export function pageOwnedKernel(edges: Uint32Array, firstEdge: Uint32Array, p: P
     const end = firstEdge[n + 1]!;
     for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
       const target = edges[base + toAt]!;
-      if (flags[target] || edges[base + typeAt] === weak) continue;
+      if (flags[target] || (edges[base]! & typeMask) === weak) continue;
       flags[target] = 1;
       if (top === stack.length) {
         const bigger = new Uint32Array(stack.length * 2);

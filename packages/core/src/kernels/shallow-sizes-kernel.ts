@@ -11,8 +11,10 @@ export interface ShallowSizesParams {
   syntheticType: number;
   /** String index of "system / ExternalStringData", -1 if absent. */
   externalStringData: number;
+  /** Values per edge record; the packed type and name at offset 0 (see parser/packed-edges.ts). */
   edgeFieldCount: number;
-  edgeTypeOffset: number;
+  /** The type bits of the packed type and name. */
+  edgeTypeMask: number;
   toNodeOffset: number;
   weakType: number;
   root: number;
@@ -66,7 +68,7 @@ export function shallowSizesKernel(
   if (ownable === 0) return out;
 
   const edgeStep = p.edgeFieldCount;
-  const typeAt = p.edgeTypeOffset;
+  const typeMask = p.edgeTypeMask;
   const toAt = p.toNodeOffset;
   const weakType = p.weakType;
   let stack = new Uint32Array(Math.min(ownable, 1 << 20));
@@ -93,7 +95,7 @@ export function shallowSizesKernel(
     const end = firstEdge[n + 1]!;
     for (let e = firstEdge[n]!, base = e * edgeStep; e < end; e++, base += edgeStep) {
       const target = edges[base + toAt]!;
-      if (!(ownableBits[target >>> 5]! & (1 << (target & 31))) || edges[base + typeAt] === weakType) continue;
+      if (!(ownableBits[target >>> 5]! & (1 << (target & 31))) || (edges[base]! & typeMask) === weakType) continue;
       const current = out[target]!;
       let next: number;
       if (current === UNVISITED) next = owner;

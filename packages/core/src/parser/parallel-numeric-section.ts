@@ -15,6 +15,7 @@ import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import type { TokenizeJob, TokenizeReply } from '../workers/worker-jobs.js';
 import { copyOf } from './json-bytes.js';
+import { edgePacking } from './packed-edges.js';
 import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
@@ -38,8 +39,15 @@ export interface PrecheckedSection {
   maxName: number;
   /** Records cut between two jobs, left unchecked (and unconverted) for the caller. */
   uncheckedRecords: number[];
-  /** The first bad field found, by value index, with `BAD_TYPE` or `BAD_TO_NODE`. */
-  bad: { valueIndex: number; kind: number } | undefined;
+  /**
+   * The first bad field found, by value index, with `BAD_TYPE` or `BAD_TO_NODE` (and, for edges,
+   * which are not placed as they are, the record's values as in the file).
+   */
+  bad: { valueIndex: number; kind: number; record: number[] } | undefined;
+  /** Edges: the values of the records cut between two jobs, by value index (they are not placed). */
+  cutValues: Map<number, number>;
+  /** Edges: names too big for a packed record, by edge number (see parser/packed-edges.ts). */
+  nameOverflow: Map<number, number>;
 }
 
 /**
@@ -96,7 +104,7 @@ export class ParallelNumbers {
   /** Starts a section whose "[" is at `offset`; `target` must be in shared memory. */
   begin(target: NumericTarget, header: SnapshotHeader, offset: number): ParallelNumericSection {
     this.#pool ??= this.#getPool!();
-    const precheck: PrecheckedSection = { maxName: -1, uncheckedRecords: [], bad: undefined };
+    const precheck: PrecheckedSection = { maxName: -1, uncheckedRecords: [], bad: undefined, cutValues: new Map(), nameOverflow: new Map() };
     this.prechecked.set(target.key, precheck);
     return new ParallelNumericSection(this, target, recordSpec(target.key, header), precheck, offset + 1, this.#file);
   }
@@ -345,8 +353,11 @@ function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
       nodeFieldCount: layout.nodeFieldCount,
       nodesLength: nodeCount * layout.nodeFieldCount,
       stringNamed: layout.nodeTypes.map(() => 1),
+      packTypeBits: -1,
+      nameLimit: 0,
     };
   }
+  const packing = edgePacking(layout);
   return {
     fieldCount: layout.edgeFieldCount,
     typeOffset: layout.edgeTypeOffset,
@@ -356,6 +367,8 @@ function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
     nodeFieldCount: layout.nodeFieldCount,
     nodesLength: nodeCount * layout.nodeFieldCount,
     stringNamed: layout.edgeTypes.map((type) => (type === 'element' || type === 'hidden' ? 0 : 1)),
+    packTypeBits: packing.typeBits,
+    nameLimit: packing.nameLimit,
   };
 }
 
@@ -363,8 +376,11 @@ function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
 function notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: number, from: number, count: number): void {
   if (placed.maxName > precheck.maxName) precheck.maxName = placed.maxName;
   if (placed.badValue >= 0 && (!precheck.bad || placed.badValue < precheck.bad.valueIndex)) {
-    precheck.bad = { valueIndex: placed.badValue, kind: placed.badKind };
+    precheck.bad = { valueIndex: placed.badValue, kind: placed.badKind, record: placed.badRecord };
   }
+  const { cutValues, overflow } = placed;
+  for (let i = 0; i < cutValues.length; i += 2) precheck.cutValues.set(cutValues[i]!, cutValues[i + 1]!);
+  for (let i = 0; i < overflow.length; i += 2) precheck.nameOverflow.set(overflow[i]!, overflow[i + 1]!);
   const end = from + count;
   if (from < placed.checkedFrom) precheck.uncheckedRecords.push(Math.floor(from / width));
   if (placed.checkedTo < end) precheck.uncheckedRecords.push(Math.floor(placed.checkedTo / width));

@@ -59,91 +59,57 @@ export function placeRecords(
   const checkedTo = Math.max(checkedFrom, Math.floor(end / width) * width);
   const typeAt = spec.typeOffset;
   const nameAt = spec.nameOffset;
-  const toAt = spec.toNodeOffset;
   const typeCount = spec.typeCount;
-  const nodeFieldCount = spec.nodeFieldCount;
-  const nodesLength = spec.nodesLength;
   const stringNamed = spec.stringNamed;
-  if (spec.packTypeBits >= 0) return placeEdges(src, count, dest, offset, spec, checkedFrom, checkedTo);
-  // Copy first (a memcpy), then check and convert in place: cheaper than copying by element.
-  dest.set(src.subarray(0, count), offset);
   let maxName = -1;
   let badValue = -1;
   let badKind = 0;
-  for (let g = checkedFrom; g < checkedTo; g += width) {
-    const type = dest[g + typeAt]!;
-    if (type >= typeCount) {
-      badValue = g + typeAt;
-      badKind = 1;
+  if (spec.packTypeBits < 0) {
+    // Nodes. Copy first (a memcpy), then check in place: cheaper than copying by element.
+    dest.set(src.subarray(0, count), offset);
+    for (let g = checkedFrom; g < checkedTo; g += width) {
+      const type = dest[g + typeAt]!;
+      if (type >= typeCount) {
+        badValue = g + typeAt;
+        badKind = 1;
+        break;
+      }
+      if (stringNamed[type] === 1 && dest[g + nameAt]! > maxName) maxName = dest[g + nameAt]!;
+    }
+    return { checkedFrom, checkedTo, maxName, badValue, badKind, cutValues: [], overflow: [], badRecord: [] };
+  }
+  // Edges, packed two values per record at `2 × record`.
+  const toAt = spec.toNodeOffset;
+  const nodeFieldCount = spec.nodeFieldCount;
+  const nodesLength = spec.nodesLength;
+  const typeBits = spec.packTypeBits;
+  const nameLimit = spec.nameLimit;
+  const cutValues: number[] = [];
+  for (let g = offset; g < checkedFrom; g++) cutValues.push(g, src[g - offset]!);
+  for (let g = checkedTo; g < end; g++) cutValues.push(g, src[g - offset]!);
+  const overflow: number[] = [];
+  let at = (checkedFrom / width) * 2;
+  for (let g = checkedFrom, local = checkedFrom - offset; g < checkedTo; g += width, local += width, at += 2) {
+    const type = src[local + typeAt]!;
+    const to = src[local + toAt]!;
+    let name = src[local + nameAt]!;
+    if (type >= typeCount || to % nodeFieldCount !== 0 || to >= nodesLength) {
+      badValue = g + (type >= typeCount ? typeAt : toAt);
+      badKind = type >= typeCount ? 1 : 2;
       break;
     }
-    if (toAt >= 0) {
-      const to = dest[g + toAt]!;
-      if (to % nodeFieldCount !== 0 || to >= nodesLength) {
-        badValue = g + toAt;
-        badKind = 2;
-        break;
-      }
-      dest[g + toAt] = to / nodeFieldCount;
+    if (stringNamed[type] === 1 && name > maxName) maxName = name;
+    if (name >= nameLimit) {
+      overflow.push(at / 2, name);
+      name = nameLimit;
     }
-    if (stringNamed[type] === 1) {
-      const name = dest[g + nameAt]!;
-      if (name > maxName) maxName = name;
-    }
+    dest[at] = (name << typeBits) | type;
+    dest[at + 1] = to / nodeFieldCount;
   }
-  return { checkedFrom, checkedTo, maxName, badValue, badKind, cutValues: [], overflow: [], badRecord: [] };
-
-  /** Edges, packed two values per record at `2 × record`. */
-  function placeEdges(
-    src: Uint32Array,
-    count: number,
-    dest: Uint32Array,
-    offset: number,
-    spec: RecordSpec,
-    checkedFrom: number,
-    checkedTo: number,
-  ): PlaceResult {
-    const width = spec.fieldCount;
-    const typeAt = spec.typeOffset;
-    const nameAt = spec.nameOffset;
-    const toAt = spec.toNodeOffset;
-    const typeCount = spec.typeCount;
-    const nodeFieldCount = spec.nodeFieldCount;
-    const nodesLength = spec.nodesLength;
-    const stringNamed = spec.stringNamed;
-    const typeBits = spec.packTypeBits;
-    const nameLimit = spec.nameLimit;
-    const end = offset + count;
-    const cutValues: number[] = [];
-    for (let g = offset; g < checkedFrom; g++) cutValues.push(g, src[g - offset]!);
-    for (let g = checkedTo; g < end; g++) cutValues.push(g, src[g - offset]!);
-    const overflow: number[] = [];
-    let maxName = -1;
-    let badValue = -1;
-    let badKind = 0;
-    let at = (checkedFrom / width) * 2;
-    for (let g = checkedFrom, local = checkedFrom - offset; g < checkedTo; g += width, local += width, at += 2) {
-      const type = src[local + typeAt]!;
-      const to = src[local + toAt]!;
-      let name = src[local + nameAt]!;
-      if (type >= typeCount || to % nodeFieldCount !== 0 || to >= nodesLength) {
-        badValue = g + (type >= typeCount ? typeAt : toAt);
-        badKind = type >= typeCount ? 1 : 2;
-        break;
-      }
-      if (stringNamed[type] === 1 && name > maxName) maxName = name;
-      if (name >= nameLimit) {
-        overflow.push(at / 2, name);
-        name = nameLimit;
-      }
-      dest[at] = (name << typeBits) | type;
-      dest[at + 1] = to / nodeFieldCount;
-    }
-    const badRecord: number[] = [];
-    if (badValue >= 0) {
-      const local = badValue - (badValue % width) - offset;
-      for (let f = 0; f < width; f++) badRecord.push(src[local + f]!);
-    }
-    return { checkedFrom, checkedTo, maxName, badValue, badKind, cutValues, overflow, badRecord };
+  const badRecord: number[] = [];
+  if (badValue >= 0) {
+    const local = badValue - (badValue % width) - offset;
+    for (let f = 0; f < width; f++) badRecord.push(src[local + f]!);
   }
+  return { checkedFrom, checkedTo, maxName, badValue, badKind, cutValues, overflow, badRecord };
 }

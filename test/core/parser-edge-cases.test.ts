@@ -158,10 +158,18 @@ describe('only JSON is accepted, as JSON.parse reads it', () => {
       ['"x":{"a" 1},', '1', 'the "x" section is not valid JSON: expected ":" after a key, found "1"'],
       ['"x":tru,', ',', 'the "x" section is not valid JSON: expected true, found ","'],
       ['"x":"\\q",', 'q', 'a string in the "x" section has an invalid escape "\\q"'],
+      // A message is one line, whatever byte follows the backslash.
+      ['"x":"\\\n",', '\n', 'a string in the "x" section has an invalid escape: a backslash, then byte 0x0a'],
     ] as const) {
       const text = replaceIn(good, '"strings":', `${bad}"strings":`);
       expect(await everyWay(text)).toEqual({ code: expect.stringMatching(/^HEAPDIFF_SNAPSHOT_(FORMAT|ENCODING)$/), message, offset: text.indexOf(bad) + bad.lastIndexOf(found) });
     }
+  });
+
+  it('a backslash before a line break in the header or the strings is refused on one line', async () => {
+    expect(await everyWay(replaceIn(good, '"meta":', '"title":"a\\\r\nb","meta":'))).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_ENCODING', message: 'a string in the "snapshot" header has an invalid escape: a backslash, then byte 0x0d' });
+    const strings = await everyWay(replaceIn(good, '"strings":["', '"strings":["\\\n'));
+    expect(strings).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_ENCODING', message: expect.stringMatching(/^[^\n]*invalid escape: a backslash, then byte 0x0a$/) });
   });
 
   it('a section name with a control character or an escape is refused', async () => {

@@ -14,6 +14,11 @@ export function describeByte(c: number): string {
   return `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
 
+/** What a string with `\` then byte `c` (not an escape JSON knows) is told it has, on one line. */
+export function invalidEscape(c: number): string {
+  return c >= 0x20 && c < 0x7f ? `has an invalid escape "\\${String.fromCharCode(c)}"` : `has an invalid escape: a backslash, then ${describeByte(c)}`;
+}
+
 /** A copy of `bytes[from..to)` that owns its memory (Buffer#slice would only make a view). */
 export function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, from, to);

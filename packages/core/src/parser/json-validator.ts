@@ -1,5 +1,5 @@
 import { SnapshotEncodingError, SnapshotFormatError } from '../errors.js';
-import { describeByte, isSpace, skipSpace } from './json-bytes.js';
+import { describeByte, invalidEscape, isSpace, skipSpace } from './json-bytes.js';
 import { inputLocation } from './section-reader.js';
 
 // What the validator expects next; states up to AFTER_VALUE are between tokens.
@@ -109,7 +109,7 @@ export class JsonValidator {
           } else if (c === 0x75 /* u */) {
             this.#state = HEX;
             this.#count = 4;
-          } else this.#encodingError(`has an invalid escape "\\${String.fromCharCode(c)}"`, base + i);
+          } else this.#encodingError(invalidEscape(c), base + i);
           continue;
         case HEX:
           if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))) {

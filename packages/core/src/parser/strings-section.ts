@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { SnapshotEncodingError, SnapshotFormatError, SnapshotTooLargeError } from '../errors.js';
-import { describeByte, isSpace } from './json-bytes.js';
+import { describeByte, invalidEscape, isSpace } from './json-bytes.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import { StringTable } from './string-table.js';
 
@@ -83,7 +83,7 @@ export class StringsSection implements SectionReader {
           if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
             escape = NO_ESCAPE;
           } else if (c === 0x75) escape = FIRST_HEX_DIGIT;
-          else this.#encodingError(count, `has an invalid escape "\\${String.fromCharCode(c)}"`, base + i);
+          else this.#encodingError(count, invalidEscape(c), base + i);
           dst[length++] = c;
         } else {
           const hex = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66); // 0-9 A-F a-f

@@ -62,10 +62,11 @@ const parseLines = (stdout: string): Case[] => stdout.trim().split('\n').map((li
 
 // A mark that tracks ends with a snapshot whose allocation trace tree V8 writes while it hands
 // out the chunks: parsing them as they came made Node 22 crash in about half the runs of a
-// holder program (SIGSEGV in SerializeTraceNode), which the crash retries below hid.
+// holder program (SIGSEGV in SerializeTraceNode), which the tests' crash retries hid.
 describe.each(nodes)('a mark that tracks allocations (%s)', (node) => {
-  it('never crashes its program: four runs, no retries', async () => {
-    for (let run = 0; run < 4; run++) {
+  // Three runs: at the old rate, all three pass one time in eight.
+  it.concurrent('never crashes its program: three runs, no retries', async () => {
+    for (let run = 0; run < 3; run++) {
       const stdout = await runProgram('holders.mjs global track', node, [join(dir, 'holders.mjs'), 'global', 'track'], { env, cwd: dir });
       expect(parseLines(stdout)[1]!.count).toBe(1000);
     }

@@ -75,7 +75,9 @@ export class HeapGraph {
   constructor(parsed: ParsedSnapshot, file?: string) {
     const indexes = buildGraphIndexes(parsed, file);
     this.header = parsed.header;
-    this.layout = parsed.header.layout;
+    // Without the file's edge offsets at run time too: they do not apply to packed edges.
+    const { edgeFieldCount: _f, edgeTypeOffset: _t, edgeNameOffset: _n, edgeToNodeOffset: _to, ...layout } = parsed.header.layout;
+    this.layout = layout;
     this.nodeCount = parsed.header.nodeCount;
     this.edgeCount = parsed.header.edgeCount;
     this.nodes = parsed.nodes;

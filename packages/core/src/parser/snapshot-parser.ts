@@ -18,7 +18,12 @@ export interface ParsedSnapshot {
   readonly header: SnapshotHeader;
   /** `node_count × node_fields` values, as in the file. */
   readonly nodes: Uint32Array;
-  /** `edge_count × edge_fields` values, as in the file (`to_node` is still a node index). */
+  /**
+   * Room for `edge_count × edge_fields` values: as in the file (`to_node` still a node index)
+   * when read on this thread; packed at the front (see packed-edges.ts) when read by workers,
+   * but for the records `prechecked` says were cut between two jobs. `buildGraphIndexes` packs
+   * or finishes them.
+   */
   readonly edges: Uint32Array;
   readonly strings: StringTable;
   readonly locations: Float64Array;

@@ -47,6 +47,19 @@ describe('parsing on worker threads', () => {
     expect((parallel as Error).message).toBe((inline as Error).message);
   });
 
+  it('reports the first bad value of the file, not one in a later section, though a worker found it', async () => {
+    // A bad byte in the edges, then a strings section that is not one, close enough that the
+    // worker's job is still out when this thread reads the strings.
+    const text = buildSnapshotText(tinySnapshotNodes()).replace(/"edges":\[(\d+),/, '"edges":[$1x,').replace('"strings":["', '"strings":[1,"');
+    const file = join(tempDir(), 'two-errors.heapsnapshot');
+    writeFileSync(file, text);
+    const inline = await parseSnapshot(file, { workers: 0 }).catch((e: unknown) => e);
+    expect(inline).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_FORMAT', message: expect.stringContaining('"edges" must hold only integers') });
+    for (const readChunkSize of [97, 65_536]) {
+      expect(await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize }).catch((e: unknown) => e)).toEqual(inline);
+    }
+  });
+
   it('reports a count mismatch the same way', async () => {
     const text = readFileSync(inflatedFixture(26), 'latin1');
     const file = join(tempDir(), 'count.heapsnapshot');

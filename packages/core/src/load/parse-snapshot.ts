@@ -123,7 +123,14 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
         ...parserOptions,
         ...(source.textBytes === undefined ? {} : { totalBytes: source.textBytes }),
       });
-      parser.push(chunk);
+      try {
+        parser.push(chunk);
+      } catch (error) {
+        // A worker may have met a bad value earlier in the file than this one: the first wins,
+        // as in a parse on this thread alone.
+        await parser.settle(0);
+        throw error;
+      }
       parser.releaseChunk(chunk);
       // Keep a few slices per worker in flight; merge the rest before reading on.
       if (pool && parser.pendingJobs > pool.size * 2) await parser.settle(pool.size);

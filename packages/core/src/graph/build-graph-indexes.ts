@@ -1,6 +1,6 @@
 import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
-import { EDGE_FIELDS, checkStringCount, edgePacking, packEdgesInPlace } from '../parser/packed-edges.js';
+import { EDGE_FIELDS, checkStringCount, edgePacking, packEdgesInPlace, packTypeAndName, type EdgePacking } from '../parser/packed-edges.js';
 import { sharedUint32Array } from '../parser/spare-memory.js';
 
 /**
@@ -29,6 +29,7 @@ export interface GraphIndexes {
   readonly edgeRoom: Uint32Array;
   /** Names too big for a packed record, by edge number. */
   readonly nameOverflow: Map<number, number>;
+  readonly packing: EdgePacking;
 }
 
 /**
@@ -137,14 +138,10 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     for (const edge of new Set(edgeCheck.uncheckedRecords)) {
       const base = edge * edgeFieldCount;
       const type = cut.get(base + edgeTypeOffset)!;
-      let name = cut.get(base + edgeNameOffset)!;
+      const name = cut.get(base + edgeNameOffset)!;
       const toNode = cut.get(base + toNodeOffset)!;
       checkEdge(edge, type, name, toNode, true);
-      if (name >= nameLimit) {
-        nameOverflow.set(edge, name);
-        name = nameLimit;
-      }
-      edges[2 * edge] = (name << typeBits) | type;
+      edges[2 * edge] = packTypeAndName(type, name, edge, packing, nameOverflow);
       edges[2 * edge + 1] = toNode / nodeFieldCount;
     }
     if (edgeCheck.maxName >= stringCount) {
@@ -170,5 +167,6 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     edges: edges.subarray(0, packedLength),
     edgeRoom: edges.subarray(packedLength, edgeCount * edgeFieldCount),
     nameOverflow,
+    packing,
   };
 }

@@ -1,5 +1,5 @@
 import type { ParsedSnapshot } from '../parser/snapshot-parser.js';
-import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME, edgePacking, type EdgePacking } from '../parser/packed-edges.js';
+import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME, type EdgePacking } from '../parser/packed-edges.js';
 import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.js';
 import type { StringTable } from '../parser/string-table.js';
 import type { TraceTree } from '../parser/trace-tree.js';
@@ -82,7 +82,7 @@ export class HeapGraph {
     this.edgeCount = parsed.header.edgeCount;
     this.nodes = parsed.nodes;
     this.edges = indexes.edges;
-    this.edgePacking = edgePacking(this.layout);
+    this.edgePacking = indexes.packing;
     this.#nameOverflow = indexes.nameOverflow;
     this.#edgeRoom = indexes.edgeRoom;
     this.firstEdge = indexes.firstEdge;

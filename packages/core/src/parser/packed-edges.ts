@@ -47,26 +47,29 @@ export function checkStringCount(stringCount: number, packing: EdgePacking, wher
   }
 }
 
+/** Edge `edge`'s packed type and name; a name past `nameLimit` goes into `overflow`. */
+export function packTypeAndName(type: number, name: number, edge: number, packing: EdgePacking, overflow: Map<number, number>): number {
+  if (name >= packing.nameLimit) {
+    overflow.set(edge, name);
+    name = packing.nameLimit;
+  }
+  return ((name << packing.typeBits) | type) >>> 0;
+}
+
 /**
  * Packs `count` edges of `edges`, laid out as in the file with `to_node` already an ordinal,
  * into the first `2 × count` values of the same array (front to back, so nothing is overwritten
  * before it is read). Names past `nameLimit` go into `overflow`, by edge number.
  */
 export function packEdgesInPlace(edges: Uint32Array, count: number, layout: SnapshotLayout, overflow: Map<number, number>): void {
-  const { typeBits, nameLimit } = edgePacking(layout);
+  const packing = edgePacking(layout);
   const width = layout.edgeFieldCount;
   const typeAt = layout.edgeTypeOffset;
   const nameAt = layout.edgeNameOffset;
   const toAt = layout.edgeToNodeOffset;
   for (let e = 0, from = 0, to = 0; e < count; e++, from += width, to += EDGE_FIELDS) {
-    const type = edges[from + typeAt]!;
-    let name = edges[from + nameAt]!;
     const target = edges[from + toAt]!;
-    if (name >= nameLimit) {
-      overflow.set(e, name);
-      name = nameLimit;
-    }
-    edges[to] = ((name << typeBits) | type) >>> 0;
+    edges[to] = packTypeAndName(edges[from + typeAt]!, edges[from + nameAt]!, e, packing, overflow);
     edges[to + 1] = target;
   }
 }

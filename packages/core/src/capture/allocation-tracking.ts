@@ -82,6 +82,11 @@ export function releaseAllocationTracking(): boolean {
   return holders === 0;
 }
 
+/** Whether some mark still holds allocation tracking on (its snapshots then write their allocation trace tree). */
+export function allocationTrackingHeld(): boolean {
+  return holders > 0;
+}
+
 /** Takes back the hold a failed snapshot let go of without ending tracking. */
 export function retakeAllocationTracking(): void {
   holders++;

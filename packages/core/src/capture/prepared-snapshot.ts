@@ -1,4 +1,4 @@
-import { allocationTrackingEnded } from './allocation-tracking.js';
+import { allocationTrackingEnded, allocationTrackingHeld } from './allocation-tracking.js';
 import { CaptureError } from '../errors.js';
 import { heapProfilerSession, setChunkConsumer, snapshotDone, whenNoSnapshot } from './inspector-session.js';
 import { markOwn } from './own-marker.js';
@@ -22,8 +22,9 @@ export interface SnapshotSink<T> {
   /** The snapshot failed: let go of what the sink holds (an open file). Does not throw. */
   abort(): void;
   /**
-   * Called before a snapshot that ends allocation tracking is sent. V8 writes that snapshot's
-   * allocation trace tree while it delivers the chunks, and code run from `write` that
+   * Called before a snapshot taken while allocation tracking is on is sent (the one that ends
+   * tracking, or any other while a mark holds it). V8 writes that snapshot's allocation trace
+   * tree while it delivers the chunks, and code run from `write` that
    * allocates along stacks it has not allocated along before (a parser reaching a new
    * section) adds nodes to the tree V8 is walking: Node 20 and 22 then crash (SIGSEGV in
    * `SerializeTraceNode`). A sink that does more than keep a chunk does it in `end()`.
@@ -177,10 +178,10 @@ export class PreparedSnapshot<T> {
 
   #start(stopsTracking: boolean): Promise<T> {
     this.#used = true;
-    if (stopsTracking) {
-      this.#method = STOP_TRACKING;
-      this.#sink!.holdUntilEnd?.();
-    }
+    if (stopsTracking) this.#method = STOP_TRACKING;
+    // Any snapshot V8 writes an allocation trace tree into: the one that ends tracking, and an
+    // inner mark's diff while an outer mark still tracks.
+    if (stopsTracking || allocationTrackingHeld()) this.#sink!.holdUntilEnd?.();
     return this.#promise!;
   }
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
+import { prepareThreadTokenizer } from '../parser/numeric-section.js';
 import { CaptureError } from '../errors.js';
 import type { SnapshotSink } from './prepared-snapshot.js';
 
@@ -62,6 +63,8 @@ export class GraphSink implements SnapshotSink<HeapGraph> {
 
   constructor(file?: string) {
     this.#file = file === undefined ? undefined : new FileSink(file);
+    // Made before the snapshot (a mark's sinks are made before its baseline): see prepareThreadTokenizer.
+    prepareThreadTokenizer();
   }
 
   holdUntilEnd(): void {

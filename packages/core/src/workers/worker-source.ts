@@ -27,10 +27,7 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
 const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
 // Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without
-// WebAssembly. Only workers read with it: with an instance on the main thread a tracked mark's
-// diff crashed more often (2 to 3 runs in 10) — the cause was the parse running while V8 wrote
-// its allocation-trace tree, fixed in 8aacf9f (see SnapshotSink.holdUntilEnd); WebAssembly on
-// the main thread has not been measured again since.
+// WebAssembly. (An inline parse reads with an instance of its own: numeric-section.ts.)
 let wasm = null;
 const placeRecords = ${placeRecords.toString()};
 const shallowSizesKernel = ${shallowSizesKernel.toString()};

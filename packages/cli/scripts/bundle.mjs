@@ -5,6 +5,7 @@
 //   node packages/cli/scripts/bundle.mjs
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +44,26 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * yargs guesses a default version at start-up by looking for a package.json upwards from its
+ * "main file name": the folder above the `node_modules` its shim sits in, which a bundle does
+ * not have, so it started from the working directory — reading every directory up to one with
+ * a package.json (17 ms from /tmp here), and a user's package.json when it found one. In the
+ * bundle it starts from this package's folder, where ours is.
+ */
+const yargsMainFilename = {
+  name: 'yargs-main-filename',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const from = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+      if (!source.includes(from)) throw new Error(`bundle: yargs' shim (${args.path}) no longer computes mainFilename as expected; look again at the yargs-main-filename plugin`);
+      // bundle/heapdiff.js sits one level below the package.
+      return { contents: source.replace(from, "const mainFilename = fileURLToPath(new URL('..', import.meta.url));"), loader: 'js' };
+    });
+  },
+};
+
 rmSync(`${cli}/bundle`, { recursive: true, force: true });
 await build({
   entryPoints: { heapdiff: `${cli}/dist/bin.js`, 'huge-pages': `${cli}/dist/huge-pages.js` },
@@ -54,7 +75,7 @@ await build({
   target: 'node20',
   // The UI's libraries load only for `heapdiff ui`, from node_modules as they are published.
   external: ['ink', 'react', 'react/*'],
-  plugins: [lazyStringWidth],
+  plugins: [lazyStringWidth, yargsMainFilename],
   sourcemap: 'linked',
   logLevel: 'warning',
   // ESM output that still meets CommonJS inside (ws, yargs-parser): a require for it.

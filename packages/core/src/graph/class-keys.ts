@@ -4,7 +4,7 @@ import type { HeapGraph } from './heap-graph.js';
 import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
 import { scratchArrays } from './scratch-arrays.js';
-import { matchObjectShapes, scanPlainObjects, type ObjectShape } from './object-shapes.js';
+import { matchObjectShapes, plainObjectsOf, scanPlainObjects, type ObjectShape } from './object-shapes.js';
 
 /** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
 export interface SourceLocation {
@@ -135,27 +135,24 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   if (stringSlots) scratch.give(stringSlots);
   if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
 
-  // The property sets per node are needed only here: in a work array, handed back below.
+  // The plain objects are listed only for this: in a work array, handed back below.
   const work = scratch.take(graph.nodeCount);
-  const scan = scanPlainObjects(graph, new Int32Array(work.buffer, work.byteOffset, work.length));
+  const scan = scanPlainObjects(graph, plainObjectsOf(graph, work));
+  const { objects, setOf, sets: objectSets } = scan;
   const shapes = givenShapes ?? scan.shapes;
   if (options.plainObjects === 'set') {
-    const bySet = new Int32Array(scan.sets.length).fill(-1);
-    for (let n = 0; n < graph.nodeCount; n++) {
-      const set = scan.setOf[n]!;
-      if (set < 0) continue;
-      keyOf[n] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, scan.sets[set]!));
+    const bySet = new Int32Array(objectSets.length).fill(-1);
+    for (let i = 0; i < objects.length; i++) {
+      const set = setOf[i]!;
+      keyOf[objects[i]!] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, objectSets[set]!));
     }
   } else if (shapes.length > 0) {
-    const { setOf, sets } = scan;
-    const shapeOfSet = matchObjectShapes(sets, shapes);
+    const shapeOfSet = matchObjectShapes(objectSets, shapes);
     const byShape = new Int32Array(shapes.length).fill(-1);
-    for (let n = 0; n < graph.nodeCount; n++) {
-      const set = setOf[n]!;
-      if (set < 0) continue;
-      const shape = shapeOfSet[set]!;
+    for (let i = 0; i < objects.length; i++) {
+      const shape = shapeOfSet[setOf[i]!]!;
       if (shape < 0) continue;
-      keyOf[n] = byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
+      keyOf[objects[i]!] = byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
     }
   }
   scratch.give(work);
@@ -201,16 +198,24 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   return { keyOf, names, locations, durable, shapes, ...(options.plainObjects === 'set' ? { sets } : {}) };
 }
 
+const MAX_URL_MISSES = 16;
+
 /**
  * Script id → file name and URL, from the functions with a location (see `scriptUrlOf`).
  */
 function scriptFiles(graph: HeapGraph): Map<number, { file: string; url: string }> {
   const files = new Map<number, { file: string; url: string }>();
+  // Closures asked per script that gave no URL. Most such scripts have none (eval'd code), but
+  // before V8 12 a function's link can go to its debug info instead: a few more are asked.
+  const misses = new Map<number, number>();
   const closureType = graph.layout.nodeTypes.indexOf('closure');
   forEachLocation(graph, (n, scriptId) => {
     if (files.has(scriptId) || graph.nodeTypeIndex(n) !== closureType) return;
+    const missed = misses.get(scriptId) ?? 0;
+    if (missed >= MAX_URL_MISSES) return;
     const url = scriptUrlOf(graph, n);
     if (url) files.set(scriptId, { file: scriptFileName(url), url: url.slice(0, 2000) });
+    else misses.set(scriptId, missed + 1);
   });
   return files;
 }

@@ -34,10 +34,31 @@ export interface PlainObjectScan {
    * characters), and the names proposed by enough objects become shapes.
    */
   readonly shapes: readonly ObjectShape[];
-  /** Per node: the index of its set in `sets`, or -1 when the node is not a plain object. */
+  /** The plain objects (node ordinals, ascending): the ones given, or all the graph has. */
+  readonly objects: Uint32Array;
+  /** Per entry of `objects`: the index of its set in `sets`. */
   readonly setOf: Int32Array;
   /** Each distinct set of property names (all property edges, `__proto__` included), sorted by UTF-16 code units. */
   readonly sets: readonly (readonly string[])[];
+}
+
+/**
+ * The plain objects of the graph (type `object`, named `Object`), ascending: the front of
+ * `into` when given (a work array of at least one value per node), else a new array.
+ */
+export function plainObjectsOf(graph: HeapGraph, into?: Uint32Array): Uint32Array {
+  const objectType = graph.layout.nodeTypes.indexOf('object');
+  const objectName = graph.strings.indexOf('Object');
+  if (objectName < 0) return new Uint32Array(0);
+  const { nodes } = graph;
+  const fields = graph.layout.nodeFieldCount;
+  const [typeAt, nameAt] = [graph.layout.nodeTypeOffset, graph.layout.nodeNameOffset];
+  const out = into ?? new Uint32Array(graph.nodeCount);
+  let count = 0;
+  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
+    if (nodes[base + typeAt] === objectType && nodes[base + nameAt] === objectName) out[count++] = n;
+  }
+  return into ? out.subarray(0, count) : out.slice(0, count);
 }
 
 /**
@@ -46,22 +67,17 @@ export interface PlainObjectScan {
  * counted in two tries and looked up by a hash of the names, so nothing is built per object;
  * a set's names are decoded and sorted once.
  *
- * `into`, when given, receives `setOf` (one value per node).
+ * `objects`: the graph's plain objects when the caller has them already (see `plainObjectsOf`).
  *
  * @example scanPlainObjects(graph).shapes[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
  */
-export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObjectScan {
-  const objectType = graph.layout.nodeTypes.indexOf('object');
-  const objectName = graph.strings.indexOf('Object');
+export function scanPlainObjects(graph: HeapGraph, objects: Uint32Array = plainObjectsOf(graph)): PlainObjectScan {
   const property = graph.layout.edgeTypes.indexOf('property');
   const proto = graph.strings.indexOf('__proto__');
-  const { nodes, edges, firstEdge } = graph;
-  const nodeFields = graph.layout.nodeFieldCount;
-  const [typeAt, nameAt] = [graph.layout.nodeTypeOffset, graph.layout.nodeNameOffset];
+  const { edges, firstEdge } = graph;
   const edgeFields = EDGE_FIELDS;
   const { typeMask, typeBits } = graph.edgePacking;
-  // `into`: a work array of the caller's (fresh memory costs more than this pass on big graphs).
-  const setOf = (into ?? new Int32Array(graph.nodeCount)).fill(-1);
+  const setOf = new Int32Array(objects.length);
   // By string index: the few property names seen (not an array over every string: fresh memory).
   const formattedLength = new Map<number, number>();
   // Proposed names: a trie of property sequences; node 0 is the empty sequence.
@@ -80,7 +96,7 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
   const entryNames: Int32Array[] = [];
   const entrySequence: number[] = [];
   const entrySet: number[] = [];
-  let plainObjects = 0;
+  const plainObjects = objects.length;
   /** The trie node of the name an object with these properties (in order) proposes; 0 for none. */
   const proposedSequence = (names: Int32Array, k: number): number => {
     let length = 1; // '{'
@@ -127,9 +143,8 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
     }
     return setAt[node]!;
   };
-  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += nodeFields) {
-    if (objectName < 0 || nodes[base + typeAt] !== objectType || nodes[base + nameAt] !== objectName) continue;
-    plainObjects++;
+  for (let i = 0; i < objects.length; i++) {
+    const n = objects[i]!;
     const from = firstEdge[n]!;
     const to = firstEdge[n + 1]!;
     if (to - from > scratch.length) scratch = new Int32Array(to - from);
@@ -168,7 +183,7 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
       if (seqCount[previousSequence] === 0) seqFirstSeen[previousSequence] = seen++;
       seqCount[previousSequence]!++;
     }
-    setOf[n] = previousSet;
+    setOf[i] = previousSet;
   }
   const sets = setRaw.map((raw) => [...new Set(Array.from(raw, (s) => graph.strings.get(s)))].sort());
 
@@ -194,7 +209,7 @@ export function scanPlainObjects(graph: HeapGraph, into?: Int32Array): PlainObje
     if (count < minCount) break;
     shapes.push({ name, properties });
   }
-  return { shapes, setOf, sets };
+  return { shapes, objects, setOf, sets };
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, type HeapGraph } from '@heapdiff/core';
 import { edgeRecords } from '../helpers/edge-records.js';
+import { nodeRecords } from '../helpers/node-records.js';
 import { inflatedFixture, tempDir } from '../helpers/fixtures.js';
 import { referenceParse } from '../helpers/reference-parse.js';
 import { buildSnapshotText, tinySnapshotNodes, type BuilderNode } from '../helpers/snapshot-builder.js';
@@ -11,6 +12,7 @@ const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
 
 function expectIdentical(a: HeapGraph, b: HeapGraph): void {
   expect(bytes(a.nodes).equals(bytes(b.nodes))).toBe(true);
+  expect(nodeRecords(a)).toEqual(nodeRecords(b));
   expect(bytes(a.edges).equals(bytes(b.edges))).toBe(true);
   expect(bytes(a.firstEdge).equals(bytes(b.firstEdge))).toBe(true);
   expect(a.strings.count).toBe(b.strings.count);
@@ -101,6 +103,43 @@ describe('parsing on worker threads', () => {
     }
     const sparse = inline.firstEdge[nodes.length - 1]!;
     expect(inline.edgeName(sparse)).toBe(String(big[399 % big.length]));
+  });
+
+  it('keeps trace node ids and detachedness exact, on workers and inline, wherever a job cuts a record', async () => {
+    // The builder's snapshot with seven node fields, as Node 20 and 22 write them, and side
+    // fields that are not 0 here and there (the graph keeps them apart from its records).
+    const nodes: BuilderNode[] = tinySnapshotNodes();
+    for (let i = 0; i < 600; i++) nodes.push({ type: 'object', name: 'Thing', id: 3001 + 2 * i, selfSize: 24, edges: [{ type: 'property', name: 'next', to: 3 }] });
+    const json = JSON.parse(buildSnapshotText(nodes)) as { snapshot: { meta: { node_fields: string[]; node_types: unknown[] } }; nodes: number[]; edges: number[] };
+    json.snapshot.meta.node_fields = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
+    json.snapshot.meta.node_types.splice(5, 0, 'number');
+    const seven: number[] = [];
+    for (let n = 0; n < nodes.length; n++) {
+      const [type, name, id, size, edgeCount] = json.nodes.slice(n * 6, n * 6 + 5) as [number, number, number, number, number];
+      seven.push(type, name, id, size, edgeCount, n % 7 === 3 ? 1000 + n : 0, n % 11 === 5 ? 1 + (n % 2) : 0);
+    }
+    json.nodes = seven;
+    for (let e = 2; e < json.edges.length; e += 3) json.edges[e] = (json.edges[e]! / 6) * 7;
+    const text = JSON.stringify(json);
+    const file = join(tempDir(), 'side-fields.heapsnapshot');
+    writeFileSync(file, text);
+    const inline = await parseSnapshot(file, { workers: 0 });
+    expect(nodeRecords(inline)).toEqual(seven);
+    expect(inline.layout.nodeFields).toEqual(['type', 'name', 'id', 'self_size']);
+    expect(inline.traceNodeId(10)).toBe(1010);
+    expect(inline.domStates?.[5]).toBe(2);
+    for (const readChunkSize of [97, 1000, 4093]) {
+      const parallel = await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize });
+      expect(nodeRecords(parallel)).toEqual(seven);
+      expectIdentical(parallel, inline);
+    }
+    // All 0: the graph keeps no side array.
+    const plain = join(tempDir(), 'side-fields-zero.heapsnapshot');
+    writeFileSync(plain, JSON.stringify({ ...json, nodes: seven.map((v, i) => (i % 7 >= 5 ? 0 : v)) }));
+    for (const workers of [0, 2]) {
+      const graph = await parseSnapshot(plain, { workers, parallelMinValues: 1, readChunkSize: 1000 });
+      expect([graph.nodeTraceNodeIds, graph.nodeDetachedness]).toEqual([undefined, undefined]);
+    }
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { allocationStackReader, parseSnapshot, type HeapGraph } from '@heapdiff/core';
 import { tempDir } from '../helpers/fixtures.js';
 import { edgeRecords } from '../helpers/edge-records.js';
+import { nodeRecords } from '../helpers/node-records.js';
 import { referenceParse } from '../helpers/reference-parse.js';
 import { buildSnapshotText, tinySnapshotNodes } from '../helpers/snapshot-builder.js';
 
@@ -22,7 +23,7 @@ type Outcome = { values: number[]; strings: string[] } | { code: string; message
 async function outcome(parse: Promise<HeapGraph>): Promise<Outcome> {
   try {
     const graph = await parse;
-    return { values: [...graph.nodes, ...edgeRecords(graph)], strings: Array.from({ length: graph.strings.count }, (_, i) => graph.strings.get(i)) };
+    return { values: [...nodeRecords(graph), ...edgeRecords(graph)], strings: Array.from({ length: graph.strings.count }, (_, i) => graph.strings.get(i)) };
   } catch (error) {
     const { code, message, offset } = error as { code: string; message: string; offset: number | undefined };
     return { code, message: message.replace(/ \([^()]*byte offset \d+\)$/, ''), offset };

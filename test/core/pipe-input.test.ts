@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot, type HeapGraph } from '@heapdiff/core';
 import { fixturePath, inflatedFixture, tempDir } from '../helpers/fixtures.js';
+import { nodeRecords } from '../helpers/node-records.js';
 import { CLI_SOURCE, runCli, TSX_ARGS } from '../helpers/run-cli.js';
 
 const dir = tempDir();
@@ -48,6 +49,7 @@ function summaryOf(run: Run): unknown {
 const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 function expectSameGraph(a: HeapGraph, b: HeapGraph): void {
   expect(bytes(a.nodes).equals(bytes(b.nodes))).toBe(true);
+  expect(nodeRecords(a)).toEqual(nodeRecords(b));
   expect(bytes(a.edges).equals(bytes(b.edges))).toBe(true);
   expect(a.strings.count).toBe(b.strings.count);
   for (let i = 0; i < a.strings.count; i += 101) expect(a.strings.get(i)).toBe(b.strings.get(i));

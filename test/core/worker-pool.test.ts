@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PHASE_EXPECT_VALUE } from '../../packages/core/src/kernels/number-tokenizer.js';
 import { HeapWorkerPool } from '../../packages/core/src/workers/heap-worker-pool.js';
+import { TSX_ARGS } from '../helpers/run-cli.js';
+import { fixturePath, inflatedFixture } from '../helpers/fixtures.js';
 
 /** A tokenize job over `text` whose output, in shared memory, can be watched from this thread. */
 function tokenizeJob(text: string) {
@@ -59,5 +61,18 @@ describe('the heap worker pool under the flags of the process', () => {
       await workers.close();`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
     expect(out.trim()).toBe('3 7,8,9');
+  });
+
+  it('runs kernels compiled from TypeScript by tsx, as the tests and a user of the sources run them (esbuild names inner functions with a helper workers do not have)', () => {
+    // A parse on workers of every kind: nodes and edges placed, and the analyses.
+    const core = new URL('../../packages/core/src/index.ts', import.meta.url).href;
+    const program = `
+      import { analyzeGraph, parseSnapshot, summarizeClasses } from ${JSON.stringify(core)};
+      const graph = await parseSnapshot(${JSON.stringify(inflatedFixture(20))}, { workers: 2, parallelMinValues: 1 });
+      await analyzeGraph(graph);
+      const gzip = await parseSnapshot(${JSON.stringify(fixturePath(20))}, { workers: 2, parallelMinValues: 1 });
+      console.log(summarizeClasses(graph).rows.length > 0, gzip.nodeCount === graph.nodeCount);`;
+    const out = execFileSync(process.execPath, [...TSX_ARGS, '--input-type=module', '-e', program], { encoding: 'utf8', timeout: 60_000 });
+    expect(out.trim()).toBe('true true');
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSnapshot, summarizeClasses, type HeapGraph } from '@heapdiff/core';
 import { NODE_MAJORS, fixturePath, inflatedFixture } from '../helpers/fixtures.js';
 import { readWithHeapsnapshotParser, readWithMemlab } from '../helpers/peers.js';
+import { nodeRecords } from '../helpers/node-records.js';
 
 function row(graph: HeapGraph, className: string) {
   return summarizeClasses(graph).rows.find((r) => r.className === className);
@@ -16,7 +17,9 @@ describe.each(NODE_MAJORS)('a snapshot written by Node %i', (major) => {
     expect(row(graph, 'Foo')?.count).toBe(1000);
     expect(row(graph, 'Bar')?.count).toBe(10);
     // The layout is read from meta: Node 24+ dropped trace_node_id from plain snapshots.
-    expect(graph.layout.nodeTraceNodeIdOffset >= 0).toBe(major < 24);
+    expect(graph.header.layout.nodeTraceNodeIdOffset >= 0).toBe(major < 24);
+    // The graph's records keep the fields the analyses read; the rest live apart.
+    expect(graph.layout.nodeFields).toEqual(['type', 'name', 'id', 'self_size']);
     // A string with escapes and a control character decodes exactly. (V8 writes U+1F600 as
     // "\uF600": its serializer keeps only the low 16 bits of code points above U+FFFF.)
     let found = false;
@@ -33,6 +36,7 @@ describe.each(NODE_MAJORS)('a snapshot written by Node %i', (major) => {
     const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     for (const other of [fromFile, fromStream]) {
       expect(bytes(other.nodes).equals(bytes(fromGzip.nodes))).toBe(true);
+      expect(nodeRecords(other)).toEqual(nodeRecords(fromGzip));
       expect(bytes(other.edges).equals(bytes(fromGzip.edges))).toBe(true);
       expect(other.strings.count).toBe(fromGzip.strings.count);
       expect(other.nodeName(other.nodeCount - 1)).toBe(fromGzip.nodeName(fromGzip.nodeCount - 1));

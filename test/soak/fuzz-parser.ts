@@ -24,6 +24,7 @@ import { ERROR_CODES, HeapdiffError } from '../../packages/core/src/errors.js';
 import { analyzeGraph, parseSnapshot, summarizeClasses } from '../../packages/core/src/index.js';
 import { HeapGraph } from '../../packages/core/src/graph/heap-graph.js';
 import { edgeRecords } from '../helpers/edge-records.js';
+import { nodeRecords } from '../helpers/node-records.js';
 import { openByteSource } from '../../packages/core/src/parser/byte-source.js';
 import { SlabPool } from '../../packages/core/src/parser/slab-pool.js';
 import { SnapshotParser } from '../../packages/core/src/parser/snapshot-parser.js';
@@ -237,7 +238,7 @@ function badError(error: unknown): string {
 /** The first difference between a graph and the reference, or ''. */
 function difference(graph: HeapGraph, reference: Reference): string {
   const arrays: [string, ArrayLike<number>, ArrayLike<number>][] = [
-    ['nodes', graph.nodes, reference.nodes],
+    ['nodes', nodeRecords(graph), reference.nodes],
     ['edges', edgeRecords(graph), reference.edges],
     ['locations', graph.locations, reference.locations],
     ['samples', graph.samples, reference.samples],

@@ -2,6 +2,7 @@ import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
 import { EDGE_FIELDS, checkStringCount, edgePacking, packEdgesInPlace, packTypeAndName, type EdgePacking } from '../parser/packed-edges.js';
 import { sharedUint32Array } from '../parser/spare-memory.js';
+import { nodePacking, packNodesInPlace, sparseNodeValues, type NodePacking, type NodeSideFields } from '../parser/node-fields.js';
 
 /**
  * Turns the byte offset of value `index` of `section` into the nearest byte offset we know:
@@ -20,7 +21,10 @@ export function offsetOfValue(checkpoints: SectionCheckpoints, section: string, 
   return cp.offsets[lo];
 }
 
-export interface GraphIndexes {
+export interface GraphIndexes extends NodeSideFields {
+  /** The nodes, packed (see parser/node-fields.ts): the front of the parsed nodes' array. */
+  readonly nodes: Uint32Array;
+  readonly nodePacking: NodePacking;
   /** `firstEdge[n]..firstEdge[n + 1]` are the edge records (not values) of node ordinal `n`. */
   readonly firstEdge: Uint32Array;
   /** The edges, packed (see parser/packed-edges.ts): the front of the parsed edges' array. */
@@ -33,9 +37,9 @@ export interface GraphIndexes {
 }
 
 /**
- * Checks that nodes, edges and strings agree and builds the forward-edge index. Packs the edges
- * in place (see parser/packed-edges.ts), each `to_node` turned from a node index into a node
- * ordinal. Sections the parse workers already checked and placed (see `PrecheckedSection`) are
+ * Checks that nodes, edges and strings agree and builds the forward-edge index. Packs the nodes
+ * (see parser/node-fields.ts) and the edges (see parser/packed-edges.ts) in place, each
+ * `to_node` turned from a node index into a node ordinal. Sections the parse workers already checked and placed (see `PrecheckedSection`) are
  * only finished here: the records cut between two jobs, and string indexes against the final
  * string count.
  */
@@ -62,35 +66,72 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
   };
 
   // ---- nodes ----
+  // Checked as in the file, then packed (see parser/node-fields.ts); the edge counts go into
+  // `firstEdge`, which a prefix sum then turns into the edge index.
   const typeOffset = layout.nodeTypeOffset;
   const nameOffset = layout.nodeNameOffset;
-  const checkNode = (ordinal: number): void => {
+  const checkNode = (ordinal: number, type: number, name: number): void => {
     const base = ordinal * nodeFieldCount;
-    const type = nodes[base + typeOffset]!;
     if (type >= nodeTypeCount) {
       fail(`node #${ordinal} has type ${type}, but meta.node_types lists only ${nodeTypeCount} types`, 'nodes', base + typeOffset);
     }
-    const name = nodes[base + nameOffset]!;
     if (name >= stringCount) {
       fail(`node #${ordinal} names string ${name}, but the strings table has only ${stringCount} entries`, 'nodes', base + nameOffset);
     }
   };
+  const nodesPacked = nodePacking(layout);
+  const width = nodesPacked.width;
   const nodeCheck = prechecked.get('nodes');
-  if (nodeCheck) {
-    if (nodeCheck.bad) checkNode(Math.floor(nodeCheck.bad.valueIndex / nodeFieldCount));
-    for (const ordinal of nodeCheck.uncheckedRecords) checkNode(ordinal);
+  const placed = nodeCheck?.nodeSide;
+  let firstEdge: Uint32Array;
+  let side: NodeSideFields;
+  if (nodeCheck && placed) {
+    // Placed packed by the workers, but for the records cut between two jobs.
+    if (nodeCheck.bad) {
+      const record = nodeCheck.bad.record;
+      checkNode(Math.floor(nodeCheck.bad.valueIndex / nodeFieldCount), record[typeOffset]!, record[nameOffset]!);
+    }
+    firstEdge = placed.edgeCounts;
+    const cut = nodeCheck.cutValues;
+    for (const ordinal of new Set(nodeCheck.uncheckedRecords)) {
+      const base = ordinal * nodeFieldCount;
+      checkNode(ordinal, cut.get(base + typeOffset)!, cut.get(base + nameOffset)!);
+      for (let k = 0; k < width; k++) nodes[ordinal * width + k] = cut.get(base + nodesPacked.kept[k]!)!;
+      firstEdge[ordinal] = cut.get(base + nodesPacked.edgeCountAt)!;
+      const trace = nodesPacked.traceNodeIdAt >= 0 ? cut.get(base + nodesPacked.traceNodeIdAt)! : 0;
+      if (trace !== 0) {
+        placed.traceNodeIds![ordinal] = trace;
+        placed.traced = true;
+      }
+      const detachedness = nodesPacked.detachednessAt >= 0 ? cut.get(base + nodesPacked.detachednessAt)! : 0;
+      if (detachedness !== 0) placed.detached.push(ordinal, detachedness);
+    }
     // Workers saw every other name; only a name past the table sends us looking for it.
-    if (nodeCheck.maxName >= stringCount) for (let n = 0; n < nodeCount; n++) checkNode(n);
+    if (nodeCheck.maxName >= stringCount) {
+      const nameAt = nodesPacked.layout.nodeNameOffset;
+      for (let n = 0; n < nodeCount; n++) checkNode(n, 0, nodes[n * width + nameAt]!);
+    }
+    side = { traceNodeIds: placed.traced ? placed.traceNodeIds : undefined, detachedness: sparseNodeValues(placed.detached) };
   } else {
-    for (let n = 0; n < nodeCount; n++) checkNode(n);
+    if (nodeCheck) {
+      if (nodeCheck.bad) {
+        const ordinal = Math.floor(nodeCheck.bad.valueIndex / nodeFieldCount);
+        checkNode(ordinal, nodes[ordinal * nodeFieldCount + typeOffset]!, nodes[ordinal * nodeFieldCount + nameOffset]!);
+      }
+      for (const ordinal of nodeCheck.uncheckedRecords) checkNode(ordinal, nodes[ordinal * nodeFieldCount + typeOffset]!, nodes[ordinal * nodeFieldCount + nameOffset]!);
+    }
+    if (!nodeCheck || nodeCheck.maxName >= stringCount) {
+      for (let n = 0, base = 0; n < nodeCount; n++, base += nodeFieldCount) checkNode(n, nodes[base + typeOffset]!, nodes[base + nameOffset]!);
+    }
+    // Shared when the nodes are, so analyses can run on worker threads without copies.
+    firstEdge = nodes.buffer instanceof SharedArrayBuffer ? sharedUint32Array(nodeCount + 1, parsed.spare) : new Uint32Array(nodeCount + 1);
+    side = packNodesInPlace(nodes, nodeCount, nodesPacked, firstEdge);
   }
-
-  // Shared when the nodes are, so analyses can run on worker threads without copies.
-  const firstEdge = nodes.buffer instanceof SharedArrayBuffer ? sharedUint32Array(nodeCount + 1, parsed.spare) : new Uint32Array(nodeCount + 1);
   let edgeTotal = 0;
-  for (let ordinal = 0, at = layout.nodeEdgeCountOffset; ordinal < nodeCount; ordinal++, at += nodeFieldCount) {
+  for (let ordinal = 0; ordinal < nodeCount; ordinal++) {
+    const count = firstEdge[ordinal]!;
     firstEdge[ordinal] = edgeTotal;
-    edgeTotal += nodes[at]!;
+    edgeTotal += count;
   }
   firstEdge[nodeCount] = edgeTotal;
   if (edgeTotal !== edgeCount) {
@@ -105,7 +146,7 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
   const toNodeOffset = layout.edgeToNodeOffset;
   const elementType = layout.edgeTypes.indexOf('element');
   const hiddenType = layout.edgeTypes.indexOf('hidden');
-  const nodesLength = nodes.length;
+  const nodesLength = nodeCount * nodeFieldCount;
   /** Checks one edge's values as in the file (`toNode` a node index, when `checkTarget`). */
   const checkEdge = (edge: number, type: number, name: number, toNode: number, checkTarget: boolean): void => {
     const base = edge * edgeFieldCount;
@@ -163,6 +204,9 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
   }
   const packedLength = edgeCount * EDGE_FIELDS;
   return {
+    nodes: nodes.subarray(0, nodeCount * width),
+    nodePacking: nodesPacked,
+    ...side,
     firstEdge,
     edges: edges.subarray(0, packedLength),
     edgeRoom: edges.subarray(packedLength, edgeCount * edgeFieldCount),

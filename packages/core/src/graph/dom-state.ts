@@ -18,23 +18,21 @@ export function propagateDomState(graph: HeapGraph): Uint8Array | undefined {
   const step = layout.nodeFieldCount;
   const typeOffset = layout.nodeTypeOffset;
   const nativeType = layout.nodeTypes.indexOf('native');
-  const offset = layout.nodeDetachednessOffset;
   let states: Uint8Array;
   // The nodes that report a state, in order: a handful in a Node.js snapshot (nothing below
   // loops over every node again).
   const known: number[] = [];
-  if (offset >= 0) {
-    // Most Node.js snapshots have the field but no state: look before allocating a byte per node.
-    let first = offset;
-    const end = nodeCount * step;
-    while (first < end && nodes[first] !== DomState.Attached && nodes[first] !== DomState.Detached) first += step;
-    if (first >= end) return undefined;
+  if (graph.header.layout.nodeDetachednessOffset >= 0) {
+    // Most Node.js snapshots have the field but no state (then the graph keeps no array for it).
+    const reported = graph.nodeDetachedness;
+    if (!reported) return undefined;
     states = new Uint8Array(nodeCount);
-    for (let n = (first - offset) / step, i = first; n < nodeCount; n++, i += step) {
-      const state = nodes[i]!;
+    const { ordinals, values } = reported;
+    for (let i = 0; i < ordinals.length; i++) {
+      const state = values[i]!;
       if (state === DomState.Attached || state === DomState.Detached) {
-        states[n] = state;
-        known.push(n);
+        states[ordinals[i]!] = state;
+        known.push(ordinals[i]!);
       }
     }
   } else {

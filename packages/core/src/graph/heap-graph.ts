@@ -3,6 +3,7 @@ import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME, type EdgePacking } from '../
 import type { SnapshotHeader, SnapshotLayout } from '../parser/snapshot-layout.js';
 import type { StringTable } from '../parser/string-table.js';
 import type { TraceTree } from '../parser/trace-tree.js';
+import type { SparseNodeValues } from '../parser/node-fields.js';
 import { AnalysisCache, AnalysisKey } from './analysis-cache.js';
 import { buildGraphIndexes } from './build-graph-indexes.js';
 import { buildClassIndex, classOf, type ClassIndex } from './class-names.js';
@@ -16,10 +17,15 @@ const ID_INDEX = new AnalysisKey<IdIndex>('id index');
 const MAX_JS_NODE_ID = new AnalysisKey<number>('max JS node id');
 
 /**
- * The snapshot's layout as a loaded graph has it: the nodes as in the file, the edges packed
- * (see `HeapGraph.edges`), so the file's edge field offsets do not apply and are left out.
+ * The snapshot's layout as a loaded graph has it: the nodes packed (`nodeFields` lists the
+ * fields a record keeps; `edge_count`, `trace_node_id` and `detachedness` live apart, see
+ * `HeapGraph.nodes`), the edges packed (see `HeapGraph.edges`), so the file's offsets of
+ * those fields do not apply and are left out.
  */
-export type GraphLayout = Omit<SnapshotLayout, 'edgeFieldCount' | 'edgeTypeOffset' | 'edgeNameOffset' | 'edgeToNodeOffset'>;
+export type GraphLayout = Omit<
+  SnapshotLayout,
+  'edgeFieldCount' | 'edgeTypeOffset' | 'edgeNameOffset' | 'edgeToNodeOffset' | 'nodeEdgeCountOffset' | 'nodeTraceNodeIdOffset' | 'nodeDetachednessOffset'
+>;
 
 /**
  * A loaded heap snapshot: flat typed arrays plus indexes, with accessors that take a node
@@ -41,8 +47,20 @@ export class HeapGraph {
   readonly layout: GraphLayout;
   readonly nodeCount: number;
   readonly edgeCount: number;
-  /** Node fields, `layout.nodeFieldCount` values per node, as in the snapshot. */
+  /**
+   * `layout.nodeFieldCount` values per node: the fields of the file's records but three
+   * (`layout.nodeFields` lists them; see parser/node-fields.ts). A node's edge count is
+   * `firstEdge[n + 1] - firstEdge[n]`; its trace node id and detachedness are in
+   * `nodeTraceNodeIds` and `nodeDetachedness` (the nodes where it is not 0).
+   */
   readonly nodes: Uint32Array;
+  /** Each node's `trace_node_id`; undefined when every node has 0 (no allocation tracking). */
+  readonly nodeTraceNodeIds: Uint32Array | undefined;
+  /**
+   * The nodes whose `detachedness` is not 0 (1 attached, 2 detached; 0 is unknown), ascending,
+   * with it; undefined when every node has 0 (Node.js snapshots, mostly).
+   */
+  readonly nodeDetachedness: SparseNodeValues | undefined;
   /**
    * Two values per edge: `name_or_index << edgePacking.typeBits | type`, then the target's
    * node ordinal (see parser/packed-edges.ts). Use `edgeNameOrIndex` for names: a name too big
@@ -75,12 +93,23 @@ export class HeapGraph {
   constructor(parsed: ParsedSnapshot, file?: string) {
     const indexes = buildGraphIndexes(parsed, file);
     this.header = parsed.header;
-    // Without the file's edge offsets at run time too: they do not apply to packed edges.
-    const { edgeFieldCount: _f, edgeTypeOffset: _t, edgeNameOffset: _n, edgeToNodeOffset: _to, ...layout } = parsed.header.layout;
-    this.layout = layout;
+    // Without the file's offsets of what was packed at run time too: they do not apply.
+    const {
+      edgeFieldCount: _f,
+      edgeTypeOffset: _t,
+      edgeNameOffset: _n,
+      edgeToNodeOffset: _to,
+      nodeEdgeCountOffset: _ec,
+      nodeTraceNodeIdOffset: _tn,
+      nodeDetachednessOffset: _d,
+      ...layout
+    } = parsed.header.layout;
+    this.layout = { ...layout, ...indexes.nodePacking.layout };
     this.nodeCount = parsed.header.nodeCount;
     this.edgeCount = parsed.header.edgeCount;
-    this.nodes = parsed.nodes;
+    this.nodes = indexes.nodes;
+    this.nodeTraceNodeIds = indexes.traceNodeIds;
+    this.nodeDetachedness = indexes.detachedness;
     this.edges = indexes.edges;
     this.edgePacking = indexes.packing;
     this.#nameOverflow = indexes.nameOverflow;
@@ -92,7 +121,8 @@ export class HeapGraph {
     this.traceTree = parsed.traceTree;
     this.samples = parsed.samples;
     this.#nodeFieldCount = this.layout.nodeFieldCount;
-    this.rootOrdinal = parsed.header.rootIndex / this.#nodeFieldCount;
+    // (`root_index` is a node index of the file's layout.)
+    this.rootOrdinal = parsed.header.rootIndex / parsed.header.layout.nodeFieldCount;
   }
 
   // ---- nodes ----
@@ -129,13 +159,12 @@ export class HeapGraph {
 
   /** Number of outgoing edges of the node. */
   edgeCountOf(node: number): number {
-    return this.nodes[node * this.#nodeFieldCount + this.layout.nodeEdgeCountOffset]!;
+    return this.firstEdge[node + 1]! - this.firstEdge[node]!;
   }
 
   /** The allocation trace node id, or 0 when the snapshot has none. */
   traceNodeId(node: number): number {
-    const offset = this.layout.nodeTraceNodeIdOffset;
-    return offset < 0 ? 0 : this.nodes[node * this.#nodeFieldCount + offset]!;
+    return this.nodeTraceNodeIds?.[node] ?? 0;
   }
 
   /** The class the node is grouped under, as in DevTools' Summary (see `classNameForType`). */

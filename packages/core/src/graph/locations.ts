@@ -20,7 +20,8 @@ export function forEachLocation(graph: HeapGraph, visit: (node: number, scriptId
   const [objectAt, scriptAt, lineAt, columnAt] = ['object_index', 'script_id', 'line', 'column'].map((f) => fields.indexOf(f));
   if (stride === 0 || objectAt! < 0 || scriptAt! < 0 || lineAt! < 0 || columnAt! < 0) return;
   const raw = graph.locations;
-  const nodeFields = graph.layout.nodeFieldCount;
+  // (`object_index` is a node index of the file's layout.)
+  const nodeFields = graph.header.layout.nodeFieldCount;
   for (let i = 0; i + stride <= raw.length; i += stride) {
     visit(raw[i + objectAt!]! / nodeFields, raw[i + scriptAt!]!, raw[i + lineAt!]!, raw[i + columnAt!]!);
   }

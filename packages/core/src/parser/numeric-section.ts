@@ -72,6 +72,11 @@ export class NumericTarget {
   readonly checkpoints: NumericCheckpoints;
   /** The values, at their exact length, once the section has closed. */
   result: NumericArray | undefined;
+  /**
+   * Records placed narrower than the file has them (nodes read by workers, see
+   * node-fields.ts): `out` holds `placedWidth` values per `fileWidth` values read.
+   */
+  readonly records: { readonly fileWidth: number; readonly placedWidth: number } | undefined;
   readonly #file: string | undefined;
 
   /**
@@ -82,11 +87,18 @@ export class NumericTarget {
     key: string,
     header: SnapshotHeader,
     offset: number,
-    options: { file: string | undefined; totalBytes: number | undefined; shared: boolean; spare?: SpareMemory | undefined },
+    options: {
+      file: string | undefined;
+      totalBytes: number | undefined;
+      shared: boolean;
+      spare?: SpareMemory | undefined;
+      records?: { readonly fileWidth: number; readonly placedWidth: number } | undefined;
+    },
   ) {
     this.key = key;
     this.limit = declaredLength(key, header);
     this.float = key === 'samples' || key === 'locations';
+    this.records = options.records;
     this.#file = options.file;
     this.out = this.#allocate(header, options);
     this.checkpoints = { values: [0], offsets: [offset + 1] };
@@ -103,10 +115,23 @@ export class NumericTarget {
       return new Float64Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));
     }
     if (!shared) return new Uint32Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));
-    if (trusted) return sharedUint32Array(this.limit, spare);
+    const room = this.#placed(this.limit);
+    if (trusted) return sharedUint32Array(room, spare);
     // Sizes not backed by the input (gzip, streams) may still go into spare memory that holds them: nothing is allocated.
-    const spared = declared ? spare?.take(this.limit * 4) : undefined;
-    return spared ? new Uint32Array(spared, 0, this.limit) : new Uint32Array(new SharedArrayBuffer(Math.min(this.limit, INITIAL_CAPACITY) * 4));
+    const spared = declared ? spare?.take(room * 4) : undefined;
+    return spared ? new Uint32Array(spared, 0, room) : new Uint32Array(new SharedArrayBuffer(this.#placed(Math.min(this.limit, INITIAL_CAPACITY)) * 4));
+  }
+
+  /** The room `out` needs for `values` values of the file. */
+  #placed(values: number): number {
+    const records = this.records;
+    return records ? Math.ceil(values / records.fileWidth) * records.placedWidth : values;
+  }
+
+  /** How many values of the file `out` has room for. */
+  get capacity(): number {
+    const records = this.records;
+    return records ? Math.floor(this.out.length / records.placedWidth) * records.fileWidth : this.out.length;
   }
 
   /** Notes that value number `count` began at byte `offset`. */
@@ -117,14 +142,14 @@ export class NumericTarget {
 
   /** Doubles the room for values, up to the limit; `offset` is where the value that did not fit is. */
   grow(offset: number): void {
-    const length = this.out.length;
+    const length = this.capacity;
     if (length >= this.limit) {
       throw new SnapshotInconsistentError(
         `"${this.key}" holds more than the ${this.limit} values the header declares (${this.#declaredAs()})`,
         inputLocation(this.#file, offset),
       );
     }
-    const next = Math.min(this.limit, Math.max(INITIAL_CAPACITY, length * 2));
+    const next = this.#placed(Math.min(this.limit, Math.max(INITIAL_CAPACITY, length * 2)));
     const shared = this.out.buffer instanceof SharedArrayBuffer;
     const grown = this.float
       ? new Float64Array(next)
@@ -144,7 +169,8 @@ export class NumericTarget {
       );
     }
     // A view, not a copy: the room never written was never given memory.
-    this.result = count === this.out.length ? this.out : this.out.subarray(0, count);
+    const placed = this.#placed(count);
+    this.result = placed === this.out.length ? this.out : this.out.subarray(0, placed);
   }
 
   /** Throws the error for a tokenizer `status` (one of `STATUS_*`) at `offset`, where `byte` is. */

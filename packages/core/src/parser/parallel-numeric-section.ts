@@ -11,11 +11,12 @@ import {
   createTokenizerState,
   tokenizeUint32,
 } from '../kernels/number-tokenizer.js';
-import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
+import type { NodeSideArrays, PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import type { TokenizeJob, TokenizeReply } from '../workers/worker-jobs.js';
 import { copyOf } from './json-bytes.js';
 import { edgePacking } from './packed-edges.js';
+import { nodePacking } from './node-fields.js';
 import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
@@ -48,6 +49,12 @@ export interface PrecheckedSection {
   cutValues: Map<number, number>;
   /** Edges: names too big for a packed record, by edge number (see parser/packed-edges.ts). */
   nameOverflow: Map<number, number>;
+  /**
+   * Nodes placed packed (see parser/node-fields.ts): their side fields, whether any trace node
+   * id was not 0, and the detachedness values that are not 0 (pairs of ordinal and value, in
+   * no particular order). Undefined when the nodes were placed as they are.
+   */
+  nodeSide: (NodeSideArrays & { traced: boolean; detached: number[] }) | undefined;
 }
 
 /**
@@ -101,10 +108,20 @@ export class ParallelNumbers {
     return this.#getPool !== undefined && (key === 'nodes' || key === 'edges') && limit >= this.#minValues;
   }
 
-  /** Starts a section whose "[" is at `offset`; `target` must be in shared memory. */
-  begin(target: NumericTarget, header: SnapshotHeader, offset: number): ParallelNumericSection {
+  /**
+   * Starts a section whose "[" is at `offset`; `target` must be in shared memory. `nodeSide`:
+   * for nodes placed packed (`target.records`), where their side fields go, in shared memory.
+   */
+  begin(target: NumericTarget, header: SnapshotHeader, offset: number, nodeSide?: NodeSideArrays): ParallelNumericSection {
     this.#pool ??= this.#getPool!();
-    const precheck: PrecheckedSection = { maxName: -1, uncheckedRecords: [], bad: undefined, cutValues: new Map(), nameOverflow: new Map() };
+    const precheck: PrecheckedSection = {
+      maxName: -1,
+      uncheckedRecords: [],
+      bad: undefined,
+      cutValues: new Map(),
+      nameOverflow: new Map(),
+      nodeSide: nodeSide && { ...nodeSide, traced: false, detached: [] },
+    };
     this.prechecked.set(target.key, precheck);
     return new ParallelNumericSection(this, target, recordSpec(target.key, header), precheck, offset + 1, this.#file);
   }
@@ -158,16 +175,21 @@ export class ParallelNumbers {
       target.statusError(result.status, result.byte, offset);
     }
     const merged = target.count + result.count;
-    if (merged > target.out.length) {
+    if (merged > target.capacity) {
       // Sizes not backed by a known input size grow as values arrive: let copies land first.
       await Promise.all(this.#copies.splice(0));
-      while (merged > target.out.length) target.grow(job.offset + result.position);
+      while (merged > target.capacity) target.grow(job.offset + result.position);
     }
     // The input is no longer needed once parsed; the output once copied into place.
     if (job.slab) this.slabs.release(job.slab);
     const { spec, precheck } = job;
     const at = target.count;
-    const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec })
+    const side = precheck.nodeSide && {
+      edgeCounts: precheck.nodeSide.edgeCounts.buffer as SharedArrayBuffer,
+      traceNodeIds: precheck.nodeSide.traceNodeIds?.buffer as SharedArrayBuffer | undefined,
+      detachedness: precheck.nodeSide.detachedness,
+    };
+    const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec, ...(side ? { side } : {}) })
       .then((placed) => notePlaced(precheck, placed, spec.fieldCount, at, result.count))
       .finally(() => this.slabs.releaseOutput(job.output));
     // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.
@@ -344,6 +366,7 @@ export class ParallelNumericSection implements SectionReader {
 function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
   const { layout, nodeCount } = header;
   if (key === 'nodes') {
+    const packing = nodePacking(layout);
     return {
       fieldCount: layout.nodeFieldCount,
       typeOffset: layout.nodeTypeOffset,
@@ -355,6 +378,10 @@ function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
       stringNamed: layout.nodeTypes.map(() => 1),
       packTypeBits: -1,
       nameLimit: 0,
+      kept: [...packing.kept],
+      edgeCountAt: packing.edgeCountAt,
+      traceNodeIdAt: packing.traceNodeIdAt,
+      detachednessAt: packing.detachednessAt,
     };
   }
   const packing = edgePacking(layout);
@@ -369,6 +396,10 @@ function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
     stringNamed: layout.edgeTypes.map((type) => (type === 'element' || type === 'hidden' ? 0 : 1)),
     packTypeBits: packing.typeBits,
     nameLimit: packing.nameLimit,
+    kept: [],
+    edgeCountAt: -1,
+    traceNodeIdAt: -1,
+    detachednessAt: -1,
   };
 }
 
@@ -377,6 +408,10 @@ function notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: num
   if (placed.maxName > precheck.maxName) precheck.maxName = placed.maxName;
   if (placed.badValue >= 0 && (!precheck.bad || placed.badValue < precheck.bad.valueIndex)) {
     precheck.bad = { valueIndex: placed.badValue, kind: placed.badKind, record: placed.badRecord };
+  }
+  if (precheck.nodeSide) {
+    if (placed.traced) precheck.nodeSide.traced = true;
+    for (const value of placed.detached) precheck.nodeSide.detached.push(value);
   }
   const { cutValues, overflow } = placed;
   for (let i = 0; i < cutValues.length; i += 2) precheck.cutValues.set(cutValues[i]!, cutValues[i + 1]!);

@@ -2,7 +2,8 @@ import { SnapshotFormatError, SnapshotTruncatedError, type InputLocation } from 
 import { HeaderSection } from './header-section.js';
 import { describeByte, isSpace, skipSpace } from './json-bytes.js';
 import { InlineNumericSection, NUMERIC_SECTIONS, NumericTarget, declaredLength, type NumericArray, type NumericCheckpoints } from './numeric-section.js';
-import type { SpareMemory } from './spare-memory.js';
+import { sharedUint32Array, type SpareMemory } from './spare-memory.js';
+import { nodePacking } from './node-fields.js';
 import { ParallelNumbers, type ParallelParseOptions, type PrecheckedSection } from './parallel-numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -16,7 +17,11 @@ export type { PrecheckedSection } from './parallel-numeric-section.js';
 /** The raw content of a snapshot, before the graph indexes are built. */
 export interface ParsedSnapshot {
   readonly header: SnapshotHeader;
-  /** `node_count × node_fields` values, as in the file. */
+  /**
+   * `node_count × node_fields` values as in the file when read on this thread; packed (see
+   * node-fields.ts) when read by workers and `prechecked` has the nodes' side fields, but for
+   * the records it says were cut between two jobs. `buildGraphIndexes` packs or finishes them.
+   */
   readonly nodes: Uint32Array;
   /**
    * Room for `edge_count × edge_fields` values: as in the file (`to_node` still a node index)
@@ -326,8 +331,20 @@ export class SnapshotParser {
     const parallel = this.#parallel.accepts(key, declaredLength(key, header));
     // Values parsed on workers are written by them straight into the result, in shared memory.
     const shared = parallel || (this.#sharedGraph && (key === 'nodes' || key === 'edges'));
-    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared, spare: this.#spare });
+    // Workers place nodes packed (see node-fields.ts) when the header's count is backed by the
+    // input's size: the side arrays are sized by it up front.
+    const packNodes = parallel && key === 'nodes' && this.#totalBytes !== undefined;
+    const packing = packNodes ? nodePacking(header.layout) : undefined;
+    const records = packing && { fileWidth: packing.fileWidth, placedWidth: packing.width };
+    const target = new NumericTarget(key, header, offset, { file: this.#file, totalBytes: this.#totalBytes, shared, spare: this.#spare, records });
     this.#numbers.set(key, target);
-    return parallel ? this.#parallel.begin(target, header, offset) : new InlineNumericSection(target);
+    if (!parallel) return new InlineNumericSection(target);
+    const nodeSide = packing && {
+      edgeCounts: sharedUint32Array(header.nodeCount + 1, this.#spare),
+      // Fresh (zeroed) memory, written only where a value is not 0: pages never written cost nothing.
+      traceNodeIds: packing.traceNodeIdAt >= 0 ? new Uint32Array(new SharedArrayBuffer(header.nodeCount * 4)) : undefined,
+      detachedness: packing.detachednessAt >= 0,
+    };
+    return this.#parallel.begin(target, header, offset, nodeSide);
   }
 }

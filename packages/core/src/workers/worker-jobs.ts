@@ -37,6 +37,8 @@ export interface PlaceJob {
   readonly dest: ArrayBufferLike;
   readonly offset: number;
   readonly spec: RecordSpec;
+  /** Nodes: where the side fields go (see `NodeSideArrays`), as shared buffers. */
+  readonly side?: { readonly edgeCounts: SharedArrayBuffer; readonly traceNodeIds: SharedArrayBuffer | undefined; readonly detachedness: boolean };
 }
 
 /** Shallow sizes into `sizes` (see `shallowSizesKernel`). */

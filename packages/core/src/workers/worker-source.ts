@@ -46,7 +46,12 @@ const handlers = {
     return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };
   },
   place(job) {
-    return placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec);
+    const side = job.side && {
+      edgeCounts: new Uint32Array(job.side.edgeCounts),
+      traceNodeIds: job.side.traceNodeIds && new Uint32Array(job.side.traceNodeIds),
+      detachedness: job.side.detachedness,
+    };
+    return placeRecords(new Uint32Array(job.output, 0, job.count), job.count, new Uint32Array(job.dest), job.offset, job.spec, side);
   },
   'shallow-sizes'(job) {
     const sizes = new Uint32Array(job.sizes, 0, job.params.nodeCount);

@@ -39,9 +39,9 @@ export interface GraphIndexes extends NodeSideFields {
 /**
  * Checks that nodes, edges and strings agree and builds the forward-edge index. Packs the nodes
  * (see parser/node-fields.ts) and the edges (see parser/packed-edges.ts) in place, each
- * `to_node` turned from a node index into a node ordinal. Sections the parse workers already checked and placed (see `PrecheckedSection`) are
- * only finished here: the records cut between two jobs, and string indexes against the final
- * string count.
+ * `to_node` turned from a node index into a node ordinal. Sections the parse workers already
+ * checked and placed (see `PrecheckedSection`) are only finished here: the records cut between
+ * two jobs, and string indexes against the final string count.
  */
 export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefined): GraphIndexes {
   const { header, nodes, edges, strings, checkpoints, prechecked } = parsed;
@@ -108,8 +108,8 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     }
     // Workers saw every other name; only a name past the table sends us looking for it.
     if (nodeCheck.maxName >= stringCount) {
-      const nameAt = nodesPacked.layout.nodeNameOffset;
-      for (let n = 0; n < nodeCount; n++) checkNode(n, 0, nodes[n * width + nameAt]!);
+      const { nodeTypeOffset: typeAt, nodeNameOffset: nameAt } = nodesPacked.layout;
+      for (let n = 0, base = 0; n < nodeCount; n++, base += width) checkNode(n, nodes[base + typeAt]!, nodes[base + nameAt]!);
     }
     side = { traceNodeIds: placed.traced ? placed.traceNodeIds : undefined, detachedness: sparseNodeValues(placed.detached) };
   } else {

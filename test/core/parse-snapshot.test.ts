@@ -59,6 +59,22 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     const withLocations = text.replace('"locations":[]', '"locations":[36,7,12,4,42,9,-1,-1]');
     const graph = await parseSnapshot(Readable.from([Buffer.from(withLocations)]));
     expect([...graph.locations]).toEqual([36, 7, 12, 4, 42, 9, -1, -1]);
+    // Kept in 32 bits, half the memory of doubles: V8's values always fit.
+    expect(graph.locations).toBeInstanceOf(Int32Array);
+  });
+
+  it('keeps locations exact when a value does not fit in 32 bits (2^31, 2^53 - 1, -0), wherever it comes', async () => {
+    // Many values, so that the reading goes through more than one stretch, read in pieces of every size.
+    const values = Array.from({ length: 40_000 }, (_, i) => (i % 4 === 0 ? 36 : i % 7) - (i % 11 === 0 ? 1 : 0));
+    for (const [at, big] of [[3, 2 ** 31], [39_998, 2 ** 53 - 1], [20_001, -(2 ** 31) - 1]] as const) {
+      const copy = [...values];
+      copy[at] = big;
+      const graph = await parseSnapshot(inPieces(Buffer.from(text.replace('"locations":[]', `"locations":[${copy.join(',')}]`)), 4093));
+      expect(graph.locations).toBeInstanceOf(Float64Array);
+      expect([...graph.locations]).toEqual(copy);
+    }
+    const negativeZero = await parseSnapshot(Readable.from([Buffer.from(text.replace('"locations":[]', '"locations":[36,-0,12,4]'))]));
+    expect(Object.is(negativeZero.locations[1], -0)).toBe(true);
   });
 
   it('decodes escapes lazily: \\uXXXX surrogate pairs, \\n, quotes, and raw UTF-8', async () => {

@@ -74,9 +74,10 @@ export class HeapGraph {
   readonly strings: StringTable;
   /**
    * Raw `locations` values (`object_index` is a node index, as in the file; a line or column
-   * is -1 when V8 does not know it, as for code compiled in a vm context on Node 24).
+   * is -1 when V8 does not know it, as for code compiled in a vm context on Node 24): an
+   * Int32Array when every value fits in one (V8's always do), else a Float64Array.
    */
-  readonly locations: Float64Array;
+  readonly locations: Int32Array | Float64Array;
   readonly traceFunctionInfos: Uint32Array;
   readonly traceTree: TraceTree | undefined;
   readonly samples: Float64Array;

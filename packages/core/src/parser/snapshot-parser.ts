@@ -31,7 +31,8 @@ export interface ParsedSnapshot {
    */
   readonly edges: Uint32Array;
   readonly strings: StringTable;
-  readonly locations: Float64Array;
+  /** See `HeapGraph.locations`. */
+  readonly locations: Int32Array | Float64Array;
   readonly traceFunctionInfos: Uint32Array;
   readonly traceTree: TraceTree | undefined;
   readonly samples: Float64Array;
@@ -181,7 +182,7 @@ export class SnapshotParser {
       nodes: values('nodes') as Uint32Array,
       edges: values('edges') as Uint32Array,
       strings,
-      locations: (values('locations') as Float64Array | undefined) ?? new Float64Array(0),
+      locations: (values('locations') as Int32Array | Float64Array | undefined) ?? new Int32Array(0),
       traceFunctionInfos,
       traceTree,
       samples: (values('samples') as Float64Array | undefined) ?? new Float64Array(0),

@@ -78,6 +78,10 @@ describe('bad input gets a specific, located error', () => {
     await expectFailure(replaceIn('"self_size",', ''), SnapshotFormatError, /node_fields has no "self_size" field.*byte offset 12/);
   });
 
+  it.each(['edge_count', 'type'])('a node field listed twice ("%s": a graph keeps some fields apart, by name) is refused', async (field) => {
+    await expectFailure(replaceIn('"self_size",', `"self_size","${field}",`), SnapshotFormatError, new RegExp(`node_fields lists "${field}" twice.*byte offset 12`));
+  });
+
   it('a header claiming 10^12 nodes is refused before allocating', async () => {
     const huge = replaceIn('"node_count":9', '"node_count":1000000000000');
     await expectFailure(huge, SnapshotTooLargeError, /declares 1000000000000 nodes/);

@@ -104,7 +104,7 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
         placed.traced = true;
       }
       const detachedness = nodesPacked.detachednessAt >= 0 ? cut.get(base + nodesPacked.detachednessAt)! : 0;
-      if (detachedness !== 0) placed.detached.push(ordinal, detachedness);
+      if (detachedness !== 0) placed.detached.push([ordinal, detachedness]);
     }
     // Workers saw every other name; only a name past the table sends us looking for it.
     if (nodeCheck.maxName >= stringCount) {

@@ -84,11 +84,28 @@ export interface SparseNodeValues {
   readonly values: Uint32Array;
 }
 
-/** `pairs` (node ordinal, value; in any order) as sparse values, or undefined when there are none. */
-export function sparseNodeValues(pairs: readonly number[]): SparseNodeValues | undefined {
-  if (pairs.length === 0) return undefined;
-  const order = Array.from({ length: pairs.length / 2 }, (_, i) => i).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
-  return { ordinals: Uint32Array.from(order, (i) => pairs[2 * i]!), values: Uint32Array.from(order, (i) => pairs[2 * i + 1]!) };
+/**
+ * Runs of pairs (node ordinal, value), each run ascending and the runs over ranges of nodes
+ * that do not overlap (one per worker job, in any order), as sparse values; undefined when
+ * there are none.
+ */
+export function sparseNodeValues(runs: readonly (readonly number[])[]): SparseNodeValues | undefined {
+  const sorted = runs.filter((run) => run.length > 0).sort((a, b) => a[0]! - b[0]!);
+  const count = sorted.reduce((sum, run) => sum + run.length / 2, 0);
+  if (count === 0) return undefined;
+  const ordinals = new Uint32Array(count);
+  const values = new Uint32Array(count);
+  let k = 0;
+  for (const run of sorted) {
+    for (let i = 0; i < run.length; i += 2, k++) {
+      ordinals[k] = run[i]!;
+      values[k] = run[i + 1]!;
+    }
+  }
+  for (let i = 1; i < count; i++) {
+    if (ordinals[i]! <= ordinals[i - 1]!) throw new Error(`node side values out of order at ${i}: runs overlap`);
+  }
+  return { ordinals, values };
 }
 
 /**
@@ -104,7 +121,7 @@ export function packNodesInPlace(nodes: Uint32Array, nodeCount: number, packing:
   if (detachedAt >= 0) {
     for (let n = 0, i = detachedAt; n < nodeCount; n++, i += fileWidth) if (nodes[i] !== 0) detached.push(n, nodes[i]!);
   }
-  const detachedness = sparseNodeValues(detached);
+  const detachedness = sparseNodeValues([detached]);
   const keptCount = kept.length;
   for (let n = 0, from = 0, to = 0; n < nodeCount; n++, from += fileWidth, to += width) {
     edgeCounts[n] = nodes[from + edgeCountAt]!;

@@ -51,10 +51,10 @@ export interface PrecheckedSection {
   nameOverflow: Map<number, number>;
   /**
    * Nodes placed packed (see parser/node-fields.ts): their side fields, whether any trace node
-   * id was not 0, and the detachedness values that are not 0 (pairs of ordinal and value, in
-   * no particular order). Undefined when the nodes were placed as they are.
+   * id was not 0, and the detachedness values that are not 0 (one run of pairs of ordinal and
+   * value per job, see `sparseNodeValues`). Undefined when the nodes were placed as they are.
    */
-  nodeSide: (NodeSideArrays & { traced: boolean; detached: number[] }) | undefined;
+  nodeSide: (NodeSideArrays & { traced: boolean; detached: number[][] }) | undefined;
 }
 
 /**
@@ -411,7 +411,7 @@ function notePlaced(precheck: PrecheckedSection, placed: PlaceResult, width: num
   }
   if (precheck.nodeSide) {
     if (placed.traced) precheck.nodeSide.traced = true;
-    for (const value of placed.detached) precheck.nodeSide.detached.push(value);
+    if (placed.detached.length > 0) precheck.nodeSide.detached.push(placed.detached);
   }
   const { cutValues, overflow } = placed;
   for (let i = 0; i < cutValues.length; i += 2) precheck.cutValues.set(cutValues[i]!, cutValues[i + 1]!);

@@ -63,6 +63,14 @@ function stringList(value: unknown, what: string, where: InputLocation): string[
   return value as string[];
 }
 
+/** A record's field names: strings, each once (a loaded graph keeps some fields apart, by name). */
+function fieldList(value: unknown, what: string, where: InputLocation): string[] {
+  const fields = stringList(value, what, where);
+  const twice = fields.find((field, i) => fields.indexOf(field) !== i);
+  if (twice !== undefined) throw new SnapshotFormatError(`snapshot.meta.${what} lists "${twice}" twice; V8 names each field once`, where);
+  return fields;
+}
+
 function optionalStringList(value: unknown, what: string, where: InputLocation): string[] {
   return value === undefined ? [] : stringList(value, what, where);
 }
@@ -95,8 +103,8 @@ export function readSnapshotHeader(raw: unknown, where: InputLocation): Snapshot
   const meta = raw['meta'];
   if (!isObject(meta)) throw new SnapshotFormatError('the snapshot header has no "meta" object', where);
 
-  const nodeFields = stringList(meta['node_fields'], 'node_fields', where);
-  const edgeFields = stringList(meta['edge_fields'], 'edge_fields', where);
+  const nodeFields = fieldList(meta['node_fields'], 'node_fields', where);
+  const edgeFields = fieldList(meta['edge_fields'], 'edge_fields', where);
   const nodeTypeOffset = fieldOffset(nodeFields, 'type', 'node_fields', where);
   const edgeTypeOffset = fieldOffset(edgeFields, 'type', 'edge_fields', where);
 

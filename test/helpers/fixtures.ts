@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,23 @@ export function inflatedFixture(fixture: Fixture): string {
 }
 
 /** A fresh temporary directory. */
+/** The directories `tempDir` made in this process: removed when it exits. */
+const madeDirs: string[] = [];
+let cleanupArmed = false;
+
+/**
+ * A fresh directory under the system's temporary one, removed with what it holds when this
+ * process (a vitest worker, a script) exits: a run of the suite writes some GB of snapshots,
+ * which piled up in /tmp run after run until the disk was full.
+ */
 export function tempDir(prefix = 'heapdiff-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  if (!cleanupArmed) {
+    cleanupArmed = true;
+    process.on('exit', () => {
+      for (const made of madeDirs) rmSync(made, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }

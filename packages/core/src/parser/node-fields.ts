@@ -34,14 +34,7 @@ export interface NodePacking {
 }
 
 /** Node fields as a loaded graph has them (see `NodePacking`). */
-export interface GraphNodeLayout {
-  readonly nodeFields: readonly string[];
-  readonly nodeFieldCount: number;
-  readonly nodeTypeOffset: number;
-  readonly nodeNameOffset: number;
-  readonly nodeIdOffset: number;
-  readonly nodeSelfSizeOffset: number;
-}
+export type GraphNodeLayout = Pick<SnapshotLayout, 'nodeFields' | 'nodeFieldCount' | 'nodeTypeOffset' | 'nodeNameOffset' | 'nodeIdOffset' | 'nodeSelfSizeOffset'>;
 
 /** The node fields a graph keeps apart from its records. */
 export const SIDE_NODE_FIELDS: readonly string[] = ['edge_count', 'trace_node_id', 'detachedness'];

@@ -37,12 +37,13 @@ const madeDirs: string[] = [];
 let cleanupArmed = false;
 
 /**
- * A fresh directory under the system's temporary one, removed with what it holds when this
- * process (a vitest worker, a script) exits: a run of the suite writes some GB of snapshots,
- * which piled up in /tmp run after run until the disk was full.
+ * A fresh directory for a test's files: in a vitest run, inside the run's folder (made and
+ * removed by the global setup, test/build-packages.ts); elsewhere under the system's temporary
+ * one, removed when the process exits. (A run of the suite writes some GB of snapshots; they
+ * piled up in /tmp run after run until the disk was full.)
  */
 export function tempDir(prefix = 'heapdiff-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(process.env['HEAPDIFF_TEST_TMP'] ?? tmpdir(), prefix));
   madeDirs.push(dir);
   if (!cleanupArmed) {
     cleanupArmed = true;

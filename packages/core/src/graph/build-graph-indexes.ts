@@ -2,6 +2,8 @@ import { SnapshotInconsistentError, type InputLocation } from '../errors.js';
 import type { ParsedSnapshot, SectionCheckpoints } from '../parser/snapshot-parser.js';
 import { EDGE_FIELDS, checkStringCount, edgePacking, packEdgesInPlace, packTypeAndName, type EdgePacking } from '../parser/packed-edges.js';
 import { sharedUint32Array } from '../parser/spare-memory.js';
+import { recordSpec } from '../parser/parallel-numeric-section.js';
+import { placeRecords } from '../kernels/place-records.js';
 import { nodePacking, packNodesInPlace, sparseNodeValues, type NodePacking, type NodeSideFields } from '../parser/node-fields.js';
 
 /**
@@ -92,19 +94,17 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
       checkNode(Math.floor(nodeCheck.bad.valueIndex / nodeFieldCount), record[typeOffset]!, record[nameOffset]!);
     }
     firstEdge = placed.edgeCounts;
+    // The records cut between two jobs, put together and placed by the workers' own kernel.
     const cut = nodeCheck.cutValues;
+    const spec = recordSpec('nodes', header);
+    const record = new Uint32Array(nodeFieldCount);
     for (const ordinal of new Set(nodeCheck.uncheckedRecords)) {
       const base = ordinal * nodeFieldCount;
-      checkNode(ordinal, cut.get(base + typeOffset)!, cut.get(base + nameOffset)!);
-      for (let k = 0; k < width; k++) nodes[ordinal * width + k] = cut.get(base + nodesPacked.kept[k]!)!;
-      firstEdge[ordinal] = cut.get(base + nodesPacked.edgeCountAt)!;
-      const trace = nodesPacked.traceNodeIdAt >= 0 ? cut.get(base + nodesPacked.traceNodeIdAt)! : 0;
-      if (trace !== 0) {
-        placed.traceNodeIds![ordinal] = trace;
-        placed.traced = true;
-      }
-      const detachedness = nodesPacked.detachednessAt >= 0 ? cut.get(base + nodesPacked.detachednessAt)! : 0;
-      if (detachedness !== 0) placed.detached.push([ordinal, detachedness]);
+      for (let f = 0; f < nodeFieldCount; f++) record[f] = cut.get(base + f)!;
+      checkNode(ordinal, record[typeOffset]!, record[nameOffset]!);
+      const result = placeRecords(record, nodeFieldCount, nodes, base, spec, placed);
+      if (result.traced) placed.traced = true;
+      if (result.detached.length > 0) placed.detached.push(result.detached);
     }
     // Workers saw every other name; only a name past the table sends us looking for it.
     if (nodeCheck.maxName >= stringCount) {

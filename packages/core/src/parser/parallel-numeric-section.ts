@@ -363,7 +363,7 @@ export class ParallelNumericSection implements SectionReader {
 }
 
 /** What the workers check in each record of `nodes` or `edges` as they place it. */
-function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
+export function recordSpec(key: string, header: SnapshotHeader): RecordSpec {
   const { layout, nodeCount } = header;
   if (key === 'nodes') {
     const packing = nodePacking(layout);

@@ -46,6 +46,47 @@ describe('the heap worker pool', () => {
   });
 });
 
+describe("the process's shared pool", () => {
+  it('is one pool for the loads and analyses that lease it, kept between uses; a pool of another size is their own', async () => {
+    const size = HeapWorkerPool.defaultSize();
+    const a = HeapWorkerPool.lease(size);
+    const b = HeapWorkerPool.lease(size);
+    expect(b).toBe(a);
+    HeapWorkerPool.release(a);
+    HeapWorkerPool.release(b);
+    // Released by all: still there for the next lease (it ends a few seconds later).
+    const c = HeapWorkerPool.lease(size);
+    expect(c).toBe(a);
+    const { job, values } = tokenizeJob('7,8,');
+    await c.run(job);
+    expect(Array.from(values.subarray(0, 2))).toEqual([7, 8]);
+    const own = HeapWorkerPool.lease(size + 1);
+    expect(own).not.toBe(c);
+    expect(own.size).toBe(size + 1);
+    HeapWorkerPool.release(own);
+    await expect(own.run(tokenizeJob('1,').job)).rejects.toThrow(/closed/);
+    HeapWorkerPool.release(c);
+  });
+
+  it('is replaced once a worker of it has stopped: the next lease gets a working pool', async () => {
+    const size = HeapWorkerPool.defaultSize();
+    const broken = HeapWorkerPool.lease(size);
+    // A job the worker cannot run (no such kind) throws there and ends that worker.
+    await expect(broken.run({ kind: 'no-such-job' } as never)).rejects.toThrow();
+    await expect(broken.run(tokenizeJob('1,').job)).rejects.toThrow(/stopped/);
+    HeapWorkerPool.release(broken);
+    const next = HeapWorkerPool.lease(size);
+    try {
+      expect(next).not.toBe(broken);
+      const { job, values } = tokenizeJob('5,6,');
+      await next.run(job);
+      expect(Array.from(values.subarray(0, 2))).toEqual([5, 6]);
+    } finally {
+      HeapWorkerPool.release(next);
+    }
+  });
+});
+
 describe('the heap worker pool under the flags of the process', () => {
   it('works in a program run with --input-type=module (its workers then read their code as a module)', () => {
     const pool = new URL('../../packages/core/dist/workers/heap-worker-pool.js', import.meta.url).href;

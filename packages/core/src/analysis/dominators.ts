@@ -1,11 +1,13 @@
 import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
-import { retainerSlotBits } from '../graph/retainers.js';
+import { retainerSlotBits, retainerSlotBitsOnWorker } from '../graph/retainers.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { dominatorDfsKernel } from '../kernels/dominator-dfs-kernel.js';
-import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
+import { essentialEdgesKernel, type EssentialEdgesParams } from '../kernels/essential-edges-kernel.js';
+import { EDGE_FIELDS, EDGE_TO_NODE } from '../parser/packed-edges.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
-import { pageOwnedNodes } from './page-objects.js';
+import type { EssentialEdgesJob } from '../workers/worker-jobs.js';
+import { pageOwnedNodes, pageOwnedNodesOnWorker } from './page-objects.js';
 import { shallowSizes } from './shallow-sizes.js';
 import { EphemeronEdgeNames } from './weakmap-edges.js';
 
@@ -35,36 +37,71 @@ function essentialEdges(graph: HeapGraph): Int32Array {
 }
 
 function findEssentialEdges(graph: HeapGraph): Int32Array {
-  const { nodeCount, edges, firstEdge, layout } = graph;
   const bits = new Int32Array((graph.edgeCount + 31) >>> 5);
-  const page = pageOwnedNodes(graph);
-  const { typeMask, typeBits } = graph.edgePacking;
-  const weak = layout.edgeTypes.indexOf('weak');
-  const shortcut = layout.edgeTypes.indexOf('shortcut');
-  const internal = layout.edgeTypes.indexOf('internal');
-  const ephemerons = new EphemeronEdgeNames(graph);
-  const root = graph.rootOrdinal;
-  for (let n = 0; n < nodeCount; n++) {
-    const end = firstEdge[n + 1]!;
-    const fromPage = page[n];
-    for (let e = firstEdge[n]!, base = e * EDGE_FIELDS; e < end; e++, base += EDGE_FIELDS) {
-      const typeAndName = edges[base + EDGE_TYPE_NAME]!;
-      const type = typeAndName & typeMask;
-      if (type === weak) continue;
-      if (type === internal) {
-        const ephemeron = ephemerons.parse(typeAndName >>> typeBits);
-        if (ephemeron && ephemeron.tableId === graph.nodeId(n)) continue;
-      }
-      const target = edges[base + EDGE_TO_NODE]!;
-      if (target === n) continue;
-      if (n !== root) {
-        if (type === shortcut) continue;
-        if (page[target] && !fromPage) continue;
-      }
-      bits[e >>> 5]! |= 1 << (e & 31);
-    }
-  }
+  const { params, ephemeronOf, tableIds } = essentialInputs(graph);
+  essentialEdgesKernel(graph.nodes, graph.edges, graph.firstEdge, params, pageOwnedNodes(graph), ephemeronOf, tableIds, bits);
   return bits;
+}
+
+/**
+ * `essentialEdges` on a worker of `pool` (the graph in shared memory), right after the
+ * program-owned nodes they need, on the same worker; kept on the graph.
+ */
+export function essentialEdgesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Int32Array> {
+  return graph.analyses.getAsync(ESSENTIAL_EDGES, async () => {
+    const bits = new Int32Array(new SharedArrayBuffer(4 * ((graph.edgeCount + 31) >>> 5)));
+    const { params, ephemeronOf, tableIds } = essentialInputs(graph);
+    const job = (page: Uint8Array): EssentialEdgesJob => ({
+      kind: 'essential-edges',
+      nodes: graph.nodes.buffer,
+      edges: graph.edges.buffer,
+      firstEdge: graph.firstEdge.buffer,
+      params,
+      page: page.buffer,
+      ephemeronOf,
+      tableIds,
+      bits: bits.buffer,
+    });
+    let followed = false;
+    const page = await pageOwnedNodesOnWorker(graph, pool, (flags) => {
+      followed = true;
+      return job(flags);
+    });
+    if (!followed) await pool.run(job(page));
+    return bits;
+  });
+}
+
+/** The kernel's numbers: the layout, and the WeakMap tables named by ephemeron edge names. */
+function essentialInputs(graph: HeapGraph): { params: EssentialEdgesParams; ephemeronOf: Int32Array; tableIds: Float64Array } {
+  const { layout, strings } = graph;
+  const ephemerons = new EphemeronEdgeNames(graph);
+  const found = strings.indexesContaining(' / part of key (');
+  const ephemeronOf = new Int32Array(found.length > 0 ? strings.count : 0).fill(-1);
+  const tableIds: number[] = [];
+  for (const index of found) {
+    const parsed = ephemerons.parse(index);
+    if (!parsed) continue;
+    ephemeronOf[index] = tableIds.length;
+    tableIds.push(parsed.tableId);
+  }
+  return {
+    params: {
+      nodeCount: graph.nodeCount,
+      nodeFieldCount: layout.nodeFieldCount,
+      nodeIdOffset: layout.nodeIdOffset,
+      edgeFieldCount: EDGE_FIELDS,
+      toNodeOffset: EDGE_TO_NODE,
+      edgeTypeMask: graph.edgePacking.typeMask,
+      edgeTypeBits: graph.edgePacking.typeBits,
+      weakType: layout.edgeTypes.indexOf('weak'),
+      shortcutType: layout.edgeTypes.indexOf('shortcut'),
+      internalType: layout.edgeTypes.indexOf('internal'),
+      rootOrdinal: graph.rootOrdinal,
+    },
+    ephemeronOf,
+    tableIds: Float64Array.from(tableIds),
+  };
 }
 
 /** The Lengauer–Tarjan working arrays, indexed by vertex (node ordinal + 1; 0 means none). */
@@ -114,6 +151,19 @@ export function essentialRetainerSlots(graph: HeapGraph): Int32Array {
 }
 
 /**
+ * `essentialRetainerSlots` with the work on workers of `pool`: the essential edges after the
+ * program-owned nodes, then the retainer index with its slot bits where the graph has none yet
+ * (see `retainerSlotBitsOnWorker`).
+ */
+export function essentialRetainerSlotsOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Int32Array> {
+  return graph.analyses.getAsync(ESSENTIAL_SLOTS, async () => {
+    const essential = essentialEdgesOnWorker(graph, pool);
+    essential.catch(() => {});
+    return retainerSlotBitsOnWorker(graph, pool, essential);
+  });
+}
+
+/**
  * The dominator tree by Lengauer–Tarjan (iterative, typed arrays only), and retained sizes,
  * exactly as DevTools computes them: only `essentialEdges` count; nodes left unreached from
  * the root that have only non-essential retainers are searched from next, hanging off the
@@ -131,13 +181,18 @@ export function dominatorTree(graph: HeapGraph): DominatorTree {
 }
 
 /**
- * `dominatorTree`, with its first depth-first search on a worker of `pool` while this thread
- * indexes the retainers; the result is kept on the graph. `posted` is called once the search is given to the worker, before this thread starts on the
- * retainers: the place to give the worker its next job.
+ * `dominatorTree` with the work before Lengauer–Tarjan on workers of `pool`: the essential
+ * edges, the retainer index with its essential slots, and the first depth-first search (see
+ * `essentialRetainerSlotsOnWorker`); this thread then runs the rest. The result is kept on the
+ * graph. `posted` is called once the retainer index is done and the search given to a worker:
+ * the place to give the workers their next job (not called when the tree is there or on its
+ * way already).
  */
 export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, posted?: () => void): Promise<DominatorTree> {
   return graph.analyses.getAsync(DOMINATOR_TREE, async () => {
-    const essential = essentialEdges(graph);
+    const slots = essentialRetainerSlotsOnWorker(graph, pool);
+    slots.catch(() => {});
+    const essential = await essentialEdgesOnWorker(graph, pool);
     const arrays = ltArrays(graph, scratchArrays(graph).take(graph.nodeCount + 1));
     const dfs = pool.run({
       kind: 'dominator-dfs',
@@ -156,8 +211,9 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, po
       scratchOffset: arrays.scratch.byteOffset,
     });
     dfs.catch(() => {});
+    // The search and the retainer index's fill side by side first: both hold up the rest.
+    await slots;
     posted?.();
-    essentialRetainerSlots(graph);
     const { count } = await dfs;
     return buildDominatorTree(graph, { arrays, count });
   });

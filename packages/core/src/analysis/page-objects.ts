@@ -3,6 +3,7 @@ import type { HeapGraph } from '../graph/heap-graph.js';
 import { edgeWalkParams } from './edge-walk-params.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import type { PageOwnedJob, SequenceJob, WorkerJob } from '../workers/worker-jobs.js';
 
 const PAGE_OWNED = new AnalysisKey<Uint8Array>('page-owned nodes');
 
@@ -23,12 +24,15 @@ export function pageOwnedNodes(graph: HeapGraph): Uint8Array {
 /**
  * Computes `pageOwnedNodes` on a worker of `pool`, from the graph's arrays in shared memory,
  * and keeps the result on the graph (`analyzeGraph` starts it first: the walk visits most of
- * the graph, and this thread meanwhile names classes).
+ * the graph, and this thread meanwhile names classes). `followedBy` makes a job that reads the
+ * flags, to run right after on the same worker; it is called only when the walk starts here
+ * (not when the flags are there or on their way already).
  */
-export function pageOwnedNodesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Uint8Array> {
+export function pageOwnedNodesOnWorker(graph: HeapGraph, pool: HeapWorkerPool, followedBy?: (flags: Uint8Array) => Exclude<WorkerJob, SequenceJob>): Promise<Uint8Array> {
   return graph.analyses.getAsync(PAGE_OWNED, async () => {
     const flags = new Uint8Array(new SharedArrayBuffer(graph.nodeCount));
-    await pool.run({ kind: 'page-owned', edges: graph.edges.buffer, firstEdge: graph.firstEdge.buffer, params: edgeWalkParams(graph), seeds: pageSeeds(graph), flags: flags.buffer });
+    const job: PageOwnedJob = { kind: 'page-owned', edges: graph.edges.buffer, firstEdge: graph.firstEdge.buffer, params: edgeWalkParams(graph), seeds: pageSeeds(graph), flags: flags.buffer };
+    await (followedBy ? pool.run({ kind: 'sequence', jobs: [job, followedBy(flags)] }) : pool.run(job));
     return flags;
   });
 }

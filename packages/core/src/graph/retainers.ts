@@ -1,4 +1,6 @@
+import { retainerFillKernel, retainerStartsKernel } from '../kernels/retainers-kernel.js';
 import { EDGE_FIELDS, EDGE_TO_NODE } from '../parser/packed-edges.js';
+import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { AnalysisKey } from './analysis-cache.js';
 import type { HeapGraph } from './heap-graph.js';
 
@@ -14,6 +16,8 @@ export interface Retainers {
   readonly retainerNodes: Uint32Array;
 }
 
+const RETAINERS = new AnalysisKey<Retainers>('retainers');
+
 /**
  * Builds the retainer index in two flat passes (count, then fill), O(nodes + edges). Given a
  * bitset over edges, also returns the same bits rearranged over retainer slots.
@@ -27,35 +31,50 @@ export function buildRetainers(
 ): { retainers: Retainers; slotBits: Int32Array | undefined } {
   const edgeCount = edges.length / EDGE_FIELDS;
   const firstRetainer = new Uint32Array(nodeCount + 1);
-  for (let e = 0, base = EDGE_TO_NODE; e < edgeCount; e++, base += EDGE_FIELDS) {
-    firstRetainer[edges[base]!]!++;
-  }
-  // Exclusive prefix sum; firstRetainer[n] becomes the fill cursor of node n.
-  let sum = 0;
-  for (let n = 0; n < nodeCount; n++) {
-    const count = firstRetainer[n]!;
-    firstRetainer[n] = sum;
-    sum += count;
-  }
-  firstRetainer[nodeCount] = sum;
+  retainerStartsKernel(edges, EDGE_FIELDS, EDGE_TO_NODE, nodeCount, firstRetainer);
   const retainerNodes = room && room.length >= edgeCount ? room.subarray(0, edgeCount) : new Uint32Array(edgeCount);
   const slotBits = edgeBits ? new Int32Array(edgeBits.length) : undefined;
-  for (let from = 0; from < nodeCount; from++) {
-    const end = firstEdge[from + 1]!;
-    for (let e = firstEdge[from]!; e < end; e++) {
-      const to = edges[e * EDGE_FIELDS + EDGE_TO_NODE]!;
-      const slot = firstRetainer[to]!++;
-      retainerNodes[slot] = from;
-      if (slotBits && edgeBits![e >>> 5]! & (1 << (e & 31))) slotBits[slot >>> 5]! |= 1 << (slot & 31);
-    }
-  }
-  // The fill advanced each cursor to the next node's start; shift back.
-  for (let n = nodeCount; n > 0; n--) firstRetainer[n] = firstRetainer[n - 1]!;
-  firstRetainer[0] = 0;
+  retainerFillKernel(edges, firstEdge, EDGE_FIELDS, EDGE_TO_NODE, nodeCount, firstRetainer, retainerNodes, edgeBits, slotBits);
   return { retainers: { firstRetainer, retainerNodes }, slotBits };
 }
 
-const RETAINERS = new AnalysisKey<Retainers>('retainers');
+/**
+ * `retainerSlotBits` on a worker of `pool` (the graph in shared memory), once `edgeBits` is
+ * there: when the graph has no retainer index yet, the index is built there (count, then fill
+ * with the bits) and kept on the graph.
+ */
+export async function retainerSlotBitsOnWorker(graph: HeapGraph, pool: HeapWorkerPool, edgeBits: Promise<Int32Array>): Promise<Int32Array> {
+  if (graph.analyses.has(RETAINERS)) return retainerSlotBits(graph, await edgeBits);
+  const { nodeCount, edges, firstEdge } = graph;
+  const edgeCount = edges.length / EDGE_FIELDS;
+  const bits = await edgeBits;
+  const firstRetainer = new Uint32Array(new SharedArrayBuffer(4 * (nodeCount + 1)));
+  const params = { edgeStep: EDGE_FIELDS, toAt: EDGE_TO_NODE, nodeCount };
+  const room = graph.takeEdgeRoom();
+  const retainerNodes = room && room.length >= edgeCount && room.buffer instanceof SharedArrayBuffer ? room.subarray(0, edgeCount) : new Uint32Array(new SharedArrayBuffer(4 * edgeCount));
+  const slotBits = new Int32Array(new SharedArrayBuffer(bits.byteLength));
+  await pool.run({
+    kind: 'sequence',
+    jobs: [
+      { kind: 'retainer-starts', edges: edges.buffer, edgeLength: edges.length, params, firstRetainer: firstRetainer.buffer },
+      {
+        kind: 'retainer-fill',
+        edges: edges.buffer,
+        edgeLength: edges.length,
+        firstEdge: firstEdge.buffer,
+        params,
+        firstRetainer: firstRetainer.buffer,
+        retainerNodes: retainerNodes.buffer,
+        retainerNodesOffset: retainerNodes.byteOffset,
+        retainerNodesLength: retainerNodes.length,
+        edgeBits: bits,
+        slotBits: slotBits.buffer,
+      },
+    ],
+  });
+  graph.analyses.get(RETAINERS, () => ({ firstRetainer, retainerNodes }));
+  return slotBits;
+}
 
 /** The graph's retainer index, built on first use (see `HeapGraph.retainers`). */
 export function retainersOf(graph: HeapGraph): Retainers {

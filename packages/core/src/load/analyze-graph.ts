@@ -1,6 +1,5 @@
 import { nodeDistances, nodeDistancesOnWorker, queueLength } from '../analysis/distances.js';
-import { dominatorTree, dominatorTreeOnWorker, essentialRetainerSlots } from '../analysis/dominators.js';
-import { pageOwnedNodesOnWorker } from '../analysis/page-objects.js';
+import { dominatorTree, dominatorTreeOnWorker, essentialRetainerSlots, essentialRetainerSlotsOnWorker } from '../analysis/dominators.js';
 import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { classKeys, type ClassGrouping } from '../graph/class-keys.js';
 import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
@@ -33,10 +32,10 @@ export interface AnalyzeOptions {
 
 /**
  * Runs the graph analyses — retainers, distances, dominator tree, retained sizes — and keeps
- * their results on the graph, using a worker thread where the graph lives in shared memory
- * (big files): the program-owned nodes, the distances and the dominator tree's depth-first
- * search are computed there while this thread builds the class keys, picks the essential edges
- * and builds the retainer index.
+ * their results on the graph, using worker threads where the graph lives in shared memory
+ * (big files): the program-owned nodes, the essential edges, the retainer index, the
+ * distances and the dominator tree's depth-first search are computed there while this thread
+ * builds the class keys, then runs Lengauer–Tarjan.
  * The synchronous accessors (`nodeDistances`, `dominatorTree`, `classKeys`, …) then return at
  * once; without this call they compute on first use, on this thread.
  *
@@ -59,24 +58,21 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     report('done');
     return;
   }
-  // One worker. First the program-owned nodes (a walk over most of the graph) while this
-  // thread builds the class keys; then this thread picks the essential edges (they need the
-  // program-owned nodes) and the worker searches the dominator tree's depth-first order while
-  // this thread builds the retainer index with the essential bits per slot; then the worker
-  // computes the distances while this thread runs Lengauer–Tarjan. The search goes before the
-  // distances because this thread's tree waits for it and nothing here waits for the
-  // distances: on a 740 MB snapshot the other order left this thread idle for 0.8 s of 2.7.
-  const pool = new HeapWorkerPool(1);
+  // Two workers (the process's pool). Before this thread gets busy with the class keys, a
+  // worker is given the program-owned nodes and then the essential edges (they need those).
+  // Then the retainer index (with the essential bits per slot) and the dominator tree's
+  // depth-first search run side by side on the two, then Lengauer–Tarjan here while a worker
+  // computes the distances: nothing here waits for the distances, so they go last.
+  const pool = HeapWorkerPool.lease(HeapWorkerPool.defaultSize());
   try {
     const scratch = scratchArrays(graph);
-    const page = pageOwnedNodesOnWorker(graph, pool);
-    page.catch(() => {});
-    // (Before the tree, which starts from them: made by the parse's workers already, mostly.)
+    const slots = essentialRetainerSlotsOnWorker(graph, pool);
+    slots.catch(() => {});
+    // (Made by the parse's workers already, mostly.)
     const sizes = shallowSizesOnWorker(graph, pool);
     sizes.catch(() => {});
     const grouping = options.classKeys ?? 'shape';
     if (grouping) classKeys(graph, grouping);
-    await page;
     report('retainers');
     let distances: Promise<unknown> | undefined;
     let queue: Uint32Array | undefined;
@@ -90,16 +86,17 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     };
     const tree = dominatorTreeOnWorker(graph, pool, afterSearch);
     tree.catch(() => {});
-    afterSearch(); // (when the tree was there already)
+    await slots;
     await sizes;
     report('dominators');
     await tree;
+    afterSearch(); // (when the tree was there already)
     // (What is left to wait for, if anything: the distances.)
     if (queue) report('distances');
     await distances;
     if (queue) scratch.give(queue);
     report('done');
   } finally {
-    void pool.close();
+    HeapWorkerPool.release(pool);
   }
 }

@@ -104,12 +104,12 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   // A file this big will be parsed on workers: start them now, while the header is read.
   // (Its edges take at most 8 bytes a value; a smaller file starts them when a section needs them.)
   if (workers > 0 && source.textBytes !== undefined && source.textBytes >= 8 * parallelMinValues) {
-    pool = new HeapWorkerPool(workers);
+    pool = HeapWorkerPool.lease(workers);
   }
   const parserOptions = {
     slabs,
     ...(source.file === undefined ? {} : { file: source.file }),
-    ...(workers > 0 ? { getPool: () => (pool ??= new HeapWorkerPool(workers)), parallelMinValues } : {}),
+    ...(workers > 0 ? { getPool: () => (pool ??= HeapWorkerPool.lease(workers)), parallelMinValues } : {}),
     sharedGraph: workers > 0 && source.textBytes !== undefined && source.textBytes >= sharedMinBytes,
     ...(spare ? { spare } : {}),
   };
@@ -162,7 +162,7 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     }
     throw new InputReadError(`reading the snapshot failed: ${(err as Error).message}`, source.file, { cause: err });
   } finally {
-    // Idle workers are unref'd and hold nothing we need: end them without waiting.
-    void (pool as HeapWorkerPool | undefined)?.close();
+    // (The process's pool: kept a few seconds for the next load or analysis.)
+    if (pool) HeapWorkerPool.release(pool);
   }
 }

@@ -11,6 +11,9 @@ import { workerSource } from './worker-source.js';
  */
 const JOBS_PER_WORKER = 2;
 
+/** How long the process's shared pool (see `HeapWorkerPool.lease`) outlives its last use. */
+const SHARED_IDLE_MS = 3000;
+
 interface Pending {
   resolve: (reply: never) => void;
   reject: (error: unknown) => void;
@@ -22,12 +25,20 @@ interface Pending {
  * search). Jobs start in the order they are given (on one worker, each after the one before).
  * Workers are unref'd while idle so they never keep a process alive; `close()` ends them.
  *
+ * The loads and analyses of one process share a pool (`lease`), so that a series of big
+ * snapshots starts its workers once and runs their kernels already optimised.
+ *
  * @example
  * const pool = new HeapWorkerPool(2)
  * const { count } = await pool.run({ kind: 'dominator-dfs', … })
  * await pool.close()
  */
 export class HeapWorkerPool {
+  /** The process's shared pool, while it lives (see `lease`). */
+  static #shared: HeapWorkerPool | undefined;
+  static #leases = 0;
+  static #idle: NodeJS.Timeout | undefined;
+
   readonly size: number;
   readonly #workers: Worker[] = [];
   /** Per worker (same order as `#workers`): jobs given and not yet replied to. */
@@ -36,6 +47,8 @@ export class HeapWorkerPool {
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #closed = false;
+  /** A worker failed or stopped: the pool cannot run jobs any more. */
+  #broken = false;
 
   constructor(size = HeapWorkerPool.defaultSize()) {
     this.size = Math.max(1, size);
@@ -43,7 +56,14 @@ export class HeapWorkerPool {
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(source, { eval: true });
       worker.on('message', (message: { id: number; reply: never }) => this.#onReply(i, message.id, message.reply));
-      worker.on('error', (error) => this.#failAll(error));
+      worker.on('error', (error) => {
+        this.#broken = true;
+        this.#failAll(error);
+      });
+      worker.on('exit', () => {
+        this.#broken = true;
+        if (!this.#closed) this.#failAll(new Error('a heap worker stopped'));
+      });
       worker.unref();
       this.#workers.push(worker);
       this.#load.push(0);
@@ -55,9 +75,53 @@ export class HeapWorkerPool {
     return Math.min(4, Math.max(1, availableParallelism()));
   }
 
+  /**
+   * A pool of `size` workers to use until `release`: the process's shared one when `size` is
+   * the default (made on first use, ended a few seconds after its last release), else one of
+   * its own (ended on release).
+   *
+   * @example
+   * const pool = HeapWorkerPool.lease(HeapWorkerPool.defaultSize())
+   * try { await pool.run(job) } finally { HeapWorkerPool.release(pool) }
+   */
+  static lease(size: number): HeapWorkerPool {
+    if (size !== HeapWorkerPool.defaultSize()) return new HeapWorkerPool(size);
+    clearTimeout(HeapWorkerPool.#idle);
+    HeapWorkerPool.#idle = undefined;
+    let pool = HeapWorkerPool.#shared;
+    if (!pool || pool.#broken || pool.#closed) {
+      if (pool && HeapWorkerPool.#leases === 0) void pool.close();
+      pool = HeapWorkerPool.#shared = new HeapWorkerPool(size);
+      HeapWorkerPool.#leases = 0;
+    }
+    HeapWorkerPool.#leases++;
+    return pool;
+  }
+
+  /** Gives back a pool from `lease` (its jobs may still run: their replies go where they were going). */
+  static release(pool: HeapWorkerPool): void {
+    if (pool !== HeapWorkerPool.#shared) {
+      void pool.close();
+      return;
+    }
+    HeapWorkerPool.#leases = Math.max(0, HeapWorkerPool.#leases - 1);
+    if (HeapWorkerPool.#leases > 0) return;
+    if (pool.#broken) {
+      HeapWorkerPool.#shared = undefined;
+      void pool.close();
+      return;
+    }
+    HeapWorkerPool.#idle = setTimeout(() => {
+      if (HeapWorkerPool.#shared === pool && HeapWorkerPool.#leases === 0) HeapWorkerPool.#shared = undefined;
+      void pool.close();
+    }, SHARED_IDLE_MS);
+    HeapWorkerPool.#idle.unref();
+  }
+
   /** Runs one job on the next free worker; resolves with its reply. */
   run<J extends WorkerJob>(job: J): Promise<ReplyTo<J>> {
     if (this.#closed) return Promise.reject(new Error('the heap worker pool is closed'));
+    if (this.#broken) return Promise.reject(new Error('a heap worker of this pool stopped'));
     const id = this.#nextId++;
     const promise = new Promise<ReplyTo<J>>((resolve, reject) => this.#pending.set(id, { resolve: resolve as Pending['resolve'], reject }));
     this.#queue.push({ id, job });

@@ -1,3 +1,4 @@
+import type { EssentialEdgesParams } from '../kernels/essential-edges-kernel.js';
 import type { DistanceParams } from '../kernels/distances-kernel.js';
 import type { PageOwnedParams } from '../kernels/page-owned-kernel.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
@@ -99,7 +100,68 @@ export interface PageOwnedJob {
   readonly flags: ArrayBufferLike;
 }
 
-export type WorkerJob = TokenizeJob | PlaceJob | ShallowSizesJob | DistancesJob | DominatorDfsJob | PageOwnedJob;
+/** The edges that count for the dominator tree into `bits` (see `essentialEdgesKernel`). */
+export interface EssentialEdgesJob {
+  readonly kind: 'essential-edges';
+  readonly nodes: ArrayBufferLike;
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: EssentialEdgesParams;
+  readonly page: ArrayBufferLike;
+  readonly ephemeronOf: Int32Array;
+  readonly tableIds: Float64Array;
+  readonly bits: ArrayBufferLike;
+}
+
+/** What both retainer passes need besides the arrays. */
+export interface RetainerParams {
+  readonly edgeStep: number;
+  readonly toAt: number;
+  readonly nodeCount: number;
+}
+
+/** Retainer counts turned into starts in `firstRetainer` (see `retainerStartsKernel`). */
+export interface RetainerStartsJob {
+  readonly kind: 'retainer-starts';
+  readonly edges: ArrayBufferLike;
+  /** Values of `edges` in use (the buffer may go on past them). */
+  readonly edgeLength: number;
+  readonly params: RetainerParams;
+  readonly firstRetainer: ArrayBufferLike;
+}
+
+/** The retainer index's fill, with the slot bits (see `retainerFillKernel`). */
+export interface RetainerFillJob {
+  readonly kind: 'retainer-fill';
+  readonly edges: ArrayBufferLike;
+  readonly edgeLength: number;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: RetainerParams;
+  readonly firstRetainer: ArrayBufferLike;
+  readonly retainerNodes: ArrayBufferLike;
+  readonly retainerNodesOffset: number;
+  readonly retainerNodesLength: number;
+  readonly edgeBits: Int32Array;
+  readonly slotBits: ArrayBufferLike;
+}
+
+/** Jobs run one after the other on one worker (a later one may read what an earlier one wrote). */
+export interface SequenceJob {
+  readonly kind: 'sequence';
+  readonly jobs: readonly Exclude<WorkerJob, SequenceJob>[];
+}
+
+export type WorkerJob =
+  | TokenizeJob
+  | PlaceJob
+  | ShallowSizesJob
+  | DistancesJob
+  | DominatorDfsJob
+  | PageOwnedJob
+  | EssentialEdgesJob
+  | RetainerStartsJob
+  | RetainerFillJob
+  | SequenceJob;
 
 /** What each kind of job answers. */
 export interface WorkerReplies {
@@ -109,6 +171,10 @@ export interface WorkerReplies {
   distances: Record<string, never>;
   'dominator-dfs': { readonly count: number };
   'page-owned': Record<string, never>;
+  'essential-edges': Record<string, never>;
+  'retainer-starts': Record<string, never>;
+  'retainer-fill': Record<string, never>;
+  sequence: readonly unknown[];
 }
 
 export type ReplyTo<J extends WorkerJob> = WorkerReplies[J['kind']];

@@ -11,7 +11,9 @@ import {
   tokenizeUint32,
   tokenizeWasm,
 } from '../kernels/number-tokenizer.js';
+import { essentialEdgesKernel } from '../kernels/essential-edges-kernel.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
+import { retainerFillKernel, retainerStartsKernel } from '../kernels/retainers-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
 
@@ -34,6 +36,9 @@ const shallowSizesKernel = ${shallowSizesKernel.toString()};
 const distancesKernel = ${distancesKernel.toString()};
 const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
 const pageOwnedKernel = ${pageOwnedKernel.toString()};
+const essentialEdgesKernel = ${essentialEdgesKernel.toString()};
+const retainerStartsKernel = ${retainerStartsKernel.toString()};
+const retainerFillKernel = ${retainerFillKernel.toString()};
 const handlers = {
   tokenize(job) {
     const bytes = new Uint8Array(job.input, job.start, job.length);
@@ -72,6 +77,26 @@ const handlers = {
   'page-owned'(job) {
     pageOwnedKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, job.seeds, new Uint8Array(job.flags));
     return {};
+  },
+  'essential-edges'(job) {
+    essentialEdgesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
+      new Uint8Array(job.page), job.ephemeronOf, job.tableIds, new Int32Array(job.bits));
+    return {};
+  },
+  'retainer-starts'(job) {
+    const p = job.params;
+    retainerStartsKernel(new Uint32Array(job.edges, 0, job.edgeLength), p.edgeStep, p.toAt, p.nodeCount, new Uint32Array(job.firstRetainer));
+    return {};
+  },
+  'retainer-fill'(job) {
+    const p = job.params;
+    retainerFillKernel(new Uint32Array(job.edges, 0, job.edgeLength), new Uint32Array(job.firstEdge), p.edgeStep, p.toAt, p.nodeCount,
+      new Uint32Array(job.firstRetainer), new Uint32Array(job.retainerNodes, job.retainerNodesOffset, job.retainerNodesLength),
+      job.edgeBits, new Int32Array(job.slotBits));
+    return {};
+  },
+  sequence(job) {
+    return job.jobs.map((inner) => handlers[inner.kind](inner));
   },
 };
 // import(), not require(): workers take the process's flags, and under --input-type=module this

@@ -30,17 +30,21 @@ export function dominatorDfsKernel(
     }
     let next = parent[v]!;
     const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-    for (; scratch[v]! < end; scratch[v]!++) {
-      const e = scratch[v]!;
+    // (The next edge to look at in a local while the loop runs; saved when it descends.)
+    let e = scratch[v]!;
+    for (; e < end; e++) {
       if ((essential[e >>> 5]! & (1 << (e & 31))) === 0) continue;
       const w = edges[e * edgeStep + toAt]! + 1;
       if (semi[w] === 0) {
         parent[w] = v;
         scratch[w] = firstEdge[w - 1]!;
         next = w;
+        // This edge's target is numbered once the search is back: go on after it.
+        e++;
         break;
       }
     }
+    scratch[v] = e;
     v = next;
   }
   return n;

@@ -147,17 +147,24 @@ export class NumericTarget {
    */
   appendNarrow(values: Float64Array, n: number, offset: number): void {
     while (this.count + n > this.out.length) this.grow(offset);
-    let out = this.out;
     let count = this.count;
-    for (let k = 0; k < n; k++) {
-      const value = values[k]!;
-      if (out instanceof Int32Array && ((value | 0) !== value || Object.is(value, -0))) {
+    let k = 0;
+    const out = this.out;
+    if (out instanceof Int32Array) {
+      // (One loop per array type: each stays monomorphic.)
+      for (; k < n; k++) {
+        const value = values[k]!;
+        if ((value | 0) !== value || (value === 0 && 1 / value < 0)) break;
+        out[count++] = value;
+      }
+      if (k < n) {
         const wide = new Float64Array(out.length);
         for (let j = 0; j < count; j++) wide[j] = out[j]!;
-        this.out = out = wide;
+        this.out = wide;
       }
-      out[count++] = value;
     }
+    const wide = this.out;
+    if (wide instanceof Float64Array) for (; k < n; k++) wide[count++] = values[k]!;
     this.count = count;
   }
 

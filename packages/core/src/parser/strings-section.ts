@@ -65,20 +65,41 @@ export class StringsSection implements SectionReader {
     let i = start;
     let closed = false;
     while (i < end) {
+      if (phase === IN_STRING && escape === NO_ESCAPE) {
+        // The string's plain bytes, in a loop of their own: most strings have nothing else.
+        let c = 0;
+        while (i < end) {
+          c = chunk[i]!;
+          if (c === 0x22 /* " */ || c === 0x5c /* \ */ || c < 0x20) break;
+          high |= c;
+          dst[length++] = c;
+          i++;
+        }
+        if (i === end) break;
+        if (c === 0x22) {
+          if (high & 0x80 && !isUtf8(dst.subarray(offsets[count]!, length))) this.#encodingError(count, 'is not valid UTF-8', stringStart);
+          count++;
+          // V8 writes `",\n"` between two strings: straight on to the next one.
+          if (i + 3 < end && chunk[i + 1] === 0x2c && chunk[i + 2] === 0x0a && chunk[i + 3] === 0x22 && count + 1 < offsets.length) {
+            high = 0;
+            stringStart = base + i + 3;
+            offsets[count] = length;
+            i += 4;
+            continue;
+          }
+          phase = AFTER_STRING;
+        } else if (c === 0x5c) {
+          escape = AFTER_BACKSLASH;
+          dst[length++] = c;
+        } else {
+          this.#encodingError(count, `holds an unescaped control character (${describeByte(c)})`, base + i);
+        }
+        i++;
+        continue;
+      }
       const c = chunk[i]!;
       if (phase === IN_STRING) {
-        if (escape === NO_ESCAPE) {
-          if (c === 0x22 /* " */) {
-            if (high & 0x80 && !isUtf8(dst.subarray(offsets[count]!, length))) this.#encodingError(count, 'is not valid UTF-8', stringStart);
-            count++;
-            phase = AFTER_STRING;
-          } else {
-            if (c === 0x5c /* \ */) escape = AFTER_BACKSLASH;
-            else if (c < 0x20) this.#encodingError(count, `holds an unescaped control character (${describeByte(c)})`, base + i);
-            high |= c;
-            dst[length++] = c;
-          }
-        } else if (escape === AFTER_BACKSLASH) {
+        if (escape === AFTER_BACKSLASH) {
           // " \ / b f n r t, or u and four hex digits
           if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
             escape = NO_ESCAPE;

@@ -5,6 +5,7 @@ import { sharedUint32Array } from '../parser/spare-memory.js';
 import { edgeWalkParams } from './edge-walk-params.js';
 import { shallowSizesKernel, type ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import { JOB_DETAIL, JOB_DONE, JOB_POSTED, JOB_STATE, jobDoneFlag } from '../workers/worker-jobs.js';
 
 const SHALLOW_SIZES = new AnalysisKey<Uint32Array | Float64Array>('shallow sizes');
 
@@ -16,9 +17,9 @@ const SHALLOW_SIZES = new AnalysisKey<Uint32Array | Float64Array>('shallow sizes
  * Nothing moves onto the root or synthetic nodes, and snapshots without user roots (taken
  * with internals exposed) keep their sizes as they are.
  *
- * Computed once per graph and kept (`parseSnapshot` computes it on a worker thread while
- * the main thread names classes: see `shallowSizesOnWorker`). Values are exact; the array is a Float64Array only if an
- * owner's size passes 2^32 - 1.
+ * Computed once per graph and kept (`parseSnapshot` starts it on a worker thread for a big
+ * graph: see `shallowSizesOnWorker`). Values are exact; the array is a Float64Array only if
+ * an owner's size passes 2^32 - 1.
  *
  * @example
  * const sizes = shallowSizes(graph)
@@ -32,18 +33,33 @@ export function shallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
 
 /**
  * Computes `shallowSizes` on a worker of `pool`, from the graph's arrays in shared memory,
- * and keeps the result on the graph.
+ * and keeps the result on the graph. Until the reply is taken, `shallowSizes(graph)` waits for
+ * the worker on this thread instead of computing them again.
  */
 export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Promise<Uint32Array | Float64Array> {
-  return graph.analyses.getAsync(SHALLOW_SIZES, async () => {
-    // A free work array where there is one (the memory of the graph before, in a series of
-    // loads); else fresh memory with room, so that a next, bigger graph can take it in turn.
-    const sizes = scratchArrays(graph).takeFree(graph.nodeCount) ?? sharedUint32Array(graph.nodeCount);
-    const { nodes, edges, firstEdge } = graph;
-    const params = shallowSizesParams(graph);
-    const reply = await pool.run({ kind: 'shallow-sizes', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer });
-    return reply.wide ?? sizes;
-  });
+  let sizes: Uint32Array | undefined;
+  const done = jobDoneFlag();
+  const flags = new Int32Array(done);
+  return graph.analyses.getAsync(
+    SHALLOW_SIZES,
+    async () => {
+      // A free work array where there is one (the memory of the graph before, in a series of
+      // loads); else fresh memory with room, so that a next, bigger graph can take it in turn.
+      sizes = scratchArrays(graph).takeFree(graph.nodeCount) ?? sharedUint32Array(graph.nodeCount);
+      const { nodes, edges, firstEdge } = graph;
+      const params = shallowSizesParams(graph);
+      const reply = await pool.run({ kind: 'shallow-sizes', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer, done });
+      return reply.wide ?? sizes;
+    },
+    () => {
+      // Not given to a worker yet: computed here instead. (A minute is far more than any
+      // snapshot takes; past it the sizes are computed here too.)
+      if (Atomics.load(flags, JOB_POSTED) === 0) return undefined;
+      Atomics.wait(flags, JOB_STATE, 0, 60_000);
+      // Wide sizes (a sum past 2^32 - 1) come only with the reply: computed here.
+      return Atomics.load(flags, JOB_STATE) === JOB_DONE && Atomics.load(flags, JOB_DETAIL) === 0 ? sizes : undefined;
+    },
+  );
 }
 
 function shallowSizesParams(graph: HeapGraph): ShallowSizesParams {

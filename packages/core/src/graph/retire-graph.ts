@@ -14,6 +14,8 @@ const RETIRED = new WeakSet<HeapGraph>();
  */
 export function spareMemoryOf(graph: HeapGraph): SpareMemory {
   if (RETIRED.has(graph)) throw new TypeError('parseSnapshot: `reuse` names a graph already given to another load; load its file again');
+  // (Results a worker writes in place, such as the shallow sizes its load started: waited for here.)
+  graph.analyses.settlePending();
   if (graph.analyses.busy) throw new TypeError('parseSnapshot: `reuse` names a graph still being analysed; await its analyses first');
   return new SpareMemory({
     buffers() {

@@ -143,11 +143,10 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     const graph = new HeapGraph(parsed, source.file);
     if (spare && inSharedMemory(graph)) giveRestToAnalyses(graph, spare);
     if (pool && inSharedMemory(graph)) {
-      // Big graphs: shallow sizes on a worker while this thread names the classes.
-      const sizes = shallowSizesOnWorker(graph, pool);
-      sizes.catch(() => {});
+      // Big graphs: shallow sizes on a worker while this thread names the classes, and goes on
+      // with what the caller does next (`shallowSizes(graph)` waits for the worker if need be).
+      shallowSizesOnWorker(graph, pool).catch(() => {});
       void graph.classes;
-      await sizes;
     }
     report('done');
     return graph;

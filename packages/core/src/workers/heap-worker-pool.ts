@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ReplyTo, WorkerJob } from './worker-jobs.js';
+import { JOB_FAILED, JOB_POSTED, JOB_STATE, type ReplyTo, type WorkerJob } from './worker-jobs.js';
 import { workerSource } from './worker-source.js';
 
 /**
@@ -17,6 +17,8 @@ const SHARED_IDLE_MS = 3000;
 interface Pending {
   resolve: (reply: never) => void;
   reject: (error: unknown) => void;
+  /** The job's `done` flag, if it has one (see `JobDone`). */
+  done: Int32Array | undefined;
 }
 
 /**
@@ -49,6 +51,8 @@ export class HeapWorkerPool {
   #closed = false;
   /** A worker failed or stopped: the pool cannot run jobs any more. */
   #broken = false;
+  /** Released (see `release`): to close once its last job is done. */
+  #closeOnIdle = false;
 
   constructor(size = HeapWorkerPool.defaultSize()) {
     this.size = Math.max(1, size);
@@ -98,10 +102,10 @@ export class HeapWorkerPool {
     return pool;
   }
 
-  /** Gives back a pool from `lease` (its jobs may still run: their replies go where they were going). */
+  /** Gives back a pool from `lease`: its jobs still run, and their replies go where they were going. */
   static release(pool: HeapWorkerPool): void {
     if (pool !== HeapWorkerPool.#shared) {
-      void pool.close();
+      pool.#closeWhenIdle();
       return;
     }
     HeapWorkerPool.#leases = Math.max(0, HeapWorkerPool.#leases - 1);
@@ -113,7 +117,7 @@ export class HeapWorkerPool {
     }
     HeapWorkerPool.#idle = setTimeout(() => {
       if (HeapWorkerPool.#shared === pool && HeapWorkerPool.#leases === 0) HeapWorkerPool.#shared = undefined;
-      void pool.close();
+      pool.#closeWhenIdle();
     }, SHARED_IDLE_MS);
     HeapWorkerPool.#idle.unref();
   }
@@ -123,7 +127,9 @@ export class HeapWorkerPool {
     if (this.#closed) return Promise.reject(new Error('the heap worker pool is closed'));
     if (this.#broken) return Promise.reject(new Error('a heap worker of this pool stopped'));
     const id = this.#nextId++;
-    const promise = new Promise<ReplyTo<J>>((resolve, reject) => this.#pending.set(id, { resolve: resolve as Pending['resolve'], reject }));
+    const doneBuffer = (job as { done?: SharedArrayBuffer }).done;
+    const done = doneBuffer ? new Int32Array(doneBuffer) : undefined;
+    const promise = new Promise<ReplyTo<J>>((resolve, reject) => this.#pending.set(id, { resolve: resolve as Pending['resolve'], reject, done }));
     this.#queue.push({ id, job });
     this.#dispatch();
     return promise;
@@ -138,13 +144,27 @@ export class HeapWorkerPool {
       if (load >= JOBS_PER_WORKER) return;
       this.#load[best] = load + 1;
       if (load === 0) this.#workers[best]!.ref();
-      this.#workers[best]!.postMessage(this.#queue.shift()!);
+      const next = this.#queue.shift()!;
+      const done = this.#pending.get(next.id)?.done;
+      if (done) Atomics.store(done, JOB_POSTED, 1);
+      this.#workers[best]!.postMessage(next);
     }
+  }
+
+  /** Closes the pool once no job is left (at once if none is). */
+  #closeWhenIdle(): void {
+    this.#closeOnIdle = true;
+    if (this.#pending.size === 0) void this.close();
   }
 
   #onReply(index: number, id: number, reply: never): void {
     const pending = this.#pending.get(id);
     this.#pending.delete(id);
+    if (this.#closeOnIdle && this.#pending.size === 0) {
+      void this.close();
+      pending?.resolve(reply);
+      return;
+    }
     const load = this.#load[index]! - 1;
     this.#load[index] = load;
     if (load === 0) this.#workers[index]!.unref();
@@ -153,7 +173,13 @@ export class HeapWorkerPool {
   }
 
   #failAll(error: unknown): void {
-    for (const { reject } of this.#pending.values()) reject(error);
+    for (const { reject, done } of this.#pending.values()) {
+      if (done && Atomics.load(done, JOB_STATE) === 0) {
+        Atomics.store(done, JOB_STATE, JOB_FAILED);
+        Atomics.notify(done, JOB_STATE);
+      }
+      reject(error);
+    }
     this.#pending.clear();
   }
 

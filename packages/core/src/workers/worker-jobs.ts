@@ -9,6 +9,24 @@ import type { ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
  * shared memory when they must be read or written in place, copies otherwise.
  */
 
+/**
+ * A job's `done` flag: three Int32 in shared memory, for a thread that waits for the job
+ * without its reply (`Atomics.wait`): the state (`JOB_STATE`: 0 until the job is over, then
+ * `JOB_DONE` or `JOB_FAILED`), a detail the job may set (`JOB_DETAIL`), and whether it was
+ * given to a worker yet (`JOB_POSTED`, set by the pool: until then, waiting would wait forever).
+ */
+export type JobDone = SharedArrayBuffer;
+export const JOB_STATE = 0;
+export const JOB_DETAIL = 1;
+export const JOB_POSTED = 2;
+export const JOB_DONE = 1;
+export const JOB_FAILED = 2;
+
+/** A new `done` flag for a job. */
+export function jobDoneFlag(): JobDone {
+  return new SharedArrayBuffer(3 * 4);
+}
+
 /** Turn `input[start..start + length)` into integers in `output` (see `tokenizeUint32`). */
 export interface TokenizeJob {
   readonly kind: 'tokenize';
@@ -42,9 +60,10 @@ export interface PlaceJob {
   readonly side?: { readonly edgeCounts: SharedArrayBuffer; readonly traceNodeIds: SharedArrayBuffer | undefined; readonly detachedness: boolean };
 }
 
-/** Shallow sizes into `sizes` (see `shallowSizesKernel`). */
+/** Shallow sizes into `sizes` (see `shallowSizesKernel`); `done`'s detail is 1 when they came back wide. */
 export interface ShallowSizesJob {
   readonly kind: 'shallow-sizes';
+  readonly done?: JobDone;
   readonly nodes: ArrayBufferLike;
   readonly edges: ArrayBufferLike;
   readonly firstEdge: ArrayBufferLike;

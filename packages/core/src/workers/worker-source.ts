@@ -16,6 +16,7 @@ import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
 import { retainerFillKernel, retainerStartsKernel } from '../kernels/retainers-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
+import { JOB_DETAIL, JOB_DONE, JOB_FAILED, JOB_STATE } from './worker-jobs.js';
 
 /**
  * The worker body: one handler per kind of `WorkerJob`, each calling the main thread's own
@@ -61,6 +62,7 @@ const handlers = {
   'shallow-sizes'(job) {
     const sizes = new Uint32Array(job.sizes, 0, job.params.nodeCount);
     const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
+    if (job.done && result !== sizes) Atomics.store(new Int32Array(job.done), ${JOB_DETAIL}, 1);
     return { wide: result === sizes ? undefined : result };
   },
   distances(job) {
@@ -103,7 +105,24 @@ const handlers = {
 // text runs as a module (messages wait on the port until the listener comes).
 import('node:worker_threads').then(({ parentPort }) => {
   parentPort.on('message', ({ id, job }) => {
-    parentPort.postMessage({ id, reply: handlers[job.kind](job) });
+    // A job with a \`done\` flag (see JobDone in worker-jobs.ts) says here that it is over, for a
+    // thread that waits for it without taking the reply.
+    const done = job.done && new Int32Array(job.done);
+    let reply;
+    try {
+      reply = handlers[job.kind](job);
+    } catch (error) {
+      if (done) {
+        Atomics.store(done, ${JOB_STATE}, ${JOB_FAILED});
+        Atomics.notify(done, ${JOB_STATE});
+      }
+      throw error;
+    }
+    if (done) {
+      Atomics.store(done, ${JOB_STATE}, ${JOB_DONE});
+      Atomics.notify(done, ${JOB_STATE});
+    }
+    parentPort.postMessage({ id, reply });
   });
 });
 `;

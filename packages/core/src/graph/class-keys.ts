@@ -109,6 +109,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const keyOfString = (stringSlots ? new Int32Array(stringSlots.buffer, stringSlots.byteOffset, stringSlots.length) : new Int32Array(classes.byString.length)).fill(-1);
   const fields = layout.nodeFieldCount;
   const nameOffset = layout.nodeNameOffset;
+  const detachedStates = classes.detached?.states;
   for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
     const type = nodes[base + typeOffset]!;
     const fixed = classes.byType[type]!;
@@ -120,7 +121,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     }
     const name = nodes[base + nameOffset]!;
     // Detached DOM nodes take a class of their own (rare: looked up one by one).
-    if (classes.detached?.states[n] === 2) {
+    if (detachedStates !== undefined && detachedStates[n] === 2) {
       const c = classOf(classes, nodes, n, layout);
       keyOf[n] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
       continue;

@@ -79,6 +79,9 @@ export function placeRecords(
   const end = offset + count;
   const checkedFrom = Math.min(end, Math.ceil(offset / width) * width);
   const checkedTo = Math.max(checkedFrom, Math.floor(end / width) * width);
+  // The first whole record's number. (Not checkedFrom / width: a job with no whole record has
+  // checkedFrom = end, and a fraction there would throw V8's optimised code out.)
+  const firstRecord = Math.ceil(offset / width);
   const typeAt = spec.typeOffset;
   const nameAt = spec.nameOffset;
   const typeCount = spec.typeCount;
@@ -117,7 +120,7 @@ export function placeRecords(
     const edgeCountAt = spec.edgeCountAt;
     const traceAt = traceNodeIds ? spec.traceNodeIdAt : -1;
     const detachedAt = side!.detachedness ? spec.detachednessAt : -1;
-    let node = checkedFrom / width;
+    let node = firstRecord;
     for (let local = checkedFrom - offset, to = node * keptCount; local < checkedTo - offset; local += width, to += keptCount, node++) {
       const type = src[local + typeAt]!;
       if (type >= typeCount) {
@@ -141,7 +144,7 @@ export function placeRecords(
     const nodesLength = spec.nodesLength;
     const typeBits = spec.packTypeBits;
     const nameLimit = spec.nameLimit;
-    let at = (checkedFrom / width) * 2;
+    let at = firstRecord * 2;
     for (let g = checkedFrom, local = checkedFrom - offset; g < checkedTo; g += width, local += width, at += 2) {
       const type = src[local + typeAt]!;
       const to = src[local + toAt]!;

@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findLeaks, parseSnapshot, takeCensus, type LeakReport } from '@heapdiff/core';
+import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, takeCensus, type LeakReport } from '@heapdiff/core';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 // The ground truth lives beside the programs: each scenario says what it leaks (or null).
@@ -58,6 +58,23 @@ describe('what a leak report says', () => {
     expect(leaks[0]!.heldBy).toBeUndefined();
     expect(Object.fromEntries(leaks[0]!.retains.map((r) => [r.className, r.count]))).toMatchObject({ CartItem: 1200, Cart: 600, '{name}': 600 });
     // (V8 writes no edge for a small-integer property: `{ id, name }` reads as `{name}`.)
+  });
+
+  it('prepareLeaks run alongside analyzeGraph (on workers, a graph in shared memory): the same report as without', async () => {
+    const files = writeSeries('interval');
+    const plain = await leaksOf(files);
+    const series = [];
+    for (const file of files.slice(0, -1)) series.push(takeCensus(await parseSnapshot(file)));
+    // A tiny threshold: the graph lives in shared memory, so the analyses go to workers.
+    const last = await parseSnapshot(files.at(-1)!, { parallelMinValues: 1 });
+    expect(last.nodes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const phases: string[] = [];
+    await analyzeGraph(last, { alongside: () => (prepareLeaks(last), phases.push('alongside')), onProgress: ({ phase }) => phases.push(phase) });
+    expect(phases[0]).toBe('alongside');
+    expect(phases.filter((p) => p === 'alongside')).toHaveLength(1);
+    const prepared = findLeaks([...series, last]);
+    expect(prepared).toEqual(plain);
+    expect(() => prepareLeaks(series[0] as never)).toThrow(/prepareLeaks: takes a loaded snapshot/);
   });
 
   it('a slow leak (one object every 25 iterations) is a leak; a one-off is not', async () => {

@@ -62,6 +62,7 @@ describe('public surface', () => {
         'nodeLabel',
         'noun',
         'parseSnapshot',
+        'prepareLeaks',
         'relativeHeap',
         'retainerPath',
         'shallowSizes',

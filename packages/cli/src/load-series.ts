@@ -7,6 +7,8 @@ export interface LoadSeriesOptions {
   perNode?: boolean | 'previous';
   /** Where progress goes instead of a line on stderr (the UI shows it in its status line). */
   progress?: (text: string) => void;
+  /** Work on the last graph for the time its analysis waits for its workers (see `analyzeGraph`'s `alongside`). */
+  alongside?: (last: HeapGraph) => void;
 }
 
 /**
@@ -42,7 +44,8 @@ export async function loadSeries(files: readonly string[], options: LoadSeriesOp
   return {
     earlier,
     last: await load(last, `${inputLabel(last)} (${files.length} of ${files.length})`, options, previous, async (graph, progress) => {
-      await analyzeGraph(graph, { onProgress: progress.analyzing });
+      const { alongside } = options;
+      await analyzeGraph(graph, { onProgress: progress.analyzing, ...(alongside ? { alongside: () => alongside(graph) } : {}) });
       return graph;
     }),
   };

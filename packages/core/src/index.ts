@@ -75,5 +75,5 @@ export { diffSnapshots, type SnapshotDiff, type ClassDiffRow, type DiffOptions }
 export { viewDiff, type DiffView, type DiffSortKey } from './diff/view-diff.js';
 
 // Leaks
-export { findLeaks, type LeakReport, type LeakGroup, type LeakPathStep, type LeakOptions } from './leaks/find-leaks.js';
+export { findLeaks, prepareLeaks, type LeakReport, type LeakGroup, type LeakPathStep, type LeakOptions } from './leaks/find-leaks.js';
 export { relativeHeap, type RelativeHeap, type RelativeHeapGroup, type RelativeHeapOptions } from './diff/relative-heap.js';

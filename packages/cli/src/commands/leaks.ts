@@ -83,7 +83,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .example("$0 leaks --pid 4242 --between 'npx autocannon -d 10 localhost:3000'", 'snapshot a running server around two rounds of load')
       .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage, input or output error.') as unknown as Argv<LeaksArgs>,
   handler: async (args: ArgumentsCamelCase<LeaksArgs>) => {
-    const { findLeaks } = await import('@heapdiff/core');
+    const { findLeaks, prepareLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
     let files = args.files ?? [];
@@ -107,7 +107,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       );
     }
     // Leak detection needs of the earlier snapshots only their counts per class.
-    const { earlier, last } = await loadSeries(files, { perNode: false });
+    const { earlier, last } = await loadSeries(files, { perNode: false, alongside: prepareLeaks });
     const report = findLeaks([...earlier, last], {
       ...(args.minCount === undefined ? {} : { minCount: args.minCount }),
       ...(args.minRetained === undefined ? {} : { minRetainedSize: args.minRetained }),

@@ -1,3 +1,4 @@
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import { classOf } from '../graph/class-names.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { EDGE_FIELDS, EDGE_TO_NODE, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
@@ -44,11 +45,17 @@ interface RenewedProperty {
 
 const RENEWED_PROPERTIES: readonly RenewedProperty[] = [{ holder: 'Pipe', property: '<symbol kMessageBuffer>' }];
 
+const NODE_RENEWALS = new AnalysisKey<readonly number[]>('objects Node renewed on its own');
+
 /**
  * The objects Node has renewed on its own (see RENEWALS): not the program's news, so a
- * relative-heap diff does not count them (what they hold still counts).
+ * relative-heap diff does not count them (what they hold still counts). Found once per graph.
  */
-export function nodeRenewals(graph: HeapGraph): number[] {
+export function nodeRenewals(graph: HeapGraph): readonly number[] {
+  return graph.analyses.get(NODE_RENEWALS, () => findNodeRenewals(graph));
+}
+
+function findNodeRenewals(graph: HeapGraph): number[] {
   const index = (name: string) => graph.strings.indexOf(name);
   const wanted = RENEWALS.map((r) => ({ variable: index(r.variable), siblings: r.siblings.map(index) })).filter(
     (r) => r.variable >= 0 && r.siblings.every((s) => s >= 0),

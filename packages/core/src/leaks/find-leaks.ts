@@ -12,7 +12,9 @@ import { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { leakRoots } from './leak-roots.js';
-import { ClassKinds, STRING_CLASSES } from './leak-naming.js';
+import { classKinds, STRING_CLASSES } from './leak-naming.js';
+import { nodeRenewals } from '../diff/node-renewals.js';
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import { PathSignatures } from './path-signature.js';
 
 /** One step of a leak's retainer path: the edge taken and the object it reaches. */
@@ -138,7 +140,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   }
   checkSameProcess(series.slice(0, -1), graph);
   const keys = classKeys(graph);
-  const kinds = new ClassKinds(graph, keys);
+  const kinds = classKinds(graph);
   const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const { leaked, roots, tops, holders, anchors } = leakRoots(graph, maxIds[0]!, {
@@ -354,7 +356,30 @@ function grows(liveCounts: readonly number[], rounds: readonly number[]): boolea
 }
 
 /** Live objects (non-zero size) per class key of a loaded graph. */
+const LIVE_BY_KEY = new AnalysisKey<Map<string, number>>('live objects per class key');
+
+/**
+ * The work of `findLeaks` on the last snapshot that needs neither its dominator tree nor its
+ * distances — its classes' kinds, what Node renewed on its own, the live objects per class —
+ * done now and kept on the graph: for the time this thread waits for `analyzeGraph`'s workers.
+ *
+ * @example
+ * await analyzeGraph(last, { alongside: () => prepareLeaks(last) })
+ * const report = findLeaks([s0, s1, last])
+ */
+export function prepareLeaks(graph: HeapGraph): void {
+  if (!(graph instanceof HeapGraph)) throw new TypeError(`prepareLeaks: takes a loaded snapshot (parseSnapshot's graph), got ${String(graph)}`);
+  classKinds(graph);
+  nodeRenewals(graph);
+  liveByKey(graph);
+}
+
+/** Live objects of each class (by durable key) of the graph: kept on it. */
 function liveByKey(graph: HeapGraph): Map<string, number> {
+  return graph.analyses.get(LIVE_BY_KEY, () => countLiveByKey(graph));
+}
+
+function countLiveByKey(graph: HeapGraph): Map<string, number> {
   const keys = classKeys(graph);
   const shallow = shallowSizes(graph);
   const counts = new Float64Array(keys.names.length);

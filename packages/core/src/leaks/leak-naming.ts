@@ -1,4 +1,5 @@
-import type { ClassKeys } from '../graph/class-keys.js';
+import { AnalysisKey } from '../graph/analysis-cache.js';
+import { classKeys, type ClassKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { isProgramConstructor } from '../graph/program-classes.js';
 
@@ -7,6 +8,13 @@ const INTERNAL_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', '
 const PRIMITIVE_CLASSES = new Set(['(string)', '(concatenated string)', '(sliced string)', '(number)', '(heap number)', '(bigint)', '(symbol)']);
 /** Strings of every representation: a leak of them reads as `(string)`. */
 export const STRING_CLASSES: readonly string[] = ['(string)', '(concatenated string)', '(sliced string)'];
+
+const CLASS_KINDS = new AnalysisKey<ClassKinds>('class kinds');
+
+/** The kinds of the graph's classes (its `classKeys`, by shape): made once per graph. */
+export function classKinds(graph: HeapGraph): ClassKinds {
+  return graph.analyses.get(CLASS_KINDS, () => new ClassKinds(graph, classKeys(graph)));
+}
 
 /** How each class reads to a person fixing a leak: the program's own, a built-in, or the engine's. */
 export class ClassKinds {

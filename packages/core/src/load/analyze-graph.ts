@@ -28,6 +28,12 @@ export interface AnalyzeOptions {
    * built on first use, as always.
    */
   classKeys?: ClassGrouping | false;
+  /**
+   * Work of yours to do on this thread while the workers search the graph (after the class
+   * keys): analyses you need next that do not wait for the dominator tree, such as
+   * `prepareLeaks`. Without a worker it runs first.
+   */
+  alongside?: () => void;
 }
 
 /**
@@ -47,6 +53,7 @@ export interface AnalyzeOptions {
 export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {}): Promise<void> {
   const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
   if (!inSharedMemory(graph) || HeapWorkerPool.defaultSize() < 2) {
+    options.alongside?.();
     report('retainers');
     essentialRetainerSlots(graph);
     if (options.distances !== false) {
@@ -73,6 +80,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     sizes.catch(() => {});
     const grouping = options.classKeys ?? 'shape';
     if (grouping) classKeys(graph, grouping);
+    options.alongside?.();
     report('retainers');
     let distances: Promise<unknown> | undefined;
     let queue: Uint32Array | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot } from '@heapdiff/core';
+import { analyzeGraph, dominatorTree, nodeDistances, parseSnapshot, shallowSizes, summarizeClasses } from '@heapdiff/core';
 import { inflatedFixture } from '../helpers/fixtures.js';
 
 describe('analyzeGraph', () => {
@@ -31,5 +31,19 @@ describe('analyzeGraph', () => {
       expect(Array.from(dominatorTree(graph).retainedSizes)).toEqual(Array.from(dominatorTree(reference).retainedSizes));
       expect(Array.from(nodeDistances(graph))).toEqual(Array.from(nodeDistances(reference)));
     }
+  });
+
+  it('a load returns with its shallow sizes still on a worker: shallowSizes waits for that worker, and the graph can go to the next load at once', async () => {
+    const file = inflatedFixture(18);
+    const inline = await parseSnapshot(file, { workers: 0 });
+    const expected = Array.from(shallowSizes(inline));
+    const a = await parseSnapshot(file, { parallelMinValues: 1 });
+    expect(a.nodes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shallowSizes(a))).toEqual(expected);
+    // Given as `reuse` right after its load: no "still being analysed", and the same results.
+    const b = await parseSnapshot(file, { parallelMinValues: 1 });
+    const c = await parseSnapshot(file, { parallelMinValues: 1, reuse: b });
+    expect(Array.from(shallowSizes(c))).toEqual(expected);
+    expect(summarizeClasses(c).rows).toEqual(summarizeClasses(inline).rows);
   });
 });

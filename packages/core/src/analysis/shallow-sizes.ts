@@ -52,12 +52,14 @@ export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Pr
       return reply.wide ?? sizes;
     },
     () => {
-      // Not given to a worker yet: computed here instead. (A minute is far more than any
-      // snapshot takes; past it the sizes are computed here too.)
-      if (Atomics.load(flags, JOB_POSTED) === 0) return undefined;
-      Atomics.wait(flags, JOB_STATE, 0, 60_000);
-      // Wide sizes (a sum past 2^32 - 1) come only with the reply: computed here.
-      return Atomics.load(flags, JOB_STATE) === JOB_DONE && Atomics.load(flags, JOB_DETAIL) === 0 ? sizes : undefined;
+      // Given to a worker: wait for it. (A minute is far more than any snapshot takes.)
+      if (Atomics.load(flags, JOB_POSTED) === 1) {
+        Atomics.wait(flags, JOB_STATE, 0, 60_000);
+        if (Atomics.load(flags, JOB_STATE) === JOB_DONE && Atomics.load(flags, JOB_DETAIL) === 0) return sizes;
+      }
+      // Not given to a worker yet, failed there, or wide (a sum past 2^32 - 1: those come only
+      // with the reply): computed here.
+      return shallowSizesKernel(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph), new Uint32Array(graph.nodeCount));
     },
   );
 }

@@ -82,7 +82,7 @@ export class HeapWorkerPool {
   /**
    * A pool of `size` workers to use until `release`: the process's shared one when `size` is
    * the default (made on first use, ended a few seconds after its last release), else one of
-   * its own (ended on release).
+   * its own (ended once released and its last job is done).
    *
    * @example
    * const pool = HeapWorkerPool.lease(HeapWorkerPool.defaultSize())

@@ -46,4 +46,15 @@ describe('analyzeGraph', () => {
     expect(Array.from(shallowSizes(c))).toEqual(expected);
     expect(summarizeClasses(c).rows).toEqual(summarizeClasses(inline).rows);
   });
+
+  it('alongside: refused when not a function; when it throws, analyzeGraph rejects once its workers are done, so the graph can go to another load at once', async () => {
+    const file = inflatedFixture(22);
+    const graph = await parseSnapshot(file, { parallelMinValues: 1 });
+    await expect(analyzeGraph(graph, { alongside: 'x' as never })).rejects.toThrow(/analyzeGraph: `alongside` takes a function, got "x"/);
+    await expect(analyzeGraph(graph, { alongside: () => { throw new Error('boom'); } })).rejects.toThrow('boom');
+    const next = await parseSnapshot(file, { parallelMinValues: 1, reuse: graph });
+    await analyzeGraph(next);
+    const inline = await parseSnapshot(file, { workers: 0 });
+    expect(Array.from(dominatorTree(next).retainedSizes)).toEqual(Array.from(dominatorTree(inline).retainedSizes));
+  });
 });

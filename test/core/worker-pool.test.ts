@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PHASE_EXPECT_VALUE } from '../../packages/core/src/kernels/number-tokenizer.js';
 import { HeapWorkerPool } from '../../packages/core/src/workers/heap-worker-pool.js';
+import { jobDoneFlag } from '../../packages/core/src/workers/worker-jobs.js';
 import { TSX_ARGS } from '../helpers/run-cli.js';
 import { fixturePath, inflatedFixture } from '../helpers/fixtures.js';
 
@@ -68,21 +69,40 @@ describe("the process's shared pool", () => {
     HeapWorkerPool.release(c);
   });
 
-  it('is replaced once a worker of it has stopped: the next lease gets a working pool', async () => {
+  it('a job that fails there fails alone: its worker goes on with the next job, another caller\'s as well', async () => {
     const size = HeapWorkerPool.defaultSize();
-    const broken = HeapWorkerPool.lease(size);
-    // A job the worker cannot run (no such kind) throws there and ends that worker.
-    await expect(broken.run({ kind: 'no-such-job' } as never)).rejects.toThrow();
-    await expect(broken.run(tokenizeJob('1,').job)).rejects.toThrow(/stopped/);
-    HeapWorkerPool.release(broken);
-    const next = HeapWorkerPool.lease(size);
+    const pool = HeapWorkerPool.lease(size);
     try {
-      expect(next).not.toBe(broken);
+      const bad = pool.run({ kind: 'no-such-job' } as never);
       const { job, values } = tokenizeJob('5,6,');
-      await next.run(job);
+      const good = pool.run(job);
+      await expect(bad).rejects.toThrow(/no-such-job job failed/);
+      await good;
       expect(Array.from(values.subarray(0, 2))).toEqual([5, 6]);
+      expect(HeapWorkerPool.lease(size)).toBe(pool);
+      HeapWorkerPool.release(pool);
     } finally {
-      HeapWorkerPool.release(next);
+      HeapWorkerPool.release(pool);
+    }
+  });
+
+  it('takes back a job still queued (by its done flag): it never runs, its promise rejects', async () => {
+    const pool = new HeapWorkerPool(1);
+    try {
+      // Two jobs fill the worker (the one it runs and the next); a third waits in the queue.
+      const first = tokenizeJob('1,');
+      const second = tokenizeJob('2,');
+      const third = tokenizeJob('3,');
+      const done = jobDoneFlag();
+      const runs = [pool.run(first.job), pool.run(second.job)];
+      const queued = pool.run({ ...third.job, done } as never);
+      expect(pool.withdraw(done)).toBe(true);
+      await expect(queued).rejects.toThrow(/withdrawn/);
+      await Promise.all(runs);
+      expect(third.values[0]).toBe(0);
+      expect(pool.withdraw(done)).toBe(false);
+    } finally {
+      await pool.close();
     }
   });
 });

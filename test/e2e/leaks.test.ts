@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, takeCensus, type LeakReport } from '@heapdiff/core';
+import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, takeCensus, type LeakReport, type SnapshotCensus } from '@heapdiff/core';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 // The ground truth lives beside the programs: each scenario says what it leaks (or null).
@@ -63,7 +63,7 @@ describe('what a leak report says', () => {
   it('prepareLeaks run alongside analyzeGraph (on workers, a graph in shared memory): the same report as without', async () => {
     const files = writeSeries('interval');
     const plain = await leaksOf(files);
-    const series = [];
+    const series: SnapshotCensus[] = [];
     for (const file of files.slice(0, -1)) series.push(takeCensus(await parseSnapshot(file)));
     // A tiny threshold: the graph lives in shared memory, so the analyses go to workers.
     const last = await parseSnapshot(files.at(-1)!, { parallelMinValues: 1 });
@@ -75,6 +75,13 @@ describe('what a leak report says', () => {
     const prepared = findLeaks([...series, last]);
     expect(prepared).toEqual(plain);
     expect(() => prepareLeaks(series[0] as never)).toThrow(/prepareLeaks: takes a loaded snapshot/);
+  });
+
+  it('earlier snapshots given as graphs (not censuses): the same report', async () => {
+    const files = writeSeries('interval');
+    const graphs = [];
+    for (const file of files) graphs.push(await parseSnapshot(file));
+    expect(findLeaks(graphs)).toEqual(await leaksOf(files));
   });
 
   it('a slow leak (one object every 25 iterations) is a leak; a one-off is not', async () => {

@@ -24,7 +24,7 @@ export function inflatedFixture(fixture: Fixture): string {
   const source = fixturePath(fixture);
   let path = inflated.get(source);
   if (!path) {
-    path = join(mkdtempSync(join(tmpdir(), 'heapdiff-fixture-')), `${fixtureName(fixture)}.heapsnapshot`);
+    path = join(tempDir('heapdiff-fixture-'), `${fixtureName(fixture)}.heapsnapshot`);
     writeFileSync(path, gunzipSync(readFileSync(source)));
     inflated.set(source, path);
   }

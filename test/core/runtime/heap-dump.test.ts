@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/fixtures.js';
 import { parseSnapshot } from '@heapdiff/core';
 import { rssAbove } from '@heapdiff/core/runtime';
 import { heapDump, heapDumpName, HeapDumpRefusedError } from '@heapdiff/core/runtime';
@@ -27,7 +28,7 @@ describe('heapDump', () => {
   });
 
   it('writes a snapshot heapdiff can open, keeps at most maxFiles, and never dumps within minInterval', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'heapdiff-dump-')), 'dumps'); // created on demand
+    const dir = join(tempDir('heapdiff-dump-'), 'dumps'); // created on demand
     let now = Date.UTC(2026, 10, 21, 12, 0, 0);
     const dump = heapDump({ dir, maxFiles: 2, minInterval: 1000, now: () => now });
 
@@ -51,7 +52,7 @@ describe('heapDump', () => {
   }, 60_000);
 
   it('refuses, writing nothing, when free disk is below the heap size', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heapdiff-dump-'));
+    const dir = tempDir('heapdiff-dump-');
     const dump = heapDump({ dir, freeDisk: () => 10 * MB });
     const refusal = dump(event({ heapUsed: 50 * MB }));
     await expect(refusal).rejects.toBeInstanceOf(HeapDumpRefusedError);
@@ -60,14 +61,14 @@ describe('heapDump', () => {
   });
 
   it('refuses when free memory is below the heap size', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heapdiff-dump-'));
+    const dir = tempDir('heapdiff-dump-');
     const dump = heapDump({ dir });
     await expect(dump(event({ heapUsed: 50 * MB, available: 20 * MB }))).rejects.toThrow(/20\.00 MB of memory available, less than the 50\.00 MB heap/);
     expect(snapshotsIn(dir)).toEqual([]);
   });
 
   it('a refusal reaches the manager\'s error event with its code, and the manager carries on', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heapdiff-dump-'));
+    const dir = tempDir('heapdiff-dump-');
     let rss = 0;
     const manager = new MemoryPressureManager({
       levels: [rssAbove(100)],

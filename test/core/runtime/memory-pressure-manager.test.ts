@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/fixtures.js';
 import { all, any, availableBelow, custom, not, rssAbove, rssAboveFraction } from '@heapdiff/core/runtime';
 import { MemoryPressureManager } from '@heapdiff/core/runtime';
 import { readMemoryReadings, type MemoryReadings } from '@heapdiff/core/runtime';
@@ -116,7 +116,7 @@ describe('MemoryPressureManager', () => {
 
 describe('readMemoryReadings, container aware', () => {
   const fakeRoot = (files: Record<string, string>) => {
-    const root = mkdtempSync(join(tmpdir(), 'heapdiff-cgroup-'));
+    const root = tempDir('heapdiff-cgroup-');
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(join(root, path, '..'), { recursive: true });
       writeFileSync(join(root, path), content);

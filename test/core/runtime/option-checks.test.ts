@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/fixtures.js';
 import {
   all,
   any,
@@ -40,7 +39,7 @@ function thrown(run: () => unknown): unknown {
 const readings = { rss: 100, heapUsed: 50, heapLimit: 4000, limit: 1000, available: 900, source: 'host' as const };
 const unsetMb = Number(process.env['HEAPDIFF_TEST_SURELY_UNSET']) * MB; // NaN, as in real configs
 const level = rssAbove(1);
-const dir = mkdtempSync(join(tmpdir(), 'heapdiff-options-'));
+const dir = tempDir('heapdiff-options-');
 const manager = () => new MemoryPressureManager({ levels: [level, rssAbove(2)] });
 
 // Each bad option, where it is given, and the one line it must produce.

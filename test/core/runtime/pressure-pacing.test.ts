@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/fixtures.js';
 import { CaptureError } from '@heapdiff/core';
 import { heapDump, MB, MemoryPressureManager, rssAbove, type MemoryReadings } from '@heapdiff/core/runtime';
 
@@ -68,7 +68,7 @@ describe('heapDump: dump-directory failures are coded errors', () => {
   const event = { level: 1, readings };
 
   it('a dir that cannot be created is a CaptureError naming it, with the cause', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'heapdiff-dumpdir-')), 'a-file');
+    const file = join(tempDir('heapdiff-dumpdir-'), 'a-file');
     writeFileSync(file, 'not a directory');
     const dir = join(file, 'dumps');
     const failure = heapDump({ dir })(event);
@@ -81,7 +81,7 @@ describe('heapDump: dump-directory failures are coded errors', () => {
   });
 
   it('a dir whose free space cannot be read is a CaptureError', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heapdiff-dumpdir-'));
+    const dir = tempDir('heapdiff-dumpdir-');
     const failure = heapDump({
       dir,
       freeDisk: () => {
@@ -92,7 +92,7 @@ describe('heapDump: dump-directory failures are coded errors', () => {
   });
 
   it('through the manager, the error event gets the CaptureError with its level and kind', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'heapdiff-dumpdir-')), 'a-file');
+    const file = join(tempDir('heapdiff-dumpdir-'), 'a-file');
     writeFileSync(file, '');
     const manager = new MemoryPressureManager({ levels: [rssAbove(100)], readMemory: () => readings }).dumpHeapOn(1, { dir: join(file, 'dumps') });
     const errors: unknown[] = [];

@@ -52,7 +52,10 @@ export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Pr
       return reply.wide ?? sizes;
     },
     () => {
-      // Given to a worker: wait for it. (A minute is far more than any snapshot takes.)
+      // Still in the pool's queue: taken back (it would read the graph later, maybe once its
+      // memory went to another load) and computed here. Given to a worker: waited for (a
+      // minute is far more than any snapshot takes).
+      if (Atomics.load(flags, JOB_POSTED) === 0) pool.withdraw(done);
       if (Atomics.load(flags, JOB_POSTED) === 1) {
         Atomics.wait(flags, JOB_STATE, 0, 60_000);
         if (Atomics.load(flags, JOB_STATE) === JOB_DONE && Atomics.load(flags, JOB_DETAIL) === 0) return sizes;

@@ -5,7 +5,7 @@ import { nodeDistances } from '../analysis/distances.js';
 import { edgeLabel, formatRetainerPath, readableClassName, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { moduleTopLevelLabel } from '../diff/frame-labels.js';
-import { censusClassKeys, type SnapshotCensus } from '../diff/snapshot-census.js';
+import { censusClassKeys, takeCensus, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
@@ -78,7 +78,7 @@ export interface LeakReport {
 }
 
 export interface LeakOptions {
-  /** Leave out groups whose class or holder matches one of these (text: a case-insensitive substring). */
+  /** Leave out groups whose class or holder (its class, its name: `Function`, `listener`) matches one of these (text: a case-insensitive substring). */
   ignore?: readonly (string | RegExp)[];
   /** Report only groups with at least this many leak roots (default 1). */
   minCount?: number;
@@ -234,7 +234,10 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   scratchArrays(graph).give(groupKeyOf);
 
   // Live objects of each group's class in every snapshot.
-  const countsByKey = series.map((s) => (s === graph ? liveByKey(graph) : liveByCensus(s as SnapshotCensus, keys.shapes)));
+  // (An earlier snapshot given as a graph is read through its census.)
+  const countsByKey = series.map((s) =>
+    s === graph ? liveByKey(graph) : liveByCensus(s instanceof HeapGraph ? takeCensus(s, { perNode: false }) : s, keys.shapes),
+  );
   const stacks = graph.traceTree && graph.traceTree.count > 0 ? allocationStacksPerGroup(graph, members) : undefined;
 
   const leaks: LeakGroup[] = [];
@@ -281,7 +284,10 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     };
     const growing = grows(liveCounts, rounds);
     const small = group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0);
-    if (small || ignore.some((re) => re.test(group.name) || (group.heldBy !== undefined && re.test(group.heldBy)))) {
+    // The holder as a report shows it (`held by Function listener`): its class, its name, both.
+    const holder = [group.heldBy, group.holderName].filter((part): part is string => part !== undefined);
+    const texts = [group.name, ...holder, ...(holder.length > 1 ? [holder.join(' ')] : [])];
+    if (small || ignore.some((re) => texts.some((text) => re.test(text)))) {
       if (growing) leftOut++;
       continue;
     }

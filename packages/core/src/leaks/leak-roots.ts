@@ -67,8 +67,15 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   }
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
   const own = leaveOutOwnObjects(graph, leaked);
-  // What a running frame's stack alone holds (a local of the function writing the snapshot) is not kept.
-  for (const n of heldByStackOnly(graph, firstDominated, dominated)) leaked[n] = 0;
+  // What a running frame's stack alone holds (a local of the function writing the snapshot) is
+  // not kept; a string there with its parts (the file name it was given, built by
+  // concatenation). (Not all an object there holds: a script's top-level loop keeps its state
+  // in such locals.)
+  const stringTypes = new Set(['string', 'concatenated string', 'sliced string'].map((t) => graph.layout.nodeTypes.indexOf(t)));
+  for (const n of heldByStackOnly(graph, firstDominated, dominated)) {
+    if (stringTypes.has(graph.nodeTypeIndex(n))) clearDominated(n, leaked, firstDominated, dominated);
+    else leaked[n] = 0;
+  }
 
   // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
   const role = new Uint8Array(graph.nodeCount);

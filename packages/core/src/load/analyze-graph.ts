@@ -4,6 +4,7 @@ import { shallowSizesOnWorker } from '../analysis/shallow-sizes.js';
 import { classKeys, type ClassGrouping } from '../graph/class-keys.js';
 import { inSharedMemory, type HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
+import { shown } from '../format/shown.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
 /**
@@ -51,6 +52,9 @@ export interface AnalyzeOptions {
  * console.table(summarizeClasses(graph, { retained: true }).rows.slice(0, 10))
  */
 export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {}): Promise<void> {
+  if (options.alongside !== undefined && typeof options.alongside !== 'function') {
+    throw new TypeError(`analyzeGraph: \`alongside\` takes a function, got ${shown(options.alongside)}`);
+  }
   const report = (phase: AnalyzeProgress['phase']): void => options.onProgress?.({ phase });
   if (!inSharedMemory(graph) || HeapWorkerPool.defaultSize() < 2) {
     options.alongside?.();
@@ -79,8 +83,14 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
     const sizes = shallowSizesOnWorker(graph, pool);
     sizes.catch(() => {});
     const grouping = options.classKeys ?? 'shape';
-    if (grouping) classKeys(graph, grouping);
-    options.alongside?.();
+    try {
+      if (grouping) classKeys(graph, grouping);
+      options.alongside?.();
+    } catch (error) {
+      // The workers read the graph: they end first, before the caller may give it to another load.
+      await Promise.allSettled([slots, sizes]);
+      throw error;
+    }
     report('retainers');
     let distances: Promise<unknown> | undefined;
     let queue: Uint32Array | undefined;

@@ -19,6 +19,7 @@ interface Pending {
   reject: (error: unknown) => void;
   /** The job's `done` flag, if it has one (see `JobDone`). */
   done: Int32Array | undefined;
+  kind: string;
 }
 
 /**
@@ -59,7 +60,7 @@ export class HeapWorkerPool {
     const source = workerSource();
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(source, { eval: true });
-      worker.on('message', (message: { id: number; reply: never }) => this.#onReply(i, message.id, message.reply));
+      worker.on('message', (message: { id: number; reply: never; error?: { message: string } }) => this.#onReply(i, message.id, message.reply, message.error));
       worker.on('error', (error) => {
         this.#broken = true;
         this.#failAll(error);
@@ -129,7 +130,7 @@ export class HeapWorkerPool {
     const id = this.#nextId++;
     const doneBuffer = (job as { done?: SharedArrayBuffer }).done;
     const done = doneBuffer ? new Int32Array(doneBuffer) : undefined;
-    const promise = new Promise<ReplyTo<J>>((resolve, reject) => this.#pending.set(id, { resolve: resolve as Pending['resolve'], reject, done }));
+    const promise = new Promise<ReplyTo<J>>((resolve, reject) => this.#pending.set(id, { resolve: resolve as Pending['resolve'], reject, done, kind: job.kind }));
     this.#queue.push({ id, job });
     this.#dispatch();
     return promise;
@@ -151,25 +152,44 @@ export class HeapWorkerPool {
     }
   }
 
+  /**
+   * Takes back a job not yet given to a worker, found by its `done` flag (see `JobDone`): it
+   * will not run, and its promise rejects. False when it was given already (or is unknown).
+   */
+  withdraw(done: SharedArrayBuffer): boolean {
+    const at = this.#queue.findIndex(({ job }) => (job as { done?: SharedArrayBuffer }).done === done);
+    if (at < 0) return false;
+    const { id } = this.#queue.splice(at, 1)[0]!;
+    const pending = this.#pending.get(id);
+    this.#pending.delete(id);
+    pending?.reject(new Error('the job was withdrawn before it ran'));
+    if (this.#closeOnIdle && this.#pending.size === 0) void this.close();
+    return true;
+  }
+
   /** Closes the pool once no job is left (at once if none is). */
   #closeWhenIdle(): void {
     this.#closeOnIdle = true;
     if (this.#pending.size === 0) void this.close();
   }
 
-  #onReply(index: number, id: number, reply: never): void {
+  #onReply(index: number, id: number, reply: never, error: { message: string } | undefined): void {
     const pending = this.#pending.get(id);
     this.#pending.delete(id);
+    const settle = (): void => {
+      if (error) pending?.reject(new Error(`a heap worker's ${pending.kind} job failed: ${error.message}`));
+      else pending?.resolve(reply);
+    };
     if (this.#closeOnIdle && this.#pending.size === 0) {
       void this.close();
-      pending?.resolve(reply);
+      settle();
       return;
     }
     const load = this.#load[index]! - 1;
     this.#load[index] = load;
     if (load === 0) this.#workers[index]!.unref();
     this.#dispatch();
-    pending?.resolve(reply);
+    settle();
   }
 
   #failAll(error: unknown): void {

@@ -131,7 +131,9 @@ import('node:worker_threads').then(({ parentPort }) => {
         Atomics.store(done, ${JOB_STATE}, ${JOB_FAILED});
         Atomics.notify(done, ${JOB_STATE});
       }
-      throw error;
+      // The job fails alone: this worker goes on with the next (another caller's, maybe).
+      parentPort.postMessage({ id, error: { message: error instanceof Error ? error.message : String(error) } });
+      return;
     }
     if (done) {
       Atomics.store(done, ${JOB_STATE}, ${JOB_DONE});

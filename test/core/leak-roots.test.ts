@@ -1,0 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot } from '@heapdiff/core';
+import { leakRoots } from '../../packages/core/src/leaks/leak-roots.js';
+import { buildSnapshotText, type BuilderNode } from '../helpers/snapshot-builder.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+describe('leak roots', () => {
+  it('what only the running frame holds is not kept, however deep: a file name built for the snapshot (a concatenated string and its parts)', async () => {
+    // root → (GC roots) → (Stack roots) → "dir/" + "s1.heapsnapshot" (new) → its first part (new);
+    // and global → Session (new): the one real leak root.
+    const nodes: BuilderNode[] = [
+      { type: 'synthetic', name: '', id: 1, selfSize: 0, edges: [{ type: 'element', name: 1, to: 1 }, { type: 'shortcut', name: 2, to: 3 }] },
+      { type: 'synthetic', name: '(GC roots)', id: 3, selfSize: 0, edges: [{ type: 'element', name: 1, to: 2 }] },
+      { type: 'synthetic', name: '(Stack roots)', id: 5, selfSize: 0, edges: [{ type: 'element', name: 29, to: 4 }] },
+      { type: 'object', name: 'global', id: 7, selfSize: 40, edges: [{ type: 'property', name: 'session', to: 6 }] },
+      { type: 'concatenated string', name: 'dir/s1.heapsnapshot', id: 101, selfSize: 32, edges: [{ type: 'internal', name: 'first', to: 5 }] },
+      { type: 'string', name: 'dir/', id: 103, selfSize: 24 },
+      { type: 'object', name: 'Session', id: 105, selfSize: 48 },
+    ];
+    const file = join(tempDir(), 'stack.heapsnapshot');
+    writeFileSync(file, buildSnapshotText(nodes));
+    const graph = await parseSnapshot(file);
+    const strings = new Set(['string', 'concatenated string']);
+    const { leaked, roots } = leakRoots(graph, 50, {
+      isHolder: () => false,
+      isPrimitive: (n) => strings.has(graph.nodeType(n)),
+      isInternal: () => false,
+    });
+    expect([...roots].map((n) => graph.nodeName(n))).toEqual(['Session']);
+    expect(leaked[graph.ordinalOfId(101)]).toBe(0);
+    expect(leaked[graph.ordinalOfId(103)]).toBe(0);
+  });
+});

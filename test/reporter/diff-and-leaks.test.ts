@@ -131,6 +131,11 @@ describe('leak report renderers', () => {
     );
   });
 
+  it('Markdown: names in the table escaped once (by the table), the holder named as in the text report', () => {
+    const md = renderLeaksMarkdown({ ...report, leaks: [{ ...leak, name: '(string)', heldBy: 'Function', holderName: 'listener' }] });
+    expect(md.split('\n')[4]).toBe('| (string) | Function listener | 600 | 192.00 kB | 1,000 → 1,300 → 1,600 |');
+  });
+
   it('JSON: every documented field, for leaks and bounded groups, with and without files', () => {
     const { example } = documentedSchema('heapdiff/leaks@1');
     const options = { optional: ['leaks[].heldBy', 'leaks[].holderName', 'leaks[].location', 'leaks[].allocationStacks'], nullable: ['snapshots[].file'] };

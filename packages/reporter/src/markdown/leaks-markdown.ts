@@ -22,7 +22,8 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number 
     ...markdownTable(
       ['leak', 'held by', 'count', 'retained', 'live per snapshot'],
       ['left', 'left', 'right', 'right', 'left'],
-      leaks.map((l) => [markdownText(l.name), markdownText(l.heldBy ?? ''), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
+      // (Raw text: the table escapes its cells itself. The holder as the text report names it.)
+      leaks.map((l) => [l.name, [l.heldBy, l.holderName].filter((part) => part !== undefined).join(' '), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
     ),
   ];
   for (const leak of leaks) {

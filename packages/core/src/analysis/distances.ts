@@ -4,7 +4,7 @@ import { scratchArrays } from '../graph/scratch-arrays.js';
 import { distancesKernel, type DistanceParams } from '../kernels/distances-kernel.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { edgeWalkParams } from './edge-walk-params.js';
-import { EphemeronEdgeNames } from './weakmap-edges.js';
+import { ephemeronEdgeNames } from './weakmap-edges.js';
 
 export { BASE_SYSTEM_DISTANCE, NO_DISTANCE } from '../kernels/distances-kernel.js';
 
@@ -87,14 +87,11 @@ function distanceInputs(graph: HeapGraph): DistanceInputs {
   const { layout, strings } = graph;
   const ephemeronPairOf = new Int32Array(strings.count).fill(-1);
   const pairs = new Map<string, number>();
-  const ephemerons = new EphemeronEdgeNames(graph);
-  for (const index of strings.indexesContaining(' / part of key (')) {
-    const parsed = ephemerons.parse(index);
-    if (!parsed) continue;
-    let pair = pairs.get(parsed.duplicatedPart);
+  for (const { index, duplicatedPart } of ephemeronEdgeNames(graph)) {
+    let pair = pairs.get(duplicatedPart);
     if (pair === undefined) {
       pair = pairs.size;
-      pairs.set(parsed.duplicatedPart, pair);
+      pairs.set(duplicatedPart, pair);
     }
     ephemeronPairOf[index] = pair;
   }

@@ -9,7 +9,7 @@ import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import type { EssentialEdgesJob } from '../workers/worker-jobs.js';
 import { pageOwnedNodes, pageOwnedNodesOnWorker } from './page-objects.js';
 import { shallowSizes } from './shallow-sizes.js';
-import { EphemeronEdgeNames } from './weakmap-edges.js';
+import { ephemeronEdgeNames } from './weakmap-edges.js';
 
 /** The dominator tree and what hangs off it. */
 export interface DominatorTree {
@@ -75,16 +75,9 @@ export function essentialEdgesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): 
 /** The kernel's numbers: the layout, and the WeakMap tables named by ephemeron edge names. */
 function essentialInputs(graph: HeapGraph): { params: EssentialEdgesParams; ephemeronOf: Int32Array; tableIds: Float64Array } {
   const { layout, strings } = graph;
-  const ephemerons = new EphemeronEdgeNames(graph);
-  const found = strings.indexesContaining(' / part of key (');
-  const ephemeronOf = new Int32Array(found.length > 0 ? strings.count : 0).fill(-1);
-  const tableIds: number[] = [];
-  for (const index of found) {
-    const parsed = ephemerons.parse(index);
-    if (!parsed) continue;
-    ephemeronOf[index] = tableIds.length;
-    tableIds.push(parsed.tableId);
-  }
+  const names = ephemeronEdgeNames(graph);
+  const ephemeronOf = new Int32Array(names.length > 0 ? strings.count : 0).fill(-1);
+  names.forEach(({ index }, k) => (ephemeronOf[index] = k));
   return {
     params: {
       nodeCount: graph.nodeCount,
@@ -100,7 +93,7 @@ function essentialInputs(graph: HeapGraph): { params: EssentialEdgesParams; ephe
       rootOrdinal: graph.rootOrdinal,
     },
     ephemeronOf,
-    tableIds: Float64Array.from(tableIds),
+    tableIds: Float64Array.from(names, (name) => name.tableId),
   };
 }
 

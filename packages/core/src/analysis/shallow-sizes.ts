@@ -26,9 +26,12 @@ const SHALLOW_SIZES = new AnalysisKey<Uint32Array | Float64Array>('shallow sizes
  * console.log(graph.nodeName(n), sizes[n])
  */
 export function shallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
-  return graph.analyses.get(SHALLOW_SIZES, () =>
-    shallowSizesKernel(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph), new Uint32Array(graph.nodeCount)),
-  );
+  return graph.analyses.get(SHALLOW_SIZES, () => computeShallowSizes(graph));
+}
+
+/** The sizes computed on this thread. */
+function computeShallowSizes(graph: HeapGraph): Uint32Array | Float64Array {
+  return shallowSizesKernel(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph), new Uint32Array(graph.nodeCount));
 }
 
 /**
@@ -62,7 +65,7 @@ export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Pr
       }
       // Not given to a worker yet, failed there, or wide (a sum past 2^32 - 1: those come only
       // with the reply): computed here.
-      return shallowSizesKernel(graph.nodes, graph.edges, graph.firstEdge, shallowSizesParams(graph), new Uint32Array(graph.nodeCount));
+      return computeShallowSizes(graph);
     },
   );
 }

@@ -1,3 +1,4 @@
+import { AnalysisKey } from '../graph/analysis-cache.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 
 /**
@@ -6,6 +7,8 @@ import type { HeapGraph } from '../graph/heap-graph.js';
  * the key, one from the table. `duplicatedPart` is the same in both; `tableId` names the table.
  */
 export interface EphemeronEdgeName {
+  /** The name's string index. */
+  readonly index: number;
   readonly duplicatedPart: string;
   readonly tableId: number;
 }
@@ -13,33 +16,20 @@ export interface EphemeronEdgeName {
 const EPHEMERON_NAME =
   /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
-/** Recognises ephemeron edge names, each string decoded and matched at most once. */
-export class EphemeronEdgeNames {
-  readonly #graph: HeapGraph;
-  /** Per string index: 0 not looked at, 1 not an ephemeron name, 2 one (in #matches). */
-  readonly #state: Uint8Array;
-  readonly #matches = new Map<number, EphemeronEdgeName>();
+const EPHEMERON_NAMES = new AnalysisKey<readonly EphemeronEdgeName[]>('ephemeron edge names');
 
-  constructor(graph: HeapGraph) {
-    this.#graph = graph;
-    this.#state = new Uint8Array(graph.strings.count);
-  }
-
-  /** The parts of the name at `stringIndex`, or undefined when it is not an ephemeron edge name. */
-  parse(stringIndex: number): EphemeronEdgeName | undefined {
-    const state = this.#state[stringIndex];
-    if (state === 1) return undefined;
-    if (state === 2) return this.#matches.get(stringIndex);
-    const strings = this.#graph.strings;
-    // Cheap test on the raw bytes before any decoding: these names end with ")".
-    const match = strings.byteLength(stringIndex) > 40 ? EPHEMERON_NAME.exec(strings.get(stringIndex)) : null;
-    if (!match?.groups) {
-      this.#state[stringIndex] = 1;
-      return undefined;
+/**
+ * The graph's ephemeron edge names, in string order: found once per graph (a search of the
+ * strings' bytes, then a match of the few that may be such names) for the analyses that need
+ * them (the distances and the dominator tree's essential edges).
+ */
+export function ephemeronEdgeNames(graph: HeapGraph): readonly EphemeronEdgeName[] {
+  return graph.analyses.get(EPHEMERON_NAMES, () => {
+    const names: EphemeronEdgeName[] = [];
+    for (const index of graph.strings.indexesContaining(' / part of key (')) {
+      const match = EPHEMERON_NAME.exec(graph.strings.get(index));
+      if (match?.groups) names.push({ index, duplicatedPart: match.groups['duplicatedPart']!, tableId: Number(match.groups['tableId']) });
     }
-    const parsed = { duplicatedPart: match.groups['duplicatedPart']!, tableId: Number(match.groups['tableId']) };
-    this.#state[stringIndex] = 2;
-    this.#matches.set(stringIndex, parsed);
-    return parsed;
-  }
+    return names;
+  });
 }

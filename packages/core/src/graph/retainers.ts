@@ -1,4 +1,4 @@
-import { retainerFillKernel, retainerStartsKernel } from '../kernels/retainers-kernel.js';
+import { retainersKernel } from '../kernels/retainers-kernel.js';
 import { EDGE_FIELDS, EDGE_TO_NODE } from '../parser/packed-edges.js';
 import type { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 import { AnalysisKey } from './analysis-cache.js';
@@ -29,51 +29,53 @@ export function buildRetainers(
   edgeBits?: Int32Array,
   room?: Uint32Array,
 ): { retainers: Retainers; slotBits: Int32Array | undefined } {
-  const edgeCount = edges.length / EDGE_FIELDS;
-  const firstRetainer = new Uint32Array(nodeCount + 1);
-  retainerStartsKernel(edges, EDGE_FIELDS, EDGE_TO_NODE, nodeCount, firstRetainer);
-  const retainerNodes = room && room.length >= edgeCount ? room.subarray(0, edgeCount) : new Uint32Array(edgeCount);
-  const slotBits = edgeBits ? new Int32Array(edgeBits.length) : undefined;
-  retainerFillKernel(edges, firstEdge, EDGE_FIELDS, EDGE_TO_NODE, nodeCount, firstRetainer, retainerNodes, edgeBits, slotBits);
-  return { retainers: { firstRetainer, retainerNodes }, slotBits };
+  const { retainers, slotBits } = retainerArrays(nodeCount, edges.length / EDGE_FIELDS, room, edgeBits?.length, false);
+  retainersKernel(edges, firstEdge, EDGE_FIELDS, EDGE_TO_NODE, nodeCount, retainers.firstRetainer, retainers.retainerNodes, edgeBits, slotBits);
+  return { retainers, slotBits };
+}
+
+/**
+ * The index's arrays: the retainer nodes in `room` when it is big enough (and shared, when
+ * `shared`: for a worker), else fresh memory; the slot bits when `bitsLength` is given.
+ */
+function retainerArrays(nodeCount: number, edgeCount: number, room: Uint32Array | undefined, bitsLength: number | undefined, shared: boolean) {
+  const fresh = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const fits = room !== undefined && room.length >= edgeCount && (!shared || room.buffer instanceof SharedArrayBuffer);
+  return {
+    retainers: {
+      firstRetainer: new Uint32Array(fresh(4 * (nodeCount + 1))),
+      retainerNodes: fits ? room.subarray(0, edgeCount) : new Uint32Array(fresh(4 * edgeCount)),
+    },
+    slotBits: bitsLength === undefined ? undefined : new Int32Array(fresh(4 * bitsLength)),
+  };
 }
 
 /**
  * `retainerSlotBits` on a worker of `pool` (the graph in shared memory), once `edgeBits` is
- * there: when the graph has no retainer index yet, the index is built there (count, then fill
- * with the bits) and kept on the graph.
+ * there: when the graph has no retainer index yet, the index is built there with the bits and
+ * kept on the graph.
  */
 export async function retainerSlotBitsOnWorker(graph: HeapGraph, pool: HeapWorkerPool, edgeBits: Promise<Int32Array>): Promise<Int32Array> {
   if (graph.analyses.has(RETAINERS)) return retainerSlotBits(graph, await edgeBits);
   const { nodeCount, edges, firstEdge } = graph;
-  const edgeCount = edges.length / EDGE_FIELDS;
   const bits = await edgeBits;
-  const firstRetainer = new Uint32Array(new SharedArrayBuffer(4 * (nodeCount + 1)));
-  const params = { edgeStep: EDGE_FIELDS, toAt: EDGE_TO_NODE, nodeCount };
-  const room = graph.takeEdgeRoom();
-  const retainerNodes = room && room.length >= edgeCount && room.buffer instanceof SharedArrayBuffer ? room.subarray(0, edgeCount) : new Uint32Array(new SharedArrayBuffer(4 * edgeCount));
-  const slotBits = new Int32Array(new SharedArrayBuffer(bits.byteLength));
+  const { retainers, slotBits } = retainerArrays(nodeCount, edges.length / EDGE_FIELDS, graph.takeEdgeRoom(), bits.length, true);
+  const { firstRetainer, retainerNodes } = retainers;
   await pool.run({
-    kind: 'sequence',
-    jobs: [
-      { kind: 'retainer-starts', edges: edges.buffer, edgeLength: edges.length, params, firstRetainer: firstRetainer.buffer },
-      {
-        kind: 'retainer-fill',
-        edges: edges.buffer,
-        edgeLength: edges.length,
-        firstEdge: firstEdge.buffer,
-        params,
-        firstRetainer: firstRetainer.buffer,
-        retainerNodes: retainerNodes.buffer,
-        retainerNodesOffset: retainerNodes.byteOffset,
-        retainerNodesLength: retainerNodes.length,
-        edgeBits: bits,
-        slotBits: slotBits.buffer,
-      },
-    ],
+    kind: 'retainers',
+    edges: edges.buffer,
+    edgeLength: edges.length,
+    firstEdge: firstEdge.buffer,
+    params: { edgeStep: EDGE_FIELDS, toAt: EDGE_TO_NODE, nodeCount },
+    firstRetainer: firstRetainer.buffer,
+    retainerNodes: retainerNodes.buffer,
+    retainerNodesOffset: retainerNodes.byteOffset,
+    retainerNodesLength: retainerNodes.length,
+    edgeBits: bits,
+    slotBits: slotBits!.buffer,
   });
-  graph.analyses.get(RETAINERS, () => ({ firstRetainer, retainerNodes }));
-  return slotBits;
+  graph.analyses.get(RETAINERS, () => retainers);
+  return slotBits!;
 }
 
 /** The graph's retainer index, built on first use (see `HeapGraph.retainers`). */

@@ -1,32 +1,16 @@
 /**
- * The two passes of the retainer index (see graph/retainers.ts), as kernels: self-contained —
- * no imports, closures or helpers — so that they also run on a worker thread, serialised with
+ * The retainer index (see graph/retainers.ts) as a kernel: self-contained — no imports,
+ * closures or helpers — so that it also runs on a worker thread, serialised with
  * `Function#toString`.
+ *
+ * Two flat passes. The count: each node's retaining edges into `firstRetainer` (nodeCount + 1
+ * values, zero on entry), turned into starts (`firstRetainer[nodeCount]`: the number of
+ * edges). The fill: for each node, the nodes whose edges point at it into `retainerNodes` (one
+ * slot per edge), by source node then edge, `firstRetainer` serving as the cursors and holding
+ * the starts again at the end. Given `edgeBits` (a bitset over edges), the same bits over
+ * retainer slots go into `slotBits` (zero on entry).
  */
-
-/**
- * Counts each node's retaining edges into `firstRetainer` (nodeCount + 1 values, zero on entry)
- * and turns the counts into starts: `firstRetainer[n]` is where node n's retainers begin,
- * `firstRetainer[nodeCount]` the number of edges.
- */
-export function retainerStartsKernel(edges: Uint32Array, edgeStep: number, toAt: number, nodeCount: number, firstRetainer: Uint32Array): void {
-  for (let base = toAt; base < edges.length; base += edgeStep) firstRetainer[edges[base]!]!++;
-  let sum = 0;
-  for (let n = 0; n < nodeCount; n++) {
-    const count = firstRetainer[n]!;
-    firstRetainer[n] = sum;
-    sum += count;
-  }
-  firstRetainer[nodeCount] = sum;
-}
-
-/**
- * Fills `retainerNodes` (one slot per edge) from the starts `retainerStartsKernel` made: for
- * each node, the nodes whose edges point at it, by source node then edge. Given `edgeBits` (a
- * bitset over edges), sets the same bits over retainer slots in `slotBits` (zero on entry).
- * `firstRetainer` serves as the fill's cursors and holds the starts again on return.
- */
-export function retainerFillKernel(
+export function retainersKernel(
   edges: Uint32Array,
   firstEdge: Uint32Array,
   edgeStep: number,
@@ -37,6 +21,14 @@ export function retainerFillKernel(
   edgeBits: Int32Array | undefined,
   slotBits: Int32Array | undefined,
 ): void {
+  for (let base = toAt; base < edges.length; base += edgeStep) firstRetainer[edges[base]!]!++;
+  let sum = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    const count = firstRetainer[n]!;
+    firstRetainer[n] = sum;
+    sum += count;
+  }
+  firstRetainer[nodeCount] = sum;
   for (let from = 0; from < nodeCount; from++) {
     const end = firstEdge[from + 1]!;
     let e = firstEdge[from]!;

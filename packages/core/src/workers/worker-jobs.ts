@@ -132,30 +132,14 @@ export interface EssentialEdgesJob {
   readonly bits: ArrayBufferLike;
 }
 
-/** What both retainer passes need besides the arrays. */
-export interface RetainerParams {
-  readonly edgeStep: number;
-  readonly toAt: number;
-  readonly nodeCount: number;
-}
-
-/** Retainer counts turned into starts in `firstRetainer` (see `retainerStartsKernel`). */
-export interface RetainerStartsJob {
-  readonly kind: 'retainer-starts';
+/** The retainer index with its slot bits (see `retainersKernel`). */
+export interface RetainersJob {
+  readonly kind: 'retainers';
   readonly edges: ArrayBufferLike;
   /** Values of `edges` in use (the buffer may go on past them). */
   readonly edgeLength: number;
-  readonly params: RetainerParams;
-  readonly firstRetainer: ArrayBufferLike;
-}
-
-/** The retainer index's fill, with the slot bits (see `retainerFillKernel`). */
-export interface RetainerFillJob {
-  readonly kind: 'retainer-fill';
-  readonly edges: ArrayBufferLike;
-  readonly edgeLength: number;
   readonly firstEdge: ArrayBufferLike;
-  readonly params: RetainerParams;
+  readonly params: { readonly edgeStep: number; readonly toAt: number; readonly nodeCount: number };
   readonly firstRetainer: ArrayBufferLike;
   readonly retainerNodes: ArrayBufferLike;
   readonly retainerNodesOffset: number;
@@ -178,8 +162,7 @@ export type WorkerJob =
   | DominatorDfsJob
   | PageOwnedJob
   | EssentialEdgesJob
-  | RetainerStartsJob
-  | RetainerFillJob
+  | RetainersJob
   | SequenceJob;
 
 /** What each kind of job answers. */
@@ -191,8 +174,7 @@ export interface WorkerReplies {
   'dominator-dfs': { readonly count: number };
   'page-owned': Record<string, never>;
   'essential-edges': Record<string, never>;
-  'retainer-starts': Record<string, never>;
-  'retainer-fill': Record<string, never>;
+  retainers: Record<string, never>;
   sequence: readonly unknown[];
 }
 

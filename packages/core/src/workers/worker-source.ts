@@ -13,7 +13,7 @@ import {
 } from '../kernels/number-tokenizer.js';
 import { essentialEdgesKernel } from '../kernels/essential-edges-kernel.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
-import { retainerFillKernel, retainerStartsKernel } from '../kernels/retainers-kernel.js';
+import { retainersKernel } from '../kernels/retainers-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
 import { JOB_DETAIL, JOB_DONE, JOB_FAILED, JOB_STATE } from './worker-jobs.js';
@@ -39,8 +39,7 @@ const distancesKernel = ${distancesKernel.toString()};
 const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
 const pageOwnedKernel = ${pageOwnedKernel.toString()};
 const essentialEdgesKernel = ${essentialEdgesKernel.toString()};
-const retainerStartsKernel = ${retainerStartsKernel.toString()};
-const retainerFillKernel = ${retainerFillKernel.toString()};
+const retainersKernel = ${retainersKernel.toString()};
 const handlers = {
   tokenize(job) {
     const bytes = new Uint8Array(job.input, job.start, job.length);
@@ -100,14 +99,9 @@ const handlers = {
       new Uint8Array(job.page), job.ephemeronOf, job.tableIds, new Int32Array(job.bits));
     return {};
   },
-  'retainer-starts'(job) {
+  retainers(job) {
     const p = job.params;
-    retainerStartsKernel(new Uint32Array(job.edges, 0, job.edgeLength), p.edgeStep, p.toAt, p.nodeCount, new Uint32Array(job.firstRetainer));
-    return {};
-  },
-  'retainer-fill'(job) {
-    const p = job.params;
-    retainerFillKernel(new Uint32Array(job.edges, 0, job.edgeLength), new Uint32Array(job.firstEdge), p.edgeStep, p.toAt, p.nodeCount,
+    retainersKernel(new Uint32Array(job.edges, 0, job.edgeLength), new Uint32Array(job.firstEdge), p.edgeStep, p.toAt, p.nodeCount,
       new Uint32Array(job.firstRetainer), new Uint32Array(job.retainerNodes, job.retainerNodesOffset, job.retainerNodesLength),
       job.edgeBits, new Int32Array(job.slotBits));
     return {};

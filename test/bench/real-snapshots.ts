@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
@@ -69,6 +69,7 @@ export async function ensureRealSnapshot(name: RealFile, log: (message: string) 
     return { name, file, bytes: statSync(file).size, ...headerCounts(file), made: JSON.parse(readFileSync(infoFile, 'utf8')) as RealSnapshot['made'] };
   }
   const recipe = RECIPES[name];
+  mkdirSync(benchCacheDir(), { recursive: true });
   const partial = `${file}.partial`;
   log(`making ${file}: node ${version} ${recipe.script} ${recipe.args.join(' ')}…`);
   const started = process.hrtime.bigint();

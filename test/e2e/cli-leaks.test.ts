@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
@@ -58,6 +58,30 @@ describe('heapdiff leaks', () => {
     expect(result.stdout).toMatch(/^No leaks: of the [\d,]+ objects allocated after the first of 3 snapshots and still alive, nothing grows\.\n/);
   });
 
+  it('a directory stands for its snapshots, in name order (s2 before s10)', async () => {
+    const dir = dirname(leaky[0]!);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.heapsnapshot'))).toHaveLength(3);
+    const result = await runCli(['leaks', dir, '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).snapshots.map((s: { file: string }) => s.file)).toEqual(leaky);
+    // Eleven of them: s10 comes last, not after s1.
+    const eleven = tempDir();
+    const names = Array.from({ length: 11 }, (_, k) => `s${k}.heapsnapshot`);
+    for (const name of names) writeFileSync(join(eleven, name), '');
+    writeFileSync(join(eleven, 'app.log'), '');
+    const { snapshotFiles } = await import('../../packages/cli/src/snapshot-dir.js');
+    expect(snapshotFiles([eleven])).toEqual(names.map((name) => join(eleven, name)));
+  });
+
+  it('--min-retained takes bytes or a size with its unit', async () => {
+    const retained = (JSON.parse((await runCli(['leaks', ...leaky, '--json'])).stdout) as { leaks: { retainedSize: number }[] }).leaks[0]!.retainedSize;
+    const kB = (bytes: number) => `${bytes / 1000}kB`;
+    expect((await runCli(['leaks', ...leaky, '--min-retained', kB(retained)])).code).toBe(1);
+    expect((await runCli(['leaks', ...leaky, '--min-retained', kB(retained + 1000)])).code).toBe(0);
+    expect((await runCli(['leaks', ...leaky, '--min-retained', String(retained + 1)])).code).toBe(0);
+    expect((await runCli(['leaks', ...leaky, '--min-retained', '1 MiB'])).code).toBe(retained >= 2 ** 20 ? 1 : 0);
+  });
+
   it('--ignore and --min-count leave a leak out (exit 0)', async () => {
     expect((await runCli(['leaks', ...leaky, '--ignore', 'session'])).code).toBe(0);
     expect((await runCli(['leaks', ...leaky, '--min-count', '601'])).code).toBe(0);
@@ -65,7 +89,12 @@ describe('heapdiff leaks', () => {
   });
 
   it.each([
-    [['leaks', 'a.heapsnapshot', 'b.heapsnapshot'], /^heapdiff: leaks needs at least 3 snapshots .* use "heapdiff diff" \(see "heapdiff --help"\)\n$/],
+    [['leaks', leaky[0]!, leaky[1]!], /^heapdiff: leaks needs at least 3 snapshots .* use "heapdiff diff" \(see "heapdiff --help"\)\n$/],
+    // A missing file is named before the count it is part of.
+    [['leaks', 'a.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot\n$/],
+    [['leaks', tempDir()], /^heapdiff: .* is a directory with no \.heapsnapshot files in it: give snapshot files, or the directory heapdiff wrote them to/],
+    [['leaks', 'x', 'y', 'z', '--min-retained', '1XB'], /^heapdiff: --min-retained takes a size: .* got "1XB"/],
+    [['leaks', 'x', 'y', 'z', '--min-retained', '1MB', '--min-retained', '2MB'], /^heapdiff: --min-retained is given more than once/],
     [['leaks', 'a.heapsnapshot', 'b.heapsnapshot', 'c.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot/],
     [['leaks', 'x', 'y', 'z', '--min-count', '-1'], /^heapdiff: --min-count must be a whole number from 0, got -1/],
     [['leaks', 'x', 'y', 'z', '--json', '--markdown'], /^heapdiff: Arguments json and markdown are mutually exclusive/],
@@ -124,6 +153,13 @@ describe('heapdiff diff', () => {
     expect(result.stdout).toMatch(/\n\| class \| # new \| # deleted \| # delta \| alloc\. size \| freed size \| size delta \|\n\| :--- \| ---: /);
   });
 
+  it('one snapshot against itself: exit 2, not an empty table', async () => {
+    const result = await runCli(['diff', leaky[1]!, leaky[1]!]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^heapdiff: .*-1\.heapsnapshot is given twice: give each snapshot once, oldest first/);
+  });
+
   it('two processes: exit 2 with one line', async () => {
     const result = await runCli(['diff', quiet[0]!, leaky[2]!]);
     expect(result.code).toBe(2);
@@ -150,7 +186,7 @@ setInterval(() => {}, 1000);
     // The program's own output went to stderr: stdout is the report alone.
     expect(result.stderr).toMatch(/^app started\n/m);
     expect(result.stdout).not.toMatch(/app started/);
-    expect(result.stderr).toMatch(/to look again: heapdiff leaks ".*s0\.heapsnapshot" ".*s1\.heapsnapshot" ".*s2\.heapsnapshot"/);
+    expect(result.stderr).toMatch(/to look again: heapdiff leaks ".*snaps"\n/);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^1\. Order ×[\d,]+: retains/m);
     expect(readdirSync(join(dir, 'snaps')).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
@@ -179,6 +215,23 @@ setInterval(() => {}, 1000);
     const json = JSON.parse(result.stdout);
     expect(json.leaks.map((l: { name: string; count: number }) => [l.name, l.count])).toEqual([['Order', 600]]);
     expect(json.leaks[0].liveCounts).toEqual([0, 200, 400, 600]);
+  });
+
+  it('--snapshots 11: files s00 … s10, listed in order by a glob, and their directory reopens them', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(file, app.replace("process.on('SIGUSR2', () => {", 'setInterval(() => {').replace('});\nsetInterval(() => {}, 1000);', '}, 20);\n'));
+    const snaps = join(dir, 'snaps');
+    const result = await runCli(['leaks', '--snapshots', '11', '--interval', '100ms', '--dir', snaps, '--json', '--', process.execPath, file], { timeoutMs: 120_000 });
+    expect(result.code).toBe(1);
+    const names = Array.from({ length: 11 }, (_, k) => `s${String(k).padStart(2, '0')}.heapsnapshot`);
+    expect(readdirSync(snaps).sort()).toEqual(names);
+    expect(result.stderr).toContain(`to look again: heapdiff leaks ${JSON.stringify(snaps)}\n`);
+    const again = await runCli(['leaks', snaps, '--json']);
+    expect(again.code).toBe(1);
+    const json = JSON.parse(again.stdout);
+    expect(json.snapshots.map((s: { file: string }) => s.file)).toEqual(names.map((name) => join(snaps, name)));
+    expect(json.leaks).toEqual(JSON.parse(result.stdout).leaks);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { makeDirectory as makeDirectories } from '@heapdiff/core';
 import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
 import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
@@ -101,7 +101,8 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
       if (options.interval !== undefined || options.between === undefined) {
         await Promise.race([captureTrigger(options.interval, { exited: started?.exited, signal: run.signal }, what), ended]);
       }
-      const file = join(dir, `s${k}.heapsnapshot`);
+      // Numbers as wide as the last one (s00 … s11): a shell's glob then lists them in order.
+      const file = join(dir, `s${String(k).padStart(String(options.snapshots - 1).length, '0')}.heapsnapshot`);
       const result = await session.snapshot(file, { gc: true, overwrite: false, signal: run.signal });
       files.push(file);
       say(`heapdiff: ${what}: ${file} (${formatBytes(result.bytes)})`);
@@ -114,7 +115,7 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
   } finally {
     await run.end();
   }
-  say(`heapdiff: to look again: heapdiff leaks ${files.map((f) => JSON.stringify(f)).join(' ')}`);
+  say(`heapdiff: to look again: heapdiff leaks ${JSON.stringify(dirname(files[0]!))}`);
   return files;
 }
 

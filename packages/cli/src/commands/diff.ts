@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { DiffSortKey } from '@heapdiff/core';
 import { UsageError } from '@heapdiff/core/errors';
+import { checkDistinctFiles } from '../distinct-files.js';
 
 const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const satisfies readonly DiffSortKey[];
 
@@ -35,6 +36,8 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
         }
         if (args.sort === 'retained-delta' && !args.retained) throw new UsageError('--sort retained-delta needs --retained');
+        // A snapshot against itself would print an empty table, as if nothing had changed.
+        checkDistinctFiles([String(args.base), String(args.current)]);
         return true;
       })
       .example('$0 diff before.heapsnapshot after.heapsnapshot --top 20', 'the 20 classes that grew most')

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core/errors';
+import { parseByteSize } from '../byte-size.js';
 import { checkNodeCommand, checkPid, checkPort, parseDuration } from '../capture-target.js';
 import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';
+import { STDIN_ARGUMENT } from '../load-graph.js';
+import { snapshotFiles } from '../snapshot-dir.js';
 
 interface LeaksArgs {
   files: string[] | undefined;
@@ -19,7 +23,7 @@ interface LeaksArgs {
   json: boolean | undefined;
   markdown: boolean | undefined;
   minCount: number | undefined;
-  minRetained: number | undefined;
+  minRetained: string | undefined;
   ignore: string[] | undefined;
   top: number | undefined;
   exitCode?: number;
@@ -31,7 +35,11 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
   describe: 'Find leaks in 3 or more snapshots of one process (baseline, then one after each round of the same work)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', array: true, describe: '.heapsnapshot files of one process, oldest first' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        describe: '.heapsnapshot files of one process, oldest first, or a directory of them (read in name order: s2 before s10)',
+      })
       .option('inspect', { type: 'string', describe: 'capture from a process started with --inspect (HOST:PORT)' })
       .option('pid', { type: 'number', describe: 'capture from a running Node process (its inspector turned on with SIGUSR1)' })
       .option('port', { type: 'number', describe: 'with --pid: the inspector port the process uses (default 9229)' })
@@ -43,14 +51,18 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .option('track-allocations', { type: 'boolean', default: false, describe: 'when capturing: record allocation stacks (from the first line with -- node app.js); slower allocation' })
       .parserConfiguration({ 'populate--': true })
       .option('min-count', { type: 'number', describe: 'report only leaks of at least N objects' })
-      .option('min-retained', { type: 'number', describe: 'report only leaks retaining at least N bytes' })
+      .option('min-retained', {
+        type: 'string',
+        describe: 'report only leaks retaining at least this much (bytes, or 500kB, 2MB, 1GiB)',
+      })
       .option('ignore', { type: 'string', array: true, describe: 'leave out leaks whose class or holder contains this text (repeatable)' })
       .option('top', { type: 'number', describe: 'show only the N biggest leaks in full' })
       .option('json', { type: 'boolean', describe: 'print JSON (schema heapdiff/leaks@1)' })
       .option('markdown', { type: 'boolean', describe: 'print Markdown (for a pull-request comment)' })
       .conflicts('json', 'markdown')
       .check((args) => {
-        const files = (args.files as string[] | undefined) ?? [];
+        // (Directories are read here to count their snapshots, and again by the handler.)
+        const files = snapshotFiles((args.files as string[] | undefined) ?? []);
         const command = (args['--'] as string[] | undefined) ?? [];
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them');
@@ -62,15 +74,18 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
         } else {
           if (files.length < 3) {
+            // A missing file, rather than a count it was part of.
+            const missing = files.find((file) => file !== STDIN_ARGUMENT && !existsSync(file));
+            if (missing !== undefined) throw new UsageError(`no such file: ${missing}`, { seeHelp: false });
             throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}; to compare two, use "heapdiff diff"`);
           }
           const given = ['interval', 'between', 'dir'].filter((flag) => args[flag] !== undefined);
           if (given.length > 0) throw new UsageError(`--${given[0]} is for taking snapshots (with --pid, --inspect or -- node app.js), not for snapshot files`);
           checkDistinctFiles(files);
         }
-        for (const [flag, value] of [['--min-count', args['minCount']], ['--min-retained', args['minRetained']]] as [string, unknown][]) {
-          if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw new UsageError(`${flag} must be a whole number from 0, got ${String(value)}`);
-        }
+        if (args.minRetained !== undefined) parseByteSize(args.minRetained, '--min-retained');
+        const minCount: unknown = args.minCount;
+        if (minCount !== undefined && (typeof minCount !== 'number' || !Number.isInteger(minCount) || minCount < 0)) throw new UsageError(`--min-count must be a whole number from 0, got ${String(minCount)}`);
         if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 1)) throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
         for (const pattern of (args.ignore as string[] | undefined) ?? []) {
           if (typeof pattern !== 'string' || pattern.trim() === '') throw new UsageError('--ignore needs a class name (or part of one); an empty one would leave out every leak');
@@ -78,7 +93,8 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         return true;
       })
       .example('$0 leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot', 'what grows from s0 to s2, and what holds it')
-      .example('$0 leaks s*.heapsnapshot --json > leaks.json', 'the same as JSON')
+      .example('$0 leaks heapdiff-leaks-2026-12-02 --json > leaks.json', 'the snapshots of a directory, as JSON')
+      .example('$0 leaks s*.heapsnapshot --min-retained 1MB', 'only leaks retaining 1 MB or more')
       .example('$0 leaks --interval 30s -- node server.js', 'start server.js, snapshot it 3 times 30 s apart, report')
       .example("$0 leaks --pid 4242 --between 'npx autocannon -d 10 localhost:3000'", 'snapshot a running server around two rounds of load')
       .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage, input or output error.') as unknown as Argv<LeaksArgs>,
@@ -86,7 +102,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
     const { findLeaks, prepareLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
-    let files = args.files ?? [];
+    let files = snapshotFiles(args.files ?? []);
     const command = args['--'] ?? [];
     if (args.inspect !== undefined || args.pid !== undefined || command.length > 0) {
       const { captureSeries } = await import('../capture-series.js');
@@ -110,7 +126,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
     const { earlier, last } = await loadSeries(files, { perNode: false, alongside: prepareLeaks });
     const report = findLeaks([...earlier, last], {
       ...(args.minCount === undefined ? {} : { minCount: args.minCount }),
-      ...(args.minRetained === undefined ? {} : { minRetainedSize: args.minRetained }),
+      ...(args.minRetained === undefined ? {} : { minRetainedSize: parseByteSize(args.minRetained, '--min-retained') }),
       ...(args.ignore === undefined ? {} : { ignore: args.ignore }),
     });
     const top = args.top;

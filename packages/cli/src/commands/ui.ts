@@ -3,6 +3,7 @@ import { UsageError } from '@heapdiff/core/errors';
 import { checkNodeCommand, checkPid, checkPort } from '../capture-target.js';
 import { STDIN_ARGUMENT } from '../load-graph.js';
 import { checkDistinctFiles } from '../distinct-files.js';
+import { snapshotFiles } from '../snapshot-dir.js';
 
 interface UiArgs {
   files: string[] | undefined;
@@ -21,7 +22,11 @@ export const uiCommand: CommandModule<object, UiArgs> = {
   describe: 'Browse snapshots in the terminal: summary, comparison, leaks, retainers (or live: --pid, --inspect, -- node app.js)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', array: true, describe: '.heapsnapshot files of one process, oldest first (2: a Comparison tab, 3 or more: Leaks too)' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        describe: '.heapsnapshot files of one process, oldest first (2: a Comparison tab, 3 or more: Leaks too), or a directory of them',
+      })
       .option('pid', { type: 'number', describe: 'live: a running Node process (its inspector turned on with SIGUSR1); s takes a snapshot' })
       .option('port', { type: 'number', describe: 'with --pid: the inspector port the process uses (default 9229)' })
       .option('inspect', { type: 'string', describe: 'live: a process started with --inspect (HOST:PORT)' })
@@ -30,7 +35,8 @@ export const uiCommand: CommandModule<object, UiArgs> = {
       .option('track-allocations', { type: 'boolean', default: false, describe: 'live: record allocation stacks (from the first line with -- node app.js); slower allocation' })
       .parserConfiguration({ 'populate--': true })
       .check((args) => {
-        const files = (args.files as string[] | undefined) ?? [];
+        // (Directories are read here to count their snapshots, and again by the handler.)
+        const files = snapshotFiles((args.files as string[] | undefined) ?? []);
         const command = (args['--'] as string[] | undefined) ?? [];
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to watch live');
@@ -80,7 +86,7 @@ export const uiCommand: CommandModule<object, UiArgs> = {
               trackAllocations: args.trackAllocations,
             },
           }
-        : { files: args.files ?? [] },
+        : { files: snapshotFiles(args.files ?? []) },
     );
   },
 };

@@ -18,7 +18,7 @@ const facts = (over: Partial<HugePagesFacts>): HugePagesFacts => ({
   tunables: undefined,
   thpMode: 'always [madvise] never',
   argv: ['leaks', 's0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot'],
-  inputBytes: 300e6,
+  inputBytes: 500e6,
   observed: false,
   ipc: false,
   ...over,
@@ -46,9 +46,9 @@ function envProbe(dir: string): { nodeOptions: string; records: () => { pid: num
 }
 
 describe('huge pages for big inputs (bin/heapdiff.js relaunches itself)', () => {
-  it('relaunches only a loading command on Linux with huge pages on request, unobserved, and 100 MB of input or HEAPDIFF_HUGE_PAGES=on', () => {
+  it('relaunches only a loading command on Linux with huge pages on request, unobserved, and 400 MB of input or HEAPDIFF_HUGE_PAGES=on', () => {
     expect(wantsHugePages(facts({}))).toBe(true);
-    expect(wantsHugePages(facts({ inputBytes: 99e6 }))).toBe(false);
+    expect(wantsHugePages(facts({ inputBytes: 399e6 }))).toBe(false);
     expect(wantsHugePages(facts({ inputBytes: 0, setting: 'on' }))).toBe(true);
     expect(wantsHugePages(facts({ setting: 'off' }))).toBe(false);
     expect(wantsHugePages(facts({ platform: 'darwin' }))).toBe(false);
@@ -90,9 +90,12 @@ describe('huge pages for big inputs (bin/heapdiff.js relaunches itself)', () => 
     truncateSync(gz, 10e6);
     expect(inputBytes(['leaks', big, gz, '--min-count', '5', '--json'])).toBe(110e6);
     expect(inputBytes(['snapshot', '--', 'node', big])).toBe(0);
-    expect(inputBytes(['summary', join(dir, 'missing.heapsnapshot'), dir, '-'])).toBe(0);
+    expect(inputBytes(['summary', join(dir, 'missing.heapsnapshot'), tempDir('heapdiff-huge-'), '-'])).toBe(0);
     // Names the system refuses to look at (the command says what is wrong with them).
     expect(inputBytes(['leaks', join(big, 'x'), 'x'.repeat(5000), big])).toBe(60e6);
+    // A directory: the snapshots in it.
+    writeFileSync(join(dir, 'notes.txt'), 'not a snapshot');
+    expect(inputBytes(['leaks', dir])).toBe(110e6);
   });
 
   it.skipIf(!canRelaunch)('a relaunched command gets the tunable (the user\'s kept), prints and exits as before', () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants } from 'node:os';
 
 /**
@@ -9,8 +10,11 @@ import { constants } from 'node:os';
  * virtual machine each 4 KiB fault is slow, and 2 MiB pages take 1/512 of the faults (measured
  * on this project's 2-core VM: `heapdiff leaks` over three 740 MB snapshots 12.3–14.7 s →
  * 10.6–12.8 s, `summary` of a 150 MB one ~0.15 s less, the start of a second process
- * included). Glibc reads its tunables only when a process starts, hence the second process;
- * below `MIN_INPUT_BYTES` it costs more (~0.14 s) than it saves.
+ * included). Glibc reads its tunables only when a process starts, hence the second process,
+ * which costs a Node start-up and more (~0.1–0.15 s) whatever the input. Below
+ * `MIN_INPUT_BYTES` that is more than huge pages save where faults are cheap (another VM of
+ * this project's kind, first touches at 1–2 GB/s: `summary` of the 150 MB file 1.72 s without,
+ * 1.85 s with, medians of 8 alternating runs; `leaks` over 3 × 740 MB no faster either).
  *
  * Only the commands that read snapshot files relaunch (not `snapshot`, nor a capture: `--`,
  * `--pid`, `--inspect`), and not when heapdiff is debugged or profiled, nor when a program
@@ -18,7 +22,7 @@ import { constants } from 'node:os';
  * `HEAPDIFF_HUGE_PAGES=off` never relaunches, `on` relaunches whatever the input size (where
  * the kernel offers huge pages on request); the default is `auto`.
  */
-const MIN_INPUT_BYTES = 100_000_000;
+const MIN_INPUT_BYTES = 400_000_000;
 /** Gzip-compressed snapshots load into about this many times their size. */
 const GZIP_FACTOR = 5;
 const TUNABLE = 'glibc.malloc.hugetlb=1';
@@ -94,8 +98,15 @@ function loadsFiles(argv: readonly string[]): boolean {
   return command !== undefined && LOADING_COMMANDS.has(command) && !argv.some((arg) => NOT_LOADING.has(arg.split('=')[0]!));
 }
 
+/** The files a directory argument stands for (as in snapshot-dir.ts, kept apart to keep this module small). */
+const SNAPSHOT_FILE = /\.heapsnapshot(\.gz)?$/i;
+
+function loadedSize(name: string, bytes: number): number {
+  return bytes * (/\.gz$/i.test(name) ? GZIP_FACTOR : 1);
+}
+
 /**
- * Bytes the command's arguments name as files (up to a `--`, after which comes a program to
+ * Bytes the command's arguments name as files or directories of snapshots (up to a `--`, after which comes a program to
  * run), gzip files counted at their loaded size. Arguments that are not files, or that cannot
  * be looked at (no permission, a loop of links, too long a name), count nothing: the command
  * itself says what is wrong with them.
@@ -107,7 +118,13 @@ export function inputBytes(argv: readonly string[]): number {
     if (arg.startsWith('-')) continue;
     try {
       const stat = statSync(arg, { throwIfNoEntry: false });
-      if (stat?.isFile()) total += stat.size * (/\.gz$/i.test(arg) ? GZIP_FACTOR : 1);
+      if (stat?.isFile()) total += loadedSize(arg, stat.size);
+      // A directory stands for the snapshots in it (see snapshot-dir.ts).
+      else if (stat?.isDirectory()) {
+        for (const name of readdirSync(arg)) {
+          if (SNAPSHOT_FILE.test(name)) total += loadedSize(name, statSync(join(arg, name), { throwIfNoEntry: false })?.size ?? 0);
+        }
+      }
     } catch {
       // Not a file we can size.
     }

@@ -138,6 +138,14 @@ describe('bad input gets a specific, located error', () => {
     await expectFailure(good.replace(edges, edges.replace('5,1,12', '5,1,600')), SnapshotInconsistentError, /has to_node 600, past the last node \(\d+ nodes: the last one's fields start at \d+\)/);
   });
 
+  it('locations: not whole entries, or an object_index that is not where a node starts', async () => {
+    expect((await parseSnapshot(asFile(replaceIn('"locations":[]', '"locations":[6,1,2,3]')))).locations).toEqual(Int32Array.from([6, 1, 2, 3]));
+    await expectFailure(replaceIn('"locations":[]', '"locations":[6,1,2,3,12,1,2]'), SnapshotInconsistentError, /"locations" holds 7 values, not a whole number of entries of 4 \(object_index, script_id, line, column\)/);
+    await expectFailure(replaceIn('"locations":[]', '"locations":[6,1,2,3,13,1,2,3]'), SnapshotInconsistentError, /location #1 has object_index 13, not a multiple of the 6 node fields.*after byte offset \d+\)/);
+    await expectFailure(replaceIn('"locations":[]', '"locations":[600,1,2,3]'), SnapshotInconsistentError, /location #0 has object_index 600, outside the nodes \(\d+ nodes: the last one's fields start at \d+\)/);
+    await expectFailure(replaceIn('"locations":[]', '"locations":[-6,1,2,3]'), SnapshotInconsistentError, /location #0 has object_index -6, outside the nodes/);
+  });
+
   it('a string index out of range', async () => {
     const nodes = good.slice(sectionStart('nodes'), sectionStart('edges'));
     await expectFailure(good.replace(nodes, nodes.replace('3,3,5,40', '3,999,5,40')), SnapshotInconsistentError, /node #2 names string 999/);

@@ -202,6 +202,7 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     nameOverflow = new Map();
     packEdgesInPlace(edges, edgeCount, layout, nameOverflow);
   }
+  checkLocations(parsed, fail);
   const packedLength = edgeCount * EDGE_FIELDS;
   return {
     nodes: nodes.subarray(0, nodeCount * width),
@@ -213,4 +214,29 @@ export function buildGraphIndexes(parsed: ParsedSnapshot, file: string | undefin
     nameOverflow,
     packing,
   };
+}
+
+/**
+ * Checks that `locations` is whole entries of `meta.location_fields` and that each entry's
+ * `object_index` is where a node's fields start, as V8 writes them (a bad one would otherwise
+ * give a class a location half-way into another node, silently).
+ */
+function checkLocations(parsed: ParsedSnapshot, fail: (message: string, section: string, valueIndex: number) => never): void {
+  const { locations, header } = parsed;
+  const fields = header.layout.locationFields;
+  const stride = fields.length;
+  if (stride === 0 || locations.length === 0) return;
+  if (locations.length % stride !== 0) {
+    fail(`"locations" holds ${locations.length} values, not a whole number of entries of ${stride} (${fields.join(', ')})`, 'locations', locations.length - 1);
+  }
+  const objectAt = fields.indexOf('object_index');
+  if (objectAt < 0) return;
+  const nodeFieldCount = header.layout.nodeFieldCount;
+  const nodesLength = header.nodeCount * nodeFieldCount;
+  for (let i = objectAt; i < locations.length; i += stride) {
+    const index = locations[i]!;
+    if (index >= 0 && index < nodesLength && index % nodeFieldCount === 0) continue;
+    const why = index < 0 || index >= nodesLength ? `outside the nodes (${header.nodeCount} nodes: the last one's fields start at ${nodesLength - nodeFieldCount})` : `not a multiple of the ${nodeFieldCount} node fields`;
+    fail(`location #${(i - objectAt) / stride} has object_index ${index}, ${why}`, 'locations', i);
+  }
 }

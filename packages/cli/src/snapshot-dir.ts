@@ -16,7 +16,13 @@ const SNAPSHOT_FILE = /\.heapsnapshot(\.gz)?$/i;
 export function snapshotFiles(args: readonly string[]): string[] {
   return args.map(String).flatMap((arg) => {
     if (!isDirectory(arg)) return [arg];
-    const names = readdirSync(arg).filter((name) => SNAPSHOT_FILE.test(name) && !isDirectory(join(arg, name)));
+    let entries: string[];
+    try {
+      entries = readdirSync(arg);
+    } catch (error) {
+      throw new UsageError(`cannot list the directory ${arg}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { seeHelp: false });
+    }
+    const names = entries.filter((name) => SNAPSHOT_FILE.test(name) && !isDirectory(join(arg, name)));
     if (names.length === 0) throw new UsageError(`${arg} is a directory with no .heapsnapshot files in it: give snapshot files, or the directory heapdiff wrote them to`);
     return names.sort(byNameWithNumbers).map((name) => join(arg, name));
   });

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
@@ -69,6 +69,9 @@ describe('heapdiff leaks', () => {
     const names = Array.from({ length: 11 }, (_, k) => `s${k}.heapsnapshot`);
     for (const name of names) writeFileSync(join(eleven, name), '');
     writeFileSync(join(eleven, 'app.log'), '');
+    // Files only: a FIFO would wait for a writer forever, a dangling link cannot be read.
+    spawnSync('mkfifo', [join(eleven, 'pipe.heapsnapshot')]);
+    symlinkSync(join(eleven, 'gone'), join(eleven, 'dangling.heapsnapshot'));
     const { snapshotFiles } = await import('../../packages/cli/src/snapshot-dir.js');
     expect(snapshotFiles([eleven])).toEqual(names.map((name) => join(eleven, name)));
   });
@@ -84,17 +87,20 @@ describe('heapdiff leaks', () => {
 
   it('--ignore and --min-count leave a leak out (exit 0)', async () => {
     expect((await runCli(['leaks', ...leaky, '--ignore', 'session'])).code).toBe(0);
+    // Markdown says so too, not "nothing grows".
+    expect((await runCli(['leaks', ...leaky, '--ignore', 'session', '--markdown'])).stdout).toBe('### No leaks reported\n\n1 growing group left out by --ignore, --min-count or --min-retained.\n');
     expect((await runCli(['leaks', ...leaky, '--min-count', '601'])).code).toBe(0);
     expect((await runCli(['leaks', ...leaky, '--min-count', '600'])).code).toBe(1);
   });
 
   it.each([
-    [['leaks', leaky[0]!, leaky[1]!], /^heapdiff: leaks needs at least 3 snapshots .* use "heapdiff diff" \(see "heapdiff --help"\)\n$/],
+    [['leaks', leaky[0]!, leaky[1]!], /^heapdiff: leaks needs at least 3 snapshots .*, got 2; to compare two, use "heapdiff diff \S+-0\.heapsnapshot \S+-1\.heapsnapshot" \(see "heapdiff --help"\)\n$/],
     // A missing file is named before the count it is part of.
     [['leaks', 'a.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot\n$/],
-    [['leaks', tempDir()], /^heapdiff: .* is a directory with no \.heapsnapshot files in it: give snapshot files, or the directory heapdiff wrote them to/],
+    [['leaks', tempDir()], /^heapdiff: .* is a directory with no \.heapsnapshot files in it \(folders inside are not searched\): give snapshot files, or the directory heapdiff wrote them to/],
     [['leaks', 'x', 'y', 'z', '--min-retained', '1XB'], /^heapdiff: --min-retained takes a size: .* got "1XB"/],
     [['leaks', 'x', 'y', 'z', '--min-retained', '1MB', '--min-retained', '2MB'], /^heapdiff: --min-retained is given more than once/],
+    [['leaks', 'x', 'y', 'z', '--min-retained', `1${'0'.repeat(30)}GB`], /^heapdiff: --min-retained is too big: 10+GB is more bytes than any heap holds/],
     [['leaks', 'a.heapsnapshot', 'b.heapsnapshot', 'c.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot/],
     [['leaks', 'x', 'y', 'z', '--min-count', '-1'], /^heapdiff: --min-count must be a whole number from 0, got -1/],
     [['leaks', 'x', 'y', 'z', '--json', '--markdown'], /^heapdiff: Arguments json and markdown are mutually exclusive/],
@@ -108,14 +114,15 @@ describe('heapdiff leaks', () => {
   it('snapshots of two processes, or out of order: exit 2 with one line', async () => {
     const mixed = await runCli(['leaks', quiet[0]!, quiet[1]!, leaky[2]!]);
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toMatch(/^heapdiff: snapshot 1 and the last \(3\) do not share their objects .* different processes/);
+    // Named by their files (a directory's snapshots have no numbers of their own).
+    expect(mixed.stderr).toMatch(/^heapdiff: \S+lru-\S*0\.heapsnapshot \(snapshot 1\) and the last, \S+-2\.heapsnapshot \(snapshot 3\), do not share their objects .* different processes/);
     // A middle snapshot of another process too.
     const middle = await runCli(['leaks', leaky[0]!, quiet[1]!, leaky[2]!]);
     expect(middle.code).toBe(2);
-    expect(middle.stderr).toMatch(/^heapdiff: snapshot 2 (has older objects|and the last \(3\) do not share their objects)/);
+    expect(middle.stderr).toMatch(/^heapdiff: \S+-1\.heapsnapshot \(snapshot 2\) (has older objects|and the last, \S+ \(snapshot 3\), do not share their objects)/);
     const reversed = await runCli(['leaks', leaky[2]!, leaky[1]!, leaky[0]!]);
     expect(reversed.code).toBe(2);
-    expect(reversed.stderr).toMatch(/^heapdiff: snapshot 2 has older objects .* oldest first/);
+    expect(reversed.stderr).toMatch(/^heapdiff: \S+-1\.heapsnapshot \(snapshot 2\) has older objects .* than \S+-2\.heapsnapshot \(snapshot 1\) .* oldest first/);
   });
 });
 
@@ -181,15 +188,25 @@ setInterval(() => {}, 1000);
     const file = join(dir, 'app.js');
     // Leaks 200 Orders every 50 ms.
     writeFileSync(file, app.replace("process.on('SIGUSR2', () => {", 'setInterval(() => {').replace('});\nsetInterval(() => {}, 1000);', '}, 50);\n'));
-    const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 'snaps'), '--', process.execPath, file], { timeoutMs: 60_000 });
-    expect(result.stderr).toMatch(/^heapdiff: taking 3 snapshots into .*snaps\n/m);
+    // A name a shell would change, unquoted: a space, a $, quotes.
+    const snaps = join(dir, "snaps $HOME 'q'");
+    const result = await runCli(['leaks', '--interval', '600ms', '--dir', snaps, '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.stderr).toMatch(/^heapdiff: taking 3 snapshots into .*snaps .*'q'.*\n/m);
     // The program's own output went to stderr: stdout is the report alone.
     expect(result.stderr).toMatch(/^app started\n/m);
     expect(result.stdout).not.toMatch(/app started/);
-    expect(result.stderr).toMatch(/to look again: heapdiff leaks ".*snaps"\n/);
+    // A line to paste into a shell: quoted so that the shell gives the directory back as it is.
+    const again = /to look again: (heapdiff leaks .*)\n/.exec(result.stderr)![1]!;
+    expect(again).toBe(`heapdiff leaks '${snaps.replace(/'/g, `'\\''`)}'`);
+    const reopened = spawnSync('sh', ['-c', `heapdiff() { "$NODE" ${TSX_ARGS.join(' ')} "$CLI" "$@"; }; ${again}`], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE: process.execPath, CLI: CLI_SOURCE },
+    });
+    expect([reopened.status, reopened.stderr]).toEqual([1, '']);
+    expect(reopened.stdout).toBe(result.stdout);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^1\. Order ×[\d,]+: retains/m);
-    expect(readdirSync(join(dir, 'snaps')).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
+    expect(readdirSync(snaps).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
   });
 
   it('--track-allocations: each leak shows the stack that allocated it', async () => {
@@ -226,7 +243,7 @@ setInterval(() => {}, 1000);
     expect(result.code).toBe(1);
     const names = Array.from({ length: 11 }, (_, k) => `s${String(k).padStart(2, '0')}.heapsnapshot`);
     expect(readdirSync(snaps).sort()).toEqual(names);
-    expect(result.stderr).toContain(`to look again: heapdiff leaks ${JSON.stringify(snaps)}\n`);
+    expect(result.stderr).toContain(`to look again: heapdiff leaks ${snaps}\n`);
     const again = await runCli(['leaks', snaps, '--json']);
     expect(again.code).toBe(1);
     const json = JSON.parse(again.stdout);
@@ -243,6 +260,7 @@ setInterval(() => {}, 1000);
     [['leaks', '--interval', 'soon', '--', 'node', 'app.js'], /^heapdiff: --interval takes a duration such as 30s, 500ms, 2m or 1h \(a bare number is ms\), got "soon"/],
     [['leaks', 'a', 'b', 'c', '--pid', '1'], /^heapdiff: give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them/],
     [['leaks', '--', 'python3', 'app.py'], /^heapdiff: the program to start must be node/],
+    [['leaks', 'a', 'b', 'c', '--track-allocations'], /^heapdiff: --track-allocations is for taking snapshots/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -276,6 +294,13 @@ setInterval(() => {}, 1000);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toMatch(/already holds snapshots \(s1\.heapsnapshot\)/);
     expect(readFileSync(join(dir, 's1.heapsnapshot'), 'utf8')).toBe('keep me');
+    // Any snapshot, by any name: "heapdiff leaks DIR" would read it with the series.
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'before.heapsnapshot.gz'), 'x');
+    const named = await runCli(['leaks', '--interval', '100ms', '--dir', other, '--', process.execPath, file]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/already holds snapshots \(before\.heapsnapshot\.gz\)/);
   });
 
   it('SIGTERM mid-series: the program stopped, no partial file, exit 143', async () => {

@@ -103,6 +103,6 @@ describe('what a leak report says', () => {
     const copy = `${s1}.copy.heapsnapshot`;
     copyFileSync(s1!, copy);
     const series = [takeCensus(await parseSnapshot(s0!)), takeCensus(await parseSnapshot(s1!)), await parseSnapshot(copy)];
-    expect(() => findLeaks(series)).toThrow(/snapshots 2 and 3 hold the same objects \(\d+ nodes, the newest @\d+\): the same snapshot given twice/);
+    expect(() => findLeaks(series)).toThrow(/snapshot 2 and snapshot 3 hold the same objects \(\d+ nodes, the newest @\d+\): the same snapshot given twice/);
   });
 });

@@ -27,5 +27,7 @@ export function parseByteSize(text: unknown, flag: string): number {
   if (!match || factor === undefined) {
     throw new UsageError(`${flag} takes a size: bytes, or a number with kB, MB, GB (1 MB = 1,000,000 bytes, as heapdiff prints sizes) or KiB, MiB, GiB, such as 1048576, 500kB or 2MB; got "${String(text)}"`);
   }
-  return Math.round(Number(match[1]) * factor);
+  const bytes = Math.round(Number(match[1]) * factor);
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${flag} is too big: ${String(text).trim()} is more bytes than any heap holds (at most ${Number.MAX_SAFE_INTEGER})`);
+  return bytes;
 }

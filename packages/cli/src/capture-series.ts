@@ -3,6 +3,8 @@ import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { makeDirectory as makeDirectories } from '@heapdiff/core';
 import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
+import { shellQuoted } from './shell-quote.js';
+import { SNAPSHOT_FILE } from './snapshot-dir.js';
 import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
 
 /** Where and when `heapdiff leaks` takes its own snapshots. */
@@ -115,7 +117,7 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
   } finally {
     await run.end();
   }
-  say(`heapdiff: to look again: heapdiff leaks ${JSON.stringify(dirname(files[0]!))}`);
+  say(`heapdiff: to look again: heapdiff leaks ${shellQuoted(dirname(files[0]!))}`);
   return files;
 }
 
@@ -123,7 +125,8 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
 export function checkDirectory(dir: string, CaptureError: new (message: string) => Error): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new CaptureError(`--dir ${dir} is a file, not a directory: name a new or empty directory`);
-  const taken = readdirSync(dir).filter((name) => /^s\d+\.heapsnapshot$/.test(name));
+  // Any snapshot there would be read with the series by "heapdiff leaks DIR".
+  const taken = readdirSync(dir).filter((name) => SNAPSHOT_FILE.test(name));
   if (taken.length > 0) throw new CaptureError(`--dir ${dir} already holds snapshots (${taken.slice(0, 3).join(', ')}): name a new or empty directory`);
 }
 

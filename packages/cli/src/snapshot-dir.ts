@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '@heapdiff/core/errors';
 
 /** The files a directory argument stands for: heap snapshots, plain or gzip-compressed. */
-const SNAPSHOT_FILE = /\.heapsnapshot(\.gz)?$/i;
+export const SNAPSHOT_FILE = /\.heapsnapshot(\.gz)?$/i;
 
 /**
  * File arguments with each directory replaced by the snapshots in it, in name order with
@@ -22,13 +22,25 @@ export function snapshotFiles(args: readonly string[]): string[] {
     } catch (error) {
       throw new UsageError(`cannot list the directory ${arg}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { seeHelp: false });
     }
-    const names = entries.filter((name) => SNAPSHOT_FILE.test(name) && !isDirectory(join(arg, name)));
-    if (names.length === 0) throw new UsageError(`${arg} is a directory with no .heapsnapshot files in it: give snapshot files, or the directory heapdiff wrote them to`);
+    // Files only (or links to files): not a FIFO, which would wait for a writer, nor a dangling link.
+    const names = entries.filter((name) => SNAPSHOT_FILE.test(name) && isFile(join(arg, name)));
+    if (names.length === 0) {
+      throw new UsageError(`${arg} is a directory with no .heapsnapshot files in it (folders inside are not searched): give snapshot files, or the directory heapdiff wrote them to`);
+    }
     return names.sort(byNameWithNumbers).map((name) => join(arg, name));
   });
 }
 
-function isDirectory(path: string): boolean {
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is a directory (following links); false for anything that cannot be looked at. */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -6,7 +6,8 @@ import { checkNodeCommand, checkPid, checkPort, parseDuration } from '../capture
 import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';
 import { STDIN_ARGUMENT } from '../load-graph.js';
-import { snapshotFiles } from '../snapshot-dir.js';
+import { shellQuoted } from '../shell-quote.js';
+import { isDirectory, snapshotFiles } from '../snapshot-dir.js';
 
 interface LeaksArgs {
   files: string[] | undefined;
@@ -76,10 +77,14 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           if (files.length < 3) {
             // A missing file, rather than a count it was part of.
             const missing = files.find((file) => file !== STDIN_ARGUMENT && !existsSync(file));
-            if (missing !== undefined) throw new UsageError(`no such file: ${missing}`, { seeHelp: false });
-            throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}; to compare two, use "heapdiff diff"`);
+            if (missing !== undefined) throw new UsageError(`no such file: ${shellQuoted(missing)}`, { seeHelp: false });
+            const dirs = ((args.files as string[] | undefined) ?? []).map(String).filter(isDirectory);
+            const where = dirs.length > 0 ? ` (in ${dirs.join(', ')})` : '';
+            const diff = files.length === 2 ? `heapdiff diff ${files.map(shellQuoted).join(' ')}` : 'heapdiff diff';
+            throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}${where}; to compare two, use "${diff}"`);
           }
           const given = ['interval', 'between', 'dir'].filter((flag) => args[flag] !== undefined);
+          if (args.trackAllocations) given.push('track-allocations');
           if (given.length > 0) throw new UsageError(`--${given[0]} is for taking snapshots (with --pid, --inspect or -- node app.js), not for snapshot files`);
           checkDistinctFiles(files);
         }
@@ -128,6 +133,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       ...(args.minCount === undefined ? {} : { minCount: args.minCount }),
       ...(args.minRetained === undefined ? {} : { minRetainedSize: parseByteSize(args.minRetained, '--min-retained') }),
       ...(args.ignore === undefined ? {} : { ignore: args.ignore }),
+      names: files,
     });
     const top = args.top;
     if (args.json) {

@@ -1,6 +1,7 @@
 import { printable } from '@heapdiff/reporter';
 import type { LiveOptions, LiveSession } from './live-session.js';
 import type { UiData } from './model/view-rows.js';
+import { shellQuoted } from '../shell-quote.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
@@ -140,7 +141,7 @@ function describeTarget(options: LiveOptions): string {
 function keptLine(live: LiveSession): string {
   const files = live.files;
   if (files.length === 0) return `heapdiff: no snapshot taken${live.stopsProgram ? `; the program's output is in ${printable(live.dir)}/app.log` : ''}`;
-  return `heapdiff: ${files.length} snapshot${files.length === 1 ? '' : 's'} in ${printable(live.dir)}; to look again: heapdiff ui ${files.map((f) => JSON.stringify(f)).join(' ')}`;
+  return `heapdiff: ${files.length} snapshot${files.length === 1 ? '' : 's'} in ${printable(live.dir)}; to look again: heapdiff ui ${files.map(shellQuoted).join(' ')}`;
 }
 
 /**

@@ -88,6 +88,8 @@ export interface LeakOptions {
   retainsTop?: number;
   /** Also list every leak root's id per group (`ids`), to browse them all (default false). */
   allIds?: boolean;
+  /** What errors call the snapshots, in order (their file names): `s2.heapsnapshot (snapshot 3)`. Default `snapshot 3`. */
+  names?: readonly string[];
 }
 
 /**
@@ -120,25 +122,29 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   for (const [name, value] of [['minCount', options.minCount], ['minRetainedSize', options.minRetainedSize]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`findLeaks: ${name} must be a number from 0, got ${String(value)}`);
   }
+  if (options.names !== undefined && !(Array.isArray(options.names) && options.names.every((name) => typeof name === 'string'))) {
+    throw new TypeError(`findLeaks: names must be an array of strings, got ${String(options.names)}`);
+  }
+  const label = (k: number): string => (options.names?.[k] === undefined ? `snapshot ${k + 1}` : `${options.names[k]} (snapshot ${k + 1})`);
   const graph = series[series.length - 1];
   if (!(graph instanceof HeapGraph)) throw new TypeError('findLeaks: the last snapshot must be a loaded graph (parseSnapshot), the earlier ones may be censuses');
   const maxIds = series.map((s) => s.maxJsNodeId);
   for (let k = 1; k < maxIds.length; k++) {
     if (maxIds[k]! < maxIds[k - 1]!) {
       throw new SnapshotsUnrelatedError(
-        `snapshot ${k + 1} has older objects (ids up to @${maxIds[k]}) than snapshot ${k} (up to @${maxIds[k - 1]}): ` +
+        `${label(k)} has older objects (ids up to @${maxIds[k]}) than ${label(k - 1)} (up to @${maxIds[k - 1]}): ` +
           'give the snapshots of one process, oldest first',
       );
     }
     if (maxIds[k] === maxIds[k - 1] && series[k]!.nodeCount === series[k - 1]!.nodeCount) {
       // V8 numbers new objects as it meets them: a round of work leaves a newer id behind.
       throw new SnapshotsUnrelatedError(
-        `snapshots ${k} and ${k + 1} hold the same objects (${series[k]!.nodeCount} nodes, the newest @${maxIds[k]}): ` +
+        `${label(k - 1)} and ${label(k)} hold the same objects (${series[k]!.nodeCount} nodes, the newest @${maxIds[k]}): ` +
           'the same snapshot given twice, or a process that did nothing between them; give one snapshot after each round of work, oldest first',
       );
     }
   }
-  checkSameProcess(series.slice(0, -1), graph);
+  checkSameProcess(series.slice(0, -1), graph, label);
   const keys = classKeys(graph);
   const kinds = classKinds(graph);
   const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
@@ -418,7 +424,7 @@ function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]
  * Objects keep their ids for the life of a process: a sample of each earlier snapshot's
  * objects must mostly be in the last one, under the same class name.
  */
-function checkSameProcess(earlier: readonly (HeapGraph | SnapshotCensus)[], last: HeapGraph): void {
+function checkSameProcess(earlier: readonly (HeapGraph | SnapshotCensus)[], last: HeapGraph, label: (k: number) => string): void {
   const samples = earlier.map((first) => {
     const ids: number[] = [];
     const names: string[] = [];
@@ -461,7 +467,7 @@ function checkSameProcess(earlier: readonly (HeapGraph | SnapshotCensus)[], last
     });
     if ((ids.length >= 200 && present < ids.length * 0.05) || (present >= 100 && renamed > present * 0.1)) {
       throw new SnapshotsUnrelatedError(
-        `snapshot ${k + 1} and the last (${earlier.length + 1}) do not share their objects (${present} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
+        `${label(k)} and the last, ${label(earlier.length)}, do not share their objects (${present} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
           'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
       );
     }

@@ -12,6 +12,9 @@ import { inlineCode, markdownTable, markdownText } from '../format/markdown-tabl
  */
 export function renderLeaksMarkdown(report: LeakReport, options: { top?: number } = {}): string {
   const snapshots = report.snapshots.length;
+  if (report.leaks.length === 0 && report.leftOut > 0) {
+    return `### No leaks reported\n\n${counted(report.leftOut, 'growing group')} left out by --ignore, --min-count or --min-retained.\n`;
+  }
   if (report.leaks.length === 0) {
     return `### No leaks\n\nOf the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.\n`;
   }

@@ -160,6 +160,16 @@ describe('heapdiff diff', () => {
     expect(result.stdout).toMatch(/\n\| class \| # new \| # deleted \| # delta \| alloc\. size \| freed size \| size delta \|\n\| :--- \| ---: /);
   });
 
+  it.each([
+    [['diff', 'missing.heapsnapshot', 'missing.heapsnapshot'], /^heapdiff: no such file: missing\.heapsnapshot\n$/],
+    [['diff', 'DIR', 'DIR'], /^heapdiff: \S+ is a directory, not a heap snapshot file: diff compares two files \(for a directory of snapshots, use "heapdiff leaks \S+"\)\n$/],
+  ])('a missing file or a directory is named as such: %j', async (args, message) => {
+    const dir = dirname(leaky[0]!);
+    const result = await runCli(args.map((arg) => (arg === 'DIR' ? dir : arg)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
   it('one snapshot against itself: exit 2, not an empty table', async () => {
     const result = await runCli(['diff', leaky[1]!, leaky[1]!]);
     expect(result.code).toBe(2);

@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { DiffSortKey } from '@heapdiff/core';
 import { UsageError } from '@heapdiff/core/errors';
 import { checkDistinctFiles } from '../distinct-files.js';
+import { STDIN_ARGUMENT } from '../load-graph.js';
+import { shellQuoted } from '../shell-quote.js';
+import { isDirectory } from '../snapshot-dir.js';
 
 const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const satisfies readonly DiffSortKey[];
 
@@ -36,6 +40,12 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
         }
         if (args.sort === 'retained-delta' && !args.retained) throw new UsageError('--sort retained-delta needs --retained');
+        // A missing file or a directory is named as such first, not as "given twice".
+        for (const file of [String(args.base), String(args.current)]) {
+          if (file === STDIN_ARGUMENT) continue;
+          if (!existsSync(file)) throw new UsageError(`no such file: ${shellQuoted(file)}`, { seeHelp: false });
+          if (isDirectory(file)) throw new UsageError(`${file} is a directory, not a heap snapshot file: diff compares two files (for a directory of snapshots, use "heapdiff leaks ${shellQuoted(file)}")`, { seeHelp: false });
+        }
         // A snapshot against itself would print an empty table, as if nothing had changed.
         checkDistinctFiles([String(args.base), String(args.current)]);
         return true;

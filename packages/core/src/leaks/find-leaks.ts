@@ -153,6 +153,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     isHolder: (n) => !kinds.isUser(keys.keyOf[n]!) && !kinds.isPrimitive(keys.keyOf[n]!),
     isPrimitive: (n) => kinds.isPrimitive(keys.keyOf[n]!),
     isInternal: (n) => kinds.isInternal(keys.keyOf[n]!),
+    isLibrary: (n) => kinds.isLibrary(keys.keyOf[n]!),
+    isProgramClass: (n) => kinds.isProgramClass(keys.keyOf[n]!),
   });
   let leakedObjects = 0;
   for (let n = 0; n < graph.nodeCount; n++) leakedObjects += leaked[n]!;
@@ -195,12 +197,19 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   }
   // A group that names no class of the program (strings, a closure or an array with nothing of
   // the program's inside) folds into the program's group held the same way, if there is one:
-  // a Map's keys beside its values, a promise's reject handler beside the frame it resumes.
+  // a Map's keys beside its values, a promise's reject handler beside the frame it resumes;
+  // else into a group of Node's library held that way (a request a listener keeps, beside the
+  // request id the same closure keeps).
+  const namesAnObject = (key: number): boolean => kinds.isUser(key) || kinds.isLibrary(key);
   const userGroupBySignature = new Map<number, number>();
+  const libraryGroupBySignature = new Map<number, number>();
   groupInfo.forEach((info, g) => {
-    if (kinds.isUser(info.named) && !userGroupBySignature.has(info.signature)) userGroupBySignature.set(info.signature, g);
+    const bySignature = kinds.isUser(info.named) ? userGroupBySignature : kinds.isLibrary(info.named) ? libraryGroupBySignature : undefined;
+    if (bySignature && !bySignature.has(info.signature)) bySignature.set(info.signature, g);
   });
-  const mergedInto = groupInfo.map((info, g) => (kinds.isUser(info.named) ? g : (userGroupBySignature.get(info.signature) ?? g)));
+  const mergedInto = groupInfo.map((info, g) =>
+    namesAnObject(info.named) ? g : (userGroupBySignature.get(info.signature) ?? libraryGroupBySignature.get(info.signature) ?? g),
+  );
   // Per group: counts, sizes, rounds, what it retains.
   const groupCount = groupInfo.length;
   const count = new Float64Array(groupCount);

@@ -10,6 +10,8 @@ const PRIMITIVE_CLASSES = new Set(['(string)', '(concatenated string)', '(sliced
 export const STRING_CLASSES: readonly string[] = ['(string)', '(concatenated string)', '(sliced string)'];
 
 const CLASS_KINDS = new AnalysisKey<ClassKinds>('class kinds');
+/** Node's classes that only hold what the program gave them: always looked through. */
+const NODE_CONTAINERS: ReadonlySet<string> = new Set(['Timeout', 'Immediate', 'TimersList']);
 
 /** The kinds of the graph's classes (its `classKeys`, by shape): made once per graph. */
 export function classKinds(graph: HeapGraph): ClassKinds {
@@ -21,18 +23,24 @@ export class ClassKinds {
   readonly #user: Uint8Array;
   readonly #internal: Uint8Array;
   readonly #primitive: Uint8Array;
+  readonly #library: Uint8Array;
+  readonly #programClass: Uint8Array;
 
   constructor(graph: HeapGraph, keys: ClassKeys) {
     const count = keys.names.length;
+    this.#library = new Uint8Array(count);
+    this.#programClass = new Uint8Array(count);
     this.#user = new Uint8Array(count);
     this.#internal = new Uint8Array(count);
     this.#primitive = new Uint8Array(count);
     keys.names.forEach((name, k) => {
       const at = keys.locations[k];
       // The program's classes: constructors in its own scripts (not Node's `node:` ones), and plain objects by shape.
-      this.#user[k] = isProgramConstructor(name, at) || name.startsWith('{') ? 1 : 0;
+      this.#programClass[k] = isProgramConstructor(name, at) ? 1 : 0;
+      this.#user[k] = this.#programClass[k] || name.startsWith('{') ? 1 : 0;
       this.#internal[k] = name.startsWith('system / ') || name === '(system)' || name === '(compiled code)' || name === '(object shape)' || name === '(array)' ? 1 : 0;
       this.#primitive[k] = PRIMITIVE_CLASSES.has(name) ? 1 : 0;
+      this.#library[k] = at !== undefined && at.url.startsWith('node:') && !NODE_CONTAINERS.has(name) ? 1 : 0;
     });
     // A class whose nodes are all of an engine type is the engine's.
     const seenOther = new Uint8Array(count);
@@ -50,6 +58,20 @@ export class ClassKinds {
   /** The engine's bookkeeping (`system / Context`, `(system)`, code, shapes): never a headline. */
   isInternal(key: number): boolean {
     return this.#internal[key] === 1;
+  }
+
+  /** A class the program defines (a constructor in its own scripts; plain objects are user classes but not these). */
+  isProgramClass(key: number): boolean {
+    return this.#programClass[key] === 1;
+  }
+
+  /**
+   * A class of Node's own library (`IncomingMessage`, `Socket`, `EventEmitter`; not its timers):
+   * looked through when it holds objects of the program's classes, else the leak's headline
+   * (a request kept by a listener leaks as `IncomingMessage`, not as its event table).
+   */
+  isLibrary(key: number): boolean {
+    return this.#library[key] === 1;
   }
 
   /** Strings, numbers, symbols, bigints. */

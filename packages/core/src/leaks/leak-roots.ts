@@ -20,6 +20,14 @@ export interface NodeKinds {
   isPrimitive(node: number): boolean;
   /** The engine's own (`system / Context`, `(system)`): looked through, never named as the holder. */
   isInternal(node: number): boolean;
+  /**
+   * An object of Node's own library (`IncomingMessage`, `Socket`): a holder when it holds a
+   * leaked object of the program's classes, else a candidate root (its event table and headers
+   * are its own, not the program's). Default: never.
+   */
+  isLibrary?(node: number): boolean;
+  /** An object of a class the program defines (a constructor in its own scripts; not a plain object). Default: never. */
+  isProgramClass?(node: number): boolean;
 }
 
 /** The leak roots of the last snapshot, each with what holds it and where it hangs on old memory. */
@@ -89,10 +97,18 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const order = dominatorPreorder(graph.rootOrdinal, firstDominated, dominated, orderArray, stack);
   scratch.give(stack);
   const candidateBelow = new Uint8Array(graph.nodeCount);
+  // (Whether a leaked object of the program's classes sits below: a library object above one
+  // is looked through, one above none is a candidate, decided once its subtree is seen.)
+  const { isLibrary, isProgramClass } = kinds;
+  const programBelow = isLibrary && isProgramClass ? new Uint8Array(graph.nodeCount) : undefined;
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
+    const parent = dominators[n]!;
+    if (programBelow) {
+      if (leaked[n] && role[n] === 0 && !programBelow[n] && isLibrary!(n)) role[n] = 1;
+      if (parent !== n && (programBelow[n] || (leaked[n] && isProgramClass!(n)))) programBelow[parent] = 1;
+    }
     if (role[n] === 1 || candidateBelow[n]) {
-      const parent = dominators[n]!;
       if (parent !== n) candidateBelow[parent] = 1;
     }
   }

@@ -1,7 +1,7 @@
 // Runs every leak scenario many times and counts the runs heapdiff gets wrong: a leaking
 // program must report exactly its one leak under its owner's name, a no-leak twin nothing.
 //
-//   pnpm soak:leaks [--runs 20] [--node /path/to/node]...
+//   pnpm soak:leaks [--runs 20] [--node /path/to/node]... [--only listener,request-listener]
 //
 // Each run is a fresh process writing 3 snapshots (fixtures/programs/leaks), then findLeaks on
 // them. Prints one line per scenario and Node, and exits 1 if any run was wrong.
@@ -13,7 +13,13 @@ import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, node: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, node: { type: 'string', multiple: true }, only: { type: 'string' } } });
+const only = values.only?.split(',').map((name) => name.trim());
+const unknown = only?.filter((name) => !(name in scenarios));
+if (unknown?.length) {
+  console.error(`soak:leaks: no scenario ${unknown.join(', ')}; they are ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
 const runs = Number(values.runs);
 const nodes = values.node ?? [...new Set([process.execPath, nodeForBigScriptSnapshots()].filter((n): n is string => n !== undefined))];
 
@@ -33,7 +39,7 @@ async function once(name: string, node: string): Promise<string> {
 
 let wrong = 0;
 for (const node of nodes) {
-  for (const [name, scenario] of Object.entries(scenarios)) {
+  for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => !only || only.includes(name))) {
     const errors = new Map<string, number>();
     for (let run = 0; run < runs; run++) {
       let found: string;

@@ -27,6 +27,8 @@ describe('leak roots', () => {
       isHolder: () => false,
       isPrimitive: (n) => strings.has(graph.nodeType(n)),
       isInternal: () => false,
+      isLibrary: () => false,
+      isProgramClass: () => false,
     });
     expect([...roots].map((n) => graph.nodeName(n))).toEqual(['Session']);
     expect(leaked[graph.ordinalOfId(101)]).toBe(0);

@@ -72,8 +72,8 @@ describe('heapdiff leaks', () => {
     // Files only: a FIFO would wait for a writer forever, a dangling link cannot be read.
     spawnSync('mkfifo', [join(eleven, 'pipe.heapsnapshot')]);
     symlinkSync(join(eleven, 'gone'), join(eleven, 'dangling.heapsnapshot'));
-    const { snapshotFiles } = await import('../../packages/cli/src/snapshot-dir.js');
-    expect(snapshotFiles([eleven])).toEqual(names.map((name) => join(eleven, name)));
+    const { snapshotsIn } = await import('../../packages/cli/src/snapshot-names.js');
+    expect(snapshotsIn(eleven)).toEqual(names.map((name) => join(eleven, name)));
   });
 
   it('--min-retained takes bytes or a size with its unit', async () => {

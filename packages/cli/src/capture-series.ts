@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { makeDirectory as makeDirectories } from '@heapdiff/core';
 import { CaptureRun, startProgramIn, stillWriting } from './capture-run.js';
 import { shellQuoted } from './shell-quote.js';
-import { SNAPSHOT_FILE } from './snapshot-dir.js';
+import { SNAPSHOT_FILE } from './snapshot-names.js';
 import { captureTrigger, parseAddress, programEndedError, type startWithInspector } from './capture-target.js';
 
 /** Where and when `heapdiff leaks` takes its own snapshots. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { snapshotsIn } from './snapshot-names.js';
 
 /**
  * Big inputs on Linux: heapdiff runs itself again with glibc's allocator asking for
@@ -98,9 +98,6 @@ function loadsFiles(argv: readonly string[]): boolean {
   return command !== undefined && LOADING_COMMANDS.has(command) && !argv.some((arg) => NOT_LOADING.has(arg.split('=')[0]!));
 }
 
-/** The files a directory argument stands for (as in snapshot-dir.ts, kept apart to keep this module small). */
-const SNAPSHOT_FILE = /\.heapsnapshot(\.gz)?$/i;
-
 function loadedSize(name: string, bytes: number): number {
   return bytes * (/\.gz$/i.test(name) ? GZIP_FACTOR : 1);
 }
@@ -119,12 +116,8 @@ export function inputBytes(argv: readonly string[]): number {
     try {
       const stat = statSync(arg, { throwIfNoEntry: false });
       if (stat?.isFile()) total += loadedSize(arg, stat.size);
-      // A directory stands for the snapshots in it (see snapshot-dir.ts).
-      else if (stat?.isDirectory()) {
-        for (const name of readdirSync(arg)) {
-          if (SNAPSHOT_FILE.test(name)) total += loadedSize(name, statSync(join(arg, name), { throwIfNoEntry: false })?.size ?? 0);
-        }
-      }
+      // A directory stands for the snapshots in it.
+      else if (stat?.isDirectory()) for (const file of snapshotsIn(arg)) total += loadedSize(file, statSync(file).size);
     } catch {
       // Not a file we can size.
     }

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { DiffSortKey } from '@heapdiff/core';
 import { UsageError } from '@heapdiff/core/errors';
-import { checkDistinctFiles } from '../distinct-files.js';
-import { STDIN_ARGUMENT } from '../load-graph.js';
+import { checkDistinctFiles, checkFilesExist, isDirectory } from '../file-arguments.js';
 import { shellQuoted } from '../shell-quote.js';
-import { isDirectory } from '../snapshot-dir.js';
 
 const SORTS = ['size-delta', 'count-delta', 'new', 'deleted', 'alloc', 'freed', 'retained-delta', 'name'] as const satisfies readonly DiffSortKey[];
 
@@ -40,14 +37,15 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           throw new UsageError(`--top must be a whole number of at least 1, got ${String(args.top)}`);
         }
         if (args.sort === 'retained-delta' && !args.retained) throw new UsageError('--sort retained-delta needs --retained');
-        // A missing file or a directory is named as such first, not as "given twice".
-        for (const file of [String(args.base), String(args.current)]) {
-          if (file === STDIN_ARGUMENT) continue;
-          if (!existsSync(file)) throw new UsageError(`no such file: ${shellQuoted(file)}`, { seeHelp: false });
-          if (isDirectory(file)) throw new UsageError(`${file} is a directory, not a heap snapshot file: diff compares two files (for a directory of snapshots, use "heapdiff leaks ${shellQuoted(file)}")`, { seeHelp: false });
+        // A missing file or a directory is named as such first, not as "given twice"; a snapshot
+        // against itself would print an empty table, as if nothing had changed.
+        const files = [String(args.base), String(args.current)];
+        checkFilesExist(files);
+        const directory = files.find(isDirectory);
+        if (directory !== undefined) {
+          throw new UsageError(`${directory} is a directory, not a heap snapshot file: diff compares two files (for a directory of snapshots, use "heapdiff leaks ${shellQuoted(directory)}")`, { seeHelp: false });
         }
-        // A snapshot against itself would print an empty table, as if nothing had changed.
-        checkDistinctFiles([String(args.base), String(args.current)]);
+        checkDistinctFiles(files);
         return true;
       })
       .example('$0 diff before.heapsnapshot after.heapsnapshot --top 20', 'the 20 classes that grew most')

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core/errors';
 import { parseByteSize } from '../byte-size.js';
 import { checkNodeCommand, checkPid, checkPort, parseDuration } from '../capture-target.js';
-import { checkDistinctFiles } from '../distinct-files.js';
 import { ExitCode } from '../exit-codes.js';
-import { STDIN_ARGUMENT } from '../load-graph.js';
+import { checkDistinctFiles, checkFilesExist, expandFileArguments } from '../file-arguments.js';
 import { shellQuoted } from '../shell-quote.js';
-import { isDirectory, snapshotFiles } from '../snapshot-dir.js';
 
 interface LeaksArgs {
   files: string[] | undefined;
@@ -51,6 +48,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
       .option('track-allocations', { type: 'boolean', default: false, describe: 'when capturing: record allocation stacks (from the first line with -- node app.js); slower allocation' })
       .parserConfiguration({ 'populate--': true })
+      .middleware(expandFileArguments, true)
       .option('min-count', { type: 'number', describe: 'report only leaks of at least N objects' })
       .option('min-retained', {
         type: 'string',
@@ -62,8 +60,8 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .option('markdown', { type: 'boolean', describe: 'print Markdown (for a pull-request comment)' })
       .conflicts('json', 'markdown')
       .check((args) => {
-        // (Directories are read here to count their snapshots, and again by the handler.)
-        const files = snapshotFiles((args.files as string[] | undefined) ?? []);
+        // (Directories are their snapshots already: see expandFileArguments.)
+        const files = (args.files as string[] | undefined) ?? [];
         const command = (args['--'] as string[] | undefined) ?? [];
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them');
@@ -75,13 +73,11 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
         } else {
           if (files.length < 3) {
-            // A missing file, rather than a count it was part of.
-            const missing = files.find((file) => file !== STDIN_ARGUMENT && !existsSync(file));
-            if (missing !== undefined) throw new UsageError(`no such file: ${shellQuoted(missing)}`, { seeHelp: false });
-            const dirs = ((args.files as string[] | undefined) ?? []).map(String).filter(isDirectory);
-            const where = dirs.length > 0 ? ` (in ${dirs.join(', ')})` : '';
+            // A missing file, rather than a count it was part of; the files named (a directory's).
+            checkFilesExist(files);
+            const got = files.length === 1 ? `1 (${shellQuoted(files[0]!)})` : String(files.length);
             const diff = files.length === 2 ? `heapdiff diff ${files.map(shellQuoted).join(' ')}` : 'heapdiff diff';
-            throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${files.length}${where}; to compare two, use "${diff}"`);
+            throw new UsageError(`leaks needs at least 3 snapshots (a baseline, then one after each of two or more rounds of the same work), got ${got}; to compare two, use "${diff}"`);
           }
           const given = ['interval', 'between', 'dir'].filter((flag) => args[flag] !== undefined);
           if (args.trackAllocations) given.push('track-allocations');
@@ -107,7 +103,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
     const { findLeaks, prepareLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
-    let files = snapshotFiles(args.files ?? []);
+    let files = args.files ?? [];
     const command = args['--'] ?? [];
     if (args.inspect !== undefined || args.pid !== undefined || command.length > 0) {
       const { captureSeries } = await import('../capture-series.js');

@@ -2,8 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '@heapdiff/core/errors';
 import { checkNodeCommand, checkPid, checkPort } from '../capture-target.js';
 import { STDIN_ARGUMENT } from '../load-graph.js';
-import { checkDistinctFiles } from '../distinct-files.js';
-import { snapshotFiles } from '../snapshot-dir.js';
+import { checkDistinctFiles, expandFileArguments } from '../file-arguments.js';
 
 interface UiArgs {
   files: string[] | undefined;
@@ -34,9 +33,10 @@ export const uiCommand: CommandModule<object, UiArgs> = {
       .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --inspect host (the inspector controls the process)' })
       .option('track-allocations', { type: 'boolean', default: false, describe: 'live: record allocation stacks (from the first line with -- node app.js); slower allocation' })
       .parserConfiguration({ 'populate--': true })
+      .middleware(expandFileArguments, true)
       .check((args) => {
-        // (Directories are read here to count their snapshots, and again by the handler.)
-        const files = snapshotFiles((args.files as string[] | undefined) ?? []);
+        // (Directories are their snapshots already: see expandFileArguments.)
+        const files = (args.files as string[] | undefined) ?? [];
         const command = (args['--'] as string[] | undefined) ?? [];
         const sources = [args.inspect !== undefined, args.pid !== undefined, command.length > 0].filter(Boolean).length;
         if (sources > 1 || (sources === 1 && files.length > 0)) throw new UsageError('give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to watch live');
@@ -86,7 +86,7 @@ export const uiCommand: CommandModule<object, UiArgs> = {
               trackAllocations: args.trackAllocations,
             },
           }
-        : { files: snapshotFiles(args.files ?? []) },
+        : { files: args.files ?? [] },
     );
   },
 };

@@ -23,11 +23,11 @@ export interface NodeKinds {
   /**
    * An object of Node's own library (`IncomingMessage`, `Socket`): a holder when it holds a
    * leaked object of the program's classes, else a candidate root (its event table and headers
-   * are its own, not the program's). Default: never.
+   * are its own, not the program's).
    */
-  isLibrary?(node: number): boolean;
-  /** An object of a class the program defines (a constructor in its own scripts; not a plain object). Default: never. */
-  isProgramClass?(node: number): boolean;
+  isLibrary(node: number): boolean;
+  /** An object of a class the program defines (a constructor in its own scripts; not a plain object). */
+  isProgramClass(node: number): boolean;
 }
 
 /** The leak roots of the last snapshot, each with what holds it and where it hangs on old memory. */
@@ -99,18 +99,14 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const candidateBelow = new Uint8Array(graph.nodeCount);
   // (Whether a leaked object of the program's classes sits below: a library object above one
   // is looked through, one above none is a candidate, decided once its subtree is seen.)
-  const { isLibrary, isProgramClass } = kinds;
-  const programBelow = isLibrary && isProgramClass ? new Uint8Array(graph.nodeCount) : undefined;
+  const programBelow = new Uint8Array(graph.nodeCount);
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
     const parent = dominators[n]!;
-    if (programBelow) {
-      if (leaked[n] && role[n] === 0 && !programBelow[n] && isLibrary!(n)) role[n] = 1;
-      if (parent !== n && (programBelow[n] || (leaked[n] && isProgramClass!(n)))) programBelow[parent] = 1;
-    }
-    if (role[n] === 1 || candidateBelow[n]) {
-      if (parent !== n) candidateBelow[parent] = 1;
-    }
+    if (leaked[n] && role[n] === 0 && !programBelow[n] && kinds.isLibrary(n)) role[n] = 1;
+    if (parent === n) continue;
+    if (programBelow[n] || (leaked[n] && kinds.isProgramClass(n))) programBelow[parent] = 1;
+    if (role[n] === 1 || candidateBelow[n]) candidateBelow[parent] = 1;
   }
   // The outermost new built-in that holds heapdiff's own object and nothing of the program's
   // (the closure and context its capture code made) is heapdiff's too, with all it holds.

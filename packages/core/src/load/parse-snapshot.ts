@@ -91,15 +91,22 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   const workers = options.workers === 'auto' || options.workers === undefined ? HeapWorkerPool.defaultSize() : options.workers;
   const parallelMinValues = options.parallelMinValues ?? DEFAULT_PARALLEL_MIN_VALUES;
   const sharedMinBytes = options.sharedMinBytes ?? DEFAULT_SHARED_MIN_BYTES;
-  const slabs = new SlabPool();
-  const source = await openByteSource(input, {
-    signal,
-    chunkSize: options.readChunkSize,
-    // The parser copies what it keeps of a chunk before asking for the next.
-    recycle: true,
-    // Files big enough to be parsed on workers are read straight into shared slabs.
-    ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
-  });
+  // (The process's: a series of big loads reads into the same shared memory.)
+  const slabs = SlabPool.lease();
+  let source: Awaited<ReturnType<typeof openByteSource>>;
+  try {
+    source = await openByteSource(input, {
+      signal,
+      chunkSize: options.readChunkSize,
+      // The parser copies what it keeps of a chunk before asking for the next.
+      recycle: true,
+      // Files big enough to be parsed on workers are read straight into shared slabs.
+      ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
+    });
+  } catch (error) {
+    SlabPool.release(slabs);
+    throw error;
+  }
   let pool: HeapWorkerPool | undefined;
   // A file this big will be parsed on workers: start them now, while the header is read.
   // (Its edges take at most 8 bytes a value; a smaller file starts them when a section needs them.)
@@ -161,7 +168,8 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
     }
     throw new InputReadError(`reading the snapshot failed: ${(err as Error).message}`, source.file, { cause: err });
   } finally {
-    // (The process's pool: kept a few seconds for the next load or analysis.)
+    // (The process's pools: kept a few seconds for the next load or analysis.)
     if (pool) HeapWorkerPool.release(pool);
+    SlabPool.release(slabs);
   }
 }

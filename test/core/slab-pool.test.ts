@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SlabPool } from '../../packages/core/src/parser/slab-pool.js';
+import { parseSnapshot } from '../../packages/core/src/load/parse-snapshot.js';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fixturePath } from '../helpers/fixtures.js';
+
+describe("the process's slab pool", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is one pool while loads lease it, kept a few seconds after the last for the next load of a series, then dropped', () => {
+    vi.useFakeTimers();
+    const first = SlabPool.lease();
+    const second = SlabPool.lease();
+    expect(second).toBe(first);
+    SlabPool.release(first);
+    SlabPool.release(second);
+    // The next load of a series, right after: the same slabs.
+    const next = SlabPool.lease();
+    expect(next).toBe(first);
+    SlabPool.release(next);
+    vi.advanceTimersByTime(3500);
+    const later = SlabPool.lease();
+    expect(later).not.toBe(first);
+    SlabPool.release(later);
+  });
+
+  it('gives a slab back to the next acquire once its chunk and jobs are done with it, and not before', () => {
+    const pool = new SlabPool();
+    const slab = pool.acquire();
+    pool.retain(slab); // a job reads it too
+    pool.release(slab); // the chunk is done
+    expect(pool.acquire()).not.toBe(slab);
+    pool.release(slab); // the job is done
+    expect(pool.acquire()).toBe(slab);
+  });
+
+  it('is given back by a load that fails, so that the process can drop it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const before = SlabPool.lease();
+    SlabPool.release(before);
+    await expect(parseSnapshot(join(tmpdir(), 'heapdiff-no-such-file.heapsnapshot'))).rejects.toThrow(/no such file/);
+    await expect(parseSnapshot(fixturePath(20), { workers: 0 })).resolves.toBeDefined();
+    vi.advanceTimersByTime(3500);
+    // No lease left behind: the pool was dropped after the idle time.
+    const after = SlabPool.lease();
+    expect(after).not.toBe(before);
+    SlabPool.release(after);
+  });
+});

@@ -147,7 +147,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   checkSameProcess(series.slice(0, -1), graph, label);
   const keys = classKeys(graph);
   const kinds = classKinds(graph);
-  const { retainedSizes, firstDominated, dominated } = dominatorTree(graph);
+  const { retainedSizes, firstDominated, dominated, dominators } = dominatorTree(graph);
   const shallow = shallowSizes(graph);
   const { leaked, roots, tops, holders, anchors } = leakRoots(graph, maxIds[0]!, {
     isHolder: (n) => !kinds.isUser(keys.keyOf[n]!) && !kinds.isPrimitive(keys.keyOf[n]!),
@@ -244,6 +244,13 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     while (round < maxIds.length - 2 && id > maxIds[round + 1]!) round++;
     perRound[g]![round]!++;
     countDominated(top, retained, top !== root);
+  }
+  // The walk goes only where the members are: what has none below it is left out.
+  for (let n = 0; n < graph.nodeCount; n++) if (membership[n] !== Membership.Member) membership[n] = Membership.Pruned;
+  for (const top of tops) {
+    for (let at = top, up = dominators[at]!; up !== at && membership[up] !== Membership.Outside; at = up, up = dominators[at]!) {
+      if (membership[up] === Membership.Pruned) membership[up] = Membership.Outside;
+    }
   }
   const { retained: groupRetained, biggest } = classRetainedSizes(treeOf(graph), { keyOf: groupKeyOf, classCount: groupCount, shallow, membership });
   scratchArrays(graph).give(groupKeyOf);

@@ -62,16 +62,23 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
   const leaked = new Uint8Array(graph.nodeCount);
+  // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
+  const role = new Uint8Array(graph.nodeCount);
   const fields = graph.layout.nodeFieldCount;
   const [idAt, typeAt] = [graph.layout.nodeIdOffset, graph.layout.nodeTypeOffset];
   const nodes = graph.nodes;
-  const isNew = (n: number): boolean => {
-    const id = nodes[n * fields + idAt]!;
-    return (id & 1) === 1 && id > baselineId;
-  };
+  // The leaked nodes, in order (some are let go below, and read as not leaked from then on).
+  const scratch = scratchArrays(graph);
+  const list = scratch.take(graph.nodeCount);
+  let listed = 0;
   for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
-    if (!isNew(n) || engine[nodes[base + typeAt]!] || shallow[n] === 0 || distances[n] === NO_DISTANCE) continue;
+    const id = nodes[base + idAt]!;
+    const isNew = (id & 1) === 1 && id > baselineId;
+    if (isNew && engine[nodes[base + typeAt]!]) continue; // role 0
+    role[n] = 2;
+    if (!isNew || shallow[n] === 0 || distances[n] === NO_DISTANCE) continue;
     leaked[n] = 1;
+    list[listed++] = n;
   }
   for (const n of nodeRenewals(graph)) leaked[n] = 0;
   const own = leaveOutOwnObjects(graph, leaked);
@@ -84,30 +91,23 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     if (stringTypes.has(graph.nodeTypeIndex(n))) clearDominated(n, leaked, firstDominated, dominated);
     else leaked[n] = 0;
   }
+  let kept = 0;
+  for (let i = 0; i < listed; i++) {
+    const n = list[i]!;
+    if (!leaked[n]) continue;
+    list[kept++] = n;
+    role[n] = kinds.isHolder(n) ? 0 : 1;
+  }
+  const leakedNodes = list.subarray(0, kept);
 
-  // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
-  const role = new Uint8Array(graph.nodeCount);
-  for (let n = 0; n < graph.nodeCount; n++) {
-    if (leaked[n]) role[n] = kinds.isHolder(n) ? 0 : 1;
-    else role[n] = isNew(n) && engine[nodes[n * fields + typeAt]!] ? 0 : 2;
-  }
-  // Bottom up, in reverse DFS order of the dominator tree: whether a candidate sits below.
-  const scratch = scratchArrays(graph);
-  const [orderArray, stack] = [scratch.take(graph.nodeCount), scratch.take(graph.nodeCount)];
-  const order = dominatorPreorder(graph.rootOrdinal, firstDominated, dominated, orderArray, stack);
-  scratch.give(stack);
-  const candidateBelow = new Uint8Array(graph.nodeCount);
-  // (Whether a leaked object of the program's classes sits below: a library object above one
-  // is looked through, one above none is a candidate, decided once its subtree is seen.)
+  // Bottom up: whether a leaked object of the program's classes sits below (a library object
+  // above one is looked through, one above none is a candidate), then whether a candidate does.
+  // Only the leaked nodes' ways up the dominator tree are walked, not the whole tree.
   const programBelow = new Uint8Array(graph.nodeCount);
-  for (let i = order.length - 1; i >= 0; i--) {
-    const n = order[i]!;
-    const parent = dominators[n]!;
-    if (leaked[n] && role[n] === 0 && !programBelow[n] && kinds.isLibrary(n)) role[n] = 1;
-    if (parent === n) continue;
-    if (programBelow[n] || (leaked[n] && kinds.isProgramClass(n))) programBelow[parent] = 1;
-    if (role[n] === 1 || candidateBelow[n]) candidateBelow[parent] = 1;
-  }
+  for (const n of leakedNodes) if (kinds.isProgramClass(n)) markAncestors(n, dominators, programBelow);
+  for (const n of leakedNodes) if (role[n] === 0 && !programBelow[n] && kinds.isLibrary(n)) role[n] = 1;
+  const candidateBelow = new Uint8Array(graph.nodeCount);
+  for (const n of leakedNodes) if (role[n] === 1) markAncestors(n, dominators, candidateBelow);
   // The outermost new built-in that holds heapdiff's own object and nothing of the program's
   // (the closure and context its capture code made) is heapdiff's too, with all it holds.
   for (const n of own) {
@@ -115,52 +115,42 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     for (let at = dominators[n]!; at !== graph.rootOrdinal && leaked[at] && role[at] === 0 && !candidateBelow[at]; at = dominators[at]!) outer = at;
     if (outer >= 0) clearDominated(outer, leaked, firstDominated, dominated);
   }
-  // Top down: the first candidate on a way down is a root; so is a leaked holder with none below.
-  const covered = new Uint8Array(graph.nodeCount);
+  // The roots: on each way down the dominator tree, the first candidate, or the first leaked
+  // holder with no candidate below (which keeps all below it) — a "stop" with none above it.
+  const stops = (n: number): boolean => leaked[n] === 1 && (role[n] === 1 || candidateBelow[n] === 0);
+  const path = scratch.take(graph.nodeCount);
+  const above = new Uint8Array(graph.nodeCount);
   const roots: number[] = [];
-  for (const n of order) {
-    const parent = dominators[n]!;
-    if (parent !== n && (covered[parent] || (leaked[parent] && role[parent] === 1))) {
-      covered[n] = 1;
-      continue;
-    }
-    if (leaked[n] && (role[n] === 1 || !candidateBelow[n])) {
-      if (kinds.isPrimitive(n) && heldOnlyByLeaked(graph, n, leaked)) continue;
-      roots.push(n);
-      if (role[n] === 0) covered[n] = 1; // a holder root: nothing below is a root of its own
-    }
+  for (const n of leakedNodes) {
+    if (!stops(n) || stopAbove(n, dominators, stops, above, path)) continue;
+    if (kinds.isPrimitive(n) && heldOnlyByLeaked(graph, n, leaked)) continue;
+    roots.push(n);
   }
-  scratch.give(orderArray);
-  roots.sort((a, b) => a - b);
+  scratch.give(path);
+  scratch.give(list);
 
-  // Each root's way up to where it hangs on old memory: its holders, and what holds only it.
-  const chains = roots.map((root) => {
-    const chain: number[] = [];
-    let at = root;
-    while (at !== graph.rootOrdinal && (at === root || role[at] === 0)) {
-      chain.push(at);
-      at = dominators[at]!;
-    }
-    return { chain, anchor: at };
-  });
-  const rootsHeld = new Map<number, number>();
-  for (const { chain } of chains) for (const n of chain.slice(1)) rootsHeld.set(n, (rootsHeld.get(n) ?? 0) + 1);
+  // Each root's way up to where it hangs on old memory (its anchor): the built-ins looked
+  // through above it. Counted per node first: how many roots' ways pass it (2: more than one).
+  const isAbove = (at: number): boolean => at !== graph.rootOrdinal && role[at] === 0;
+  const rootsHeld = new Uint8Array(graph.nodeCount);
+  for (const root of roots) for (let at = dominators[root]!; isAbove(at); at = dominators[at]!) if (rootsHeld[at]! < 2) rootsHeld[at]!++;
   const tops = new Uint32Array(roots.length);
   const holders = new Int32Array(roots.length).fill(-1);
   const anchors = new Uint32Array(roots.length);
-  chains.forEach(({ chain, anchor }, i) => {
-    anchors[i] = anchor;
-    let top = chain[0]!;
+  roots.forEach((root, i) => {
+    let top = root;
     let holder = -1;
     let nearest = -1;
-    for (const n of chain.slice(1)) {
-      const own = rootsHeld.get(n) === 1;
-      if (own && leaked[n]) top = n;
-      if (leaked[n] && kinds.isHolder(n) && !kinds.isInternal(n)) {
-        if (nearest < 0) nearest = n;
-        if (own) holder = n;
+    let at = dominators[root]!;
+    for (; isAbove(at); at = dominators[at]!) {
+      const own = rootsHeld[at] === 1;
+      if (own && leaked[at]) top = at;
+      if (leaked[at] && kinds.isHolder(at) && !kinds.isInternal(at)) {
+        if (nearest < 0) nearest = at;
+        if (own) holder = at;
       }
     }
+    anchors[i] = at;
     tops[i] = top;
     holders[i] = holder >= 0 ? holder : nearest;
   });
@@ -168,19 +158,41 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
 }
 
 /**
- * The nodes of the dominator tree in depth-first preorder from the root, into `order`; `stack`
- * is work space (both one value per node: each node is pushed once).
+ * Marks every node above `node` in the dominator tree (not `node` itself), up to the first one
+ * marked already: marks are only ever made up to the root, so all above that one are too.
  */
-function dominatorPreorder(root: number, firstDominated: Uint32Array, dominated: Uint32Array, order: Uint32Array, stack: Uint32Array): Uint32Array {
-  let size = 0;
-  let top = 0;
-  stack[top++] = root;
-  while (top > 0) {
-    const n = stack[--top]!;
-    order[size++] = n;
-    for (let i = firstDominated[n]!, end = firstDominated[n + 1]!; i < end; i++) stack[top++] = dominated[i]!;
+function markAncestors(node: number, dominators: Uint32Array, marks: Uint8Array): void {
+  for (let at = node, up = dominators[at]!; up !== at && !marks[up]; at = up, up = dominators[at]!) marks[up] = 1;
+}
+
+/**
+ * Whether a node above `node` in the dominator tree `stops` (see leakRoots), remembered in
+ * `above` for every node passed on the way (0 not known yet, 1 no, 2 yes): each is walked once.
+ * `path` is work space, one value per node.
+ */
+function stopAbove(node: number, dominators: Uint32Array, stops: (n: number) => boolean, above: Uint8Array, path: Uint32Array): boolean {
+  let length = 0;
+  let result = 0;
+  for (let at = node; ; ) {
+    if (above[at] !== 0) {
+      result = above[at]!;
+      break;
+    }
+    const up = dominators[at]!;
+    if (up === at) {
+      result = above[at] = 1;
+      break;
+    }
+    path[length++] = at;
+    if (stops(up)) {
+      result = 2;
+      break;
+    }
+    at = up;
   }
-  return order.subarray(0, size);
+  // Every node on the way has the same answer: none of those passed stops.
+  for (let i = 0; i < length; i++) above[path[i]!] = result;
+  return result === 2;
 }
 
 /**

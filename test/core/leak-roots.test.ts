@@ -34,4 +34,30 @@ describe('leak roots', () => {
     expect(leaked[graph.ordinalOfId(101)]).toBe(0);
     expect(leaked[graph.ordinalOfId(103)]).toBe(0);
   });
+
+  it('a string only compiled code and the engine\'s roots hold (a name V8 put in a function\'s scope info when it compiled it lazily) is no leak root; one in an array of the program\'s is', async () => {
+    // root → (GC roots) → (Internalized strings) → "isCleanupPending" (new) ← (compiled code) (old);
+    // root → global → log (Array) → "request 7" (new): a log that grows.
+    const nodes: BuilderNode[] = [
+      { type: 'synthetic', name: '', id: 1, selfSize: 0, edges: [{ type: 'element', name: 1, to: 1 }, { type: 'shortcut', name: 2, to: 3 }] },
+      { type: 'synthetic', name: '(GC roots)', id: 3, selfSize: 0, edges: [{ type: 'element', name: 1, to: 2 }, { type: 'element', name: 2, to: 5 }] },
+      { type: 'synthetic', name: '(Internalized strings)', id: 5, selfSize: 0, edges: [{ type: 'internal', name: '4670', to: 6 }] },
+      { type: 'object', name: 'global', id: 7, selfSize: 40, edges: [{ type: 'property', name: 'log', to: 4 }] },
+      { type: 'object', name: 'Array', id: 9, selfSize: 32, edges: [{ type: 'element', name: 0, to: 7 }] },
+      { type: 'code', name: '(compiled code)', id: 11, selfSize: 64, edges: [{ type: 'hidden', name: 2, to: 6 }] },
+      { type: 'string', name: 'isCleanupPending', id: 101, selfSize: 32 },
+      { type: 'string', name: 'request 7', id: 103, selfSize: 24 },
+    ];
+    const file = join(tempDir(), 'engine-strings.heapsnapshot');
+    writeFileSync(file, buildSnapshotText(nodes));
+    const graph = await parseSnapshot(file);
+    const { roots } = leakRoots(graph, 50, {
+      isHolder: () => false,
+      isPrimitive: (n) => graph.nodeType(n) === 'string',
+      isInternal: () => false,
+      isLibrary: () => false,
+      isProgramClass: () => false,
+    });
+    expect([...roots].map((n) => graph.nodeName(n))).toEqual(['request 7']);
+  });
 });

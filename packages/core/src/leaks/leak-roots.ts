@@ -12,6 +12,9 @@ import { nodeRenewals } from '../diff/node-renewals.js';
  */
 const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
+/** Node types that hold strings for the engine alone (see `heldOnlyByEngine`). */
+const ENGINE_HOLDER_TYPES = new Set(['code', 'object shape', 'synthetic']);
+
 /** How leak detection reads a node's class (see leak-naming.ts). */
 export interface NodeKinds {
   /** A built-in holder (a closure, its context, an array, a Map, a timer, a promise…): looked through. */
@@ -61,6 +64,8 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const { dominators, firstDominated, dominated } = dominatorTree(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
+  const engineHolder = new Uint8Array(graph.layout.nodeTypes.length);
+  graph.layout.nodeTypes.forEach((type, i) => (engineHolder[i] = ENGINE_HOLDER_TYPES.has(type) ? 1 : 0));
   const leaked = new Uint8Array(graph.nodeCount);
   // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
   const role = new Uint8Array(graph.nodeCount);
@@ -123,7 +128,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const roots: number[] = [];
   for (const n of leakedNodes) {
     if (!stops(n) || stopAbove(n, dominators, stops, above, path)) continue;
-    if (kinds.isPrimitive(n) && heldOnlyByLeaked(graph, n, leaked)) continue;
+    if (kinds.isPrimitive(n) && (heldOnlyByLeaked(graph, n, leaked) || heldOnlyByEngine(graph, n, engineHolder))) continue;
     roots.push(n);
   }
   scratch.give(path);
@@ -193,6 +198,20 @@ function stopAbove(node: number, dominators: Uint32Array, stops: (n: number) => 
   // Every node on the way has the same answer: none of those passed stops.
   for (let i = 0; i < length; i++) above[path[i]!] = result;
   return result === 2;
+}
+
+/**
+ * Whether every retainer of `node` is the engine's: compiled code (a function's scope info
+ * naming its variables, constants), shapes, the engine's roots (the interned strings). A
+ * string V8 keeps there when it compiles a function lazily is new and alive, but not the
+ * program's: never a leak root.
+ */
+function heldOnlyByEngine(graph: HeapGraph, node: number, engineHolder: Uint8Array): boolean {
+  const { firstRetainer, retainerNodes } = graph.retainers;
+  const from = firstRetainer[node]!;
+  const to = firstRetainer[node + 1]!;
+  for (let i = from; i < to; i++) if (!engineHolder[graph.nodeTypeIndex(retainerNodes[i]!)]) return false;
+  return to > from;
 }
 
 /**

@@ -60,4 +60,31 @@ describe('leak roots', () => {
     });
     expect([...roots].map((n) => graph.nodeName(n))).toEqual(['request 7']);
   });
+
+  it("an object only compiled code holds (an allocation site's boilerplate array, made when a function first ran mid-series) is no leak root", async () => {
+    // root → (GC roots) → global → nextTick (closure, old) → (feedback vector) → (allocation site) → Array (new);
+    // and global → orders (Array, old) → Order (new): the leak.
+    const nodes: BuilderNode[] = [
+      { type: 'synthetic', name: '', id: 1, selfSize: 0, edges: [{ type: 'element', name: 1, to: 1 }, { type: 'shortcut', name: 2, to: 2 }] },
+      { type: 'synthetic', name: '(GC roots)', id: 3, selfSize: 0, edges: [] },
+      { type: 'object', name: 'global', id: 7, selfSize: 40, edges: [{ type: 'property', name: 'nextTick', to: 3 }, { type: 'property', name: 'orders', to: 6 }] },
+      { type: 'closure', name: 'nextTick', id: 9, selfSize: 32, edges: [{ type: 'internal', name: 'feedback_cell', to: 4 }] },
+      { type: 'code', name: 'system / FeedbackVector', id: 11, selfSize: 64, edges: [{ type: 'internal', name: '15', to: 5 }] },
+      { type: 'code', name: 'system / AllocationSite', id: 13, selfSize: 48, edges: [{ type: 'internal', name: 'transition_info', to: 7 }] },
+      { type: 'object', name: 'Array', id: 15, selfSize: 32, edges: [{ type: 'element', name: 0, to: 8 }] },
+      { type: 'object', name: 'Array', id: 101, selfSize: 32 },
+      { type: 'object', name: 'Order', id: 103, selfSize: 24 },
+    ];
+    const file = join(tempDir(), 'boilerplate.heapsnapshot');
+    writeFileSync(file, buildSnapshotText(nodes));
+    const graph = await parseSnapshot(file);
+    const { roots } = leakRoots(graph, 50, {
+      isHolder: () => false,
+      isPrimitive: () => false,
+      isInternal: () => false,
+      isLibrary: () => false,
+      isProgramClass: () => false,
+    });
+    expect([...roots].map((n) => graph.nodeName(n))).toEqual(['Order']);
+  });
 });

@@ -37,6 +37,18 @@ describe("the process's slab pool", () => {
     expect(pool.acquire()).toBe(slab);
   });
 
+  it('keeps at most 24 free slabs and outputs: the buffers of stopped loads that come back late are left to the collector', () => {
+    const pool = new SlabPool();
+    const slabs = Array.from({ length: 30 }, () => pool.acquire());
+    const outputs = Array.from({ length: 30 }, () => pool.acquireOutput());
+    for (const slab of slabs) pool.release(slab);
+    for (const output of outputs) pool.releaseOutput(output);
+    const again = new Set(slabs);
+    const againOutputs = new Set(outputs);
+    expect(Array.from({ length: 30 }, () => pool.acquire()).filter((slab) => again.has(slab))).toHaveLength(24);
+    expect(Array.from({ length: 30 }, () => pool.acquireOutput()).filter((output) => againOutputs.has(output))).toHaveLength(24);
+  });
+
   it('is given back by a load that fails, so that the process can drop it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const before = SlabPool.lease();

@@ -244,6 +244,37 @@ setInterval(() => {}, 1000);
     expect(json.leaks[0].liveCounts).toEqual([0, 200, 400, 600]);
   });
 
+  it('a program heapdiff starts gets its start-up before the first snapshot when --between drives it: the load finds the server listening', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'server.js');
+    const portFile = join(dir, 'port');
+    writeFileSync(
+      file,
+      [
+        "const http = require('node:http');",
+        'class Boot {}',
+        'const boot = [];',
+        'for (let i = 0; i < 300; i++) boot.push(new Boot());',
+        'class Order {}',
+        'const orders = [];',
+        // A slow start: the port is known only half a second in.
+        'const start = Date.now();',
+        'while (Date.now() - start < 500);',
+        'http.createServer((req, res) => { for (let i = 0; i < 200; i++) orders.push(new Order()); res.end("ok"); })',
+        `  .listen(0, '127.0.0.1', function () { require('node:fs').writeFileSync(${JSON.stringify(portFile)}, String(this.address().port)); });`,
+      ].join('\n'),
+    );
+    const load = `"${process.execPath}" -e "fetch('http://127.0.0.1:' + require('node:fs').readFileSync(${JSON.stringify(portFile).replace(/"/g, "'")}, 'utf8')).then((r) => r.text())"`;
+    const result = await runCli(['leaks', '--between', load, '--dir', join(dir, 's'), '--json', '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.stderr).toContain('heapdiff: waiting 1 s for the program to start');
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.leaks.map((l: { name: string; count: number }) => [l.name, l.count])).toEqual([['Order', 400]]);
+    expect(json.leaks[0].liveCounts).toEqual([0, 200, 400]);
+    // The start-up's own objects are in the baseline, not new.
+    expect(JSON.stringify(json.bounded)).not.toContain('"Boot"');
+  });
+
   it('--snapshots 11: files s00 … s10, listed in order by a glob, and their directory reopens them', async () => {
     const dir = tempDir();
     const file = join(dir, 'app.js');

@@ -284,6 +284,22 @@ export class RemoteHeapSession {
   }
 
   /**
+   * Resolves once the program has run a timer set `ms` from now: for a program just started,
+   * after its main module has run (timers wait for it) and its start-up has had `ms` more —
+   * a server listening by then. Rejects if the session ends first.
+   *
+   * @example
+   * const session = await RemoteHeapSession.connect(address)
+   * await session.settle(1000)
+   * await session.snapshot('s0.heapsnapshot')
+   */
+  async settle(ms: number): Promise<void> {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new TypeError(`settle: takes milliseconds from 0, got ${String(ms)}`);
+    this.#throwIfClosed();
+    await this.#send('Runtime.evaluate', { expression: `new Promise((resolve) => setTimeout(resolve, ${Math.round(ms)}))`, awaitPromise: true });
+  }
+
+  /**
    * Turns allocation tracking on for the rest of the session (heap compaction off meanwhile,
    * see allocation-tracking.ts): each later snapshot carries the stacks that allocated its
    * objects. `runIfWaitingForDebugger` then lets a process started with `--inspect-brk` run.

@@ -12,8 +12,13 @@ import { nodeRenewals } from '../diff/node-renewals.js';
  */
 const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
-/** Node types that hold strings for the engine alone (see `heldOnlyByEngine`). */
-const ENGINE_HOLDER_TYPES = new Set(['code', 'object shape', 'synthetic']);
+/**
+ * Node types whose hold on a new object is the engine's alone (see `heldOnlyByEngine`):
+ * compiled code and its feedback (an allocation site's boilerplate array, a function's scope
+ * info), shapes; for strings and numbers also the engine's roots (the interned strings).
+ */
+const ENGINE_HOLDER_TYPES = new Set(['code', 'object shape']);
+const ENGINE_HOLDER_TYPES_OF_PRIMITIVES = new Set([...ENGINE_HOLDER_TYPES, 'synthetic']);
 
 /** How leak detection reads a node's class (see leak-naming.ts). */
 export interface NodeKinds {
@@ -64,8 +69,8 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const { dominators, firstDominated, dominated } = dominatorTree(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
-  const engineHolder = new Uint8Array(graph.layout.nodeTypes.length);
-  graph.layout.nodeTypes.forEach((type, i) => (engineHolder[i] = ENGINE_HOLDER_TYPES.has(type) ? 1 : 0));
+  const typeMask = (types: Set<string>): Uint8Array => Uint8Array.from(graph.layout.nodeTypes, (type) => (types.has(type) ? 1 : 0));
+  const [engineHolder, engineHolderOfPrimitive] = [typeMask(ENGINE_HOLDER_TYPES), typeMask(ENGINE_HOLDER_TYPES_OF_PRIMITIVES)];
   const leaked = new Uint8Array(graph.nodeCount);
   // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
   const role = new Uint8Array(graph.nodeCount);
@@ -128,7 +133,9 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const roots: number[] = [];
   for (const n of leakedNodes) {
     if (!stops(n) || stopAbove(n, dominators, stops, above, path)) continue;
-    if (kinds.isPrimitive(n) && (heldOnlyByLeaked(graph, n, leaked) || heldOnlyByEngine(graph, n, engineHolder))) continue;
+    const primitive = kinds.isPrimitive(n);
+    if (primitive && heldOnlyByLeaked(graph, n, leaked)) continue;
+    if (heldOnlyByEngine(graph, n, primitive ? engineHolderOfPrimitive : engineHolder)) continue;
     roots.push(n);
   }
   scratch.give(path);
@@ -201,9 +208,9 @@ function stopAbove(node: number, dominators: Uint32Array, stops: (n: number) => 
 }
 
 /**
- * Whether every retainer of `node` is the engine's: compiled code (a function's scope info
- * naming its variables, constants), shapes, the engine's roots (the interned strings). A
- * string V8 keeps there when it compiles a function lazily is new and alive, but not the
+ * Whether every retainer of `node` is of a type `engineHolder` marks (see
+ * `ENGINE_HOLDER_TYPES`): a string V8 keeps in a function's scope info when it compiles it
+ * lazily, or the boilerplate array of an allocation site, is new and alive but not the
  * program's: never a leak root.
  */
 function heldOnlyByEngine(graph: HeapGraph, node: number, engineHolder: Uint8Array): boolean {

@@ -21,6 +21,13 @@ export interface Slab {
   refs: number;
 }
 
+/**
+ * Free slabs (and, apart, free outputs) a pool keeps at most: more than one load has in flight.
+ * A load stopped midway leaves its jobs to end on their own, and their buffers come back
+ * after the next load has taken fresh ones: past this many they are left to the collector.
+ */
+const MAX_FREE = 24;
+
 /** How long the process's slabs (see `SlabPool.lease`) outlive the last load that used them. */
 const SHARED_IDLE_MS = 3000;
 
@@ -79,7 +86,7 @@ export class SlabPool {
   }
 
   releaseOutput(output: SharedArrayBuffer): void {
-    this.#freeOutputs.push(output);
+    if (this.#freeOutputs.length < MAX_FREE) this.#freeOutputs.push(output);
   }
 
   /** A read buffer for the byte source: the slab's input after the reserve. */
@@ -97,6 +104,6 @@ export class SlabPool {
   }
 
   release(slab: Slab): void {
-    if (--slab.refs === 0) this.#free.push(slab);
+    if (--slab.refs === 0 && this.#free.length < MAX_FREE) this.#free.push(slab);
   }
 }

@@ -1,8 +1,11 @@
-import { copyFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, takeCensus, type LeakReport, type SnapshotCensus } from '@heapdiff/core';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
+import { tempDir } from '../helpers/fixtures.js';
 // The ground truth lives beside the programs: each scenario says what it leaks (or null).
 import { scenarios } from '../fixtures/programs/leaks/scenarios.mjs';
 
@@ -42,6 +45,29 @@ describe.each(nodes)('findLeaks on real programs (%s)', (_, node) => {
 });
 
 describe('what a leak report says', () => {
+  it('a linked list that grows at its head is a leak: one root, its newest node, over the nodes of every round', async () => {
+    const dir = tempDir();
+    const program = join(dir, 'list.js');
+    writeFileSync(
+      program,
+      [
+        "const { writeHeapSnapshot } = require('node:v8');",
+        'class ListNode { constructor(next, i) { this.next = next; this.value = i; } }',
+        'const list = { head: null };',
+        'for (let round = 0; round < 3; round++) {',
+        '  if (round > 0) for (let i = 0; i < 300; i++) list.head = new ListNode(list.head, i);',
+        `  writeHeapSnapshot(require('node:path').join(${JSON.stringify(dir)}, 's' + round + '.heapsnapshot'));`,
+        '}',
+      ].join('\n'),
+    );
+    execFileSync(process.execPath, [program]);
+    const { leaks } = await leaksOf([0, 1, 2].map((k) => join(dir, `s${k}.heapsnapshot`)));
+    expect(leaks.map((l) => [l.name, l.count])).toEqual([['ListNode', 1]]);
+    expect(leaks[0]!.allocatedPerRound).toEqual([300, 300]);
+    expect(leaks[0]!.liveCounts).toEqual([0, 300, 600]);
+    expect(leaks[0]!.retains.find((r) => r.className === 'ListNode')?.count).toBe(599);
+  });
+
   it('a built-in holder names the program class it keeps, and shows what the group retains', async () => {
     const { leaks } = await leaksOf(writeSeries('interval'));
     expect(leaks[0]).toMatchObject({ name: 'PollingJob', heldBy: 'Timeout', location: { file: 'scenarios.mjs' } });

@@ -56,7 +56,11 @@ export interface LeakGroup {
   readonly allocationStacks?: readonly AllocationStack[];
   /** Live objects of class `name` in each snapshot, oldest first. */
   readonly liveCounts: readonly number[];
-  /** Leak roots allocated in each round (between two snapshots), oldest first: one fewer than snapshots. */
+  /**
+   * Objects of the group allocated in each round (between two snapshots), oldest first: one
+   * fewer than snapshots. Its leak roots, and the new objects of their own class they hold (the
+   * nodes of a growing linked list, whose one root is its newest node).
+   */
   readonly allocatedPerRound: readonly number[];
   /** Ids of some leak roots (the biggest first), to look at with `heapdiff inspect`. */
   readonly sampleIds: readonly number[];
@@ -239,11 +243,12 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     }
     count[g]!++;
     shallowSize[g]! += shallow[top]!;
-    const id = graph.nodeId(root);
-    let round = 0;
-    while (round < maxIds.length - 2 && id > maxIds[round + 1]!) round++;
-    perRound[g]![round]!++;
-    countDominated(top, retained, top !== root);
+    perRound[g]![roundOf(graph.nodeId(root))]!++;
+    // A root of the group's own class counts the new objects of that class it holds too: a
+    // linked list that grows has one root, its newest node, over the nodes of every round.
+    const named = groupInfo[g]!.named;
+    const sameClass = keys.keyOf[root] === named ? named : -1;
+    countDominated(top, retained, top !== root, { root, sameClass, rounds: perRound[g]! });
   }
   // The walk goes only where the members are: what has none below it is left out.
   for (let n = 0; n < graph.nodeCount; n++) if (membership[n] !== Membership.Member) membership[n] = Membership.Pruned;
@@ -352,8 +357,23 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     return best;
   }
 
-  /** Adds every node `top` dominates (and itself, with `withTop`) to `into`, by class. */
-  function countDominated(top: number, into: Map<number, { count: number; retainedSize: number }>, withTop: boolean): void {
+  /** The round (between snapshots `round` and `round + 1`) a new object's id was given in. */
+  function roundOf(id: number): number {
+    let round = 0;
+    while (round < maxIds.length - 2 && id > maxIds[round + 1]!) round++;
+    return round;
+  }
+
+  /**
+   * Adds every node `top` dominates (and itself, with `withTop`) to `into`, by class; and to
+   * `rounds`, by the round it was made in, each new object of class `sameClass` but `root`.
+   */
+  function countDominated(
+    top: number,
+    into: Map<number, { count: number; retainedSize: number }>,
+    withTop: boolean,
+    own: { root: number; sameClass: number; rounds: Float64Array },
+  ): void {
     const stack: number[] = [];
     if (withTop) stack.push(top);
     else for (let i = firstDominated[top]!; i < firstDominated[top + 1]!; i++) stack.push(dominated[i]!);
@@ -361,6 +381,10 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       const n = stack.pop()!;
       const k = keys.keyOf[n]!;
       if (shallow[n]! > 0 && !kinds.isInternal(k)) {
+        if (k === own.sameClass && n !== own.root) {
+          const id = graph.nodeId(n);
+          if ((id & 1) === 1 && id > maxIds[0]!) own.rounds[roundOf(id)]!++;
+        }
         const entry = into.get(k);
         if (entry) {
           entry.count++;

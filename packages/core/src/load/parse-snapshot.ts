@@ -4,7 +4,7 @@ import { shown } from '../format/shown.js';
 import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
 import { giveRestToAnalyses, spareMemoryOf } from '../graph/retire-graph.js';
 import { openByteSource, type SnapshotInput } from '../parser/byte-source.js';
-import { SlabPool } from '../parser/slab-pool.js';
+import { SlabPool, jobBytes } from '../parser/slab-pool.js';
 import { SnapshotParser } from '../parser/snapshot-parser.js';
 import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
 
@@ -93,6 +93,8 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   const sharedMinBytes = options.sharedMinBytes ?? DEFAULT_SHARED_MIN_BYTES;
   // (The process's: a series of big loads reads into the same shared memory.)
   const slabs = SlabPool.lease();
+  // (Known once the file is opened, before its first read.)
+  let chunkBytes = jobBytes(undefined);
   let source: Awaited<ReturnType<typeof openByteSource>>;
   try {
     source = await openByteSource(input, {
@@ -101,8 +103,9 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
       // The parser copies what it keeps of a chunk before asking for the next.
       recycle: true,
       // Files big enough to be parsed on workers are read straight into shared slabs.
-      ...(workers > 0 ? { allocate: () => slabs.acquireChunk(), allocateMinBytes: 2 * parallelMinValues } : {}),
+      ...(workers > 0 ? { allocate: () => slabs.acquireChunk(chunkBytes), allocateMinBytes: 2 * parallelMinValues } : {}),
     });
+    chunkBytes = jobBytes(source.textBytes);
   } catch (error) {
     SlabPool.release(slabs);
     throw error;

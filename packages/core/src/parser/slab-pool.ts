@@ -1,12 +1,23 @@
 /**
  * Input bytes a slab holds after its reserve, and the reserve in front for carried-over bytes.
- * A slab is one read and one worker job (tokenize, then place): each job costs a round trip
- * through this thread, which on two cores takes a core from the workers. 4 MiB jobs parse a
- * 740 MB snapshot's numbers in ~0.85–0.95 s where 1 MiB jobs took ~0.95–1.3 s (three files in
- * turn, four alternating runs on this project's 2-core VM); 16 MiB ones were slower again (the
- * last jobs of a section keep one worker waiting).
+ * A chunk read into a slab is one worker job (tokenize, then place), of `jobBytes(textBytes)`.
  */
 export const SLAB_BYTES = 4 * 1024 * 1024;
+
+/** Text size from which a load reads and parses its numbers in jobs of `SLAB_BYTES`, not of 1 MiB. */
+const BIG_JOBS_MIN_BYTES = 400_000_000;
+
+/**
+ * The bytes per job for a snapshot text of `textBytes` (undefined: not known). Each job costs a
+ * round trip through the main thread, which on two cores takes a core from the workers: 4 MiB
+ * jobs parse a 740 MB snapshot's numbers in ~0.85–0.95 s where 1 MiB jobs took ~0.95–1.3 s
+ * (three files in turn, four alternating runs on this project's 2-core VM; 16 MiB ones were
+ * slower again: the last jobs of a section keep one worker waiting). On a 148 MB file they gain
+ * nothing and the jobs in flight hold ~50 MB more (300 → 345 MB peak): smaller files keep 1 MiB.
+ */
+export function jobBytes(textBytes: number | undefined): number {
+  return textBytes !== undefined && textBytes >= BIG_JOBS_MIN_BYTES ? SLAB_BYTES : 1024 * 1024;
+}
 export const SLAB_RESERVE = 64 * 1024;
 const SLAB_INPUT = SLAB_RESERVE + SLAB_BYTES;
 /** Values one job can produce from a slab's input at most (every value takes two bytes). */
@@ -89,9 +100,12 @@ export class SlabPool {
     if (this.#freeOutputs.length < MAX_FREE) this.#freeOutputs.push(output);
   }
 
-  /** A read buffer for the byte source: the slab's input after the reserve. */
-  acquireChunk(): Buffer {
-    return Buffer.from(this.acquire().input, SLAB_RESERVE, SLAB_BYTES);
+  /**
+   * A read buffer for the byte source: the first `bytes` of the slab's input after the reserve
+   * (the rest of a slab no read reaches is never given memory).
+   */
+  acquireChunk(bytes = SLAB_BYTES): Buffer {
+    return Buffer.from(this.acquire().input, SLAB_RESERVE, Math.min(bytes, SLAB_BYTES));
   }
 
   /** The slab a chunk was read into, if any. */

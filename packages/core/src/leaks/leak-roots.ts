@@ -13,12 +13,13 @@ import { nodeRenewals } from '../diff/node-renewals.js';
 const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'array', 'native']);
 
 /**
- * Node types whose hold on a new object is the engine's alone (see `heldOnlyByEngine`):
- * compiled code and its feedback (an allocation site's boilerplate array, a function's scope
- * info), shapes; for strings and numbers also the engine's roots (the interned strings).
+ * Node types whose hold on a new string or number is the engine's alone (see
+ * `heldOnlyByEngine`): compiled code (a function's scope info), shapes, the engine's roots (the
+ * interned strings).
  */
-const ENGINE_HOLDER_TYPES = new Set(['code', 'object shape']);
-const ENGINE_HOLDER_TYPES_OF_PRIMITIVES = new Set([...ENGINE_HOLDER_TYPES, 'synthetic']);
+const ENGINE_HOLDER_TYPES_OF_PRIMITIVES = new Set(['code', 'object shape', 'synthetic']);
+/** What holds an object for the engine alone: an allocation site (its boilerplate array or object literal). */
+const ALLOCATION_SITE = 'system / AllocationSite';
 
 /** How leak detection reads a node's class (see leak-naming.ts). */
 export interface NodeKinds {
@@ -69,8 +70,10 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   const { dominators, firstDominated, dominated } = dominatorTree(graph);
   const engine = new Uint8Array(graph.layout.nodeTypes.length);
   graph.layout.nodeTypes.forEach((type, i) => (engine[i] = ENGINE_TYPES.has(type) ? 1 : 0));
-  const typeMask = (types: Set<string>): Uint8Array => Uint8Array.from(graph.layout.nodeTypes, (type) => (types.has(type) ? 1 : 0));
-  const [engineHolder, engineHolderOfPrimitive] = [typeMask(ENGINE_HOLDER_TYPES), typeMask(ENGINE_HOLDER_TYPES_OF_PRIMITIVES)];
+  const primitiveHolderType = Uint8Array.from(graph.layout.nodeTypes, (type) => (ENGINE_HOLDER_TYPES_OF_PRIMITIVES.has(type) ? 1 : 0));
+  const codeType = graph.layout.nodeTypes.indexOf('code');
+  const holdsForEngine = (holder: number): boolean => graph.nodeTypeIndex(holder) === codeType && graph.nodeName(holder) === ALLOCATION_SITE;
+  const holdsPrimitiveForEngine = (holder: number): boolean => primitiveHolderType[graph.nodeTypeIndex(holder)] === 1;
   const leaked = new Uint8Array(graph.nodeCount);
   // 0: looked through (a new engine part, or a leaked built-in holder); 1: a candidate root; 2: neither.
   const role = new Uint8Array(graph.nodeCount);
@@ -135,7 +138,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
     if (!stops(n) || stopAbove(n, dominators, stops, above, path)) continue;
     const primitive = kinds.isPrimitive(n);
     if (primitive && heldOnlyByLeaked(graph, n, leaked)) continue;
-    if (heldOnlyByEngine(graph, n, primitive ? engineHolderOfPrimitive : engineHolder)) continue;
+    if (heldOnlyByEngine(graph, n, primitive ? holdsPrimitiveForEngine : holdsForEngine)) continue;
     roots.push(n);
   }
   scratch.give(path);
@@ -208,16 +211,15 @@ function stopAbove(node: number, dominators: Uint32Array, stops: (n: number) => 
 }
 
 /**
- * Whether every retainer of `node` is of a type `engineHolder` marks (see
- * `ENGINE_HOLDER_TYPES`): a string V8 keeps in a function's scope info when it compiles it
- * lazily, or the boilerplate array of an allocation site, is new and alive but not the
- * program's: never a leak root.
+ * Whether every retainer of `node` holds it for the engine alone (`forEngine`): a string V8
+ * keeps in a function's scope info when it compiles it lazily, or the boilerplate array of an
+ * allocation site, is new and alive but not the program's: never a leak root.
  */
-function heldOnlyByEngine(graph: HeapGraph, node: number, engineHolder: Uint8Array): boolean {
+function heldOnlyByEngine(graph: HeapGraph, node: number, forEngine: (holder: number) => boolean): boolean {
   const { firstRetainer, retainerNodes } = graph.retainers;
   const from = firstRetainer[node]!;
   const to = firstRetainer[node + 1]!;
-  for (let i = from; i < to; i++) if (!engineHolder[graph.nodeTypeIndex(retainerNodes[i]!)]) return false;
+  for (let i = from; i < to; i++) if (!forEngine(retainerNodes[i]!)) return false;
   return to > from;
 }
 

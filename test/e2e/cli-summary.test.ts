@@ -83,6 +83,10 @@ describe('heapdiff summary', () => {
     expect(result.stdout.split('\n').slice(2, 5)).toEqual(['Foo   |         2 |         48 B', '<div> |         1 |        100 B', '… 3 more classes']);
     const filtered = await runCli(['summary', tiny, '--filter', 'FOO']);
     expect(filtered.stdout.split('\n')[2]).toBe('Foo   |         2 |         48 B |          80 B');
+    // A filter nothing matches says so, not an empty table.
+    const none = await runCli(['summary', tiny, '--filter', 'session']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(`No class name contains "session" (in any case), of the 5 classes in ${tiny}: drop --filter to list them\n`);
   });
 
   it('prints JSON in the documented schema', async () => {

@@ -73,7 +73,8 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     const { loadGraph } = await import('../load-graph.js');
     // The summary shows no distances: only the dominator tree is computed.
     const graph = await loadGraph(args.file, { analyze: !args.shallow, distances: false });
-    const summary = viewSummary(summarizeClasses(graph, { retained: !args.shallow, groupBy: args.byName ? 'name' : 'shape' }), {
+    const all = summarizeClasses(graph, { retained: !args.shallow, groupBy: args.byName ? 'name' : 'shape' });
+    const summary = viewSummary(all, {
       sort: args.sort ?? (args.shallow ? 'size' : 'retained'),
       ...(args.filter === undefined ? {} : { filter: args.filter }),
     });
@@ -87,6 +88,9 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
         ...(top === undefined ? {} : { top }),
       });
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else if (args.filter !== undefined && summary.rows.length === 0) {
+      // An empty table would read as an empty snapshot.
+      process.stdout.write(`No class name contains ${JSON.stringify(args.filter)} (in any case), of the ${all.rows.length} classes in ${args.file}: drop --filter to list them\n`);
     } else {
       process.stdout.write(renderSummaryText(summary, top === undefined ? {} : { top }));
     }

@@ -1,10 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot } from '@heapdiff/core';
-import { leakRoots } from '../../packages/core/src/leaks/leak-roots.js';
+import { parseSnapshot, type HeapGraph } from '@heapdiff/core';
+import { leakRoots, type NodeKinds } from '../../packages/core/src/leaks/leak-roots.js';
 import { buildSnapshotText, type BuilderNode } from '../helpers/snapshot-builder.js';
 import { tempDir } from '../helpers/fixtures.js';
+
+/** Node kinds for graphs of plain objects: no holders, no library; strings and numbers are primitives. */
+function plainKinds(graph: HeapGraph): NodeKinds {
+  const primitive = new Set(['string', 'concatenated string', 'sliced string', 'number']);
+  return { isHolder: () => false, isPrimitive: (n) => primitive.has(graph.nodeType(n)), isInternal: () => false, isLibrary: () => false, isProgramClass: () => false };
+}
 
 describe('leak roots', () => {
   it('what only the running frame holds is not kept, however deep: a file name built for the snapshot (a concatenated string and its parts)', async () => {
@@ -22,14 +28,7 @@ describe('leak roots', () => {
     const file = join(tempDir(), 'stack.heapsnapshot');
     writeFileSync(file, buildSnapshotText(nodes));
     const graph = await parseSnapshot(file);
-    const strings = new Set(['string', 'concatenated string']);
-    const { leaked, roots } = leakRoots(graph, 50, {
-      isHolder: () => false,
-      isPrimitive: (n) => strings.has(graph.nodeType(n)),
-      isInternal: () => false,
-      isLibrary: () => false,
-      isProgramClass: () => false,
-    });
+    const { leaked, roots } = leakRoots(graph, 50, plainKinds(graph));
     expect([...roots].map((n) => graph.nodeName(n))).toEqual(['Session']);
     expect(leaked[graph.ordinalOfId(101)]).toBe(0);
     expect(leaked[graph.ordinalOfId(103)]).toBe(0);
@@ -51,13 +50,7 @@ describe('leak roots', () => {
     const file = join(tempDir(), 'engine-strings.heapsnapshot');
     writeFileSync(file, buildSnapshotText(nodes));
     const graph = await parseSnapshot(file);
-    const { roots } = leakRoots(graph, 50, {
-      isHolder: () => false,
-      isPrimitive: (n) => graph.nodeType(n) === 'string',
-      isInternal: () => false,
-      isLibrary: () => false,
-      isProgramClass: () => false,
-    });
+    const { roots } = leakRoots(graph, 50, plainKinds(graph));
     expect([...roots].map((n) => graph.nodeName(n))).toEqual(['request 7']);
   });
 
@@ -78,13 +71,7 @@ describe('leak roots', () => {
     const file = join(tempDir(), 'boilerplate.heapsnapshot');
     writeFileSync(file, buildSnapshotText(nodes));
     const graph = await parseSnapshot(file);
-    const { roots } = leakRoots(graph, 50, {
-      isHolder: () => false,
-      isPrimitive: () => false,
-      isInternal: () => false,
-      isLibrary: () => false,
-      isProgramClass: () => false,
-    });
+    const { roots } = leakRoots(graph, 50, plainKinds(graph));
     expect([...roots].map((n) => graph.nodeName(n))).toEqual(['Order']);
   });
 });

@@ -89,7 +89,7 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
       // then a second), so that the baseline holds what it builds to start and the load finds
       // it ready (a server listening), not a program half loaded.
       say(`heapdiff: waiting ${START_UP_MS / 1000} s for the program to start`);
-      await Promise.race([session.settle(START_UP_MS), ended, aborted(run.signal)]);
+      await Promise.race([session.settle(START_UP_MS, { signal: run.signal }), ended]);
     }
     for (let k = 0; k < options.snapshots; k++) {
       const what = `snapshot ${k + 1} of ${options.snapshots}`;
@@ -130,18 +130,6 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
 
 /** How long a program heapdiff starts gets after its main module before the first snapshot (with `--between`, without `--interval`). */
 const START_UP_MS = 1000;
-
-/** Rejects when `signal` aborts (the run was stopped): for waits that would not end on their own. */
-function aborted(signal: AbortSignal): Promise<never> {
-  const stopped = new Promise<never>((_, reject) => {
-    const stop = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-  // (Also after the wait it served is over: then nothing listens.)
-  stopped.catch(() => {});
-  return stopped;
-}
 
 /** Refuses a directory for snapshots that is a file or holds a series already (before anything starts). */
 export function checkDirectory(dir: string, CaptureError: new (message: string) => Error): void {

@@ -286,17 +286,30 @@ export class RemoteHeapSession {
   /**
    * Resolves once the program has run a timer set `ms` from now: for a program just started,
    * after its main module has run (timers wait for it) and its start-up has had `ms` more —
-   * a server listening by then. Rejects if the session ends first.
+   * a server listening by then. Rejects if the session ends first, or with an `AbortedError`
+   * when `signal` aborts.
    *
    * @example
    * const session = await RemoteHeapSession.connect(address)
    * await session.settle(1000)
    * await session.snapshot('s0.heapsnapshot')
    */
-  async settle(ms: number): Promise<void> {
+  async settle(ms: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new TypeError(`settle: takes milliseconds from 0, got ${String(ms)}`);
     this.#throwIfClosed();
-    await this.#send('Runtime.evaluate', { expression: `new Promise((resolve) => setTimeout(resolve, ${Math.round(ms)}))`, awaitPromise: true });
+    const { signal } = options;
+    if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
+    let onAbort = (): void => {};
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(new AbortedError(undefined, { cause: signal?.reason }));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      await Promise.race([this.#send('Runtime.evaluate', { expression: `new Promise((resolve) => setTimeout(resolve, ${Math.round(ms)}))`, awaitPromise: true }), aborted]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ const ENGINE_TYPES = new Set(['hidden', 'code', 'object shape', 'synthetic', 'ar
 
 /**
  * Node types whose hold on a new string or number is the engine's alone (see
- * `heldOnlyByEngine`): compiled code (a function's scope info), shapes, the engine's roots (the
+ * `leakRoots`): compiled code (a function's scope info), shapes, the engine's roots (the
  * interned strings).
  */
 const ENGINE_HOLDER_TYPES_OF_PRIMITIVES = new Set(['code', 'object shape', 'synthetic']);
@@ -137,8 +137,11 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   for (const n of leakedNodes) {
     if (!stops(n) || stopAbove(n, dominators, stops, above, path)) continue;
     const primitive = kinds.isPrimitive(n);
-    if (primitive && heldOnlyByLeaked(graph, n, leaked)) continue;
-    if (heldOnlyByEngine(graph, n, primitive ? holdsPrimitiveForEngine : holdsForEngine)) continue;
+    // Strings and numbers only leaked objects hold are part of those. What only the engine holds
+    // (a string V8 keeps in a function's scope info when it compiles it lazily, an allocation
+    // site's boilerplate array) is new and alive but not the program's.
+    if (primitive && heldOnlyBy(graph, n, (holder) => leaked[holder] === 1)) continue;
+    if (heldOnlyBy(graph, n, primitive ? holdsPrimitiveForEngine : holdsForEngine)) continue;
     roots.push(n);
   }
   scratch.give(path);
@@ -211,27 +214,15 @@ function stopAbove(node: number, dominators: Uint32Array, stops: (n: number) => 
 }
 
 /**
- * Whether every retainer of `node` holds it for the engine alone (`forEngine`): a string V8
- * keeps in a function's scope info when it compiles it lazily, or the boilerplate array of an
- * allocation site, is new and alive but not the program's: never a leak root.
+ * Whether `node` has retainers and `holds` accepts every one. (Retainers by weak edges count
+ * too: looking up each edge's type would scan every edge of a big table that holds the node,
+ * for each node.)
  */
-function heldOnlyByEngine(graph: HeapGraph, node: number, forEngine: (holder: number) => boolean): boolean {
+function heldOnlyBy(graph: HeapGraph, node: number, holds: (holder: number) => boolean): boolean {
   const { firstRetainer, retainerNodes } = graph.retainers;
   const from = firstRetainer[node]!;
   const to = firstRetainer[node + 1]!;
-  for (let i = from; i < to; i++) if (!forEngine(retainerNodes[i]!)) return false;
-  return to > from;
-}
-
-/**
- * Whether every retainer of `node` is leaked. (Retainers by weak edges count too: looking up
- * each edge's type would scan every edge of a big table that holds the node, for each node.)
- */
-function heldOnlyByLeaked(graph: HeapGraph, node: number, leaked: Uint8Array): boolean {
-  const { firstRetainer, retainerNodes } = graph.retainers;
-  const from = firstRetainer[node]!;
-  const to = firstRetainer[node + 1]!;
-  for (let i = from; i < to; i++) if (!leaked[retainerNodes[i]!]) return false;
+  for (let i = from; i < to; i++) if (!holds(retainerNodes[i]!)) return false;
   return to > from;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SlabPool } from '../../packages/core/src/parser/slab-pool.js';
+import { SLAB_VALUES, SLAB_VALUES_AT, SlabPool } from '../../packages/core/src/parser/slab-pool.js';
 import { parseSnapshot } from '../../packages/core/src/load/parse-snapshot.js';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,14 @@ describe("the process's slab pool", () => {
     const later = SlabPool.lease();
     expect(later).not.toBe(first);
     SlabPool.release(later);
+  });
+
+  it("reads into a WebAssembly memory with room for a job's values after the input (the workers tokenize it in place)", () => {
+    const slab = new SlabPool().acquire();
+    expect(slab.memory).toBeDefined();
+    expect(slab.input).toBe(slab.memory!.buffer);
+    expect(slab.input.byteLength).toBeGreaterThanOrEqual(SLAB_VALUES_AT + SLAB_VALUES * 4);
+    expect(slab.valuesTaken).toBe(false);
   });
 
   it('gives a slab back to the next acquire once its chunk and jobs are done with it, and not before', () => {

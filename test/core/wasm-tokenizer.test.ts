@@ -7,8 +7,11 @@ import {
   STATUS_NEED_MORE,
   createTokenizerState,
   createWasmTokenizer,
+  instantiateWasmTokenizer,
+  sharedWasmMemory,
   tokenizeUint32,
   tokenizeWasm,
+  tokenizeWasmInPlace,
   type WasmTokenizer,
 } from '../../packages/core/src/kernels/number-tokenizer.js';
 
@@ -111,6 +114,36 @@ describe('tokenizeWasm', () => {
       expect(createWasmTokenizer(NUMBER_TOKENIZER_WASM)).toBeUndefined();
     } finally {
       Object.defineProperty(globalThis, 'WebAssembly', saved);
+    }
+  });
+});
+
+describe('tokenizeWasmInPlace', () => {
+  it('says exactly what tokenizeUint32 says on random sections, reading the input where it lies in the memory and writing the values there', () => {
+    for (let seed = 1; seed <= 1500; seed++) {
+      const next = random(seed);
+      const input = encode(sectionText(next, 1 + Math.floor(next() * 60)));
+      // A worker's job: the input somewhere after a slab's reserve, room for all its values after it.
+      const at = Math.floor(next() * 100);
+      const valuesAt = Math.ceil((at + input.length) / 4) * 4 + 4 * Math.floor(next() * 3);
+      const room = (input.length >>> 1) + 2;
+      const memory = sharedWasmMemory(valuesAt + room * 4)!;
+      const bytes = new Uint8Array(memory.buffer);
+      bytes.set(input, at);
+      const pieceBytes = [16, 20, 64, 1 << 20][seed % 4]!;
+      const state = createTokenizerState();
+      const out = new Uint32Array(memory.buffer, valuesAt, room);
+      const position = tokenizeWasmInPlace(bytes, at, at + input.length, out, state, instantiateWasmTokenizer(NUMBER_TOKENIZER_WASM, memory), pieceBytes) - at;
+      const expectedState = createTokenizerState();
+      const expectedOut = new Uint32Array(room);
+      const expectedPosition = tokenizeUint32(input, 0, input.length, expectedOut, expectedState);
+      const actual = { position, state: [...state], values: [...out.subarray(0, state[2])] };
+      const expected = { position: expectedPosition, state: [...expectedState], values: [...expectedOut.subarray(0, expectedState[2])] };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        expect({ seed, text: new TextDecoder().decode(input), pieceBytes, ...actual }).toEqual({ seed, text: new TextDecoder().decode(input), pieceBytes, ...expected });
+      }
+      // Nothing written outside the values: the input is as it was.
+      expect(bytes.subarray(at, at + input.length)).toEqual(input);
     }
   });
 });

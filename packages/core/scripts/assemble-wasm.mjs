@@ -11,8 +11,10 @@ const kernels = fileURLToPath(new URL('../src/kernels/', import.meta.url));
 export async function assembledModule(name) {
   const wabt = await wabtInit();
   const source = readFileSync(`${kernels}${name}.wat`, 'utf8');
-  const parsed = wabt.parseWat(`${name}.wat`, source);
-  parsed.validate();
+  // Threads: the memory is imported shared (see number-tokenizer.wat).
+  const features = { threads: true };
+  const parsed = wabt.parseWat(`${name}.wat`, source, features);
+  parsed.validate(features);
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
   const constant = `${name.replace(/-/g, '_').toUpperCase()}_WASM`;

@@ -308,26 +308,49 @@ export interface WasmTokenizer {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
+
+/** A WebAssembly memory, shared between threads (its `buffer` is a SharedArrayBuffer). */
+export interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+}
+
+/**
+ * A shared WebAssembly memory of at least `bytes` (zeroed), or undefined where WebAssembly is
+ * not available (`node --jitless`). Self-contained: slab-pool.ts and the workers call it.
+ */
+export function sharedWasmMemory(bytes: number): WasmMemory | undefined {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const pages = Math.ceil(bytes / 65536);
+  return api === undefined ? undefined : new api.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/**
+ * An instance of the module (base64, as number-tokenizer-wasm.ts holds it; or compiled, as
+ * `compiled` returns it) reading and writing `memory`. Undefined without WebAssembly.
+ * Self-contained: the workers call it.
+ */
+export function instantiateWasmTokenizer(module: string | object, memory: WasmMemory): Pick<WasmTokenizer, 'tokenizeUint32' | 'out'> & { compiled: object } {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const compiled = typeof module === 'string' ? new api.Module(Buffer.from(module, 'base64')) : module;
+  const exports = new api.Instance(compiled, { env: { memory } }).exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>;
+  return { tokenizeUint32: exports.tokenizeUint32, out: exports.out, compiled };
 }
 
 /**
  * Instantiates the WebAssembly fast path from its module's bytes (base64, as
- * number-tokenizer-wasm.ts holds them); undefined where WebAssembly is not available
- * (`node --jitless`): the JavaScript tokenizer then reads alone. `pieceBytes`: the input
- * copied in at a time (a multiple of 4).
+ * number-tokenizer-wasm.ts holds them) with a memory of its own; undefined where WebAssembly
+ * is not available (`node --jitless`): the JavaScript tokenizer then reads alone.
+ * `pieceBytes`: the input copied in at a time (a multiple of 4).
  */
 export function createWasmTokenizer(base64: string, pieceBytes = 1 << 20): WasmTokenizer | undefined {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return undefined;
-  const instance = new api.Instance(new api.Module(Buffer.from(base64, 'base64')), {});
-  const exports = instance.exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'> & { memory: WasmMemory };
-  const memory = exports.memory;
   // A piece, then its values: each takes 2 bytes of input at least, and 4 bytes as a value.
-  memory.grow(Math.ceil((pieceBytes * 3) / 65536) - memory.buffer.byteLength / 65536);
+  const pages = Math.ceil((pieceBytes * 3) / 65536);
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  const exports = new api.Instance(new api.Module(Buffer.from(base64, 'base64')), { env: { memory } }).exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>;
   return {
     tokenizeUint32: exports.tokenizeUint32,
     out: exports.out,
@@ -372,6 +395,50 @@ export function tokenizeWasm(bytes: Uint8Array, start: number, end: number, out:
     }
     // The module stops within 12 bytes of the piece's end when a value may go on past it.
     i = tokenizeUint32(bytes, i, Math.min(end, to - i > 16 ? to : i + 32), out, state);
+    if (state[3] !== 0) break;
+  }
+  return i;
+}
+
+/**
+ * {@link tokenizeWasm} on input that is in the module's memory already: `memory` views the
+ * whole of it (from byte 0), the input at `[start, end)`, and `out` the room for the values in
+ * the same memory. Nothing is copied: the module reads the input where it lies and writes the
+ * values into place (a parse worker's job: the main thread read the bytes into a shared
+ * memory, see parser/slab-pool.ts). Same values, state, statuses and positions as
+ * `tokenizeUint32`; `pieceBytes` bounds what the JavaScript tokenizer reads after the module
+ * stopped early, as `tokenizeWasm`'s pieces do. Self-contained like the other kernels.
+ */
+export function tokenizeWasmInPlace(
+  memory: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  state: Float64Array,
+  wasm: Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>,
+  pieceBytes: number,
+): number {
+  const valuesAt = out.byteOffset;
+  const outEnd = valuesAt + out.length * 4;
+  let i = start;
+  state[3] = 0; // STATUS_NEED_MORE
+  while (i < end) {
+    let to = i;
+    const phase = state[1];
+    if (phase === 0 || phase === 3) {
+      to = Math.min(end, i + pieceBytes);
+      const count = state[2]!;
+      wasm.out.value = valuesAt + count * 4;
+      i = wasm.tokenizeUint32(i, to, outEnd);
+      const read = ((wasm.out.value - valuesAt) >>> 2) - count;
+      if (read > 0) {
+        state[0] = 0;
+        state[1] = 0; // PHASE_EXPECT_VALUE
+        state[2] = count + read;
+      }
+      if (i >= end) break;
+    }
+    i = tokenizeUint32(memory, i, Math.min(end, to - i > 16 ? to : i + 32), out, state);
     if (state[3] !== 0) break;
   }
   return i;

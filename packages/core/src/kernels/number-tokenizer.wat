@@ -10,8 +10,10 @@
 ;; reads a value that could go on past `end`, nor anything else — white space, "]", "-", a zero
 ;; with digits after it, more than ten digits, a value above 2^32 - 1: the JavaScript
 ;; tokenizer takes over there, so the results and errors are exactly those of JavaScript alone.
+;; The memory is the caller's (imported, shared): a worker reads a job's bytes where the main
+;; thread read them from the file, and writes the values beside them, with no copy either way.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536 shared))
   (global $out (export "out") (mut i32) (i32.const 0))
   (func (export "tokenizeUint32") (param $i i32) (param $end i32) (param $outEnd i32) (result i32)
     (local $j i32)

@@ -19,7 +19,7 @@ import { edgePacking } from './packed-edges.js';
 import { nodePacking } from './node-fields.js';
 import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
-import { SLAB_BYTES, SLAB_RESERVE, SlabPool, type Slab } from './slab-pool.js';
+import { SLAB_BYTES, SLAB_RESERVE, SLAB_VALUES_AT, SlabPool, type Slab } from './slab-pool.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
 
 export interface ParallelParseOptions {
@@ -71,6 +71,8 @@ interface QueuedJob {
   /** The slab holding the job's input; none for a stretch tokenized on this thread. */
   slab: Slab | undefined;
   output: SharedArrayBuffer;
+  /** Where in `output` the values start: the slab's room for values when they are written there (`Slab.memory`), else 0. */
+  outputOffset: number;
   target: NumericTarget;
   spec: RecordSpec;
   precheck: PrecheckedSection;
@@ -180,8 +182,10 @@ export class ParallelNumbers {
       await Promise.all(this.#copies.splice(0));
       while (merged > target.capacity) target.grow(job.offset + result.position);
     }
-    // The input is no longer needed once parsed; the output once copied into place.
-    if (job.slab) this.slabs.release(job.slab);
+    // The input is no longer needed once parsed; the output once copied into place (a slab
+    // holding its job's values goes back after that, with them).
+    const inSlab = job.slab !== undefined && job.output === job.slab.input;
+    if (job.slab && !inSlab) this.slabs.release(job.slab);
     const { spec, precheck } = job;
     const at = target.count;
     const side = precheck.nodeSide && {
@@ -189,9 +193,13 @@ export class ParallelNumbers {
       traceNodeIds: precheck.nodeSide.traceNodeIds?.buffer as SharedArrayBuffer | undefined,
       detachedness: precheck.nodeSide.detachedness,
     };
-    const copy = this.#pool!.run({ kind: 'place', output: job.output, count: result.count, dest: target.out.buffer, offset: at, spec, ...(side ? { side } : {}) })
+    const copy = this.#pool!.run({ kind: 'place', output: job.output, outputOffset: job.outputOffset, count: result.count, dest: target.out.buffer, offset: at, spec, ...(side ? { side } : {}) })
       .then((placed) => notePlaced(precheck, placed, spec.fieldCount, at, result.count))
-      .finally(() => this.slabs.releaseOutput(job.output));
+      .finally(() => {
+        if (!inSlab) return this.slabs.releaseOutput(job.output);
+        job.slab!.valuesTaken = false;
+        this.slabs.release(job.slab!);
+      });
     // Awaited in settle(); marked handled now so an abandoned parse cannot crash the process.
     copy.catch(() => {});
     this.#copies.push(copy);
@@ -322,7 +330,7 @@ export class ParallelNumericSection implements SectionReader {
     this.#run = undefined;
     const status = run.status;
     const final = status === STATUS_CLOSED;
-    this.#jobs.submitTokenized(run.reply(), { output: run.output, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset: run.offset, final });
+    this.#jobs.submitTokenized(run.reply(), { output: run.output, outputOffset: 0, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset: run.offset, final });
     if (final) this.#done = true;
     else if (status !== STATUS_NEED_MORE) this.#failed = true;
   }
@@ -352,10 +360,15 @@ export class ParallelNumericSection implements SectionReader {
       input.set(chunk.subarray(from, to), jobStart + carryLength);
     }
     const offset = carryLength > 0 ? this.#carryOffset : base + from;
-    const output = slabs.acquireOutput();
+    // The values go beside the input in the slab's WebAssembly memory when it has one free.
+    const memory = slab.valuesTaken ? undefined : slab.memory;
+    if (memory) slab.valuesTaken = true;
+    const output = memory ? slab.input : slabs.acquireOutput();
+    const outputOffset = memory ? SLAB_VALUES_AT : 0;
     const phase = this.#first ? PHASE_OPENED : PHASE_EXPECT_VALUE;
-    const job = { kind: 'tokenize', input: slab.input, output, start: jobStart, length: carryLength + to - from, phase } as const;
-    this.#jobs.submit(job, { slab, output, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset, final });
+    const length = carryLength + to - from;
+    const job = { kind: 'tokenize', input: slab.input, output, outputOffset, start: jobStart, length, phase, ...(memory ? { memory } : {}) } as const;
+    this.#jobs.submit(job, { slab, output, outputOffset, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset, final });
     this.#first = false;
     this.#carry = EMPTY;
     this.#carryInChunk = false;

@@ -1,6 +1,7 @@
 import type { EssentialEdgesParams } from '../kernels/essential-edges-kernel.js';
 import type { DistanceParams } from '../kernels/distances-kernel.js';
 import type { PageOwnedParams } from '../kernels/page-owned-kernel.js';
+import type { WasmMemory } from '../kernels/number-tokenizer.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
 import type { ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 
@@ -31,7 +32,14 @@ export function jobDoneFlag(): JobDone {
 export interface TokenizeJob {
   readonly kind: 'tokenize';
   readonly input: SharedArrayBuffer;
+  /** Where the values go, from `outputOffset` on: `input` itself when `memory` is given. */
   readonly output: SharedArrayBuffer;
+  readonly outputOffset: number;
+  /**
+   * The WebAssembly memory whose buffer is `input` (see `Slab.memory`): the worker's tokenizer
+   * then reads and writes it in place; without it the input is copied in a piece at a time.
+   */
+  readonly memory?: WasmMemory;
   readonly start: number;
   readonly length: number;
   /** Tokenizer phase to start in: `PHASE_OPENED` right after "[", `PHASE_EXPECT_VALUE` after ",". */
@@ -52,6 +60,8 @@ export interface TokenizeReply {
 export interface PlaceJob {
   readonly kind: 'place';
   readonly output: SharedArrayBuffer;
+  /** Byte offset of the first value in `output`. */
+  readonly outputOffset: number;
   readonly count: number;
   readonly dest: ArrayBufferLike;
   readonly offset: number;

@@ -2,7 +2,8 @@
 // analysing: retainers, distances, dominators, retained sizes) the same snapshots with
 // heapdiff and its peers, and prints wall time, peak RSS and ratios side by side.
 //   pnpm bench parse|analyze [--sizes 90mb,730mb,1.8gb] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]
-//   pnpm bench leaks [--only suite|big]: leak detection next to memlab (see leaks-bench.ts)
+//   pnpm bench leaks [--only suite|big] [--runs N]: leak detection next to memlab, and the big series
+//     timed N times (default 3: each run and their median) (see leaks-bench.ts)
 //   pnpm bench assertions: what the leak assertions cost in a vitest worker (see assertions-bench.ts)
 //   pnpm bench ui [--sizes 730mb]: the terminal UI's launch and key-to-frame times (see ui-bench.ts)
 //   pnpm bench real [--files express-8mb,tsc-150mb,tsc-2gb] [--runs N]: `heapdiff summary` on
@@ -171,8 +172,10 @@ if (command === 'parse' || command === 'analyze') {
 } else if (command === 'leaks') {
   const { benchLeaks } = await import('./leaks-bench.js');
   const only = values.only;
-  await benchLeaks({ suite: only !== 'big', big: only !== 'suite' });
+  // The big series: three runs unless told (the first after the machine sat idle is often the slowest).
+  const runs = process.argv.includes('--runs') ? Number(values.runs) : 3;
+  await benchLeaks({ suite: only !== 'big', big: only !== 'suite', runs });
 } else {
-  console.error(`usage: pnpm bench real [--files express-8mb,tsc-150mb,tsc-2gb] [--runs N] | pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] | pnpm bench ui [--sizes 730mb] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
+  console.error(`usage: pnpm bench real [--files express-8mb,tsc-150mb,tsc-2gb] [--runs N] | pnpm bench mark [--mb 50] | pnpm bench assertions | pnpm bench leaks [--only suite|big] [--runs N] | pnpm bench ui [--sizes 730mb] | pnpm bench parse|analyze [--sizes ${ALL_BENCH_SIZES.join(',')}] [--tools heapdiff,devtools,memlab,heapsnapshot-parser] [--runs N]`);
   process.exit(2);
 }

@@ -27,12 +27,44 @@ describe("the process's slab pool", () => {
     SlabPool.release(later);
   });
 
-  it("reads into a WebAssembly memory with room for a job's values after the input (the workers tokenize it in place)", () => {
-    const slab = new SlabPool().acquire();
-    expect(slab.memory).toBeDefined();
-    expect(slab.input).toBe(slab.memory!.buffer);
-    expect(slab.input.byteLength).toBeGreaterThanOrEqual(SLAB_VALUES_AT + SLAB_VALUES * 4);
-    expect(slab.valuesTaken).toBe(false);
+  it("reads into a WebAssembly memory with room for a job's values after the input (the workers tokenize it in place), eight slabs to a memory", () => {
+    const pool = new SlabPool();
+    const slabs = Array.from({ length: 9 }, () => pool.acquire());
+    for (const slab of slabs) {
+      expect(slab.memory).toBeDefined();
+      expect(slab.input).toBe(slab.memory!.buffer);
+      expect(slab.input.byteLength).toBeGreaterThanOrEqual(slab.base + SLAB_VALUES_AT + SLAB_VALUES * 4);
+      expect(slab.valuesTaken).toBe(false);
+    }
+    // V8 reserves ~10 GiB of address space per memory: the first eight share one, each its own stretch.
+    expect(new Set(slabs.slice(0, 8).map((slab) => slab.memory)).size).toBe(1);
+    expect(slabs[8]!.memory).not.toBe(slabs[0]!.memory);
+    const bases = slabs.slice(0, 8).map((slab) => slab.base);
+    bases.forEach((base, k) => k > 0 && expect(base).toBeGreaterThanOrEqual(bases[k - 1]! + SLAB_VALUES_AT + SLAB_VALUES * 4));
+    // A chunk read into one is found to be its own.
+    for (const slab of slabs) {
+      slab.refs = 2; // (the chunk below is given back once; the slab stays out of the pool)
+      const chunk = Buffer.from(slab.input, slab.base + 65536, 1024);
+      expect(pool.slabOf(chunk)).toBe(slab);
+      expect(pool.slabOf(chunk.subarray(100))).toBe(slab);
+    }
+  });
+
+  it('reads into plain shared memory where a WebAssembly memory cannot be had (an address-space limit, ulimit -v)', () => {
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: unknown } }).WebAssembly;
+    const saved = wasm.Memory;
+    wasm.Memory = function () {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    };
+    try {
+      const pool = new SlabPool();
+      const slab = pool.acquire();
+      expect(slab.memory).toBeUndefined();
+      expect(slab.base).toBe(0);
+      expect(pool.slabOf(Buffer.from(slab.input, 65536, 10))).toBe(slab);
+    } finally {
+      wasm.Memory = saved;
+    }
   });
 
   it('gives a slab back to the next acquire once its chunk and jobs are done with it, and not before', () => {

@@ -12,7 +12,7 @@ function tokenizeJob(text: string) {
   const input = new SharedArrayBuffer(bytes.length);
   new Uint8Array(input).set(bytes);
   const output = new SharedArrayBuffer(4 * 64);
-  return { job: { kind: 'tokenize' as const, input, output, outputOffset: 0, start: 0, length: bytes.length, phase: PHASE_EXPECT_VALUE }, values: new Int32Array(output) };
+  return { job: { kind: 'tokenize' as const, input, output, outputOffset: 0, outputLength: output.byteLength >>> 2, start: 0, length: bytes.length, phase: PHASE_EXPECT_VALUE }, values: new Int32Array(output) };
 }
 
 describe('the heap worker pool', () => {
@@ -117,7 +117,7 @@ describe('the heap worker pool under the flags of the process', () => {
       new Uint8Array(input).set(bytes);
       const output = new SharedArrayBuffer(64);
       const workers = new HeapWorkerPool(1);
-      const reply = await workers.run({ kind: 'tokenize', input, output, outputOffset: 0, start: 0, length: bytes.length, phase: 0 });
+      const reply = await workers.run({ kind: 'tokenize', input, output, outputOffset: 0, outputLength: output.byteLength >>> 2, start: 0, length: bytes.length, phase: 0 });
       console.log(reply.count, Array.from(new Uint32Array(output, 0, 3)).join(','));
       await workers.close();`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });

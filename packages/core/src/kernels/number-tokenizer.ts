@@ -341,15 +341,21 @@ export function instantiateWasmTokenizer(module: string | object, memory: WasmMe
 /**
  * Instantiates the WebAssembly fast path from its module's bytes (base64, as
  * number-tokenizer-wasm.ts holds them) with a memory of its own; undefined where WebAssembly
- * is not available (`node --jitless`): the JavaScript tokenizer then reads alone.
- * `pieceBytes`: the input copied in at a time (a multiple of 4).
+ * is not available (`node --jitless`) or its memory cannot be had (V8 reserves ~10 GiB of
+ * address space for each: an `ulimit -v` may not leave that): the JavaScript tokenizer then
+ * reads alone. `pieceBytes`: the input copied in at a time (a multiple of 4).
  */
 export function createWasmTokenizer(base64: string, pieceBytes = 1 << 20): WasmTokenizer | undefined {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return undefined;
   // A piece, then its values: each takes 2 bytes of input at least, and 4 bytes as a value.
   const pages = Math.ceil((pieceBytes * 3) / 65536);
-  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  let memory: WasmMemory;
+  try {
+    memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return undefined;
+  }
   const exports = new api.Instance(new api.Module(Buffer.from(base64, 'base64')), { env: { memory } }).exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>;
   return {
     tokenizeUint32: exports.tokenizeUint32,

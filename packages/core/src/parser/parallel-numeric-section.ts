@@ -19,7 +19,7 @@ import { edgePacking } from './packed-edges.js';
 import { nodePacking } from './node-fields.js';
 import type { NumericTarget } from './numeric-section.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
-import { SLAB_BYTES, SLAB_RESERVE, SLAB_VALUES_AT, SlabPool, type Slab } from './slab-pool.js';
+import { SLAB_BYTES, SLAB_RESERVE, SLAB_VALUES, SLAB_VALUES_AT, SlabPool, type Slab } from './slab-pool.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
 
 export interface ParallelParseOptions {
@@ -347,14 +347,14 @@ export class ParallelNumericSection implements SectionReader {
     const owner = slabs.slabOf(chunk);
     let slab: Slab;
     let jobStart: number;
-    if (owner && (this.#carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset >= carryLength))) {
+    if (owner && (this.#carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset - owner.base >= carryLength))) {
       slab = owner;
       slabs.retain(slab);
       jobStart = chunk.byteOffset + from - carryLength;
       if (!this.#carryInChunk && carryLength > 0) new Uint8Array(slab.input).set(carry, jobStart);
     } else {
       slab = slabs.acquire();
-      jobStart = SLAB_RESERVE;
+      jobStart = slab.base + SLAB_RESERVE;
       const input = new Uint8Array(slab.input);
       input.set(carry, jobStart);
       input.set(chunk.subarray(from, to), jobStart + carryLength);
@@ -364,10 +364,11 @@ export class ParallelNumericSection implements SectionReader {
     const memory = slab.valuesTaken ? undefined : slab.memory;
     if (memory) slab.valuesTaken = true;
     const output = memory ? slab.input : slabs.acquireOutput();
-    const outputOffset = memory ? SLAB_VALUES_AT : 0;
+    const outputOffset = memory ? slab.base + SLAB_VALUES_AT : 0;
     const phase = this.#first ? PHASE_OPENED : PHASE_EXPECT_VALUE;
     const length = carryLength + to - from;
-    const job = { kind: 'tokenize', input: slab.input, output, outputOffset, start: jobStart, length, phase, ...(memory ? { memory } : {}) } as const;
+    const outputLength = memory ? SLAB_VALUES : output.byteLength >>> 2;
+    const job = { kind: 'tokenize', input: slab.input, output, outputOffset, outputLength, start: jobStart, length, phase, ...(memory ? { memory } : {}) } as const;
     this.#jobs.submit(job, { slab, output, outputOffset, target: this.#target, spec: this.#spec, precheck: this.#precheck, offset, final });
     this.#first = false;
     this.#carry = EMPTY;

@@ -24,8 +24,16 @@ export const SLAB_RESERVE = 64 * 1024;
 const SLAB_INPUT = SLAB_RESERVE + SLAB_BYTES;
 /** Values one job can produce from a slab's input at most (every value takes two bytes). */
 export const SLAB_VALUES = (SLAB_INPUT >>> 1) + 2;
-/** Where a slab's room for values starts (see `Slab.memory`). */
+/** Where a slab's room for values starts, from the slab's `base` (see `Slab.memory`). */
 export const SLAB_VALUES_AT = SLAB_INPUT;
+/** Bytes between two slabs of one WebAssembly memory: input and room for values, in whole pages. */
+const SLAB_STRIDE = Math.ceil((SLAB_INPUT + SLAB_VALUES * 4) / 65536) * 65536;
+/**
+ * Slabs per WebAssembly memory. V8 reserves ~10 GiB of address space for each memory (guard
+ * regions), whatever its size: one memory per slab took a 740 MB load to 123 GiB of virtual
+ * size and failed under `ulimit -v` limits the copying path passed; eight slabs share one.
+ */
+const SLABS_PER_MEMORY = 8;
 
 /**
  * Shared memory holding input bytes for workers (read from the file straight into `input`
@@ -33,12 +41,15 @@ export const SLAB_VALUES_AT = SLAB_INPUT;
  */
 export interface Slab {
   readonly input: SharedArrayBuffer;
+  /** Where the slab starts in `input` (slabs of one WebAssembly memory share its buffer); its reserve comes first. */
+  readonly base: number;
   /**
    * The WebAssembly memory `input` belongs to (undefined without WebAssembly): after the input,
    * from `SLAB_VALUES_AT`, room for one job's values, so that a worker's tokenizer reads the
    * bytes where they were read and writes the values beside them — no copy in or out (about
    * 40 % of a 4 MiB job's time on this project's 2-core VM: 0.72 → 0.43 s for 624 MB on one
-   * thread). Pages of the room no job writes are never given memory.
+   * thread). Pages of the room no job writes are never given memory. Undefined also where the
+   * memory could not be had (an address-space limit): the slab is then plain shared memory.
    */
   readonly memory: WasmMemory | undefined;
   /** Whether a job's values are in the room (one job at a time: a second job of the slab takes an output buffer). */
@@ -92,19 +103,38 @@ export class SlabPool {
   }
 
   readonly #free: Slab[] = [];
+  /** Slabs of the memories made so far that no one has used yet. */
+  readonly #unused: Slab[] = [];
   readonly #freeOutputs: SharedArrayBuffer[] = [];
-  readonly #byBuffer = new WeakMap<ArrayBufferLike, Slab>();
+  /** The slabs on each buffer, by their order in it. */
+  readonly #byBuffer = new WeakMap<ArrayBufferLike, Slab[]>();
 
   acquire(): Slab {
-    let slab = this.#free.pop();
-    if (!slab) {
-      const memory = sharedWasmMemory(SLAB_INPUT + SLAB_VALUES * 4);
-      slab = { input: memory?.buffer ?? new SharedArrayBuffer(SLAB_INPUT), memory, valuesTaken: false, refs: 0 };
-      this.#byBuffer.set(slab.input, slab);
-    }
+    const slab = this.#free.pop() ?? this.#unused.pop() ?? this.#newSlab();
     slab.refs = 1;
     slab.valuesTaken = false;
     return slab;
+  }
+
+  /** A slab of a new WebAssembly memory (its others kept for later), or of plain shared memory where there is none. */
+  #newSlab(): Slab {
+    let memory: WasmMemory | undefined;
+    try {
+      memory = sharedWasmMemory(SLABS_PER_MEMORY * SLAB_STRIDE);
+    } catch {
+      // (RangeError: the address space for its guard regions is not there, as under `ulimit -v`.)
+      memory = undefined;
+    }
+    if (!memory) {
+      const slab: Slab = { input: new SharedArrayBuffer(SLAB_INPUT), base: 0, memory: undefined, valuesTaken: false, refs: 0 };
+      this.#byBuffer.set(slab.input, [slab]);
+      return slab;
+    }
+    const slabs = Array.from({ length: SLABS_PER_MEMORY }, (_, k): Slab => ({ input: memory.buffer, base: k * SLAB_STRIDE, memory, valuesTaken: false, refs: 0 }));
+    this.#byBuffer.set(memory.buffer, slabs);
+    // Handed out first to last.
+    this.#unused.push(...slabs.slice(1).reverse());
+    return slabs[0]!;
   }
 
   /** Room for the values of one job (any stretch of at most one slab's input). */
@@ -121,12 +151,14 @@ export class SlabPool {
    * (the rest of a slab no read reaches is never given memory).
    */
   acquireChunk(bytes = SLAB_BYTES): Buffer {
-    return Buffer.from(this.acquire().input, SLAB_RESERVE, Math.min(bytes, SLAB_BYTES));
+    const slab = this.acquire();
+    return Buffer.from(slab.input, slab.base + SLAB_RESERVE, Math.min(bytes, SLAB_BYTES));
   }
 
   /** The slab a chunk was read into, if any. */
   slabOf(chunk: Uint8Array): Slab | undefined {
-    return this.#byBuffer.get(chunk.buffer);
+    const slabs = this.#byBuffer.get(chunk.buffer);
+    return slabs && (slabs.length === 1 ? slabs[0] : slabs[Math.floor(chunk.byteOffset / SLAB_STRIDE)]);
   }
 
   retain(slab: Slab): void {

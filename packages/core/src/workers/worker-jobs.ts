@@ -35,6 +35,8 @@ export interface TokenizeJob {
   /** Where the values go, from `outputOffset` on: `input` itself when `memory` is given. */
   readonly output: SharedArrayBuffer;
   readonly outputOffset: number;
+  /** How many values `output` has room for from `outputOffset`. */
+  readonly outputLength: number;
   /**
    * The WebAssembly memory whose buffer is `input` (see `Slab.memory`): the worker's tokenizer
    * then reads and writes it in place; without it the input is copied in a piece at a time.

@@ -53,7 +53,7 @@ const handlers = {
   tokenize(job) {
     const state = createTokenizerState();
     state[${STATE_PHASE}] = job.phase;
-    const out = new Uint32Array(job.output, job.outputOffset, (job.output.byteLength - job.outputOffset) >>> 2);
+    const out = new Uint32Array(job.output, job.outputOffset, job.outputLength);
     let position;
     let bytes;
     if (job.memory) {

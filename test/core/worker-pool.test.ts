@@ -136,4 +136,19 @@ describe('the heap worker pool under the flags of the process', () => {
     const out = execFileSync(process.execPath, [...TSX_ARGS, '--input-type=module', '-e', program], { encoding: 'utf8', timeout: 60_000 });
     expect(out.trim()).toBe('true true');
   });
+
+  it('parses on workers under an address-space limit (ulimit -v) that leaves no room for WebAssembly memories, as without one', () => {
+    // V8 reserves ~10 GiB of address space per WebAssembly memory: under 16 GiB the slabs are
+    // plain shared memory and the tokenizers JavaScript, with the same result.
+    const core = new URL('../../packages/core/dist/index.js', import.meta.url).href;
+    const program = `
+      const { parseSnapshot, summarizeClasses } = await import(${JSON.stringify(core)});
+      const parsed = await parseSnapshot(${JSON.stringify(inflatedFixture(20))}, { workers: 2, parallelMinValues: 1 });
+      console.log(parsed.nodeCount, parsed.edgeCount, JSON.stringify(summarizeClasses(parsed).rows).length);`;
+    const run = (limit: string): string =>
+      execFileSync('bash', ['-c', `ulimit -v ${limit} && exec "$0" --input-type=module -e "$1"`, process.execPath, program], { encoding: 'utf8', timeout: 60_000 }).trim();
+    const unlimited = run('unlimited');
+    expect(unlimited).toMatch(/^\d+ \d+ \d+$/);
+    expect(run(String(16 * 1024 * 1024))).toBe(unlimited);
+  });
 });

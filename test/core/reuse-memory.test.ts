@@ -19,6 +19,7 @@ async function everything(graph: HeapGraph): Promise<unknown> {
     retained: Array.from(tree.retainedSizes),
     edges: Array.from(graph.edges),
     firstEdge: Array.from(graph.firstEdge),
+    locations: Array.from(graph.locations),
   };
 }
 
@@ -55,6 +56,17 @@ describe('parseSnapshot({ reuse })', () => {
     const reused = await parseSnapshot(inflatedFixture(20), { ...SHARED, reuse: old });
     expect(held.has(shallowSizes(reused).buffer)).toBe(true);
     expect(await everything(reused)).toEqual(await everything(await parseSnapshot(inflatedFixture(20), { workers: 0 })));
+  });
+
+  it("the locations (a record per function: 85 MB of a 740 MB snapshot) go into the graph before's locations", async () => {
+    // (A graph kept in shared memory: files of 100 MB and up.)
+    const big = { ...SHARED, sharedMinBytes: 0 };
+    const old = await parseSnapshot(inflatedFixture(20), big);
+    expect(old.locations.length).toBeGreaterThan(0);
+    const before = old.locations.buffer;
+    const reused = await parseSnapshot(inflatedFixture(20), { ...big, reuse: old });
+    expect(reused.locations.buffer).toBe(before);
+    expect(Array.from(reused.locations)).toEqual(Array.from((await parseSnapshot(inflatedFixture(20), { workers: 0 })).locations));
   });
 
   it('the graph given refuses any use afterwards, with what happened; given again, it is refused up front', async () => {

@@ -22,7 +22,8 @@ export function spareMemoryOf(graph: HeapGraph): SpareMemory {
       const arrays = [graph.nodes, graph.edges, graph.firstEdge];
       // An analysis started since the load began keeps the graph: the load uses fresh memory.
       if (RETIRED.has(graph) || graph.analyses.busy || !arrays.every((array) => array.buffer instanceof SharedArrayBuffer)) return [];
-      return [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...scratchArrays(graph).peek(), ...graph.analyses.sharedBuffers()];
+      const locations = graph.locations.buffer instanceof SharedArrayBuffer ? [graph.locations.buffer] : [];
+      return [...arrays.map((array) => array.buffer as SharedArrayBuffer), ...locations, ...scratchArrays(graph).peek(), ...graph.analyses.sharedBuffers()];
     },
     giveUp() {
       scratchArrays(graph).drain();

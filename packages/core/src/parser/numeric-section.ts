@@ -16,7 +16,7 @@ import {
   type WasmTokenizer,
 } from '../kernels/number-tokenizer.js';
 import { NUMBER_TOKENIZER_WASM } from '../kernels/number-tokenizer-wasm.js';
-import { sharedUint32Array, type SpareMemory } from './spare-memory.js';
+import { roomFor, sharedUint32Array, type SpareMemory } from './spare-memory.js';
 import { describeByte } from './json-bytes.js';
 import { inputLocation, type SectionReader } from './section-reader.js';
 import type { SnapshotHeader } from './snapshot-layout.js';
@@ -118,7 +118,13 @@ export class NumericTarget {
     // Trust the header's counts for the allocation only when the input size backs them up.
     const trusted = totalBytes !== undefined && declared;
     if (this.float) {
-      if (this.narrow) return new Int32Array(totalBytes !== undefined ? locationsRoom(header, totalBytes) : INITIAL_CAPACITY);
+      if (this.narrow) {
+        const room = totalBytes !== undefined ? locationsRoom(header, totalBytes) : INITIAL_CAPACITY;
+        // A big snapshot's: in shared memory, the last graph's when there is one (`reuse`), so
+        // that a series of loads writes its records into memory touched once.
+        if (!shared || totalBytes === undefined) return new Int32Array(room);
+        return new Int32Array(spare?.take(room * 4) ?? new SharedArrayBuffer(roomFor(room) * 4), 0, room);
+      }
       return new Float64Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));
     }
     if (!shared) return new Uint32Array(trusted ? this.limit : Math.min(this.limit, INITIAL_CAPACITY));

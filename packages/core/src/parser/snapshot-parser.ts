@@ -331,7 +331,8 @@ export class SnapshotParser {
   #beginNumbers(key: string, header: SnapshotHeader, offset: number): SectionReader {
     const parallel = this.#parallel.accepts(key, declaredLength(key, header));
     // Values parsed on workers are written by them straight into the result, in shared memory.
-    const shared = parallel || (this.#sharedGraph && (key === 'nodes' || key === 'edges'));
+    // (And a big graph's locations, for the next load of a series to write into: see NumericTarget.)
+    const shared = parallel || (this.#sharedGraph && (key === 'nodes' || key === 'edges' || key === 'locations'));
     // Workers place nodes packed (see node-fields.ts) when the header's count is backed by the
     // input's size: the side arrays are sized by it up front.
     const packNodes = parallel && key === 'nodes' && this.#totalBytes !== undefined;

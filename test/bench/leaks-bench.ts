@@ -6,7 +6,7 @@
 //    (generated once by make-series.js and cached outside the repository): the built CLI, run
 //    as a user runs it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCacheDir } from './bench-snapshots.js';
@@ -98,6 +98,11 @@ async function bigSeries(runs: number): Promise<void> {
     stdout: true,
     noIpc: true,
   };
+  // The files are read once first, so that every run finds them in the page cache: the timing
+  // is heapdiff's, not the disk's. (This project's VM pages out file cache idle for a minute —
+  // DAMON's proactive reclaim — and reads it back at ~0.8 GB/s: a first run after a pause paid
+  // up to ~2.5 s more.)
+  for (const file of files) await new Promise<void>((resolve, reject) => createReadStream(file, { highWaterMark: 4 << 20 }).on('data', () => {}).on('end', resolve).on('error', reject));
   // Each run a row, then their median: this VM's speed varies by a good part from run to run.
   const rows: string[][] = [];
   const done: { seconds: number; peak: number }[] = [];

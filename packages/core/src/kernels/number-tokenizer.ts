@@ -299,9 +299,13 @@ export interface WasmTokenizer {
   readonly tokenizeUint32: (i: number, end: number, outEnd: number) => number;
   /** The module's `out` global: the byte address of the next value. */
   readonly out: { value: number };
-  /** The instance's memory: a piece of input at the start, then room for its values. */
-  readonly bytes: Uint8Array;
-  readonly values: Uint32Array;
+  /**
+   * The instance's own memory: a piece of input at the start, then room for its values.
+   * Undefined for an instance on the caller's memory (`instantiateWasmTokenizer`): the input
+   * and the values are read and written in place there.
+   */
+  readonly bytes: Uint8Array | undefined;
+  readonly values: Uint32Array | undefined;
 }
 
 /** The little of the WebAssembly API used here (TypeScript declares it only with the DOM's). */
@@ -331,11 +335,11 @@ export function sharedWasmMemory(bytes: number): WasmMemory | undefined {
  * `compiled` returns it) reading and writing `memory`. Undefined without WebAssembly.
  * Self-contained: the workers call it.
  */
-export function instantiateWasmTokenizer(module: string | object, memory: WasmMemory): Pick<WasmTokenizer, 'tokenizeUint32' | 'out'> & { compiled: object } {
+export function instantiateWasmTokenizer(module: string | object, memory: WasmMemory): WasmTokenizer & { compiled: object } {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
   const compiled = typeof module === 'string' ? new api.Module(Buffer.from(module, 'base64')) : module;
   const exports = new api.Instance(compiled, { env: { memory } }).exports as Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>;
-  return { tokenizeUint32: exports.tokenizeUint32, out: exports.out, compiled };
+  return { tokenizeUint32: exports.tokenizeUint32, out: exports.out, bytes: undefined, values: undefined, compiled };
 }
 
 /**
@@ -367,16 +371,29 @@ export function createWasmTokenizer(base64: string, pieceBytes = 1 << 20): WasmT
 
 /**
  * {@link tokenizeUint32} with its fast path in WebAssembly (`wasm`): the same values, state,
- * statuses and positions, by construction. The input is copied into the instance's memory a
- * piece at a time; the module reads the plain `digits,` values and stops short of anything
- * else (see number-tokenizer.wat), where `tokenizeUint32` reads on: a value cut by the piece's
- * end, or — when the module stopped early, on white space, "]" or a bad byte — the rest of the
- * piece. Self-contained like the other kernels, apart from calling `tokenizeUint32`, which a
- * worker defines beside it.
+ * statuses and positions, by construction. The module reads the plain `digits,` values of a
+ * piece (`pieceBytes`, at most the instance's memory) and stops short of anything else (see
+ * number-tokenizer.wat), where `tokenizeUint32` reads on: a value cut by the piece's end, or —
+ * when the module stopped early, on white space, "]" or a bad byte — the rest of the piece.
+ *
+ * An instance on the caller's memory (`instantiateWasmTokenizer`, on a parse worker's slab: see
+ * parser/slab-pool.ts) takes `bytes` and `out` as views on that memory (on its buffer, or one
+ * another thread posted): nothing is copied, the module reads the bytes where they lie and
+ * writes the values into place. An instance with a memory of its own copies each piece in and
+ * its values out. Self-contained like the other kernels, apart from
+ * calling `tokenizeUint32`, which a worker defines beside it.
  */
-export function tokenizeWasm(bytes: Uint8Array, start: number, end: number, out: Uint32Array, state: Float64Array, wasm: WasmTokenizer): number {
-  const values = wasm.values;
-  const pieceBytes = wasm.bytes.length;
+export function tokenizeWasm(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  state: Float64Array,
+  wasm: WasmTokenizer,
+  pieceBytes = Math.min(wasm.bytes?.length ?? Infinity, 1 << 20),
+): number {
+  const inPlace = wasm.bytes === undefined;
+  const values = inPlace ? out : wasm.values!;
   const valuesAt = values.byteOffset;
   let i = start;
   state[3] = 0; // STATUS_NEED_MORE
@@ -385,14 +402,17 @@ export function tokenizeWasm(bytes: Uint8Array, start: number, end: number, out:
     const phase = state[1];
     if (phase === 0 || phase === 3) {
       to = Math.min(end, i + pieceBytes);
-      wasm.bytes.set(bytes.subarray(i, to), 0);
       const count = state[2]!;
-      const room = Math.min(out.length - count, values.length);
-      wasm.out.value = valuesAt;
-      i += wasm.tokenizeUint32(0, to - i, valuesAt + room * 4);
-      const read = (wasm.out.value - valuesAt) >>> 2;
+      // Where the piece is in the module's memory, and the values before it in `values`.
+      const at = inPlace ? bytes.byteOffset + i : 0;
+      const before = inPlace ? count : 0;
+      if (!inPlace) wasm.bytes!.set(bytes.subarray(i, to), 0);
+      const room = inPlace ? out.length : before + Math.min(out.length - count, values.length);
+      wasm.out.value = valuesAt + before * 4;
+      i += wasm.tokenizeUint32(at, at + to - i, valuesAt + room * 4) - at;
+      const read = ((wasm.out.value - valuesAt) >>> 2) - before;
       if (read > 0) {
-        out.set(values.subarray(0, read), count);
+        if (!inPlace) out.set(values.subarray(0, read), count);
         state[0] = 0;
         state[1] = 0; // PHASE_EXPECT_VALUE
         state[2] = count + read;
@@ -401,50 +421,6 @@ export function tokenizeWasm(bytes: Uint8Array, start: number, end: number, out:
     }
     // The module stops within 12 bytes of the piece's end when a value may go on past it.
     i = tokenizeUint32(bytes, i, Math.min(end, to - i > 16 ? to : i + 32), out, state);
-    if (state[3] !== 0) break;
-  }
-  return i;
-}
-
-/**
- * {@link tokenizeWasm} on input that is in the module's memory already: `memory` views the
- * whole of it (from byte 0), the input at `[start, end)`, and `out` the room for the values in
- * the same memory. Nothing is copied: the module reads the input where it lies and writes the
- * values into place (a parse worker's job: the main thread read the bytes into a shared
- * memory, see parser/slab-pool.ts). Same values, state, statuses and positions as
- * `tokenizeUint32`; `pieceBytes` bounds what the JavaScript tokenizer reads after the module
- * stopped early, as `tokenizeWasm`'s pieces do. Self-contained like the other kernels.
- */
-export function tokenizeWasmInPlace(
-  memory: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint32Array,
-  state: Float64Array,
-  wasm: Pick<WasmTokenizer, 'tokenizeUint32' | 'out'>,
-  pieceBytes: number,
-): number {
-  const valuesAt = out.byteOffset;
-  const outEnd = valuesAt + out.length * 4;
-  let i = start;
-  state[3] = 0; // STATUS_NEED_MORE
-  while (i < end) {
-    let to = i;
-    const phase = state[1];
-    if (phase === 0 || phase === 3) {
-      to = Math.min(end, i + pieceBytes);
-      const count = state[2]!;
-      wasm.out.value = valuesAt + count * 4;
-      i = wasm.tokenizeUint32(i, to, outEnd);
-      const read = ((wasm.out.value - valuesAt) >>> 2) - count;
-      if (read > 0) {
-        state[0] = 0;
-        state[1] = 0; // PHASE_EXPECT_VALUE
-        state[2] = count + read;
-      }
-      if (i >= end) break;
-    }
-    i = tokenizeUint32(memory, i, Math.min(end, to - i > 16 ? to : i + 32), out, state);
     if (state[3] !== 0) break;
   }
   return i;

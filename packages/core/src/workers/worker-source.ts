@@ -11,7 +11,6 @@ import {
   STATUS_BAD_BYTE,
   tokenizeUint32,
   tokenizeWasm,
-  tokenizeWasmInPlace,
 } from '../kernels/number-tokenizer.js';
 import { essentialEdgesKernel } from '../kernels/essential-edges-kernel.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
@@ -19,9 +18,6 @@ import { retainersKernel } from '../kernels/retainers-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
 import { JOB_DETAIL, JOB_DONE, JOB_FAILED, JOB_STATE } from './worker-jobs.js';
-
-/** What the JavaScript tokenizer reads at most after the module stopped early (as `tokenizeWasm`'s pieces). */
-const WASM_PIECE_BYTES = 1 << 20;
 
 /**
  * The worker body: one handler per kind of `WorkerJob`, each calling the main thread's own
@@ -35,7 +31,6 @@ const tokenizeUint32 = ${tokenizeUint32.toString()};
 const tokenizeWasm = ${tokenizeWasm.toString()};
 const createWasmTokenizer = ${createWasmTokenizer.toString()};
 const instantiateWasmTokenizer = ${instantiateWasmTokenizer.toString()};
-const tokenizeWasmInPlace = ${tokenizeWasmInPlace.toString()};
 // The module, compiled by the first in-place job.
 let compiled = undefined;
 // Made for the first tokenize job (a pool for the analyses never tokenizes); undefined without
@@ -51,24 +46,21 @@ const essentialEdgesKernel = ${essentialEdgesKernel.toString()};
 const retainersKernel = ${retainersKernel.toString()};
 const handlers = {
   tokenize(job) {
+    const bytes = new Uint8Array(job.input, job.start, job.length);
     const state = createTokenizerState();
     state[${STATE_PHASE}] = job.phase;
     const out = new Uint32Array(job.output, job.outputOffset, job.outputLength);
-    let position;
-    let bytes;
+    let tokenizer;
     if (job.memory) {
       // In place: an instance on the job's memory (instantiating is some microseconds; one
       // kept per memory would keep slabs alive after their pool dropped them).
-      const instance = instantiateWasmTokenizer(compiled ?? '${NUMBER_TOKENIZER_WASM}', job.memory);
-      compiled = instance.compiled;
-      bytes = new Uint8Array(job.input);
-      position = tokenizeWasmInPlace(bytes, job.start, job.start + job.length, out, state, instance, ${WASM_PIECE_BYTES}) - job.start;
-      bytes = bytes.subarray(job.start);
+      tokenizer = instantiateWasmTokenizer(compiled ?? '${NUMBER_TOKENIZER_WASM}', job.memory);
+      compiled = tokenizer.compiled;
     } else {
-      bytes = new Uint8Array(job.input, job.start, job.length);
       if (wasm === null) wasm = createWasmTokenizer('${NUMBER_TOKENIZER_WASM}');
-      position = wasm ? tokenizeWasm(bytes, 0, bytes.length, out, state, wasm) : tokenizeUint32(bytes, 0, bytes.length, out, state);
+      tokenizer = wasm;
     }
+    const position = tokenizer ? tokenizeWasm(bytes, 0, bytes.length, out, state, tokenizer) : tokenizeUint32(bytes, 0, bytes.length, out, state);
     const status = state[${STATE_STATUS}];
     return { count: state[${STATE_COUNT}], status, phase: state[${STATE_PHASE}], position, byte: status === ${STATUS_BAD_BYTE} ? bytes[position] : -1 };
   },

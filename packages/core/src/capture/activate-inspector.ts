@@ -1,6 +1,7 @@
 import { CaptureError } from '../errors.js';
 import { checkNodeProcess, inspectorPortOf } from './node-process.js';
-import { inspectorWebSocketUrl, RemoteHeapSession, type InspectorAddress } from './remote-capture.js';
+import { inspectorWebSocketUrl, type InspectorAddress } from './inspector-address.js';
+import { RemoteHeapSession } from './remote-capture.js';
 
 /**
  * Turns on the inspector of a running Node process (SIGUSR1, as `node inspect -p` does) and

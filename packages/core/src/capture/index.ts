@@ -7,10 +7,9 @@ export { markHeap, type HeapMark, type MarkOptions } from './heap-mark.js';
 export {
   captureRemoteSnapshot,
   RemoteHeapSession,
-  inspectorWebSocketUrl,
-  type InspectorAddress,
   type RemoteCaptureOptions,
   type RemoteSnapshotOptions,
 } from './remote-capture.js';
+export { inspectorWebSocketUrl, type InspectorAddress } from './inspector-address.js';
 export { activateInspector } from './activate-inspector.js';
 export { isLoopbackHost } from './loopback.js';

@@ -3,13 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type WebSocketType from 'ws';
 import { AbortedError, CaptureError } from '../errors.js';
 import { COMPACTION_BACK_EXPRESSION, COMPACTION_OFF_EXPRESSION } from './allocation-tracking.js';
+import { inspectorWebSocketUrl, type InspectorAddress } from './inspector-address.js';
 import { isLoopbackHost } from './loopback.js';
-
-/** Where a Node process's inspector listens. */
-export interface InspectorAddress {
-  host: string;
-  port: number;
-}
 
 export interface RemoteCaptureOptions {
   /** Collect garbage in the target first (default true). */
@@ -40,56 +35,6 @@ export interface RemoteCaptureOptions {
   expectPid?: number;
   /** Replace an existing `file` (default true); false refuses it, even one made meanwhile. */
   overwrite?: boolean;
-}
-
-/** GETs a small JSON document (node:http: fetch refuses ports such as 1 or 6000). */
-async function getJson(host: string, port: number, path: string, timeoutMs: number): Promise<unknown> {
-  // Loaded on first use: node:http (and ws) loaded with the capture entry would be the
-  // program's load — on Node 22 and after, compiling an HTTP parser in the background
-  // across a mark made right after the import (a worker's first diff).
-  const { get } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    const request = get({ host, port, path, timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > 1 << 20) request.destroy(new Error('the answer is too long'));
-      });
-      response.on('end', () => {
-        try {
-          resolve(JSON.parse(body));
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    request.on('error', reject);
-  });
-}
-
-/** Asks the inspector's HTTP endpoint for the target's WebSocket URL. */
-export async function inspectorWebSocketUrl(address: InspectorAddress, timeoutMs = 10_000): Promise<string> {
-  const where = `${address.host}:${address.port}`;
-  let targets: unknown;
-  try {
-    // A bracketed IPv6 literal ("[::1]") is a URL's spelling; the socket wants the bare address.
-    targets = await getJson(address.host.replace(/^\[(.*)\]$/, '$1'), address.port, '/json/list', timeoutMs);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED') throw new CaptureError(`nothing listens on ${where}: is the process running with --inspect?`, { cause: error });
-    throw new CaptureError(`the inspector at ${where} did not answer: ${(error as Error).message}`, { cause: error });
-  }
-  const list = Array.isArray(targets) ? (targets as unknown[]) : [];
-  const target = list.find(
-    (t): t is { webSocketDebuggerUrl: string } =>
-      t !== null && typeof t === 'object' && typeof (t as { webSocketDebuggerUrl?: unknown }).webSocketDebuggerUrl === 'string' && ((t as { type?: unknown }).type ?? 'node') === 'node',
-  );
-  if (!target?.webSocketDebuggerUrl) {
-    throw new CaptureError(`${where} answered, but not as a Node inspector (no debuggable target in /json/list)`);
-  }
-  return target.webSocketDebuggerUrl;
 }
 
 /**

@@ -111,6 +111,15 @@ describe('heapdiff leaks', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('names a missing file among several before it loads any of them', async () => {
+    // The first file is not a snapshot: loading it first would fail on that instead.
+    const notASnapshot = join(tempDir(), 'notes.heapsnapshot');
+    writeFileSync(notASnapshot, 'not a snapshot');
+    const result = await runCli(['leaks', notASnapshot, leaky[1]!, 'gone.heapsnapshot']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('heapdiff: no such file: gone.heapsnapshot\n');
+  });
+
   it('snapshots of two processes, or out of order: exit 2 with one line', async () => {
     const mixed = await runCli(['leaks', quiet[0]!, quiet[1]!, leaky[2]!]);
     expect(mixed.code).toBe(2);

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { UsageError } from '@heapdiff/core/errors';
 import { STDIN_ARGUMENT } from './load-graph.js';
 import { shellQuoted } from './shell-quote.js';
@@ -43,10 +43,22 @@ export function isDirectory(path: string): boolean {
   }
 }
 
-/** Refuses the first file that does not exist (standard input aside), naming it: before any check that counts the files. */
+/**
+ * Refuses the first file that does not exist or cannot be read (standard input aside), naming
+ * it: before any check that counts the files, and before a load spends its time on the others.
+ */
 export function checkFilesExist(files: readonly string[]): void {
-  const missing = files.find((file) => file !== STDIN_ARGUMENT && !existsSync(file));
-  if (missing !== undefined) throw new UsageError(`no such file: ${shellQuoted(missing)}`, { seeHelp: false });
+  for (const file of files) {
+    if (file === STDIN_ARGUMENT) continue;
+    if (!existsSync(file)) throw new UsageError(`no such file: ${shellQuoted(file)}`, { seeHelp: false });
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (error as Error).message);
+      throw new UsageError(`cannot read ${shellQuoted(file)}: ${why}`, { seeHelp: false });
+    }
+  }
 }
 
 /**

@@ -91,6 +91,8 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         for (const pattern of (args.ignore as string[] | undefined) ?? []) {
           if (typeof pattern !== 'string' || pattern.trim() === '') throw new UsageError('--ignore needs a class name (or part of one); an empty one would leave out every leak');
         }
+        // Every file is there and readable before the first is loaded, not minutes later.
+        if (sources === 0) checkFilesExist(files);
         return true;
       })
       .example('$0 leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot', 'what grows from s0 to s2, and what holds it')

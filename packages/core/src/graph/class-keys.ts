@@ -1,10 +1,11 @@
 import { AnalysisKey } from './analysis-cache.js';
 import { classOf } from './class-names.js';
-import type { HeapGraph } from './heap-graph.js';
+import { inSharedMemory, type HeapGraph } from './heap-graph.js';
+import { sharedUint32Array } from '../parser/spare-memory.js';
 import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
 import { scratchArrays } from './scratch-arrays.js';
-import { matchObjectShapes, plainObjectsOf, scanPlainObjects, type ObjectShape } from './object-shapes.js';
+import { matchObjectShapes, readPlainObjects, scanPlainObjects, type ObjectShape } from './object-shapes.js';
 
 /** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
 export interface SourceLocation {
@@ -91,7 +92,16 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     durable.push(durableKey(name, location, object));
     return names.length - 1;
   };
-  const keyOf = options.into ?? new Uint32Array(graph.nodeCount);
+  // (In shared memory for a big graph: a worker writes the plain objects' entries into it.)
+  const keyOf = options.into ?? (inSharedMemory(graph) ? sharedUint32Array(graph.nodeCount) : new Uint32Array(graph.nodeCount));
+  const scratch = scratchArrays(graph);
+  // Plain objects are keyed by their properties, read meanwhile (on a worker, when one is idle)
+  // into a work array and, for each one's entry, into `keyOf`: the pass below leaves them alone.
+  const scanning = grouping !== 'name';
+  const work = scanning ? scratch.take(graph.nodeCount) : undefined;
+  const reading = work && readPlainObjects(graph, work, keyOf);
+  const objectType = layout.nodeTypes.indexOf('object');
+  const objectName = scanning ? graph.strings.indexOf('Object') : -1;
   // Keys by class index, apart for nodes whose type names them (closures: `Function`) and
   // objects that happen to share that name (a user object named `Function`), which DevTools
   // lumps together.
@@ -104,7 +114,6 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const keyOfType = new Int32Array(classes.byType.length).fill(-1);
   // One slot per string: on big graphs a free work array's memory, not fresh pages (the first
   // touch of a page costs more than this whole pass's use of it).
-  const scratch = scratchArrays(graph);
   const stringSlots = scratch.takeFree(classes.byString.length);
   const keyOfString = (stringSlots ? new Int32Array(stringSlots.buffer, stringSlots.byteOffset, stringSlots.length) : new Int32Array(classes.byString.length)).fill(-1);
   const fields = layout.nodeFieldCount;
@@ -120,46 +129,53 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
       continue;
     }
     const name = nodes[base + nameOffset]!;
+    let key: number;
     // Detached DOM nodes take a class of their own (rare: looked up one by one).
     if (detachedStates !== undefined && detachedStates[n] === 2) {
       const c = classOf(classes, nodes, n, layout);
-      keyOf[n] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
-      continue;
+      key = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+    } else {
+      key = keyOfString[name]!;
+      if (key < 0) {
+        const c = classes.byString[name]!;
+        key = keyOfString[name] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
+      }
     }
-    let key = keyOfString[name]!;
-    if (key < 0) {
-      const c = classes.byString[name]!;
-      key = keyOfString[name] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
-    }
+    // (A plain object's key is made all the same: the keys are numbered in the order of first use.)
+    if (name === objectName && type === objectType) continue;
     keyOf[n] = key;
   }
   if (stringSlots) scratch.give(stringSlots);
-  if (grouping === 'name') return { keyOf, names, locations, durable, shapes: [] };
+  if (!reading) return { keyOf, names, locations, durable, shapes: [] };
 
-  // The plain objects are listed only for this: in a work array, handed back below.
-  const work = scratch.take(graph.nodeCount);
-  const scan = scanPlainObjects(graph, plainObjectsOf(graph, work));
-  const { objects, setOf, sets: objectSets } = scan;
+  const scan = scanPlainObjects(graph, reading.settle());
+  const { objects, entryOf, entrySet, sets: objectSets } = scan;
   const shapes = givenShapes ?? scan.shapes;
+  // Each entry's key, then each object's from its entry (in `keyOf` until now): one pass.
+  const keyOfEntry = new Int32Array(entrySet.length);
   if (options.plainObjects === 'set') {
     const bySet = new Int32Array(objectSets.length).fill(-1);
-    for (let i = 0; i < objects.length; i++) {
-      const set = setOf[i]!;
-      keyOf[objects[i]!] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, objectSets[set]!));
-    }
-  } else if (shapes.length > 0) {
+    entrySet.forEach((set, e) => (keyOfEntry[e] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, objectSets[set]!))));
+  } else {
+    // Objects whose set takes no shape keep the key of their name (`Object`): -1 here.
     const shapeOfSet = matchObjectShapes(objectSets, shapes);
     const byShape = new Int32Array(shapes.length).fill(-1);
-    for (let i = 0; i < objects.length; i++) {
-      const shape = shapeOfSet[setOf[i]!]!;
-      if (shape < 0) continue;
-      keyOf[objects[i]!] = byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
-    }
+    entrySet.forEach((set, e) => {
+      const shape = shapeOfSet[set]!;
+      keyOfEntry[e] = shape < 0 ? -1 : byShape[shape]! >= 0 ? byShape[shape]! : (byShape[shape] = add(shapes[shape]!.name, undefined));
+    });
+  }
+  const objectKey = objectName >= 0 ? byNameClass[classes.byString[objectName]!]! : -1;
+  for (let i = 0; i < objects.length; i++) {
+    const n = objects[i]!;
+    const key = keyOfEntry[entryOf[n]!]!;
+    if (key >= 0) keyOf[n] = key;
+    // (A detached one, in a browser's snapshot: the key of its detached class.)
+    else keyOf[n] = detachedStates !== undefined && detachedStates[n] === 2 ? byNameClass[classOf(classes, nodes, n, layout)]! : objectKey;
   }
   scratch.give(work);
 
   // Objects whose constructor has a location: one key per (class name, script, line, column).
-  const objectType = layout.nodeTypes.indexOf('object');
   // Keyed by numbers, not text, for speed: (line, script) then (column, class key).
   const located = new Map<number, Map<number, number>>();
   const unusual = new Map<string, number>();

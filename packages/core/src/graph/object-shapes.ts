@@ -1,5 +1,15 @@
-import type { HeapGraph } from './heap-graph.js';
+import { inSharedMemory, type HeapGraph } from './heap-graph.js';
 import { EDGE_FIELDS, EDGE_TYPE_NAME } from '../parser/packed-edges.js';
+import {
+  PLAIN_OBJECTS_COUNT,
+  PLAIN_OBJECTS_ENTRIES,
+  PLAIN_OBJECTS_OVERFLOW,
+  PLAIN_OBJECTS_RESULT_LENGTH,
+  plainObjectsKernel,
+  type PlainObjectsParams,
+} from '../kernels/plain-objects-kernel.js';
+import { HeapWorkerPool } from '../workers/heap-worker-pool.js';
+import { JOB_DONE, JOB_STATE, jobDoneFlag } from '../workers/worker-jobs.js';
 
 /**
  * A name for plain objects (`{}` literals: type `object`, name `Object`) by their properties,
@@ -26,7 +36,7 @@ export function formatPropertyName(name: string): string {
   return json.substring(1, json.length - 3);
 }
 
-/** What one pass over the plain objects finds: the shapes DevTools would name, and each object's property set. */
+/** What the plain objects' names tell: the shapes DevTools would name, and each object's property set. */
 export interface PlainObjectScan {
   /**
    * The shapes DevTools would name in this snapshot, commonest first: each plain object
@@ -34,50 +44,149 @@ export interface PlainObjectScan {
    * characters), and the names proposed by enough objects become shapes.
    */
   readonly shapes: readonly ObjectShape[];
-  /** The plain objects (node ordinals, ascending): the ones given, or all the graph has. */
+  /** The plain objects (node ordinals, ascending). */
   readonly objects: Uint32Array;
-  /** Per entry of `objects`: the index of its set in `sets`. */
-  readonly setOf: Int32Array;
+  /** Per node: a plain object's entry (objects with the same property names, in the same order). */
+  readonly entryOf: Uint32Array;
+  /** Per entry: the index of its set in `sets` (a plain object `n`'s is `entrySet[entryOf[n]]`). */
+  readonly entrySet: Int32Array;
   /** Each distinct set of property names (all property edges, `__proto__` included), sorted by UTF-16 code units. */
   readonly sets: readonly (readonly string[])[];
 }
 
+/** The plain objects of a graph and their property names, as `plainObjectsKernel` reads them. */
+export interface PlainObjectNames {
+  /** The plain objects (node ordinals, ascending). */
+  readonly objects: Uint32Array;
+  /** Per node: a plain object's entry (other nodes' values are not this array's). */
+  readonly entryOf: Uint32Array;
+  /** Entry `e`'s property names (string indexes, in edge order): `names[entryStart[e]..entryStart[e + 1])`. */
+  readonly names: Int32Array;
+  readonly entryStart: Uint32Array;
+  /** Per entry: its plain objects. */
+  readonly entryCount: Uint32Array;
+  readonly entries: number;
+}
+
+/** Room for the names and entries a worker reads (a snapshot with more is read again on the caller's thread). */
+const NAMES_ROOM = 1 << 18;
+const ENTRIES_ROOM = 1 << 16;
+/** A worker that has not answered in this long is taken for stuck (the read takes well under a second). */
+const WORKER_WAIT_MS = 60_000;
+
 /**
- * The plain objects of the graph (type `object`, named `Object`), ascending: the front of
- * `into` when given (a work array of at least one value per node), else a new array.
+ * Reads the plain objects (type `object`, named `Object`) and their property names (see
+ * `plainObjectsKernel`) into `objects` (room for one value per node) and `entryOf` (one value
+ * per node; only the plain objects' are written): on an idle worker of the process's pool when
+ * the graph and both arrays are in shared memory, while this thread goes on with other work,
+ * else on this thread. `settle()` gives the result (waiting for the worker, if it has one).
+ * Write no plain object's value in `entryOf` until then.
  */
-export function plainObjectsOf(graph: HeapGraph, into?: Uint32Array): Uint32Array {
-  const objectType = graph.layout.nodeTypes.indexOf('object');
-  const objectName = graph.strings.indexOf('Object');
-  if (objectName < 0) return new Uint32Array(0);
-  const { nodes } = graph;
-  const fields = graph.layout.nodeFieldCount;
-  const [typeAt, nameAt] = [graph.layout.nodeTypeOffset, graph.layout.nodeNameOffset];
-  const out = into ?? new Uint32Array(graph.nodeCount);
-  let count = 0;
-  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
-    if (nodes[base + typeAt] === objectType && nodes[base + nameAt] === objectName) out[count++] = n;
+export function readPlainObjects(graph: HeapGraph, objects: Uint32Array, entryOf: Uint32Array): { settle(): PlainObjectNames } {
+  const params = plainObjectsParams(graph);
+  if (!params) {
+    return { settle: () => ({ objects: objects.subarray(0, 0), entryOf, names: new Int32Array(0), entryStart: new Uint32Array(1), entryCount: new Uint32Array(0), entries: 0 }) };
   }
-  return into ? out.subarray(0, count) : out.slice(0, count);
+  const local = { settle: () => readOnThisThread(graph, params, objects, entryOf) };
+  if (!inSharedMemory(graph) || !(objects.buffer instanceof SharedArrayBuffer) || !(entryOf.buffer instanceof SharedArrayBuffer) || objects.byteOffset !== 0) return local;
+  const pool = HeapWorkerPool.leaseRunning();
+  if (!pool) return local;
+  const names = new Int32Array(new SharedArrayBuffer(NAMES_ROOM * 4));
+  const entryStart = new Uint32Array(new SharedArrayBuffer((ENTRIES_ROOM + 1) * 4));
+  const entryCount = new Uint32Array(new SharedArrayBuffer((ENTRIES_ROOM + 1) * 4));
+  const result = new Int32Array(new SharedArrayBuffer(PLAIN_OBJECTS_RESULT_LENGTH * 4));
+  const done = jobDoneFlag();
+  let running: Promise<unknown> | undefined;
+  try {
+    running = pool.runIfIdle({
+      kind: 'plain-objects',
+      done,
+      nodes: graph.nodes.buffer,
+      edges: graph.edges.buffer,
+      firstEdge: graph.firstEdge.buffer,
+      params,
+      objects: objects.buffer,
+      entryOf: entryOf.buffer,
+      entryOfOffset: entryOf.byteOffset,
+      names: names.buffer,
+      entryStart: entryStart.buffer,
+      entryCount: entryCount.buffer,
+      result: result.buffer,
+    });
+  } finally {
+    // (A job given to a worker runs to its end all the same.)
+    HeapWorkerPool.release(pool);
+  }
+  if (!running) return local;
+  running.catch(() => {});
+  return {
+    settle() {
+      const flags = new Int32Array(done);
+      if (Atomics.wait(flags, JOB_STATE, 0, WORKER_WAIT_MS) === 'timed-out') {
+        // (Reading again here could race with a worker that writes late.)
+        throw new Error(`the worker reading the plain objects did not answer in ${WORKER_WAIT_MS / 1000} s`);
+      }
+      if (Atomics.load(flags, JOB_STATE) !== JOB_DONE || result[PLAIN_OBJECTS_OVERFLOW] !== 0) return local.settle();
+      const count = result[PLAIN_OBJECTS_COUNT]!;
+      const entries = result[PLAIN_OBJECTS_ENTRIES]!;
+      return { objects: objects.subarray(0, count), entryOf, names, entryStart: entryStart.subarray(0, entries + 1), entryCount: entryCount.subarray(0, entries), entries };
+    },
+  };
+}
+
+function plainObjectsParams(graph: HeapGraph): PlainObjectsParams | undefined {
+  const objectName = graph.strings.indexOf('Object');
+  if (objectName < 0) return undefined;
+  const { layout } = graph;
+  return {
+    nodeCount: graph.nodeCount,
+    nodeFieldCount: layout.nodeFieldCount,
+    typeOffset: layout.nodeTypeOffset,
+    nameOffset: layout.nodeNameOffset,
+    objectType: layout.nodeTypes.indexOf('object'),
+    objectName,
+    edgeFieldCount: EDGE_FIELDS,
+    edgeTypeNameOffset: EDGE_TYPE_NAME,
+    edgeTypeMask: graph.edgePacking.typeMask,
+    edgeTypeBits: graph.edgePacking.typeBits,
+    propertyType: layout.edgeTypes.indexOf('property'),
+  };
+}
+
+/** `plainObjectsKernel` here, with room that grows until the names fit. */
+function readOnThisThread(graph: HeapGraph, params: PlainObjectsParams, objects: Uint32Array, entryOf: Uint32Array): PlainObjectNames {
+  let namesRoom = Math.min(NAMES_ROOM, graph.edgeCount);
+  let entriesRoom = Math.min(ENTRIES_ROOM, graph.nodeCount);
+  for (;;) {
+    const names = new Int32Array(namesRoom);
+    const entryStart = new Uint32Array(entriesRoom + 1);
+    const entryCount = new Uint32Array(entriesRoom + 1);
+    const result = new Int32Array(PLAIN_OBJECTS_RESULT_LENGTH);
+    plainObjectsKernel(graph.nodes, graph.edges, graph.firstEdge, params, objects, entryOf, names, entryStart, entryCount, result);
+    if (result[PLAIN_OBJECTS_OVERFLOW] === 0) {
+      const entries = result[PLAIN_OBJECTS_ENTRIES]!;
+      return { objects: objects.subarray(0, result[PLAIN_OBJECTS_COUNT]), entryOf, names, entryStart: entryStart.subarray(0, entries + 1), entryCount: entryCount.subarray(0, entries), entries };
+    }
+    // (Bounded: there are no more names than edges, nor entries than nodes.)
+    namesRoom = Math.min(namesRoom * 4, graph.edgeCount);
+    entriesRoom = Math.min(entriesRoom * 4, graph.nodeCount);
+  }
 }
 
 /**
- * One pass over the plain objects' edges that both infers the shapes and interns each object's
- * set of property names, as DevTools matches them. Sequences and sets of string indexes are
- * counted in two tries and looked up by a hash of the names, so nothing is built per object;
- * a set's names are decoded and sorted once.
- *
- * `objects`: the graph's plain objects when the caller has them already (see `plainObjectsOf`).
+ * The shapes and each plain object's property set, from the objects' names (`readPlainObjects`),
+ * as DevTools matches them. Sequences and sets of string indexes are counted in two tries, per
+ * entry (objects with the same names), so nothing is built per object; a set's names are
+ * decoded and sorted once.
  *
  * @example scanPlainObjects(graph).shapes[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
  */
-export function scanPlainObjects(graph: HeapGraph, objects: Uint32Array = plainObjectsOf(graph)): PlainObjectScan {
-  const property = graph.layout.edgeTypes.indexOf('property');
+export function scanPlainObjects(
+  graph: HeapGraph,
+  found: PlainObjectNames = readPlainObjects(graph, new Uint32Array(graph.nodeCount), new Uint32Array(graph.nodeCount)).settle(),
+): PlainObjectScan {
   const proto = graph.strings.indexOf('__proto__');
-  const { edges, firstEdge } = graph;
-  const edgeFields = EDGE_FIELDS;
-  const { typeMask, typeBits } = graph.edgePacking;
-  const setOf = new Int32Array(objects.length);
+  const { objects, names, entryStart, entryCount, entries } = found;
   // By string index: the few property names seen (not an array over every string: fresh memory).
   const formattedLength = new Map<number, number>();
   // Proposed names: a trie of property sequences; node 0 is the empty sequence.
@@ -91,11 +200,6 @@ export function scanPlainObjects(graph: HeapGraph, objects: Uint32Array = plainO
   const setChildren: Map<number, number>[] = [new Map()];
   const setAt: number[] = [-1];
   const setRaw: Int32Array[] = [];
-  let scratch = new Int32Array(64);
-  const memo = new Map<number, number[]>();
-  const entryNames: Int32Array[] = [];
-  const entrySequence: number[] = [];
-  const entrySet: number[] = [];
   const plainObjects = objects.length;
   /** The trie node of the name an object with these properties (in order) proposes; 0 for none. */
   const proposedSequence = (names: Int32Array, k: number): number => {
@@ -143,47 +247,21 @@ export function scanPlainObjects(graph: HeapGraph, objects: Uint32Array = plainO
     }
     return setAt[node]!;
   };
-  for (let i = 0; i < objects.length; i++) {
-    const n = objects[i]!;
-    const from = firstEdge[n]!;
-    const to = firstEdge[n + 1]!;
-    if (to - from > scratch.length) scratch = new Int32Array(to - from);
-    let k = 0;
-    for (let ebase = from * edgeFields; ebase < to * edgeFields; ebase += edgeFields) {
-      const typeAndName = edges[ebase + EDGE_TYPE_NAME]!;
-      if ((typeAndName & typeMask) === property) scratch[k++] = typeAndName >>> typeBits;
-    }
-    // Objects of one kind share their answers: look the names up by a hash of them.
-    let hash = k;
-    for (let i = 0; i < k; i++) hash = Math.imul(hash ^ scratch[i]!, 0x9e3779b1) >>> 0;
-    let entry = -1;
-    const chain = memo.get(hash);
-    if (chain) {
-      for (const candidate of chain) {
-        const names = entryNames[candidate]!;
-        let same = names.length === k;
-        for (let i = 0; same && i < k; i++) same = names[i] === scratch[i];
-        if (same) {
-          entry = candidate;
-          break;
-        }
-      }
-    }
-    if (entry < 0) {
-      entry = entryNames.length;
-      entryNames.push(scratch.slice(0, k));
-      entrySequence.push(proposedSequence(scratch, k));
-      entrySet.push(propertySet(scratch.subarray(0, k).sort(), k));
-      if (chain) chain.push(entry);
-      else memo.set(hash, [entry]);
-    }
-    const previousSequence = entrySequence[entry]!;
-    const previousSet = entrySet[entry]!;
-    if (previousSequence !== 0) {
-      if (seqCount[previousSequence] === 0) seqFirstSeen[previousSequence] = seen++;
-      seqCount[previousSequence]!++;
-    }
-    setOf[i] = previousSet;
+  // Per entry: the name it proposes and its set; then how many objects have it.
+  const entrySequence = new Int32Array(entries);
+  const entrySet = new Int32Array(entries);
+  for (let e = 0; e < entries; e++) {
+    const own = names.subarray(entryStart[e], entryStart[e + 1]);
+    entrySequence[e] = proposedSequence(own, own.length);
+    entrySet[e] = propertySet(own.slice().sort(), own.length);
+  }
+  // Entries come in the order of their first objects: a name is first proposed by the first
+  // entry that proposes it.
+  for (let e = 0; e < entries; e++) {
+    const sequence = entrySequence[e]!;
+    if (sequence === 0) continue;
+    if (seqCount[sequence] === 0) seqFirstSeen[sequence] = seen++;
+    seqCount[sequence]! += entryCount[e]!;
   }
   const sets = setRaw.map((raw) => [...new Set(Array.from(raw, (s) => graph.strings.get(s)))].sort());
 
@@ -209,7 +287,7 @@ export function scanPlainObjects(graph: HeapGraph, objects: Uint32Array = plainO
     if (count < minCount) break;
     shapes.push({ name, properties });
   }
-  return { shapes, objects, setOf, sets };
+  return { shapes, objects, entryOf: found.entryOf, entrySet, sets };
 }
 
 /**

@@ -103,6 +103,17 @@ export class HeapWorkerPool {
     return pool;
   }
 
+  /**
+   * The process's shared pool as `lease` gives it, but only when it is running already (a big
+   * load started it a moment ago): for work too short to be worth starting workers for.
+   * Undefined otherwise; give it back with `release`.
+   */
+  static leaseRunning(): HeapWorkerPool | undefined {
+    const pool = HeapWorkerPool.#shared;
+    if (!pool || pool.#broken || pool.#closed) return undefined;
+    return HeapWorkerPool.lease(pool.size);
+  }
+
   /** Gives back a pool from `lease`: its jobs still run, and their replies go where they were going. */
   static release(pool: HeapWorkerPool): void {
     if (pool !== HeapWorkerPool.#shared) {
@@ -134,6 +145,15 @@ export class HeapWorkerPool {
     this.#queue.push({ id, job });
     this.#dispatch();
     return promise;
+  }
+
+  /**
+   * Runs `job` only if a worker is idle now (it starts at once), for work this thread would
+   * otherwise do itself, and wait for, with the job's `done` flag; undefined when all are busy.
+   */
+  runIfIdle<J extends WorkerJob>(job: J): Promise<ReplyTo<J>> | undefined {
+    if (this.#closed || this.#broken || this.#queue.length > 0 || !this.#load.includes(0)) return undefined;
+    return this.run(job);
   }
 
   /** Gives queued jobs to the least loaded workers, up to JOBS_PER_WORKER each. */

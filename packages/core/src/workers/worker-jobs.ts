@@ -3,6 +3,7 @@ import type { DistanceParams } from '../kernels/distances-kernel.js';
 import type { PageOwnedParams } from '../kernels/page-owned-kernel.js';
 import type { WasmMemory } from '../kernels/number-tokenizer.js';
 import type { PlaceResult, RecordSpec } from '../kernels/place-records.js';
+import type { PlainObjectsParams } from '../kernels/plain-objects-kernel.js';
 import type { ShallowSizesParams } from '../kernels/shallow-sizes-kernel.js';
 
 /**
@@ -160,6 +161,25 @@ export interface RetainersJob {
   readonly slotBits: ArrayBufferLike;
 }
 
+/** The plain objects and their property names (see `plainObjectsKernel`), all in shared memory. */
+export interface PlainObjectsJob {
+  readonly kind: 'plain-objects';
+  readonly done: JobDone;
+  readonly nodes: ArrayBufferLike;
+  readonly edges: ArrayBufferLike;
+  readonly firstEdge: ArrayBufferLike;
+  readonly params: PlainObjectsParams;
+  /** Room for the plain objects (one value per node), from its start. */
+  readonly objects: ArrayBufferLike;
+  /** One value per node, from `entryOfOffset` (bytes): each plain object's entry is written there. */
+  readonly entryOf: ArrayBufferLike;
+  readonly entryOfOffset: number;
+  readonly names: ArrayBufferLike;
+  readonly entryStart: ArrayBufferLike;
+  readonly entryCount: ArrayBufferLike;
+  readonly result: ArrayBufferLike;
+}
+
 /** Jobs run one after the other on one worker (a later one may read what an earlier one wrote). */
 export interface SequenceJob {
   readonly kind: 'sequence';
@@ -175,6 +195,7 @@ export type WorkerJob =
   | PageOwnedJob
   | EssentialEdgesJob
   | RetainersJob
+  | PlainObjectsJob
   | SequenceJob;
 
 /** What each kind of job answers. */
@@ -187,6 +208,7 @@ export interface WorkerReplies {
   'page-owned': Record<string, never>;
   'essential-edges': Record<string, never>;
   retainers: Record<string, never>;
+  'plain-objects': Record<string, never>;
   sequence: readonly unknown[];
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../kernels/number-tokenizer.js';
 import { essentialEdgesKernel } from '../kernels/essential-edges-kernel.js';
 import { pageOwnedKernel } from '../kernels/page-owned-kernel.js';
+import { plainObjectsKernel } from '../kernels/plain-objects-kernel.js';
 import { retainersKernel } from '../kernels/retainers-kernel.js';
 import { placeRecords } from '../kernels/place-records.js';
 import { shallowSizesKernel } from '../kernels/shallow-sizes-kernel.js';
@@ -44,6 +45,7 @@ const dominatorDfsKernel = ${dominatorDfsKernel.toString()};
 const pageOwnedKernel = ${pageOwnedKernel.toString()};
 const essentialEdgesKernel = ${essentialEdgesKernel.toString()};
 const retainersKernel = ${retainersKernel.toString()};
+const plainObjectsKernel = ${plainObjectsKernel.toString()};
 const handlers = {
   tokenize(job) {
     const bytes = new Uint8Array(job.input, job.start, job.length);
@@ -117,6 +119,13 @@ const handlers = {
     retainersKernel(new Uint32Array(job.edges, 0, job.edgeLength), new Uint32Array(job.firstEdge), p.edgeStep, p.toAt, p.nodeCount,
       new Uint32Array(job.firstRetainer), new Uint32Array(job.retainerNodes, job.retainerNodesOffset, job.retainerNodesLength),
       job.edgeBits, new Int32Array(job.slotBits));
+    return {};
+  },
+  'plain-objects'(job) {
+    const nodeCount = job.params.nodeCount;
+    plainObjectsKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
+      new Uint32Array(job.objects, 0, nodeCount), new Uint32Array(job.entryOf, job.entryOfOffset, nodeCount),
+      new Int32Array(job.names), new Uint32Array(job.entryStart), new Uint32Array(job.entryCount), new Int32Array(job.result));
     return {};
   },
   sequence(job) {

@@ -4,6 +4,7 @@ import { inSharedMemory, type HeapGraph } from './heap-graph.js';
 import { sharedUint32Array } from '../parser/spare-memory.js';
 import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
+import { locatedKeysKernel, nameKeysKernel } from '../kernels/class-keys-kernel.js';
 import { scratchArrays } from './scratch-arrays.js';
 import { matchObjectShapes, readPlainObjects, scanPlainObjects, type ObjectShape } from './object-shapes.js';
 
@@ -102,50 +103,33 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const reading = work && readPlainObjects(graph, work, keyOf);
   const objectType = layout.nodeTypes.indexOf('object');
   const objectName = scanning ? graph.strings.indexOf('Object') : -1;
-  // Keys by class index, apart for nodes whose type names them (closures: `Function`) and
-  // objects that happen to share that name (a user object named `Function`), which DevTools
-  // lumps together.
-  const byTypeClass = new Int32Array(classes.names.length).fill(-1);
-  const byNameClass = new Int32Array(classes.names.length).fill(-1);
+  // Keys by class, apart for nodes whose type names them (closures: `Function`) and objects
+  // that happen to share that name (a user object named `Function`), which DevTools lumps
+  // together: numbered in the order of first use (see `nameKeysKernel`).
   const typeNamed = new Set<number>();
   classes.byType.forEach((c) => c >= 0 && typeNamed.add(c));
-  const typeOffset = layout.nodeTypeOffset;
-  // Per node type (or per name string, for objects and natives) the key, made on first use.
-  const keyOfType = new Int32Array(classes.byType.length).fill(-1);
-  // One slot per string: on big graphs a free work array's memory, not fresh pages (the first
-  // touch of a page costs more than this whole pass's use of it).
-  const stringSlots = scratch.takeFree(classes.byString.length);
-  const keyOfString = (stringSlots ? new Int32Array(stringSlots.buffer, stringSlots.byteOffset, stringSlots.length) : new Int32Array(classes.byString.length)).fill(-1);
-  const fields = layout.nodeFieldCount;
-  const nameOffset = layout.nodeNameOffset;
   const detachedStates = classes.detached?.states;
-  for (let n = 0, base = 0; n < graph.nodeCount; n++, base += fields) {
-    const type = nodes[base + typeOffset]!;
-    const fixed = classes.byType[type]!;
-    if (fixed >= 0) {
-      let key = keyOfType[type]!;
-      if (key < 0) key = keyOfType[type] = byTypeClass[fixed]! >= 0 ? byTypeClass[fixed]! : (byTypeClass[fixed] = add(classes.names[fixed]!, undefined));
-      keyOf[n] = key;
-      continue;
-    }
-    const name = nodes[base + nameOffset]!;
-    let key: number;
-    // Detached DOM nodes take a class of their own (rare: looked up one by one).
-    if (detachedStates !== undefined && detachedStates[n] === 2) {
-      const c = classOf(classes, nodes, n, layout);
-      key = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
-    } else {
-      key = keyOfString[name]!;
-      if (key < 0) {
-        const c = classes.byString[name]!;
-        key = keyOfString[name] = byNameClass[c]! >= 0 ? byNameClass[c]! : (byNameClass[c] = add(classes.names[c]!, undefined, typeNamed.has(c)));
-      }
-    }
-    // (A plain object's key is made all the same: the keys are numbered in the order of first use.)
-    if (name === objectName && type === objectType) continue;
-    keyOf[n] = key;
+  const detachedByString = new Int32Array(detachedStates ? classes.byString.length : 0).fill(-1);
+  classes.detached?.byString.forEach((c, name) => (detachedByString[name] = c));
+  const keyOfCode = new Int32Array(2 * classes.names.length).fill(-1);
+  const codeOfKey = new Int32Array(2 * classes.names.length);
+  const params = {
+    nodeCount: graph.nodeCount,
+    nodeFieldCount: layout.nodeFieldCount,
+    typeOffset: layout.nodeTypeOffset,
+    nameOffset: layout.nodeNameOffset,
+    skipType: objectType,
+    skipName: objectName,
+  };
+  const keyCount = nameKeysKernel(nodes, params, classes.byType, classes.byString, detachedStates ?? new Uint8Array(0), detachedByString, keyOfCode, codeOfKey, keyOf);
+  /** Per class, its key by name (-1 for none): `Object`, a detached class. */
+  const byNameClass = new Int32Array(classes.names.length).fill(-1);
+  for (let k = 0; k < keyCount; k++) {
+    const c = codeOfKey[k]! >>> 1;
+    const byType = (codeOfKey[k]! & 1) === 1;
+    add(classes.names[c]!, undefined, !byType && typeNamed.has(c));
+    if (!byType) byNameClass[c] = k;
   }
-  if (stringSlots) scratch.give(stringSlots);
   if (!reading) return { keyOf, names, locations, durable, shapes: [] };
 
   const scan = scanPlainObjects(graph, reading.settle());
@@ -175,43 +159,34 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   }
   scratch.give(work);
 
-  // Objects whose constructor has a location: one key per (class name, script, line, column).
-  // Keyed by numbers, not text, for speed: (line, script) then (column, class key).
-  const located = new Map<number, Map<number, number>>();
-  const unusual = new Map<string, number>();
-  const files = scriptFiles(graph);
-  let lastScript = -1;
-  let lastLine = 0;
-  let lastColumn = 0;
-  let lastBase = -1;
-  let lastKey = -1;
-  forEachLocation(graph, (n, scriptId, line, column) => {
-    if (graph.nodeTypeIndex(n) !== objectType) return;
-    const base = keyOf[n]!;
-    // Instances of one class often come one after another.
-    if (base === lastBase && scriptId === lastScript && line === lastLine && column === lastColumn) {
-      keyOf[n] = lastKey;
-      return;
+  // Objects whose constructor has a location: one key per (class key, script, line, column).
+  const fields = layout.locationFields;
+  const [objectAt, scriptAt, lineAt, columnAt] = ['object_index', 'script_id', 'line', 'column'].map((f) => fields.indexOf(f)) as [number, number, number, number];
+  if (fields.length > 0 && objectAt >= 0 && scriptAt >= 0 && lineAt >= 0 && columnAt >= 0) {
+    const places = locatedKeysKernel(
+      graph.locations,
+      {
+        stride: fields.length,
+        objectAt,
+        scriptAt,
+        lineAt,
+        columnAt,
+        // (`object_index` is a node index of the file's layout.)
+        fileNodeFields: graph.header.layout.nodeFieldCount,
+        nodeFieldCount: layout.nodeFieldCount,
+        typeOffset: layout.nodeTypeOffset,
+        objectType,
+        firstKey: names.length,
+      },
+      nodes,
+      keyOf,
+    );
+    const files = places.length > 0 ? scriptFiles(graph) : new Map<number, { file: string; url: string }>();
+    for (let at = 0; at < places.length; at += 4) {
+      const [base, scriptId, line, column] = [places[at]!, places[at + 1]!, places[at + 2]!, places[at + 3]!];
+      add(names[base]!, { scriptId, line, column, ...(files.get(scriptId) ?? { file: '', url: '' }) }, false, sets[base]);
     }
-    const small = scriptId < 2 ** 22 && base < 2 ** 21 && line < 2 ** 30 && column < 2 ** 31;
-    const outer = small ? (line + 1) * 2 ** 22 + scriptId : -1;
-    const inner = small ? (column + 1) * 2 ** 21 + base : -1;
-    let byPlace = located.get(outer);
-    if (!byPlace) located.set(outer, (byPlace = new Map()));
-    const text = small ? '' : `${scriptId},${line},${column},${base}`;
-    let key = small ? byPlace.get(inner) : unusual.get(text);
-    if (key === undefined) {
-      key = add(names[base]!, { scriptId, line, column, ...(files.get(scriptId) ?? { file: '', url: '' }) }, false, sets[base]);
-      if (small) byPlace.set(inner, key);
-      else unusual.set(text, key);
-    }
-    keyOf[n] = key;
-    lastScript = scriptId;
-    lastLine = line;
-    lastColumn = column;
-    lastBase = base;
-    lastKey = key;
-  });
+  }
   return { keyOf, names, locations, durable, shapes, ...(options.plainObjects === 'set' ? { sets } : {}) };
 }
 

@@ -9,7 +9,8 @@ import { inflatedFixture, type Fixture } from '../helpers/fixtures.js';
 const SHARED = { parallelMinValues: 1 };
 
 function keysOf(graph: HeapGraph, options: Parameters<typeof buildClassKeys>[1]) {
-  const keys = buildClassKeys(graph, options);
+  // (A worker writes only into shared memory: the census's keys are in a shared work array.)
+  const keys = buildClassKeys(graph, { ...options, into: new Uint32Array(new SharedArrayBuffer(4 * graph.nodeCount)) });
   return { keyOf: Array.from(keys.keyOf), names: keys.names, durable: keys.durable, shapes: keys.shapes, sets: keys.sets };
 }
 

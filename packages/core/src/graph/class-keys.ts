@@ -1,7 +1,6 @@
 import { AnalysisKey } from './analysis-cache.js';
 import { classOf } from './class-names.js';
-import { inSharedMemory, type HeapGraph } from './heap-graph.js';
-import { sharedUint32Array } from '../parser/spare-memory.js';
+import type { HeapGraph } from './heap-graph.js';
 import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
 import { locatedKeysKernel, nameKeysKernel } from '../kernels/class-keys-kernel.js';
@@ -93,8 +92,9 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     durable.push(durableKey(name, location, object));
     return names.length - 1;
   };
-  // (In shared memory for a big graph: a worker writes the plain objects' entries into it.)
-  const keyOf = options.into ?? (inSharedMemory(graph) ? sharedUint32Array(graph.nodeCount) : new Uint32Array(graph.nodeCount));
+  // (Not shared memory unless given: kept keys must outlive a load that reuses the graph's. A
+  // worker writes the plain objects' entries only into shared memory: else this thread does.)
+  const keyOf = options.into ?? new Uint32Array(graph.nodeCount);
   const scratch = scratchArrays(graph);
   // Plain objects are keyed by their properties, read meanwhile (on a worker, when one is idle)
   // into a work array and, for each one's entry, into `keyOf`: the pass below leaves them alone.

@@ -35,8 +35,12 @@ describe('plain objects read on a worker (class keys, census)', () => {
     };
     await replies();
     expect(census(shared)).toEqual(census(here));
+    // With each node's class kept (a comparison's base): the keys in shared memory of their own.
+    await replies();
+    const classOf = (graph: HeapGraph) => Array.from(takeCensus(graph).classOf);
+    expect(classOf(shared)).toEqual(classOf(here));
     // The worker did the reading (this thread reads for the graph outside shared memory only).
     const given = runIfIdle.mock.results.filter((result) => result.value !== undefined);
-    expect(given.length).toBeGreaterThanOrEqual(3);
+    expect(given.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -1,7 +1,7 @@
 import { treeOf, type DominatedTree } from '../analysis/class-retained-sizes.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { buildClassKeys, durableKey, type SourceLocation } from '../graph/class-keys.js';
-import { HeapGraph } from '../graph/heap-graph.js';
+import { HeapGraph, inSharedMemory } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { matchObjectShapes, type ObjectShape } from '../graph/object-shapes.js';
 
@@ -77,7 +77,10 @@ export function takeCensus(graph: HeapGraph, options: CensusOptions = {}): Snaps
   // Without per-node arrays the keys serve the counts below only: a work array, handed back after.
   const scratch = scratchArrays(graph);
   const work = perNode ? undefined : scratch.take(graph.nodeCount);
-  const keys = buildClassKeys(graph, { grouping: 'shape', plainObjects: 'set', ...(work ? { into: work } : {}) });
+  // Kept keys of a big graph in shared memory of their own (not the graph's: it may go to the
+  // next load), so that a worker can key the plain objects meanwhile (see buildClassKeys).
+  const into = work ?? (inSharedMemory(graph) ? new Uint32Array(new SharedArrayBuffer(4 * graph.nodeCount)) : undefined);
+  const keys = buildClassKeys(graph, { grouping: 'shape', plainObjects: 'set', ...(into ? { into } : {}) });
   const typeNamed = new Set<string>();
   graph.classes.byType.forEach((c) => c >= 0 && typeNamed.add(graph.classes.names[c]!));
   const classes: CensusClass[] = keys.names.map((name, k) => ({

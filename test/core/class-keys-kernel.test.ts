@@ -50,6 +50,18 @@ describe('class-keys kernels', () => {
     expect(Array.from(places)).toEqual(order);
   });
 
+  it('locatedKeysKernel: places that differ only past 32 bits (a Float64Array of locations) are told apart', () => {
+    const count = 5000;
+    const nodes = new Uint32Array(2 * count).fill(3);
+    const records: number[] = [];
+    // Lines k·2^32 and columns -0 / 0: one place per line (-0 and 0 are one column).
+    for (let k = 0; k < count; k++) records.push(k * 5, 1, (k >> 1) * 2 ** 32, k % 2 === 0 ? -0 : 0);
+    const keyOf = new Uint32Array(count);
+    const places = locatedKeysKernel(Float64Array.from(records), { stride: 4, objectAt: 0, scriptAt: 1, lineAt: 2, columnAt: 3, fileNodeFields: 5, nodeFieldCount: 2, typeOffset: 0, objectType: 3, firstKey: 0 }, nodes, keyOf);
+    expect(places.length / 4).toBe(count / 2);
+    expect(Array.from(keyOf)).toEqual(Array.from({ length: count }, (_, k) => k >> 1));
+  });
+
   it('nameKeysKernel: keys by class, by type apart from by name, in the order of first use; skipped nodes get a key but keep their value', () => {
     // Types: 0 string (fixed class 0), 1 object (by name), 2 closure (fixed class 1: `Function`).
     const byType = Int32Array.from([0, -1, 1]);

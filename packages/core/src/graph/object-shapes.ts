@@ -71,7 +71,13 @@ export interface PlainObjectNames {
 /** Room for the names and entries a worker reads (a snapshot with more is read again on the caller's thread). */
 const NAMES_ROOM = 1 << 18;
 const ENTRIES_ROOM = 1 << 16;
-/** A worker that has not answered in this long is taken for stuck (the read takes well under a second). */
+/**
+ * An idle worker starts a job within milliseconds: one that has not started it in this long
+ * (it stopped, and the pool does not know yet: it learns that from an event this thread cannot
+ * take while it waits) loses it to this thread.
+ */
+const WORKER_START_MS = 2_000;
+/** A worker that has started and not finished in this long is taken for stuck (the read takes well under a second). */
 const WORKER_WAIT_MS = 60_000;
 
 /**
@@ -96,6 +102,7 @@ export function readPlainObjects(graph: HeapGraph, objects: Uint32Array, entryOf
   const entryCount = new Uint32Array(new SharedArrayBuffer((ENTRIES_ROOM + 1) * 4));
   const result = new Int32Array(new SharedArrayBuffer(PLAIN_OBJECTS_RESULT_LENGTH * 4));
   const done = jobDoneFlag();
+  const claim = new SharedArrayBuffer(4);
   let running: Promise<unknown> | undefined;
   try {
     running = pool.runIfIdle({
@@ -112,6 +119,7 @@ export function readPlainObjects(graph: HeapGraph, objects: Uint32Array, entryOf
       entryStart: entryStart.buffer,
       entryCount: entryCount.buffer,
       result: result.buffer,
+      claim,
     });
   } finally {
     // (A job given to a worker runs to its end all the same.)
@@ -121,6 +129,10 @@ export function readPlainObjects(graph: HeapGraph, objects: Uint32Array, entryOf
   running.catch(() => {});
   return {
     settle() {
+      const claimed = new Int32Array(claim);
+      Atomics.wait(claimed, 0, 0, WORKER_START_MS);
+      // Not started yet: this thread takes the job (the worker will skip it, if it ever starts).
+      if (Atomics.compareExchange(claimed, 0, 0, 2) === 0) return local.settle();
       const flags = new Int32Array(done);
       if (Atomics.wait(flags, JOB_STATE, 0, WORKER_WAIT_MS) === 'timed-out') {
         // (Reading again here could race with a worker that writes late.)

@@ -83,7 +83,7 @@ export interface LocatedKeysParams {
  * Objects whose constructor has a location get a key per (class key, script, line, column):
  * `keyOf[n]` becomes `firstKey` + the number of its place, numbered in the order of first use.
  * Returns the places found, four numbers each (class key, script id, line, column), in that
- * order. Self-contained (see `nameKeysKernel`).
+ * order. Self-contained (see `nameKeysKernel`): its one helper is inside it.
  */
 export function locatedKeysKernel(locations: Int32Array | Float64Array, p: LocatedKeysParams, nodes: Uint32Array, keyOf: Uint32Array): Float64Array {
   const stride = p.stride;
@@ -109,12 +109,7 @@ export function locatedKeysKernel(locations: Int32Array | Float64Array, p: Locat
       keyOf[n] = lastKey;
       continue;
     }
-    let hash = Math.imul(base ^ 0x2545f491, 0x9e3779b1);
-    hash = Math.imul(hash ^ (script | 0), 0x85ebca6b);
-    hash = Math.imul(hash ^ (line | 0), 0xc2b2ae35);
-    hash = Math.imul(hash ^ (column | 0), 0x27d4eb2f);
-    hash ^= hash >>> 15;
-    let slot = hash & mask;
+    let slot = hashPlace(base, script, line, column) & mask;
     let place = -1;
     for (;;) {
       const at = slots[slot]! - 1;
@@ -142,12 +137,7 @@ export function locatedKeysKernel(locations: Int32Array | Float64Array, p: Locat
         slots = new Int32Array(slots.length * 2);
         mask = slots.length - 1;
         for (let q = 0; q < count; q++) {
-          let h = Math.imul(places[4 * q]! ^ 0x2545f491, 0x9e3779b1);
-          h = Math.imul(h ^ (places[4 * q + 1]! | 0), 0x85ebca6b);
-          h = Math.imul(h ^ (places[4 * q + 2]! | 0), 0xc2b2ae35);
-          h = Math.imul(h ^ (places[4 * q + 3]! | 0), 0x27d4eb2f);
-          h ^= h >>> 15;
-          let s = h & mask;
+          let s = hashPlace(places[4 * q]!, places[4 * q + 1]!, places[4 * q + 2]!, places[4 * q + 3]!) & mask;
           while (slots[s] !== 0) s = (s + 1) & mask;
           slots[s] = q + 1;
         }
@@ -162,4 +152,13 @@ export function locatedKeysKernel(locations: Int32Array | Float64Array, p: Locat
     lastKey = key;
   }
   return places.subarray(0, 4 * count);
+
+  /** A hash of a place's four numbers, their bits above 32 included (a Float64Array's values may have some). */
+  function hashPlace(base: number, script: number, line: number, column: number): number {
+    let h = Math.imul(base ^ 0x2545f491, 0x9e3779b1);
+    h = Math.imul(h ^ (script | 0) ^ Math.imul((script / 4294967296) | 0, 0x5bd1e995), 0x85ebca6b);
+    h = Math.imul(h ^ (line | 0) ^ Math.imul((line / 4294967296) | 0, 0x5bd1e995), 0xc2b2ae35);
+    h = Math.imul(h ^ (column | 0) ^ Math.imul((column / 4294967296) | 0, 0x5bd1e995), 0x27d4eb2f);
+    return h ^ (h >>> 15);
+  }
 }

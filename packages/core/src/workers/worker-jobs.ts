@@ -178,6 +178,12 @@ export interface PlainObjectsJob {
   readonly entryStart: ArrayBufferLike;
   readonly entryCount: ArrayBufferLike;
   readonly result: ArrayBufferLike;
+  /**
+   * One Int32, 0 until taken: the worker sets it to 1 as it starts (and wakes the waiting
+   * thread); the waiting thread sets it to 2 when the job is late to start, and reads the
+   * objects itself: the worker then skips the job. (Whoever changes it from 0 has the job.)
+   */
+  readonly claim: SharedArrayBuffer;
 }
 
 /** Jobs run one after the other on one worker (a later one may read what an earlier one wrote). */

@@ -122,6 +122,11 @@ const handlers = {
     return {};
   },
   'plain-objects'(job) {
+    // Taken only if the waiting thread has not given up on this worker and read them itself.
+    const claim = new Int32Array(job.claim);
+    const taken = Atomics.compareExchange(claim, 0, 0, 1) === 0;
+    Atomics.notify(claim, 0);
+    if (!taken) return {};
     const nodeCount = job.params.nodeCount;
     plainObjectsKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
       new Uint32Array(job.objects, 0, nodeCount), new Uint32Array(job.entryOf, job.entryOfOffset, nodeCount),

@@ -88,6 +88,19 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
     expect(await fooCount(file)).toBe(1000);
   });
 
+  it('separate --pid snapshots of one process do not compare (V8 numbers objects anew when the session ends): diff says why and what to run instead', async () => {
+    const port = await freePort();
+    const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`], 5000);
+    const dir = tempDir();
+    for (const name of ['a', 'b']) {
+      const result = await runCli(['snapshot', '--pid', String(child.pid), '--port', String(port), '-o', join(dir, `${name}.heapsnapshot`)]);
+      expect(result.code).toBe(0);
+    }
+    const diff = await runCli(['diff', join(dir, 'a.heapsnapshot'), join(dir, 'b.heapsnapshot')]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toMatch(/heap profiler was reset between them: V8 numbers objects anew whenever the inspector session that took a snapshot ends \(each `heapdiff snapshot --pid` run.*`heapdiff leaks --pid PID`.*v8\.writeHeapSnapshot\(\)\n$/);
+  });
+
   it('--pid with --track-allocations records what the process allocates until the capture', async () => {
     const port = await freePort();
     const { child } = await startTarget([`--inspect-port=127.0.0.1:${port}`], 0, trackedApp('setInterval(() => makeRemoteFoos(10), 25);'));

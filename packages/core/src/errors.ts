@@ -187,6 +187,15 @@ export class UsageError extends HeapdiffError {
  * profiler was reset between them, or they were given in the wrong order.
  */
 export class SnapshotsUnrelatedError extends HeapdiffError {
+  /**
+   * What unrelated snapshots' messages end with: the usual cause besides two processes, and
+   * how to take a series that compares. (V8 numbers objects anew whenever an inspector session
+   * that took a snapshot ends: separate `heapdiff snapshot --pid` runs cannot be compared.)
+   */
+  static readonly ADVICE =
+    'V8 numbers objects anew whenever the inspector session that took a snapshot ends (each `heapdiff snapshot --pid` run, a DevTools that reconnects); ' +
+    'take the series in one session — `heapdiff leaks --pid PID` (or --inspect HOST:PORT, or -- node app.js) takes the snapshots itself — or write them from inside the process with v8.writeHeapSnapshot()';
+
   constructor(message: string) {
     super(ERROR_CODES.SnapshotsUnrelatedError, message);
   }

@@ -74,7 +74,7 @@ export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGra
   if (a.maxJsNodeId > b.maxJsNodeId) {
     throw new SnapshotsUnrelatedError(
       `the base snapshot has newer objects (ids up to @${a.maxJsNodeId}) than the current one (up to @${b.maxJsNodeId}): ` +
-        'they are from different processes, or the heap profiler was reset between them, or they are in the wrong order (base first)',
+        `they are in the wrong order (base first), or from different processes, or the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
     );
   }
   const rows = new RowTable();
@@ -183,13 +183,13 @@ function checkRelated(common: number, renamed: number, baseJsObjects: number): v
   if (baseJsObjects >= 1000 && common < baseJsObjects * 0.05) {
     throw new SnapshotsUnrelatedError(
       `only ${formatCount(common)} of the base snapshot's ${formatCount(baseJsObjects)} objects are in the current one: ` +
-        'the two are from different processes (or the heap profiler was reset between them); compare snapshots of one process',
+        `the two are from different processes, or the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
     );
   }
   if (common >= 100 && renamed > common * 0.1) {
     throw new SnapshotsUnrelatedError(
       `${formatCount(renamed)} of the ${formatCount(common)} objects the two snapshots share by id have different classes: ` +
-        'the two are from different processes (or the heap profiler was reset between them); compare snapshots of one process',
+        `the two are from different processes, or the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
     );
   }
 }

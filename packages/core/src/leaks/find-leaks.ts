@@ -138,7 +138,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     if (maxIds[k]! < maxIds[k - 1]!) {
       throw new SnapshotsUnrelatedError(
         `${label(k)} has older objects (ids up to @${maxIds[k]}) than ${label(k - 1)} (up to @${maxIds[k - 1]}): ` +
-          'give the snapshots of one process, oldest first',
+          `give the snapshots of one process, oldest first; if they are, the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
       );
     }
     if (maxIds[k] === maxIds[k - 1] && series[k]!.nodeCount === series[k - 1]!.nodeCount) {

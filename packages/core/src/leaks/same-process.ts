@@ -50,7 +50,7 @@ export function checkSameProcess(earlier: readonly (HeapGraph | SnapshotCensus)[
     if ((ids.length >= 200 && present < ids.length * 0.05) || (present >= 100 && renamed > present * 0.1)) {
       throw new SnapshotsUnrelatedError(
         `${label(k)} and the last, ${label(earlier.length)}, do not share their objects (${present} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
-          'they are from different processes (or the heap profiler was reset between them); give the snapshots of one process, oldest first',
+          `they are from different processes, or the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
       );
     }
   });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, takeCensus, type LeakReport, type SnapshotCensus } from '@heapdiff/core';
+import { analyzeGraph, findLeaks, parseSnapshot, prepareLeaks, shallowSizes, takeCensus, type LeakReport, type SnapshotCensus } from '@heapdiff/core';
 import { nodeForBigScriptSnapshots } from '../helpers/node-for-snapshots.js';
 import { writeSeries } from '../helpers/snapshot-series.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -45,6 +45,19 @@ describe.each(nodes)('findLeaks on real programs (%s)', (_, node) => {
 });
 
 describe('what a leak report says', () => {
+  it("a group's shallow size is its leak roots' own (a listener's Connection: not the closure that holds it, as the summary counts them)", async () => {
+    const files = writeSeries('listener', { node: process.execPath });
+    const series: (SnapshotCensus | Awaited<ReturnType<typeof parseSnapshot>>)[] = [];
+    for (const file of files.slice(0, -1)) series.push(takeCensus(await parseSnapshot(file)));
+    const last = await parseSnapshot(files.at(-1)!);
+    const [leak] = findLeaks([...series, last], { allIds: true }).leaks;
+    expect(leak!.name).toBe('Connection');
+    const sizes = shallowSizes(last);
+    const own = leak!.ids!.reduce((sum, id) => sum + sizes[last.ordinalOfId(id)]!, 0);
+    expect(leak!.ids!.every((id) => last.className(last.ordinalOfId(id)) === 'Connection')).toBe(true);
+    expect(leak!.shallowSize).toBe(own);
+  });
+
   it('a linked list that grows at its head is a leak: one root, its newest node, over the nodes of every round', async () => {
     const dir = tempDir();
     const program = join(dir, 'list.js');

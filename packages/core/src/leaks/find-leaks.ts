@@ -243,7 +243,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       continue;
     }
     count[g]!++;
-    shallowSize[g]! += shallow[top]!;
+    shallowSize[g]! += shallow[root]!;
     perRound[g]![roundOf(graph.nodeId(root))]!++;
     // A root of the group's own class counts the new objects of that class it holds too: a
     // linked list that grows has one root, its newest node, over the nodes of every round.

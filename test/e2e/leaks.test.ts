@@ -81,6 +81,44 @@ describe('what a leak report says', () => {
     expect(leaks[0]!.retains.find((r) => r.className === 'ListNode')?.count).toBe(599);
   });
 
+  it("a Map's string keys that another leak names too are part of the Map's leak, not a (string) leak of their own", async () => {
+    // A response cache keyed by URL, and a listener per request holding a context with the URL.
+    const dir = tempDir();
+    const program = join(dir, 'keys.js');
+    writeFileSync(
+      program,
+      [
+        "const { writeHeapSnapshot } = require('node:v8');",
+        "const { EventEmitter } = require('node:events');",
+        "class CachedResponse { constructor(url) { this.url = url; this.body = 'body of ' + url; } }",
+        'class RequestContext { constructor(url) { this.url = url; this.started = Date.now(); } }',
+        'const responseCache = new Map();',
+        'const settings = new EventEmitter();',
+        'settings.setMaxListeners(0);',
+        'function handle(i, round) {',
+        "  const url = '/products/' + i + '?ts=' + round + '-' + i;",
+        '  const ctx = new RequestContext(url);',
+        "  settings.on('change', () => ctx.started);",
+        '  responseCache.set(url, new CachedResponse(url));',
+        '}',
+        'let round = 0;',
+        'function next() {',
+        '  if (round > 0) for (let i = 0; i < 300; i++) handle(i, round);',
+        `  writeHeapSnapshot(require('node:path').join(${JSON.stringify(dir)}, 's' + round + '.heapsnapshot'));`,
+        '  if (++round < 3) setTimeout(next, 10);',
+        '}',
+        'setTimeout(next, 10);',
+      ].join('\n'),
+    );
+    execFileSync(process.execPath, [program]);
+    const { leaks } = await leaksOf([0, 1, 2].map((k) => join(dir, `s${k}.heapsnapshot`)));
+    expect(leaks.map((l) => l.name).sort()).toEqual(['CachedResponse', 'RequestContext']);
+    // The keys (built by concatenation: V8's concatenated strings) are what the cache's group retains too.
+    const cached = leaks.find((l) => l.name === 'CachedResponse')!;
+    const strings = cached.retains.filter((r) => /^\((concatenated |sliced )?string\)$/.test(r.className)).reduce((sum, r) => sum + r.count, 0);
+    expect(strings).toBeGreaterThanOrEqual(1200);
+  });
+
   it('a built-in holder names the program class it keeps, and shows what the group retains', async () => {
     const { leaks } = await leaksOf(writeSeries('interval'));
     expect(leaks[0]).toMatchObject({ name: 'PollingJob', heldBy: 'Timeout', location: { file: 'scenarios.mjs' } });

@@ -3,6 +3,7 @@ import { NO_DISTANCE, nodeDistances } from '../analysis/distances.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
+import { closerRetainer } from '../analysis/retainer-path.js';
 import { nodeRenewals } from '../diff/node-renewals.js';
 
 /**
@@ -168,11 +169,21 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
         if (own) holder = at;
       }
     }
-    anchors[i] = at;
+    // A string or number shared by old and new holders (a Map's key, which the leaked value
+    // also names) is dominated only high up, where the ways of both meet: it hangs where its
+    // shortest way from the roots does, as the object beside it in the same table.
+    anchors[i] = kinds.isPrimitive(root) ? anchorOnPath(root) : at;
     tops[i] = top;
     holders[i] = holder >= 0 ? holder : nearest;
   });
   return { leaked, roots: Uint32Array.from(roots), tops, holders, anchors };
+
+  /** The first node on `node`'s shortest way to the roots that is old memory: neither leaked nor looked through (see `isAbove`). */
+  function anchorOnPath(node: number): number {
+    let at = closerRetainer(graph, node)?.from ?? graph.rootOrdinal;
+    while (isAbove(at) || (at !== graph.rootOrdinal && leaked[at] === 1)) at = closerRetainer(graph, at)?.from ?? graph.rootOrdinal;
+    return at;
+  }
 }
 
 /**

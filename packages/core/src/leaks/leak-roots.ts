@@ -3,7 +3,6 @@ import { NO_DISTANCE, nodeDistances } from '../analysis/distances.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
-import { closerRetainer } from '../analysis/retainer-path.js';
 import { nodeRenewals } from '../diff/node-renewals.js';
 
 /**
@@ -178,10 +177,21 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   });
   return { leaked, roots: Uint32Array.from(roots), tops, holders, anchors };
 
-  /** The first node on `node`'s shortest way to the roots that is old memory: neither leaked nor looked through (see `isAbove`). */
+  /**
+   * The first node on a shortest way from `node` to the roots that is old memory: neither
+   * leaked nor looked through (see `isAbove`). Each step takes the first retainer one closer
+   * to the roots (by the retainer index alone: finding the edges themselves would scan every
+   * edge of a big table that holds the node, at each step).
+   */
   function anchorOnPath(node: number): number {
-    let at = closerRetainer(graph, node)?.from ?? graph.rootOrdinal;
-    while (isAbove(at) || (at !== graph.rootOrdinal && leaked[at] === 1)) at = closerRetainer(graph, at)?.from ?? graph.rootOrdinal;
+    const { firstRetainer, retainerNodes } = graph.retainers;
+    const closer = (n: number): number => {
+      const want = distances[n]! - 1;
+      for (let i = firstRetainer[n]!; i < firstRetainer[n + 1]!; i++) if (distances[retainerNodes[i]!] === want) return retainerNodes[i]!;
+      return graph.rootOrdinal;
+    };
+    let at = closer(node);
+    while (isAbove(at) || (at !== graph.rootOrdinal && leaked[at] === 1)) at = closer(at);
     return at;
   }
 }

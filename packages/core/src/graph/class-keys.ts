@@ -109,8 +109,11 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   const typeNamed = new Set<number>();
   classes.byType.forEach((c) => c >= 0 && typeNamed.add(c));
   const detachedStates = classes.detached?.states;
-  const detachedByString = new Int32Array(detachedStates ? classes.byString.length : 0).fill(-1);
-  classes.detached?.byString.forEach((c, name) => (detachedByString[name] = c));
+  // Per string, a detached class: only for a snapshot that has some (most Node snapshots carry
+  // detachedness, all 0: an array over every string would be filled for nothing).
+  const detachedClasses = classes.detached?.byString;
+  const detachedByString = new Int32Array(detachedClasses?.size ? classes.byString.length : 0).fill(-1);
+  detachedClasses?.forEach((c, name) => (detachedByString[name] = c));
   const keyOfCode = new Int32Array(2 * classes.names.length).fill(-1);
   const codeOfKey = new Int32Array(2 * classes.names.length);
   const params = {
@@ -121,7 +124,7 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
     skipType: objectType,
     skipName: objectName,
   };
-  const keyCount = nameKeysKernel(nodes, params, classes.byType, classes.byString, detachedStates ?? new Uint8Array(0), detachedByString, keyOfCode, codeOfKey, keyOf);
+  const keyCount = nameKeysKernel(nodes, params, classes.byType, classes.byString, detachedByString.length > 0 ? detachedStates! : new Uint8Array(0), detachedByString, keyOfCode, codeOfKey, keyOf);
   /** Per class, its key by name (-1 for none): `Object`, a detached class. */
   const byNameClass = new Int32Array(classes.names.length).fill(-1);
   for (let k = 0; k < keyCount; k++) {

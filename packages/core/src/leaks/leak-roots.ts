@@ -150,6 +150,7 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
   // Each root's way up to where it hangs on old memory (its anchor): the built-ins looked
   // through above it. Counted per node first: how many roots' ways pass it (2: more than one).
   const isAbove = (at: number): boolean => at !== graph.rootOrdinal && role[at] === 0;
+  const { firstRetainer, retainerNodes } = graph.retainers;
   const rootsHeld = new Uint8Array(graph.nodeCount);
   for (const root of roots) for (let at = dominators[root]!; isAbove(at); at = dominators[at]!) if (rootsHeld[at]! < 2) rootsHeld[at]!++;
   const tops = new Uint32Array(roots.length);
@@ -184,7 +185,6 @@ export function leakRoots(graph: HeapGraph, baselineId: number, kinds: NodeKinds
    * edge of a big table that holds the node, at each step).
    */
   function anchorOnPath(node: number): number {
-    const { firstRetainer, retainerNodes } = graph.retainers;
     const closer = (n: number): number => {
       const want = distances[n]! - 1;
       for (let i = firstRetainer[n]!; i < firstRetainer[n + 1]!; i++) if (distances[retainerNodes[i]!] === want) return retainerNodes[i]!;

@@ -29,6 +29,24 @@ describe('parsing on worker threads', () => {
     }
   });
 
+  it('gives the same result when each read fills a whole 4 MiB slab (as files of 400 MB and more are read): a read and the bytes carried from the one before are one job', async () => {
+    // ~25 MB of text: numbers of every length, so that each read ends in a different place of a value.
+    const count = 300_000;
+    const nodes: BuilderNode[] = Array.from({ length: count }, (_, i) => ({
+      type: i % 5 === 0 ? 'array' : 'object',
+      name: `C${i % 977}`,
+      id: 1 + 14 * i,
+      selfSize: (i * 2654435761) % 100_003,
+      edges: [1, 7, 31, 4099].map((step, k) => ({ type: k === 1 ? 'element' : 'property', name: k === 1 ? (i * 13) % 100_000 : `p${k}`, to: (i + step) % count })),
+    }));
+    const file = join(tempDir('heapdiff-slabs-'), 'big.heapsnapshot');
+    writeFileSync(file, buildSnapshotText(nodes));
+    const inline = await parseSnapshot(file, { workers: 0 });
+    for (const readChunkSize of [4 * 1024 * 1024, 4 * 1024 * 1024 - 3]) {
+      expectIdentical(await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize }), inline);
+    }
+  });
+
   it('gives the same result for a gzip input', async () => {
     const inline = await parseSnapshot(inflatedFixture(22), { workers: 0 });
     const { fixturePath } = await import('../helpers/fixtures.js');

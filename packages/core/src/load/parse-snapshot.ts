@@ -44,7 +44,10 @@ export interface ParseOptions {
    * 100 MB; smaller graphs are analysed faster on this thread alone.
    */
   sharedMinBytes?: number;
-  /** Bytes per file read. Default 4 MiB. */
+  /**
+   * Bytes per file read (at most 4 MiB when the file is parsed on workers: a read is one
+   * worker job). Default 4 MiB; files parsed on workers, 1 MiB below 400 MB.
+   */
   readChunkSize?: number;
   /**
    * A graph you are done with, whose memory this load writes into instead of fresh memory:
@@ -94,7 +97,7 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
   // (The process's: a series of big loads reads into the same shared memory.)
   const slabs = SlabPool.lease();
   // (Known once the file is opened, before its first read.)
-  let chunkBytes = jobBytes(undefined);
+  let chunkBytes = options.readChunkSize ?? jobBytes(undefined);
   let source: Awaited<ReturnType<typeof openByteSource>>;
   try {
     source = await openByteSource(input, {
@@ -105,7 +108,7 @@ export async function parseSnapshot(input: SnapshotInput, options: ParseOptions 
       // Files big enough to be parsed on workers are read straight into shared slabs.
       ...(workers > 0 ? { allocate: () => slabs.acquireChunk(chunkBytes), allocateMinBytes: 2 * parallelMinValues } : {}),
     });
-    chunkBytes = jobBytes(source.textBytes);
+    chunkBytes = options.readChunkSize ?? jobBytes(source.textBytes);
   } catch (error) {
     SlabPool.release(slabs);
     throw error;

@@ -264,7 +264,11 @@ export class ParallelNumericSection implements SectionReader {
         if (this.#failed) return end;
         continue;
       }
-      const pieceEnd = Math.min(end, i + SLAB_BYTES - this.#carry.length);
+      // A job is at most a slab's input: the carry in the slab's reserve and the chunk read
+      // after it, used in place; else (a chunk not read into a slab) both are copied into one
+      // slab, and the job ends SLAB_BYTES after the carry's start. (Cutting a slab's chunk there
+      // too gave each a second job of a few bytes: a round trip of its own through this thread.)
+      const pieceEnd = this.#fitsInPlace(chunk, i) ? end : Math.min(end, i + SLAB_BYTES - this.#carry.length);
       if (close !== -1 && close < pieceEnd) {
         this.#submit(chunk, i, close + 1, true, base);
         this.#done = true;
@@ -336,6 +340,17 @@ export class ParallelNumericSection implements SectionReader {
   }
 
   /**
+   * Whether a job from `chunk[from]` on, after the carry, can be read where the chunk is: the
+   * chunk was read into a slab, and the carry is there right before `from` already, or there
+   * is none, or it goes into the slab's reserve in front of the chunk.
+   */
+  #fitsInPlace(chunk: Uint8Array, from: number): boolean {
+    const owner = this.#jobs.slabs.slabOf(chunk);
+    const carryLength = this.#carry.length;
+    return owner !== undefined && (this.#carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset - owner.base >= carryLength));
+  }
+
+  /**
    * Queues `carry + chunk[from..to)` for a worker. When the chunk was read into a slab the
    * bytes are used in place (the carry goes into the reserve just before them); otherwise
    * they are copied into a fresh slab.
@@ -347,7 +362,7 @@ export class ParallelNumericSection implements SectionReader {
     const owner = slabs.slabOf(chunk);
     let slab: Slab;
     let jobStart: number;
-    if (owner && (this.#carryInChunk || carryLength === 0 || (from === 0 && chunk.byteOffset - owner.base >= carryLength))) {
+    if (owner && this.#fitsInPlace(chunk, from)) {
       slab = owner;
       slabs.retain(slab);
       jobStart = chunk.byteOffset + from - carryLength;

@@ -9,8 +9,12 @@ import type { HeapGraph } from '../graph/heap-graph.js';
  */
 export class PathSignatures {
   readonly #graph: HeapGraph;
-  /** Per node: its signature's number + 1, 0 while unknown. */
-  readonly #signatureOf: Int32Array;
+  /**
+   * Per node whose signature is known: its number. (A map, not an array per node: only the
+   * nodes on the ways of the nodes asked about are ever in it, a few thousand of millions, and
+   * an array's pages written here and there would each take fresh memory.)
+   */
+  readonly #signatureOf = new Map<number, number>();
   readonly #texts: string[] = [];
   readonly #numbers = new Map<string, number>();
   readonly #lastStep: string[] = [];
@@ -20,7 +24,6 @@ export class PathSignatures {
 
   constructor(graph: HeapGraph) {
     this.#graph = graph;
-    this.#signatureOf = new Int32Array(graph.nodeCount);
     this.#property = graph.layout.edgeTypes.indexOf('property');
     this.#element = graph.layout.edgeTypes.indexOf('element');
     this.#hidden = graph.layout.edgeTypes.indexOf('hidden');
@@ -28,16 +31,17 @@ export class PathSignatures {
 
   /** The signature of `node` (a number; equal numbers, equal ways). */
   of(node: number): number {
-    const known = this.#signatureOf[node]!;
-    if (known > 0) return known - 1;
+    const known = this.#signatureOf.get(node);
+    if (known !== undefined) return known;
     // Walk up to a node whose signature is known (or the root), then fill in on the way down.
     const chain: number[] = [];
     const steps: (RetainerStep | undefined)[] = [];
     let at = node;
     let parent = -1;
     for (;;) {
-      if (this.#signatureOf[at]! > 0) {
-        parent = this.#signatureOf[at]! - 1;
+      const signature = this.#signatureOf.get(at);
+      if (signature !== undefined) {
+        parent = signature;
         break;
       }
       const step = closerRetainer(this.#graph, at);
@@ -53,7 +57,7 @@ export class PathSignatures {
       const stepText = step ? `${this.#edgeText(step)}:${this.#graph.className(n)}` : this.#graph.className(n);
       // A run of the same step (a linked list: _idleNext:Timeout/_idleNext:Timeout/…) reads as one.
       const signature = parent >= 0 && this.#lastStep[parent] === stepText ? parent : this.#intern(parent, stepText);
-      this.#signatureOf[n] = signature + 1;
+      this.#signatureOf.set(n, signature);
       parent = signature;
     }
     return parent;

@@ -44,7 +44,7 @@ const leak: LeakGroup = {
 const bounded: LeakGroup = { ...leak, name: 'LruEntry', heldBy: undefined as never, count: 50, retainedSize: 4000, liveCounts: [50, 50, 50] };
 delete (bounded as { heldBy?: string }).heldBy;
 const snapshots = [1, 2, 3].map((k) => ({ nodeCount: 100 * k, maxJsNodeId: 1000 * k }));
-const report: LeakReport = { leaks: [leak], bounded: [bounded], leftOut: 0, leakedObjects: 3610, snapshots };
+const report: LeakReport = { leaks: [leak], bounded: [bounded], leftOut: 0, leftOutBy: { ignore: 0, minCount: 0, minRetainedSize: 0 }, leakedObjects: 3610, snapshots };
 const files = ['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot'];
 
 describe('comparison renderers', () => {
@@ -115,8 +115,8 @@ describe('leak report renderers', () => {
     );
   });
 
-  it('Markdown: a table, then each path', () => {
-    expect(renderLeaksMarkdown(report)).toBe(
+  it('Markdown: a table, then each path and how to look at one, then what does not grow', () => {
+    expect(renderLeaksMarkdown(report, { files })).toBe(
       [
         '### 1 leak in 3 snapshots',
         '',
@@ -126,9 +126,21 @@ describe('leak report renderers', () => {
         '',
         '**PollingJob** (`jobs.js:59`): `global → timerListMap (Object) → _idleNext → Timeout @109341`',
         'retains `PollingJob` ×600, `Function` ×600',
+        'look at one: `heapdiff inspect s2.heapsnapshot @109341`',
+        '',
+        'Not growing (new and alive, but bounded): `LruEntry` ×50 (4.00 kB)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('text and Markdown say which filters left leaks out, with counts when several did', () => {
+    const one = { ...report, leaks: [], leftOut: 2, leftOutBy: { ignore: 0, minCount: 2, minRetainedSize: 0 } };
+    expect(renderLeaksText(one).split('\n')[0]).toBe('No leaks reported: 2 growing groups left out by --min-count.');
+    expect(renderLeaksMarkdown(one).split('\n').slice(0, 3)).toEqual(['### No leaks reported', '', '2 growing groups left out by `--min-count`.']);
+    const several = { ...report, leftOut: 3, leftOutBy: { ignore: 1, minCount: 0, minRetainedSize: 2 } };
+    expect(renderLeaksText(several, { files }).split('\n')[0]).toBe('1 leak in 3 snapshots, retaining 192.00 kB (and 3 left out by --ignore (1) and --min-retained (2)):');
+    expect(renderLeaksMarkdown(several).split('\n')[0]).toBe('### 1 leak in 3 snapshots (and 3 left out by `--ignore` (1) and `--min-retained` (2))');
   });
 
   it('Markdown: names in the table escaped once (by the table), the holder named as in the text report', () => {

@@ -138,7 +138,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       const json = toLeaksJson(report, files);
       if (top !== undefined) json.leaks = json.leaks.slice(0, top);
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    } else if (args.markdown) process.stdout.write(renderLeaksMarkdown(report, top === undefined ? {} : { top }));
+    } else if (args.markdown) process.stdout.write(renderLeaksMarkdown(report, { files, ...(top === undefined ? {} : { top }) }));
     else {
       const colour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
       process.stdout.write(renderLeaksText(report, { colour, files, ...(top === undefined ? {} : { top }) }));

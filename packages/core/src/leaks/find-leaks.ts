@@ -77,6 +77,8 @@ export interface LeakReport {
   readonly bounded: readonly LeakGroup[];
   /** Leaks the options left out (`ignore`, `minCount`, `minRetainedSize`). */
   readonly leftOut: number;
+  /** Of `leftOut`, how many each option left out (the first that applies, in this order). */
+  readonly leftOutBy: { readonly ignore: number; readonly minCount: number; readonly minRetainedSize: number };
   /** Objects allocated after the first snapshot and alive in the last. */
   readonly leakedObjects: number;
   readonly snapshots: readonly { readonly nodeCount: number; readonly maxJsNodeId: number }[];
@@ -270,7 +272,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
 
   const leaks: LeakGroup[] = [];
   const bounded: LeakGroup[] = [];
-  let leftOut = 0;
+  const leftOutBy = { ignore: 0, minCount: 0, minRetainedSize: 0 };
   // A RegExp's `g` or `y` flag would carry `lastIndex` from one test to the next: dropped.
   const ignore = (options.ignore ?? []).map((p) => (typeof p === 'string' ? new RegExp(escapeRegExp(p), 'i') : new RegExp(p.source, p.flags.replace(/[gy]/g, ''))));
   const distances = nodeDistances(graph);
@@ -311,12 +313,18 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       ...(options.allIds ? { ids: sample.map((n) => graph.nodeId(n)) } : {}),
     };
     const growing = grows(liveCounts, rounds);
-    const small = group.count < (options.minCount ?? 1) || group.retainedSize < (options.minRetainedSize ?? 0);
     // The holder as a report shows it (`held by Function listener`): its class, its name, both.
     const holder = [group.heldBy, group.holderName].filter((part): part is string => part !== undefined);
     const texts = [group.name, ...holder, ...(holder.length > 1 ? [holder.join(' ')] : [])];
-    if (small || ignore.some((re) => texts.some((text) => re.test(text)))) {
-      if (growing) leftOut++;
+    const reason = ignore.some((re) => texts.some((text) => re.test(text)))
+      ? 'ignore'
+      : group.count < (options.minCount ?? 1)
+        ? 'minCount'
+        : group.retainedSize < (options.minRetainedSize ?? 0)
+          ? 'minRetainedSize'
+          : undefined;
+    if (reason) {
+      if (growing) leftOutBy[reason]++;
       continue;
     }
     (growing ? leaks : bounded).push(group);
@@ -324,7 +332,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const byRetained = (a: LeakGroup, b: LeakGroup): number => b.retainedSize - a.retainedSize || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   leaks.sort(byRetained);
   bounded.sort(byRetained);
-  return { leaks, bounded, leftOut, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
+  const leftOut = leftOutBy.ignore + leftOutBy.minCount + leftOutBy.minRetainedSize;
+  return { leaks, bounded, leftOut, leftOutBy, leakedObjects, snapshots: series.map((s) => ({ nodeCount: s.nodeCount, maxJsNodeId: s.maxJsNodeId })) };
 
   /** The name of the built-in holding `root`: a closure's function, or the async function a generator suspends. */
   function holderNameOf(root: number | undefined): string | undefined {

@@ -28,6 +28,8 @@ export interface LeaksJson {
   snapshots: { file: string | null; nodeCount: number; maxJsNodeId: number }[];
   leakedObjects: number;
   leftOut: number;
+  /** Of `leftOut`, how many each option left out (the first that applies: ignore, minCount, minRetainedSize). */
+  leftOutBy: { ignore: number; minCount: number; minRetainedSize: number };
   leaks: LeakGroupJson[];
   bounded: LeakGroupJson[];
 }
@@ -58,6 +60,7 @@ export function toLeaksJson(report: LeakReport, files: readonly string[] = []): 
     snapshots: report.snapshots.map((s, i) => ({ file: files[i] ?? null, ...s })),
     leakedObjects: report.leakedObjects,
     leftOut: report.leftOut,
+    leftOutBy: { ...report.leftOutBy },
     leaks: report.leaks.map(groupJson),
     bounded: report.bounded.map(groupJson),
   };

@@ -2,37 +2,48 @@ import type { LeakReport } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
+import { leftOutBy } from '../format/left-out.js';
 import { inlineCode, markdownTable, markdownText } from '../format/markdown-table.js';
 
 /**
  * A leak report as Markdown for a pull-request comment: a table of the leaks, then each
- * leak's path and what it retains.
+ * leak's path, what it retains and how to look at one; then the groups that are new but do
+ * not grow.
  *
- * @example await writeFile('leaks.md', renderLeaksMarkdown(findLeaks([s0, s1, s2])))
+ * @example await writeFile('leaks.md', renderLeaksMarkdown(findLeaks([s0, s1, s2]), { files }))
  */
-export function renderLeaksMarkdown(report: LeakReport, options: { top?: number } = {}): string {
+export function renderLeaksMarkdown(report: LeakReport, options: { top?: number; files?: readonly string[] } = {}): string {
   const snapshots = report.snapshots.length;
+  const lines: string[] = [];
   if (report.leaks.length === 0 && report.leftOut > 0) {
-    return `### No leaks reported\n\n${counted(report.leftOut, 'growing group')} left out by --ignore, --min-count or --min-retained.\n`;
+    lines.push('### No leaks reported', '', `${counted(report.leftOut, 'growing group')} left out by ${leftOutBy(report, inlineCode)}.`);
+  } else if (report.leaks.length === 0) {
+    lines.push('### No leaks', '', `Of the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.`);
+  } else {
+    const leaks = report.leaks.slice(0, options.top ?? report.leaks.length);
+    const more = report.leftOut > 0 ? ` (and ${formatCount(report.leftOut)} left out by ${leftOutBy(report, inlineCode)})` : '';
+    lines.push(
+      `### ${counted(report.leaks.length, 'leak')} in ${snapshots} snapshots${more}`,
+      '',
+      ...markdownTable(
+        ['leak', 'held by', 'count', 'retained', 'live per snapshot'],
+        ['left', 'left', 'right', 'right', 'left'],
+        // (Raw text: the table escapes its cells itself. The holder as the text report names it.)
+        leaks.map((l) => [l.name, [l.heldBy, l.holderName].filter((part) => part !== undefined).join(' '), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
+      ),
+    );
+    const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
+    for (const leak of leaks) {
+      lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
+      if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
+      if (leak.sampleIds.length > 0) lines.push(`look at one: ${inlineCode(`heapdiff inspect ${last} @${leak.sampleIds[0]}`)}`);
+    }
+    if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);
   }
-  if (report.leaks.length === 0) {
-    return `### No leaks\n\nOf the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.\n`;
+  if (report.bounded.length > 0) {
+    const shown = report.bounded.slice(0, 5).map((g) => `${inlineCode(g.name)} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
+    const more = report.bounded.length > 5 ? `, … ${formatCount(report.bounded.length - 5)} more` : '';
+    lines.push('', `Not growing (new and alive, but bounded): ${shown.join(', ')}${more}`);
   }
-  const leaks = report.leaks.slice(0, options.top ?? report.leaks.length);
-  const lines = [
-    `### ${counted(report.leaks.length, 'leak')} in ${snapshots} snapshots`,
-    '',
-    ...markdownTable(
-      ['leak', 'held by', 'count', 'retained', 'live per snapshot'],
-      ['left', 'left', 'right', 'right', 'left'],
-      // (Raw text: the table escapes its cells itself. The holder as the text report names it.)
-      leaks.map((l) => [l.name, [l.heldBy, l.holderName].filter((part) => part !== undefined).join(' '), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
-    ),
-  ];
-  for (const leak of leaks) {
-    lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
-    if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
-  }
-  if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { paint, type Paint } from '../format/colour.js';
 import { counted } from '../format/counted.js';
+import { leftOutBy } from '../format/left-out.js';
 import { printable } from '../format/printable.js';
 
 export interface LeaksTextOptions {
@@ -26,12 +27,12 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
   const snapshots = report.snapshots.length;
   const lines: string[] = [];
   if (report.leaks.length === 0 && report.leftOut > 0) {
-    lines.push(`No leaks reported: ${counted(report.leftOut, 'growing group')} left out by --ignore, --min-count or --min-retained.`);
+    lines.push(`No leaks reported: ${counted(report.leftOut, 'growing group')} left out by ${leftOutBy(report)}.`);
   } else if (report.leaks.length === 0) {
     lines.push(`${p.green('No leaks')}: of the ${counted(report.leakedObjects, 'object')} allocated after the first of ${snapshots} snapshots and still alive, nothing grows.`);
   } else {
     const bytes = report.leaks.reduce((sum, leak) => sum + leak.retainedSize, 0);
-    const more = report.leftOut > 0 ? ` (and ${formatCount(report.leftOut)} left out by the filters)` : '';
+    const more = report.leftOut > 0 ? ` (and ${formatCount(report.leftOut)} left out by ${leftOutBy(report)})` : '';
     lines.push(`${p.red(counted(report.leaks.length, 'leak'))} in ${snapshots} snapshots, retaining ${formatBytes(bytes)}${more}:`);
     const top = options.top ?? report.leaks.length;
     const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';

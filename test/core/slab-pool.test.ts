@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SLAB_VALUES, SLAB_VALUES_AT, SlabPool } from '../../packages/core/src/parser/slab-pool.js';
 import { parseSnapshot } from '../../packages/core/src/load/parse-snapshot.js';
+import { analyzeGraph } from '../../packages/core/src/load/analyze-graph.js';
+import { dominatorTree } from '../../packages/core/src/analysis/dominators.js';
+import { nodeDistances } from '../../packages/core/src/analysis/distances.js';
+import { shallowSizes } from '../../packages/core/src/analysis/shallow-sizes.js';
+import { inflatedFixture } from '../helpers/fixtures.js';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fixturePath } from '../helpers/fixtures.js';
@@ -87,6 +92,38 @@ describe("the process's slab pool", () => {
     const againOutputs = new Set(outputs);
     expect(Array.from({ length: 30 }, () => pool.acquire()).filter((slab) => again.has(slab))).toHaveLength(24);
     expect(Array.from({ length: 30 }, () => pool.acquireOutput()).filter((output) => againOutputs.has(output))).toHaveLength(24);
+  });
+
+  it("lends its idle slabs' memory to the analysis after a load (the work arrays, pieces of it), with results the same as on one thread; a load after that reads into new slabs", async () => {
+    const file = inflatedFixture(24);
+    const inline = await parseSnapshot(file, { workers: 0 });
+    // (Called through: the spy only records what was lent.)
+    const spy = vi.spyOn(SlabPool, 'lendIdle');
+    try {
+      for (let round = 0; round < 2; round++) {
+        const shared = await parseSnapshot(file, { workers: 2, parallelMinValues: 1 });
+        await analyzeGraph(shared);
+        const buffers = spy.mock.results.at(-1)!.value as SharedArrayBuffer[];
+        expect(buffers.length).toBeGreaterThan(0);
+        // The dominator tree's working arrays became its results: some of them live in that memory, not at its start.
+        const tree = dominatorTree(shared);
+        const inLent = [tree.dominators, tree.firstDominated, tree.dominated].filter((array) => buffers.includes(array.buffer as SharedArrayBuffer));
+        expect(inLent.length).toBeGreaterThan(0);
+        expect(inLent.some((array) => array.byteOffset > 0)).toBe(true);
+        const reference = dominatorTree(inline);
+        expect(Array.from(tree.dominators)).toEqual(Array.from(reference.dominators));
+        expect(Array.from(tree.retainedSizes)).toEqual(Array.from(reference.retainedSizes));
+        expect(Array.from(tree.dominated)).toEqual(Array.from(reference.dominated));
+        expect(Array.from(nodeDistances(shared))).toEqual(Array.from(nodeDistances(inline)));
+        expect(Array.from(shallowSizes(shared))).toEqual(Array.from(shallowSizes(inline)));
+      }
+      // Nothing is lent while a load holds the pool.
+      const held = SlabPool.lease();
+      expect(SlabPool.lendIdle()).toEqual([]);
+      SlabPool.release(held);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('is given back by a load that fails, so that the process can drop it', async () => {

@@ -62,8 +62,11 @@ describe('graphs of 0, 1 and 2 nodes', () => {
         size: 1,
         parentBuffer: shared(2),
         vertex: shared(1),
+        vertexOffset: 0,
         label: shared(1),
+        labelOffset: 0,
         semi: shared(1),
+        semiOffset: 0,
         scratch: shared(1),
         scratchOffset: 0,
       });

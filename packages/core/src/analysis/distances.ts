@@ -70,6 +70,7 @@ export function nodeDistancesOnWorker(graph: HeapGraph, pool: HeapWorkerPool, qu
       descriptorSlots,
       out: out.buffer,
       queue: queue.buffer,
+      queueOffset: queue.byteOffset,
       queueLength: queue.length,
     });
     return out;

@@ -115,21 +115,27 @@ interface LtArrays {
  * Allocates the working arrays, laid out so that the results can take over their memory
  * afterwards (no big allocation once the tree is known): `pair` becomes the retained sizes;
  * label, semi and scratch the dominated-nodes index; dom the dominators. Shared memory when
- * the graph is, so that a worker can run the depth-first search.
+ * the graph is, so that a worker can run the depth-first search: then vertex, label, semi and
+ * dom are the graph's free work arrays where it has them (memory touched already: see
+ * `lendToAnalyses`), else fresh memory.
  */
 function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
   const size = graph.nodeCount + 1;
   const shared = graph.nodes.buffer instanceof SharedArrayBuffer;
-  const buffer = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const pair = buffer(8 * size);
+  const fresh = (): Uint32Array => new Uint32Array(shared ? new SharedArrayBuffer(4 * size) : new ArrayBuffer(4 * size));
+  const work = (): Uint32Array => (shared ? scratchArrays(graph).takeFree(size) : undefined) ?? fresh();
+  const pair = shared ? new SharedArrayBuffer(8 * size) : new ArrayBuffer(8 * size);
+  const semi = work();
+  // (The search reads 0 as "not numbered yet"; the other three are written before they are read.)
+  semi.fill(0);
   return {
     pair,
     parent: new Uint32Array(pair, 0, size),
     ancestor: new Uint32Array(pair, 4 * size, size),
-    vertex: new Uint32Array(buffer(4 * size)),
-    label: new Uint32Array(buffer(4 * size)),
-    semi: new Uint32Array(buffer(4 * size)),
-    dom: new Uint32Array(buffer(4 * size)),
+    vertex: work(),
+    label: work(),
+    semi,
+    dom: work(),
     scratch: scratch.length === size ? scratch : scratch.subarray(0, size),
   };
 }
@@ -198,8 +204,11 @@ export function dominatorTreeOnWorker(graph: HeapGraph, pool: HeapWorkerPool, po
       size: arrays.parent.length,
       parentBuffer: arrays.pair,
       vertex: arrays.vertex.buffer,
+      vertexOffset: arrays.vertex.byteOffset,
       label: arrays.label.buffer,
+      labelOffset: arrays.label.byteOffset,
       semi: arrays.semi.buffer,
+      semiOffset: arrays.semi.byteOffset,
       scratch: arrays.scratch.buffer,
       scratchOffset: arrays.scratch.byteOffset,
     });

@@ -51,7 +51,7 @@ export function shallowSizesOnWorker(graph: HeapGraph, pool: HeapWorkerPool): Pr
       sizes = scratchArrays(graph).takeFree(graph.nodeCount) ?? sharedUint32Array(graph.nodeCount);
       const { nodes, edges, firstEdge } = graph;
       const params = shallowSizesParams(graph);
-      const reply = await pool.run({ kind: 'shallow-sizes', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer, done });
+      const reply = await pool.run({ kind: 'shallow-sizes', nodes: nodes.buffer, edges: edges.buffer, firstEdge: firstEdge.buffer, params, sizes: sizes.buffer, sizesOffset: sizes.byteOffset, done });
       return reply.wide ?? sizes;
     },
     () => {

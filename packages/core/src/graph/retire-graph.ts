@@ -51,5 +51,29 @@ export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
   for (const buffer of useful.slice(-MAX_WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
 }
 
+/**
+ * Lends `buffers` (shared memory touched already, see `SlabPool.lendIdle`) to the graph's
+ * analyses as work arrays of one value per node, each cut into as many as it holds, up to
+ * what the analyses use at once. Returns how many arrays they gave.
+ */
+export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBuffer[]): number {
+  const scratch = scratchArrays(graph);
+  const length = graph.nodeCount + 1;
+  let given = 0;
+  for (const buffer of buffers) {
+    const count = Math.min(Math.floor(buffer.byteLength / (length * 4)), MAX_LENT_ARRAYS - scratch.freeCount);
+    if (count <= 0) continue;
+    const pieceLength = Math.floor(buffer.byteLength / 4 / count);
+    for (let k = 0; k < count; k++) scratch.givePiece(new Uint32Array(buffer, k * pieceLength * 4, pieceLength));
+    given += count;
+  }
+  return given;
+}
+
 /** The analyses use at most this many work arrays at once (the dominator tree's). */
 const MAX_WORK_ARRAYS = 4;
+/**
+ * Free work arrays the analyses of a graph may use in all: the dominator tree's four working
+ * arrays (see `ltArrays`), its search's, the distances' queue and the shallow sizes.
+ */
+const MAX_LENT_ARRAYS = 7;

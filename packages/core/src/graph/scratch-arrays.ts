@@ -10,6 +10,8 @@ import type { HeapGraph } from './heap-graph.js';
  */
 export class ScratchArrays {
   readonly #free: Uint32Array[] = [];
+  /** Arrays that are a piece of a bigger buffer (see `givePiece`): their length, by buffer and byte offset. */
+  readonly #pieces = new WeakMap<ArrayBufferLike, Map<number, number>>();
 
   /** An array of exactly `length` elements (a view on a bigger free one when possible). */
   take(length: number): Uint32Array {
@@ -34,20 +36,37 @@ export class ScratchArrays {
     return this.#free.some((array) => array.length >= length) ? this.take(length) : undefined;
   }
 
-  /** The free arrays' buffers, left in place. */
+  /** The free arrays' buffers (each once), left in place. */
   peek(): SharedArrayBuffer[] {
-    return this.#free.map((array) => array.buffer as SharedArrayBuffer);
+    return [...new Set(this.#free.map((array) => array.buffer as SharedArrayBuffer))];
   }
 
-  /** Takes every free array's buffer out (the graph's memory is going to another load). */
+  /** Takes every free array's buffer (each once) out (the graph's memory is going to another load). */
   drain(): SharedArrayBuffer[] {
-    return this.#free.splice(0).map((array) => array.buffer as SharedArrayBuffer);
+    return [...new Set(this.#free.splice(0).map((array) => array.buffer as SharedArrayBuffer))];
   }
 
   /** Hands an array back for the next analysis; the caller must not use it afterwards. */
   give(array: Uint32Array): void {
-    const whole = array.byteOffset === 0 && array.length * 4 === array.buffer.byteLength ? array : new Uint32Array(array.buffer);
-    this.#free.push(whole);
+    const piece = this.#pieces.get(array.buffer)?.get(array.byteOffset);
+    if (piece !== undefined) this.#free.push(array.length === piece ? array : new Uint32Array(array.buffer, array.byteOffset, piece));
+    else this.#free.push(array.byteOffset === 0 && array.length * 4 === array.buffer.byteLength ? array : new Uint32Array(array.buffer));
+  }
+
+  /**
+   * Adds a piece of a bigger buffer as a free array (the buffer's other pieces may be free
+   * arrays of their own): it comes back as that piece, never as the whole buffer.
+   */
+  givePiece(array: Uint32Array): void {
+    let pieces = this.#pieces.get(array.buffer);
+    if (!pieces) this.#pieces.set(array.buffer, (pieces = new Map()));
+    pieces.set(array.byteOffset, array.length);
+    this.#free.push(array);
+  }
+
+  /** How many arrays are free. */
+  get freeCount(): number {
+    return this.#free.length;
   }
 }
 

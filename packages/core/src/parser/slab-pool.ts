@@ -91,6 +91,18 @@ export class SlabPool {
     return SlabPool.#shared;
   }
 
+  /**
+   * The shared memory of the process pool's slabs when no load holds the pool and no job uses
+   * them, taken out of the pool: for an analysis's work arrays (see `analyzeGraph`), which would
+   * otherwise touch as much fresh memory while the slabs sit idle until the pool is dropped. A
+   * load after that reads into new slabs. Empty when a load is under way.
+   */
+  static lendIdle(): SharedArrayBuffer[] {
+    const pool = SlabPool.#shared;
+    if (!pool || SlabPool.#leases > 0) return [];
+    return pool.#lendIdle();
+  }
+
   /** Gives back the pool from `lease`. (Slabs still in use by jobs come back to it as those end.) */
   static release(pool: SlabPool): void {
     if (pool !== SlabPool.#shared) return;
@@ -108,6 +120,21 @@ export class SlabPool {
   readonly #freeOutputs: SharedArrayBuffer[] = [];
   /** The slabs on each buffer, by their order in it. */
   readonly #byBuffer = new WeakMap<ArrayBufferLike, Slab[]>();
+  /** The buffers of the slabs made so far, not lent (see `lendIdle`). */
+  readonly #buffers: SharedArrayBuffer[] = [];
+
+  #lendIdle(): SharedArrayBuffer[] {
+    const lent = this.#buffers.filter((buffer) => this.#byBuffer.get(buffer)!.every((slab) => slab.refs === 0));
+    for (const buffer of lent) {
+      const slabs = new Set(this.#byBuffer.get(buffer));
+      this.#byBuffer.delete(buffer);
+      this.#buffers.splice(this.#buffers.indexOf(buffer), 1);
+      for (const list of [this.#free, this.#unused]) {
+        for (let i = list.length - 1; i >= 0; i--) if (slabs.has(list[i]!)) list.splice(i, 1);
+      }
+    }
+    return lent;
+  }
 
   acquire(): Slab {
     const slab = this.#free.pop() ?? this.#unused.pop() ?? this.#newSlab();
@@ -128,10 +155,12 @@ export class SlabPool {
     if (!memory) {
       const slab: Slab = { input: new SharedArrayBuffer(SLAB_INPUT), base: 0, memory: undefined, valuesTaken: false, refs: 0 };
       this.#byBuffer.set(slab.input, [slab]);
+      this.#buffers.push(slab.input);
       return slab;
     }
     const slabs = Array.from({ length: SLABS_PER_MEMORY }, (_, k): Slab => ({ input: memory.buffer, base: k * SLAB_STRIDE, memory, valuesTaken: false, refs: 0 }));
     this.#byBuffer.set(memory.buffer, slabs);
+    this.#buffers.push(memory.buffer);
     // Handed out first to last.
     this.#unused.push(...slabs.slice(1).reverse());
     return slabs[0]!;

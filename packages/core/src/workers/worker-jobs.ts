@@ -82,6 +82,8 @@ export interface ShallowSizesJob {
   readonly firstEdge: ArrayBufferLike;
   readonly params: ShallowSizesParams;
   readonly sizes: ArrayBufferLike;
+  /** Where in `sizes` (bytes) the sizes start. */
+  readonly sizesOffset: number;
 }
 
 export interface ShallowSizesReply {
@@ -100,6 +102,8 @@ export interface DistancesJob {
   readonly descriptorSlots: number[];
   readonly out: ArrayBufferLike;
   readonly queue: ArrayBufferLike;
+  /** Where in `queue` (bytes) the work array starts. */
+  readonly queueOffset: number;
   readonly queueLength: number;
 }
 
@@ -115,9 +119,13 @@ export interface DominatorDfsJob {
   /** Length of each working array (node count + 1). */
   readonly size: number;
   readonly parentBuffer: ArrayBufferLike;
+  /** Each array's buffer and where in it (bytes) the array starts. */
   readonly vertex: ArrayBufferLike;
+  readonly vertexOffset: number;
   readonly label: ArrayBufferLike;
+  readonly labelOffset: number;
   readonly semi: ArrayBufferLike;
+  readonly semiOffset: number;
   readonly scratch: ArrayBufferLike;
   readonly scratchOffset: number;
 }

@@ -89,20 +89,20 @@ const handlers = {
     return placeRecords(src, job.count, dest, job.offset, job.spec, side);
   },
   'shallow-sizes'(job) {
-    const sizes = new Uint32Array(job.sizes, 0, job.params.nodeCount);
+    const sizes = new Uint32Array(job.sizes, job.sizesOffset, job.params.nodeCount);
     const result = shallowSizesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params, sizes);
     if (job.done && result !== sizes) Atomics.store(new Int32Array(job.done), ${JOB_DETAIL}, 1);
     return { wide: result === sizes ? undefined : result };
   },
   distances(job) {
     distancesKernel(new Uint32Array(job.nodes), new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.params,
-      job.ephemeronPairOf, job.descriptorSlots, new Int32Array(job.out), new Uint32Array(job.queue, 0, job.queueLength));
+      job.ephemeronPairOf, job.descriptorSlots, new Int32Array(job.out), new Uint32Array(job.queue, job.queueOffset, job.queueLength));
     return {};
   },
   'dominator-dfs'(job) {
     const view = (buffer, offset = 0) => new Uint32Array(buffer, offset, job.size);
     const count = dominatorDfsKernel(new Uint32Array(job.edges), new Uint32Array(job.firstEdge), job.essential, job.edgeStep, job.toAt, job.start, 0,
-      view(job.parentBuffer), view(job.vertex), view(job.label), view(job.semi), view(job.scratch, job.scratchOffset));
+      view(job.parentBuffer), view(job.vertex, job.vertexOffset), view(job.label, job.labelOffset), view(job.semi, job.semiOffset), view(job.scratch, job.scratchOffset));
     return { count };
   },
   'page-owned'(job) {

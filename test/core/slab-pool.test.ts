@@ -5,7 +5,9 @@ import { analyzeGraph } from '../../packages/core/src/load/analyze-graph.js';
 import { dominatorTree } from '../../packages/core/src/analysis/dominators.js';
 import { nodeDistances } from '../../packages/core/src/analysis/distances.js';
 import { shallowSizes } from '../../packages/core/src/analysis/shallow-sizes.js';
-import { inflatedFixture } from '../helpers/fixtures.js';
+import { inflatedFixture, tempDir } from '../helpers/fixtures.js';
+import { buildSnapshotText, type BuilderNode } from '../helpers/snapshot-builder.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fixturePath } from '../helpers/fixtures.js';
@@ -94,34 +96,69 @@ describe("the process's slab pool", () => {
     expect(Array.from({ length: 30 }, () => pool.acquireOutput()).filter((output) => againOutputs.has(output))).toHaveLength(24);
   });
 
-  it("lends its idle slabs' memory to the analysis after a load (the work arrays, pieces of it), with results the same as on one thread; a load after that reads into new slabs", async () => {
-    const file = inflatedFixture(24);
-    const inline = await parseSnapshot(file, { workers: 0 });
-    // (Called through: the spy only records what was lent.)
-    const spy = vi.spyOn(SlabPool, 'lendIdle');
+  it("lends its idle slabs' memory to the analysis after a load when the graph's work arrays fill them, with results the same as on one thread; a small graph borrows none", async () => {
+    // Drop the process's pool (its slabs may be WebAssembly memories of ~100 MB, which only a
+    // graph of millions of nodes fills): this load reads into slabs of plain shared memory.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    SlabPool.release(SlabPool.lease());
+    vi.advanceTimersByTime(3500);
+    vi.useRealTimers();
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: unknown } }).WebAssembly;
+    const saved = wasm.Memory;
+    const original = SlabPool.lendIdle.bind(SlabPool);
+    const lent: SharedArrayBuffer[][] = [];
+    const spy = vi.spyOn(SlabPool, 'lendIdle').mockImplementation((borrow) =>
+      original((idle) => {
+        const kept = borrow(idle);
+        lent.push([...kept]);
+        return kept;
+      }),
+    );
     try {
+      wasm.Memory = function () {
+        throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+      };
+      // 300,000 nodes: one value per node is 1.2 MB, three to a 4 MB slab.
+      const count = 300_000;
+      const nodes: BuilderNode[] = Array.from({ length: count }, (_, i) => ({
+        type: 'object',
+        name: `C${i % 97}`,
+        id: 1 + 2 * i,
+        selfSize: 16 + (i % 50),
+        edges: [1, 7, 31].map((step, k) => ({ type: k === 2 ? 'weak' : 'property', name: `p${k}`, to: (i * 3 + step) % count })),
+      }));
+      const file = join(tempDir('heapdiff-lend-'), 'lend.heapsnapshot');
+      writeFileSync(file, buildSnapshotText(nodes));
+      const inline = await parseSnapshot(file, { workers: 0 });
+      const reference = dominatorTree(inline);
       for (let round = 0; round < 2; round++) {
         const shared = await parseSnapshot(file, { workers: 2, parallelMinValues: 1 });
         await analyzeGraph(shared);
-        const buffers = spy.mock.results.at(-1)!.value as SharedArrayBuffer[];
+        const buffers = lent.at(-1)!;
         expect(buffers.length).toBeGreaterThan(0);
-        // The dominator tree's working arrays became its results: some of them live in that memory, not at its start.
+        // The dominator tree's working arrays became its results: some live in that memory, not at its start.
         const tree = dominatorTree(shared);
         const inLent = [tree.dominators, tree.firstDominated, tree.dominated].filter((array) => buffers.includes(array.buffer as SharedArrayBuffer));
-        expect(inLent.length).toBeGreaterThan(0);
         expect(inLent.some((array) => array.byteOffset > 0)).toBe(true);
-        const reference = dominatorTree(inline);
         expect(Array.from(tree.dominators)).toEqual(Array.from(reference.dominators));
         expect(Array.from(tree.retainedSizes)).toEqual(Array.from(reference.retainedSizes));
         expect(Array.from(tree.dominated)).toEqual(Array.from(reference.dominated));
         expect(Array.from(nodeDistances(shared))).toEqual(Array.from(nodeDistances(inline)));
         expect(Array.from(shallowSizes(shared))).toEqual(Array.from(shallowSizes(inline)));
       }
+      wasm.Memory = saved;
+      // A small graph's arrays would fill a corner of a slab it then keeps whole: it borrows none.
+      const small = await parseSnapshot(inflatedFixture(24), { workers: 2, parallelMinValues: 1 });
+      await analyzeGraph(small);
+      expect(lent.at(-1)).toEqual([]);
       // Nothing is lent while a load holds the pool.
+      const calls = lent.length;
       const held = SlabPool.lease();
-      expect(SlabPool.lendIdle()).toEqual([]);
+      SlabPool.lendIdle(() => expect.unreachable('lent while a load holds the pool'));
       SlabPool.release(held);
+      expect(lent.length).toBe(calls);
     } finally {
+      wasm.Memory = saved;
       spy.mockRestore();
     }
   });

@@ -54,20 +54,23 @@ export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
 /**
  * Lends `buffers` (shared memory touched already, see `SlabPool.lendIdle`) to the graph's
  * analyses as work arrays of one value per node, each cut into as many as it holds, up to
- * what the analyses use at once. Returns how many arrays they gave.
+ * what the analyses use at once. Only a buffer whose every piece is used is lent: a graph
+ * keeps a lent buffer whole for as long as it lives (and, a WebAssembly memory, some 10 GiB of
+ * address space with it), so a small graph, whose arrays would fill a corner of one, borrows
+ * none. Returns the buffers lent; the caller may keep the others.
  */
-export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBuffer[]): number {
+export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBuffer[]): SharedArrayBuffer[] {
   const scratch = scratchArrays(graph);
   const length = graph.nodeCount + 1;
-  let given = 0;
+  const lent: SharedArrayBuffer[] = [];
   for (const buffer of buffers) {
-    const count = Math.min(Math.floor(buffer.byteLength / (length * 4)), MAX_LENT_ARRAYS - scratch.freeCount);
-    if (count <= 0) continue;
+    const count = Math.floor(buffer.byteLength / (length * 4));
+    if (count === 0 || count > MAX_LENT_ARRAYS - scratch.freeCount) continue;
     const pieceLength = Math.floor(buffer.byteLength / 4 / count);
     for (let k = 0; k < count; k++) scratch.givePiece(new Uint32Array(buffer, k * pieceLength * 4, pieceLength));
-    given += count;
+    lent.push(buffer);
   }
-  return given;
+  return lent;
 }
 
 /** The analyses use at most this many work arrays at once (the dominator tree's). */

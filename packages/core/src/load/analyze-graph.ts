@@ -79,7 +79,7 @@ export async function analyzeGraph(graph: HeapGraph, options: AnalyzeOptions = {
   const pool = HeapWorkerPool.lease(HeapWorkerPool.defaultSize());
   // The parse's slabs, idle once no load is under way: memory touched already, for the work
   // arrays the analyses would otherwise take fresh (on a 740 MB snapshot some 100 MB of them).
-  lendToAnalyses(graph, SlabPool.lendIdle());
+  SlabPool.lendIdle((idle) => lendToAnalyses(graph, idle));
   try {
     const scratch = scratchArrays(graph);
     const slots = essentialRetainerSlotsOnWorker(graph, pool);

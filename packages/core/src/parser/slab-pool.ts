@@ -92,15 +92,18 @@ export class SlabPool {
   }
 
   /**
-   * The shared memory of the process pool's slabs when no load holds the pool and no job uses
-   * them, taken out of the pool: for an analysis's work arrays (see `analyzeGraph`), which would
-   * otherwise touch as much fresh memory while the slabs sit idle until the pool is dropped. A
-   * load after that reads into new slabs. Empty when a load is under way.
+   * Lends the shared memory of the process pool's idle slabs (when no load holds the pool and
+   * no job uses them) to `borrow`, for an analysis's work arrays (see `analyzeGraph`), which
+   * would otherwise touch as much fresh memory while the slabs sit idle until the pool is
+   * dropped. `borrow` returns the buffers it keeps: those leave the pool (a later load reads
+   * into new slabs); the rest stay. Lends nothing while a load is under way.
    */
-  static lendIdle(): SharedArrayBuffer[] {
+  static lendIdle(borrow: (buffers: SharedArrayBuffer[]) => readonly SharedArrayBuffer[]): void {
     const pool = SlabPool.#shared;
-    if (!pool || SlabPool.#leases > 0) return [];
-    return pool.#lendIdle();
+    if (!pool || SlabPool.#leases > 0) return;
+    const idle = pool.#buffers.filter((buffer) => pool.#byBuffer.get(buffer)!.every((slab) => slab.refs === 0));
+    if (idle.length === 0) return;
+    for (const buffer of borrow(idle)) pool.#remove(buffer);
   }
 
   /** Gives back the pool from `lease`. (Slabs still in use by jobs come back to it as those end.) */
@@ -123,17 +126,14 @@ export class SlabPool {
   /** The buffers of the slabs made so far, not lent (see `lendIdle`). */
   readonly #buffers: SharedArrayBuffer[] = [];
 
-  #lendIdle(): SharedArrayBuffer[] {
-    const lent = this.#buffers.filter((buffer) => this.#byBuffer.get(buffer)!.every((slab) => slab.refs === 0));
-    for (const buffer of lent) {
-      const slabs = new Set(this.#byBuffer.get(buffer));
-      this.#byBuffer.delete(buffer);
-      this.#buffers.splice(this.#buffers.indexOf(buffer), 1);
-      for (const list of [this.#free, this.#unused]) {
-        for (let i = list.length - 1; i >= 0; i--) if (slabs.has(list[i]!)) list.splice(i, 1);
-      }
+  /** Takes a buffer's slabs out of the pool (it was lent). */
+  #remove(buffer: SharedArrayBuffer): void {
+    const slabs = new Set(this.#byBuffer.get(buffer));
+    this.#byBuffer.delete(buffer);
+    this.#buffers.splice(this.#buffers.indexOf(buffer), 1);
+    for (const list of [this.#free, this.#unused]) {
+      for (let i = list.length - 1; i >= 0; i--) if (slabs.has(list[i]!)) list.splice(i, 1);
     }
-    return lent;
   }
 
   acquire(): Slab {

@@ -173,6 +173,13 @@ describe('hostile names from a snapshot', () => {
     expect(table.split('\n')).toHaveLength(5);
   });
 
+  it('Markdown: no link, image or emphasis comes from a name in the table; the file to inspect is quoted for the shell', () => {
+    const md = renderLeaksMarkdown({ ...report, leaks: [{ ...leak, name: '![x](http://e/i.png) [y](http://e) **b** _i_' }] }, { files: ['s0', 's1', 'my dir/s2.heapsnapshot'] });
+    expect(md.split('\n')[4]).toBe('| \\!\\[x\\](http://e/i.png) \\[y\\](http://e) \\*\\*b\\*\\* \\_i\\_ | Timeout | 600 | 192.00 kB | 1,000 → 1,300 → 1,600 |');
+    expect(md).toContain("look at one: `heapdiff inspect 'my dir/s2.heapsnapshot' @109341`");
+    expect(renderLeaksText(report, { files: ['s0', 's1', 'my dir/s2.heapsnapshot'] })).toContain("   look at one: heapdiff inspect 'my dir/s2.heapsnapshot' @109341");
+  });
+
   it('Markdown: no heading, tag or line break comes from a name', () => {
     const md = renderLeaksMarkdown(hostile);
     // Inside code spans text is shown as is; outside, nothing may read as a tag or a heading.

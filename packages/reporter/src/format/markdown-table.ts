@@ -1,13 +1,14 @@
 import { printable } from './printable.js';
 
 /**
- * A GitHub-flavoured Markdown table; cells are made printable (no line breaks) and `|`, `\\`
- * and `<` escaped, so that class names and paths cannot break the table or make HTML.
+ * A GitHub-flavoured Markdown table; cells are made printable (no line breaks) and `|`, `\\`,
+ * `<` and the characters of links, images and emphasis escaped, so that class names and paths
+ * cannot break the table, make HTML, a link or an image.
  *
  * @example markdownTable(['class', '# new'], ['left', 'right'], [['Session', '600']])
  */
 export function markdownTable(titles: readonly string[], align: readonly ('left' | 'right')[], rows: readonly (readonly string[])[]): string[] {
-  const cell = (text: string) => printable(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  const cell = (text: string) => printable(text).replace(/[\\*_[\]!|]/g, '\\$&').replace(/</g, '&lt;');
   return [
     `| ${titles.map(cell).join(' | ')} |`,
     `| ${align.map((a) => (a === 'right' ? '---:' : ':---')).join(' | ')} |`,

@@ -2,6 +2,7 @@ import type { LeakReport } from '@heapdiff/core';
 import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
+import { shellWord } from '../format/shell-word.js';
 import { leftOutBy } from '../format/left-out.js';
 import { inlineCode, markdownTable, markdownText } from '../format/markdown-table.js';
 
@@ -36,7 +37,7 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number;
     for (const leak of leaks) {
       lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
       if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
-      if (leak.sampleIds.length > 0) lines.push(`look at one: ${inlineCode(`heapdiff inspect ${last} @${leak.sampleIds[0]}`)}`);
+      if (leak.sampleIds.length > 0) lines.push(`look at one: ${inlineCode(`heapdiff inspect ${shellWord(last)} @${leak.sampleIds[0]}`)}`);
     }
     if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);
   }

@@ -5,6 +5,7 @@ import { paint, type Paint } from '../format/colour.js';
 import { counted } from '../format/counted.js';
 import { leftOutBy } from '../format/left-out.js';
 import { printable } from '../format/printable.js';
+import { shellWord } from '../format/shell-word.js';
 
 export interface LeaksTextOptions {
   /** Leaks shown in full; the rest are listed by name. Default: all. */
@@ -61,6 +62,6 @@ function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): s
     const frames = stack.frames.slice(0, 4).map((f) => printable(`${f.functionName} ${f.scriptName.slice(f.scriptName.lastIndexOf('/') + 1)}:${f.line}`));
     lines.push(`   allocated ×${formatCount(stack.count)}: ${frames.join(' ← ') || '(no stack)'}`);
   }
-  if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${lastFile} @${leak.sampleIds[0]}`);
+  if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${shellWord(lastFile)} @${leak.sampleIds[0]}`);
   return lines;
 }

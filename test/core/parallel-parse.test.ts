@@ -90,6 +90,22 @@ describe('parsing on worker threads', () => {
     expect((parallel as Error).message).toBe((inline as Error).message);
   });
 
+  it('names the same byte (the "]") for a section holding one value more than the header declares', async () => {
+    const text = readFileSync(inflatedFixture(20), 'latin1');
+    // A digit of the edges made a comma: one value too many (the header's count stays).
+    const at = text.indexOf('"edges":[') + 5000;
+    // (The middle digit of a number of three: a value that splits in two, never an empty one.)
+    const digit = text.slice(at).search(/[0-9]{3}/) + at + 1;
+    const file = join(tempDir(), 'extra-value.heapsnapshot');
+    writeFileSync(file, `${text.slice(0, digit)},${text.slice(digit + 1)}`, 'latin1');
+    const inline = await parseSnapshot(file, { workers: 0 }).catch((e: unknown) => e);
+    expect(inline).toMatchObject({ code: 'HEAPDIFF_SNAPSHOT_INCONSISTENT' });
+    for (const readChunkSize of [8192, 1_000_003]) {
+      const parallel = await parseSnapshot(file, { workers: 2, parallelMinValues: 1, readChunkSize }).catch((e: unknown) => e);
+      expect([(parallel as { offset?: number }).offset, (parallel as Error).message]).toEqual([(inline as { offset?: number }).offset, (inline as Error).message]);
+    }
+  });
+
   // A loaded graph packs an edge's type and name into one value (29 bits of name for V8's 7
   // edge types): bigger element indexes, as a sparse array's, are kept beside the array.
   it('keeps element indexes too big to pack exact, on workers and inline, wherever a job cuts a record', async () => {

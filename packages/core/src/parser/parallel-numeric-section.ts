@@ -180,7 +180,8 @@ export class ParallelNumbers {
     if (merged > target.capacity) {
       // Sizes not backed by a known input size grow as values arrive: let copies land first.
       await Promise.all(this.#copies.splice(0));
-      while (merged > target.capacity) target.grow(job.offset + result.position);
+      // (The section's last job ends after its "]": the error names the "]", as a parse on one thread does.)
+      while (merged > target.capacity) target.grow(job.offset + result.position - (job.final ? 1 : 0));
     }
     // The input is no longer needed once parsed; the output once copied into place (a slab
     // holding its job's values goes back after that, with them).

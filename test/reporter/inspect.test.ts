@@ -83,6 +83,11 @@ describe('renderNodeText', () => {
     );
   });
 
+  it('names the class a plain object is counted under in summaries and leak reports', () => {
+    const plain: NodeReport = { ...session, ...node(1234, 'Object', 56, 104), groupedAs: '{id, headers, body}' };
+    expect(lines(renderNodeText(plain))[0]).toBe('Object @1234  (object), counted as {id, headers, body}');
+  });
+
   it('says so when nothing reaches the object: unreachable, no path, no retainers, nothing dominated', () => {
     expect(renderNodeText(orphan)).toBe(
       [
@@ -220,7 +225,7 @@ describe('toInspectJson', () => {
       for (const json of [toInspectJson(report, 'app.heapsnapshot'), toInspectJson(report)]) {
         expect(
           shapeMismatches(JSON.parse(JSON.stringify(json)), example, {
-            optional: ['allocationStack'],
+            optional: ['allocationStack', 'groupedAs'],
             nullable: ['file'],
           }),
         ).toEqual([]);

@@ -1,3 +1,4 @@
+import { classKeys } from '../graph/class-keys.js';
 import type { HeapGraph } from '../graph/heap-graph.js';
 import { allocationStackReader, type AllocationFrame } from './allocation-stacks.js';
 import { nodeDistances } from './distances.js';
@@ -19,6 +20,11 @@ export interface NodeSummary {
 
 /** Everything `heapdiff inspect` shows about one node, as plain data. */
 export interface NodeReport extends NodeSummary {
+  /**
+   * The class summaries, diffs and leak reports count it under, when that is not `className`:
+   * a plain object by its property names, as DevTools groups them (`{id, headers, body}`).
+   */
+  readonly groupedAs?: string;
   /** Raw V8 self size; `selfSize` is the shallow size DevTools shows. */
   readonly v8SelfSize: number;
   readonly distance: number;
@@ -71,8 +77,11 @@ export function describeNode(graph: HeapGraph, node: number, limits: { retainers
     retainers.push({ edge: edgeLabel(graph, edge), edgeType: graph.edgeType(edge), node: summarizeNode(graph, retainerNodes[i]!) });
   }
   const { firstDominated } = dominatorTree(graph);
+  const keys = classKeys(graph);
+  const groupedAs = keys.names[keys.keyOf[node]!]!;
   return {
     ...summarizeNode(graph, node),
+    ...(groupedAs !== graph.className(node) ? { groupedAs } : {}),
     v8SelfSize: graph.selfSize(node),
     distance: nodeDistances(graph)[node]!,
     retainerPath: formatRetainerPath(graph, steps),

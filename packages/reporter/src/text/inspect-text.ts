@@ -1,5 +1,6 @@
 import { BASE_SYSTEM_DISTANCE, formatBytes, formatCount, type NodeReport, type NodeSummary } from '@heapdiff/core';
 import { counted } from '../format/counted.js';
+import { printable } from '../format/printable.js';
 import { formatFrame } from '../format/frame.js';
 import { renderTable } from '../format/table.js';
 
@@ -20,7 +21,9 @@ function describeDistance(distance: number): string {
 export function renderNodeText(report: NodeReport): string {
   const lines: string[] = [];
   const name = report.name && report.name !== report.className && report.type !== 'synthetic' ? `  "${report.name.length > 60 ? `${report.name.slice(0, 59)}…` : report.name}"` : '';
-  lines.push(`${label(report)}  (${report.type})${name}`);
+  // (A plain object is counted under its property names in summaries, diffs and leak reports.)
+  const grouped = report.groupedAs ? `, counted as ${printable(report.groupedAs)}` : '';
+  lines.push(`${label(report)}  (${report.type})${name}${grouped}`);
   lines.push(
     `  shallow size ${formatBytes(report.selfSize)}   retained size ${formatBytes(report.retainedSize)}   distance ${describeDistance(report.distance)}`,
   );

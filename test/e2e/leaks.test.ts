@@ -18,6 +18,19 @@ async function leaksOf(files: readonly string[]): Promise<LeakReport> {
   return findLeaks(series);
 }
 
+/**
+ * Runs a program in a Node process of its own: `program(snapshot)` gives its lines, where
+ * `snapshot` is the expression of round `round`'s file name (rounds 0 to 2). Returns the
+ * three snapshot files, oldest first.
+ */
+function runSeries(program: (snapshot: string) => readonly string[]): string[] {
+  const dir = tempDir();
+  const file = join(dir, 'program.js');
+  writeFileSync(file, program(`require('node:path').join(${JSON.stringify(dir)}, 's' + round + '.heapsnapshot')`).join('\n'));
+  execFileSync(process.execPath, [file]);
+  return [0, 1, 2].map((k) => join(dir, `s${k}.heapsnapshot`));
+}
+
 const leaking = Object.entries(scenarios).filter(([, s]) => s.leaks !== null);
 const quiet = Object.entries(scenarios).filter(([, s]) => s.leaks === null);
 const nodes = [['this Node', process.execPath], ['Node 22', nodeForBigScriptSnapshots()]] as const;
@@ -59,22 +72,16 @@ describe('what a leak report says', () => {
   });
 
   it('a linked list that grows at its head is a leak: one root, its newest node, over the nodes of every round', async () => {
-    const dir = tempDir();
-    const program = join(dir, 'list.js');
-    writeFileSync(
-      program,
-      [
-        "const { writeHeapSnapshot } = require('node:v8');",
-        'class ListNode { constructor(next, i) { this.next = next; this.value = i; } }',
-        'const list = { head: null };',
-        'for (let round = 0; round < 3; round++) {',
-        '  if (round > 0) for (let i = 0; i < 300; i++) list.head = new ListNode(list.head, i);',
-        `  writeHeapSnapshot(require('node:path').join(${JSON.stringify(dir)}, 's' + round + '.heapsnapshot'));`,
-        '}',
-      ].join('\n'),
-    );
-    execFileSync(process.execPath, [program]);
-    const { leaks } = await leaksOf([0, 1, 2].map((k) => join(dir, `s${k}.heapsnapshot`)));
+    const files = runSeries((snapshot) => [
+      "const { writeHeapSnapshot } = require('node:v8');",
+      'class ListNode { constructor(next, i) { this.next = next; this.value = i; } }',
+      'const list = { head: null };',
+      'for (let round = 0; round < 3; round++) {',
+      '  if (round > 0) for (let i = 0; i < 300; i++) list.head = new ListNode(list.head, i);',
+      `  writeHeapSnapshot(${snapshot});`,
+      '}',
+    ]);
+    const { leaks } = await leaksOf(files);
     expect(leaks.map((l) => [l.name, l.count])).toEqual([['ListNode', 1]]);
     expect(leaks[0]!.allocatedPerRound).toEqual([300, 300]);
     expect(leaks[0]!.liveCounts).toEqual([0, 300, 600]);
@@ -83,35 +90,29 @@ describe('what a leak report says', () => {
 
   it("a Map's string keys that another leak names too are part of the Map's leak, not a (string) leak of their own", async () => {
     // A response cache keyed by URL, and a listener per request holding a context with the URL.
-    const dir = tempDir();
-    const program = join(dir, 'keys.js');
-    writeFileSync(
-      program,
-      [
-        "const { writeHeapSnapshot } = require('node:v8');",
-        "const { EventEmitter } = require('node:events');",
-        "class CachedResponse { constructor(url) { this.url = url; this.body = 'body of ' + url; } }",
-        'class RequestContext { constructor(url) { this.url = url; this.started = Date.now(); } }',
-        'const responseCache = new Map();',
-        'const settings = new EventEmitter();',
-        'settings.setMaxListeners(0);',
-        'function handle(i, round) {',
-        "  const url = '/products/' + i + '?ts=' + round + '-' + i;",
-        '  const ctx = new RequestContext(url);',
-        "  settings.on('change', () => ctx.started);",
-        '  responseCache.set(url, new CachedResponse(url));',
-        '}',
-        'let round = 0;',
-        'function next() {',
-        '  if (round > 0) for (let i = 0; i < 300; i++) handle(i, round);',
-        `  writeHeapSnapshot(require('node:path').join(${JSON.stringify(dir)}, 's' + round + '.heapsnapshot'));`,
-        '  if (++round < 3) setTimeout(next, 10);',
-        '}',
-        'setTimeout(next, 10);',
-      ].join('\n'),
-    );
-    execFileSync(process.execPath, [program]);
-    const { leaks } = await leaksOf([0, 1, 2].map((k) => join(dir, `s${k}.heapsnapshot`)));
+    const files = runSeries((snapshot) => [
+      "const { writeHeapSnapshot } = require('node:v8');",
+      "const { EventEmitter } = require('node:events');",
+      "class CachedResponse { constructor(url) { this.url = url; this.body = 'body of ' + url; } }",
+      'class RequestContext { constructor(url) { this.url = url; this.started = Date.now(); } }',
+      'const responseCache = new Map();',
+      'const settings = new EventEmitter();',
+      'settings.setMaxListeners(0);',
+      'function handle(i, round) {',
+      "  const url = '/products/' + i + '?ts=' + round + '-' + i;",
+      '  const ctx = new RequestContext(url);',
+      "  settings.on('change', () => ctx.started);",
+      '  responseCache.set(url, new CachedResponse(url));',
+      '}',
+      'let round = 0;',
+      'function next() {',
+      '  if (round > 0) for (let i = 0; i < 300; i++) handle(i, round);',
+      `  writeHeapSnapshot(${snapshot});`,
+      '  if (++round < 3) setTimeout(next, 10);',
+      '}',
+      'setTimeout(next, 10);',
+    ]);
+    const { leaks } = await leaksOf(files);
     expect(leaks.map((l) => l.name).sort()).toEqual(['CachedResponse', 'RequestContext']);
     // The keys (built by concatenation: V8's concatenated strings) are what the cache's group retains too.
     const cached = leaks.find((l) => l.name === 'CachedResponse')!;

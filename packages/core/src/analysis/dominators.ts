@@ -122,12 +122,13 @@ interface LtArrays {
 function ltArrays(graph: HeapGraph, scratch: Uint32Array): LtArrays {
   const size = graph.nodeCount + 1;
   const shared = graph.nodes.buffer instanceof SharedArrayBuffer;
+  const taken = (): Uint32Array | undefined => (shared ? scratchArrays(graph).takeFree(size) : undefined);
   const fresh = (): Uint32Array => new Uint32Array(shared ? new SharedArrayBuffer(4 * size) : new ArrayBuffer(4 * size));
-  const work = (): Uint32Array => (shared ? scratchArrays(graph).takeFree(size) : undefined) ?? fresh();
+  const work = (): Uint32Array => taken() ?? fresh();
   const pair = shared ? new SharedArrayBuffer(8 * size) : new ArrayBuffer(8 * size);
-  const semi = work();
-  // (The search reads 0 as "not numbered yet"; the other three are written before they are read.)
-  semi.fill(0);
+  // (The search reads 0 as "not numbered yet": a work array is cleared first. The other three
+  // are written before they are read.)
+  const semi = taken()?.fill(0) ?? fresh();
   return {
     pair,
     parent: new Uint32Array(pair, 0, size),

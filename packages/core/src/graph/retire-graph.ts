@@ -48,7 +48,7 @@ export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
   const scratch = scratchArrays(graph);
   const largest = roomFor(roomFor(graph.nodeCount + 1)) * 4;
   const useful = spare.rest().filter((buffer) => buffer.byteLength % 4 === 0 && buffer.byteLength <= largest);
-  for (const buffer of useful.slice(-MAX_WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
+  for (const buffer of useful.slice(-WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
 }
 
 /**
@@ -65,7 +65,7 @@ export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBu
   const lent: SharedArrayBuffer[] = [];
   for (const buffer of buffers) {
     const count = Math.floor(buffer.byteLength / (length * 4));
-    if (count === 0 || count > MAX_LENT_ARRAYS - scratch.freeCount) continue;
+    if (count === 0 || count > WORK_ARRAYS - scratch.freeCount) continue;
     const pieceLength = Math.floor(buffer.byteLength / 4 / count);
     for (let k = 0; k < count; k++) scratch.givePiece(new Uint32Array(buffer, k * pieceLength * 4, pieceLength));
     lent.push(buffer);
@@ -73,10 +73,8 @@ export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBu
   return lent;
 }
 
-/** The analyses use at most this many work arrays at once (the dominator tree's). */
-const MAX_WORK_ARRAYS = 4;
 /**
- * Free work arrays the analyses of a graph may use in all: the dominator tree's four working
- * arrays (see `ltArrays`), its search's, the distances' queue and the shallow sizes.
+ * Work arrays of one value per node the analyses of a graph use at most: the dominator tree's
+ * four (see `ltArrays`), its search's stack, the distances' queue and the shallow sizes.
  */
-const MAX_LENT_ARRAYS = 7;
+const WORK_ARRAYS = 7;

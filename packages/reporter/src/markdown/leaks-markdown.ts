@@ -3,7 +3,7 @@ import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { counted } from '../format/counted.js';
 import { shellWord } from '../format/shell-word.js';
-import { leftOutBy } from '../format/left-out.js';
+import { lastFile, leftOutBy, notGrowing } from '../format/leak-report-parts.js';
 import { inlineCode, markdownTable, markdownText } from '../format/markdown-table.js';
 
 /**
@@ -33,7 +33,7 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number;
         leaks.map((l) => [l.name, [l.heldBy, l.holderName].filter((part) => part !== undefined).join(' '), formatCount(l.count), formatBytes(l.retainedSize), l.liveCounts.map(formatCount).join(' → ')]),
       ),
     );
-    const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
+    const last = lastFile(options.files);
     for (const leak of leaks) {
       lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
       if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
@@ -42,9 +42,7 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number;
     if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);
   }
   if (report.bounded.length > 0) {
-    const shown = report.bounded.slice(0, 5).map((g) => `${inlineCode(g.name)} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
-    const more = report.bounded.length > 5 ? `, … ${formatCount(report.bounded.length - 5)} more` : '';
-    lines.push('', `Not growing (new and alive, but bounded): ${shown.join(', ')}${more}`);
+    lines.push('', notGrowing(report, inlineCode));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import { formatBytes, formatCount } from '@heapdiff/core';
 import { whereDefined } from '../format/class-label.js';
 import { paint, type Paint } from '../format/colour.js';
 import { counted } from '../format/counted.js';
-import { leftOutBy } from '../format/left-out.js';
+import { lastFile, leftOutBy, notGrowing } from '../format/leak-report-parts.js';
 import { printable } from '../format/printable.js';
 import { shellWord } from '../format/shell-word.js';
 
@@ -36,20 +36,18 @@ export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = 
     const more = report.leftOut > 0 ? ` (and ${formatCount(report.leftOut)} left out by ${leftOutBy(report)})` : '';
     lines.push(`${p.red(counted(report.leaks.length, 'leak'))} in ${snapshots} snapshots, retaining ${formatBytes(bytes)}${more}:`);
     const top = options.top ?? report.leaks.length;
-    const last = options.files?.[options.files.length - 1] ?? 'LAST.heapsnapshot';
+    const last = lastFile(options.files);
     report.leaks.slice(0, top).forEach((leak, i) => lines.push('', ...leakLines(leak, i + 1, p, last)));
     const rest = report.leaks.slice(top);
     if (rest.length > 0) lines.push('', `… ${counted(rest.length, 'more leak')}: ${rest.map((l) => `${printable(l.name)} ×${formatCount(l.count)}`).join(', ')}`);
   }
   if (report.bounded.length > 0) {
-    const shown = report.bounded.slice(0, 5).map((g) => `${printable(g.name)} ×${formatCount(g.count)} (${formatBytes(g.retainedSize)})`);
-    const more = report.bounded.length > 5 ? `, … ${formatCount(report.bounded.length - 5)} more` : '';
-    lines.push('', p.dim(`Not growing (new and alive, but bounded): ${shown.join(', ')}${more}`));
+    lines.push('', p.dim(notGrowing(report, printable)));
   }
   return `${lines.join('\n')}\n`;
 }
 
-function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): string[] {
+function leakLines(leak: LeakGroup, rank: number, p: Paint, last: string): string[] {
   const held = leak.heldBy ? `, held by ${printable(leak.heldBy)}${leak.holderName ? ` ${printable(leak.holderName)}` : ''}` : '';
   const lines = [
     `${rank}. ${p.bold(printable(leak.name))} ×${formatCount(leak.count)}${held}: retains ${formatBytes(leak.retainedSize)} (shallow ${formatBytes(leak.shallowSize)})`,
@@ -62,6 +60,6 @@ function leakLines(leak: LeakGroup, rank: number, p: Paint, lastFile: string): s
     const frames = stack.frames.slice(0, 4).map((f) => printable(`${f.functionName} ${f.scriptName.slice(f.scriptName.lastIndexOf('/') + 1)}:${f.line}`));
     lines.push(`   allocated ×${formatCount(stack.count)}: ${frames.join(' ← ') || '(no stack)'}`);
   }
-  if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${shellWord(lastFile)} @${leak.sampleIds[0]}`);
+  if (leak.sampleIds.length > 0) lines.push(`   look at one: heapdiff inspect ${shellWord(last)} @${leak.sampleIds[0]}`);
   return lines;
 }

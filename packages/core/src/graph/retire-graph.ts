@@ -48,7 +48,7 @@ export function giveRestToAnalyses(graph: HeapGraph, spare: SpareMemory): void {
   const scratch = scratchArrays(graph);
   const largest = roomFor(roomFor(graph.nodeCount + 1)) * 4;
   const useful = spare.rest().filter((buffer) => buffer.byteLength % 4 === 0 && buffer.byteLength <= largest);
-  for (const buffer of useful.slice(-WORK_ARRAYS)) scratch.give(new Uint32Array(buffer));
+  for (const buffer of useful.slice(-SPARES_KEPT)) scratch.give(new Uint32Array(buffer));
 }
 
 /**
@@ -75,6 +75,13 @@ export function lendToAnalyses(graph: HeapGraph, buffers: readonly SharedArrayBu
 
 /**
  * Work arrays of one value per node the analyses of a graph use at most: the dominator tree's
- * four (see `ltArrays`), its search's stack, the distances' queue and the shallow sizes.
+ * four (see `ltArrays`), its search's stack, the distances' queue and the shallow sizes. Lent
+ * memory is cut into no more.
  */
 const WORK_ARRAYS = 7;
+/**
+ * Spare arrays a load keeps from the graph before, at most (the rest is dropped): fewer than the
+ * analyses could use, so that a long series of loads never carries more than one graph's memory
+ * along (test/core/reuse-memory.test.ts holds it to this).
+ */
+const SPARES_KEPT = 4;

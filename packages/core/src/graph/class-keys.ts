@@ -5,7 +5,7 @@ import { scriptFileName, scriptUrlOf } from './function-script.js';
 import { forEachLocation } from './locations.js';
 import { locatedKeysKernel, nameKeysKernel } from '../kernels/class-keys-kernel.js';
 import { scratchArrays } from './scratch-arrays.js';
-import { matchObjectShapes, readPlainObjects, scanPlainObjects, type ObjectShape } from './object-shapes.js';
+import { matchShapesOfSets, readPlainObjects, scanPlainObjects, setNamesOf, type ObjectShape } from './object-shapes.js';
 
 /** Where a class's constructor is defined: V8's script id and zero-based position, with the file. */
 export interface SourceLocation {
@@ -136,16 +136,16 @@ export function buildClassKeys(graph: HeapGraph, options: ClassKeyOptions): Clas
   if (!reading) return { keyOf, names, locations, durable, shapes: [] };
 
   const scan = scanPlainObjects(graph, reading.settle());
-  const { objects, entryOf, entrySet, sets: objectSets } = scan;
+  const { objects, entryOf, entrySet } = scan;
   const shapes = givenShapes ?? scan.shapes;
   // Each entry's key, then each object's from its entry (in `keyOf` until now): one pass.
   const keyOfEntry = new Int32Array(entrySet.length);
   if (options.plainObjects === 'set') {
-    const bySet = new Int32Array(objectSets.length).fill(-1);
-    entrySet.forEach((set, e) => (keyOfEntry[e] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, objectSets[set]!))));
+    const bySet = new Int32Array(scan.setCount).fill(-1);
+    entrySet.forEach((set, e) => (keyOfEntry[e] = bySet[set]! >= 0 ? bySet[set]! : (bySet[set] = add('Object', undefined, false, setNamesOf(graph, scan, set)))));
   } else {
     // Objects whose set takes no shape keep the key of their name (`Object`): -1 here.
-    const shapeOfSet = matchObjectShapes(objectSets, shapes);
+    const shapeOfSet = matchShapesOfSets(graph, scan, shapes);
     const byShape = new Int32Array(shapes.length).fill(-1);
     entrySet.forEach((set, e) => {
       const shape = shapeOfSet[set]!;

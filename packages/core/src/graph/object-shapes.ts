@@ -48,10 +48,16 @@ export interface PlainObjectScan {
   readonly objects: Uint32Array;
   /** Per node: a plain object's entry (objects with the same property names, in the same order). */
   readonly entryOf: Uint32Array;
-  /** Per entry: the index of its set in `sets` (a plain object `n`'s is `entrySet[entryOf[n]]`). */
+  /** Per entry: the number of its property set (a plain object `n`'s is `entrySet[entryOf[n]]`). */
   readonly entrySet: Int32Array;
-  /** Each distinct set of property names (all property edges, `__proto__` included), sorted by UTF-16 code units. */
-  readonly sets: readonly (readonly string[])[];
+  /**
+   * Each distinct set of property names (all property edges, `__proto__` included) as string
+   * indexes, ascending and distinct: set `s` is `setNames[setStart[s]..setStart[s + 1])`.
+   */
+  readonly setStart: Uint32Array;
+  readonly setNames: Int32Array;
+  /** The number of sets. */
+  readonly setCount: number;
 }
 
 /** The plain objects of a graph and their property names, as `plainObjectsKernel` reads them. */
@@ -187,9 +193,9 @@ function readOnThisThread(graph: HeapGraph, params: PlainObjectsParams, objects:
 
 /**
  * The shapes and each plain object's property set, from the objects' names (`readPlainObjects`),
- * as DevTools matches them. Sequences and sets of string indexes are counted in two tries, per
- * entry (objects with the same names), so nothing is built per object; a set's names are
- * decoded and sorted once.
+ * as DevTools matches them. Work is per entry (objects with the same names, a few hundred in a
+ * big snapshot), on string indexes: a name is decoded only to make a shape's name, never for
+ * the sets (a big one holds thousands: a dictionary's keys).
  *
  * @example scanPlainObjects(graph).shapes[0] // { name: '{id, headers, body}', properties: ['id', 'headers', 'body'] }
  */
@@ -199,107 +205,178 @@ export function scanPlainObjects(
 ): PlainObjectScan {
   const proto = graph.strings.indexOf('__proto__');
   const { objects, names, entryStart, entryCount, entries } = found;
-  // By string index: the few property names seen (not an array over every string: fresh memory).
+  // By string index: the few property names a shape's name is made of.
   const formattedLength = new Map<number, number>();
-  // Proposed names: a trie of property sequences; node 0 is the empty sequence.
-  const seqChildren: Map<number, number>[] = [new Map()];
-  const seqParent: number[] = [-1];
-  const seqLabel: number[] = [-1];
-  const seqCount: number[] = [0];
-  const seqFirstSeen: number[] = [-1];
-  let seen = 0;
-  // Property sets: a trie of ascending string indexes; a node that ends a set owns its number.
-  const setChildren: Map<number, number>[] = [new Map()];
-  const setAt: number[] = [-1];
-  const setRaw: Int32Array[] = [];
-  const plainObjects = objects.length;
-  /** The trie node of the name an object with these properties (in order) proposes; 0 for none. */
-  const proposedSequence = (names: Int32Array, k: number): number => {
+  const sequences = new SequenceTable();
+  const sets = new SequenceTable();
+  const entrySequence = new Int32Array(entries);
+  const entrySet = new Int32Array(entries);
+  let longest = 0;
+  for (let e = 0; e < entries; e++) longest = Math.max(longest, entryStart[e + 1]! - entryStart[e]!);
+  const work = new Int32Array(longest);
+  for (let e = 0; e < entries; e++) {
+    const own = names.subarray(entryStart[e], entryStart[e + 1]);
+    // The name it proposes: its properties in order, not `__proto__`, up to 120 characters.
+    let k = 0;
     let length = 1; // '{'
-    let at = 0;
-    for (let i = 0; i < k; i++) {
-      const name = names[i]!;
+    for (let i = 0; i < own.length; i++) {
+      const name = own[i]!;
       if (name === proto) continue;
       let width = formattedLength.get(name);
       if (width === undefined) formattedLength.set(name, (width = formatPropertyName(graph.strings.get(name)).length));
       if (length > 1 && length + width > MAX_NAME_LENGTH) break;
       length += (length === 1 ? 0 : 2) + width;
-      let next = seqChildren[at]!.get(name);
-      if (next === undefined) {
-        next = seqChildren.length;
-        seqChildren.push(new Map());
-        seqParent.push(at);
-        seqLabel.push(name);
-        seqCount.push(0);
-        seqFirstSeen.push(-1);
-        seqChildren[at]!.set(name, next);
-      }
-      at = next;
+      work[k++] = name;
     }
-    return at;
-  };
-  /** The number of the set of these (ascending) names, interned. */
-  const propertySet = (names: Int32Array, k: number): number => {
-    let node = 0;
-    for (let i = 0; i < k; i++) {
-      const name = names[i]!;
-      if (i > 0 && name === names[i - 1]) continue;
-      let next = setChildren[node]!.get(name);
-      if (next === undefined) {
-        next = setChildren.length;
-        setChildren.push(new Map());
-        setAt.push(-1);
-        setChildren[node]!.set(name, next);
-      }
-      node = next;
-    }
-    if (setAt[node]! < 0) {
-      setAt[node] = setRaw.length;
-      setRaw.push(names.slice(0, k));
-    }
-    return setAt[node]!;
-  };
-  // Per entry: the name it proposes and its set; then how many objects have it.
-  const entrySequence = new Int32Array(entries);
-  const entrySet = new Int32Array(entries);
-  for (let e = 0; e < entries; e++) {
-    const own = names.subarray(entryStart[e], entryStart[e + 1]);
-    entrySequence[e] = proposedSequence(own, own.length);
-    entrySet[e] = propertySet(own.slice().sort(), own.length);
+    entrySequence[e] = k === 0 ? -1 : sequences.intern(work, k);
+    // Its set: the names ascending, each once.
+    work.set(own);
+    const sorted = work.subarray(0, own.length).sort();
+    k = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) work[k++] = sorted[i]!;
+    entrySet[e] = sets.intern(work, k);
   }
-  // Entries come in the order of their first objects: a name is first proposed by the first
-  // entry that proposes it.
+  // How many objects propose each name, and in which order the names were first proposed
+  // (entries come in the order of their first objects).
+  const sequenceCount: number[] = [];
   for (let e = 0; e < entries; e++) {
     const sequence = entrySequence[e]!;
-    if (sequence === 0) continue;
-    if (seqCount[sequence] === 0) seqFirstSeen[sequence] = seen++;
-    seqCount[sequence]! += entryCount[e]!;
+    if (sequence >= 0) sequenceCount[sequence] = (sequenceCount[sequence] ?? 0) + entryCount[e]!;
   }
-  const sets = setRaw.map((raw) => [...new Set(Array.from(raw, (s) => graph.strings.get(s)))].sort());
-
   // Candidates in the order their names were first proposed, merged by name (two sequences can
   // format alike), then the commonest first; a stable sort keeps first-proposed first among equals.
-  const proposed: number[] = [];
-  for (let t = 1; t < seqCount.length; t++) if (seqCount[t]! > 0) proposed.push(t);
-  proposed.sort((a, b) => seqFirstSeen[a]! - seqFirstSeen[b]!);
   const byName = new Map<string, { name: string; properties: string[]; count: number }>();
-  for (const t of proposed) {
-    const properties: string[] = [];
-    for (let at = t; at > 0; at = seqParent[at]!) properties.push(graph.strings.get(seqLabel[at]!));
-    properties.reverse();
+  for (let t = 0; t < sequences.count; t++) {
+    const properties = Array.from(sequences.values(t), (name) => graph.strings.get(name));
     const name = `{${properties.map(formatPropertyName).join(', ')}}`;
     const candidate = byName.get(name);
-    if (candidate) candidate.count += seqCount[t]!;
-    else byName.set(name, { name, properties, count: seqCount[t]! });
+    if (candidate) candidate.count += sequenceCount[t]!;
+    else byName.set(name, { name, properties, count: sequenceCount[t]! });
   }
   const candidates = [...byName.values()].sort((a, b) => b.count - a.count);
-  const minCount = Math.max(MIN_OBJECTS_PER_SHAPE, plainObjects / MIN_PROPORTION_PER_SHAPE);
+  const minCount = Math.max(MIN_OBJECTS_PER_SHAPE, objects.length / MIN_PROPORTION_PER_SHAPE);
   const shapes: ObjectShape[] = [];
   for (const { name, properties, count } of candidates) {
     if (count < minCount) break;
     shapes.push({ name, properties });
   }
-  return { shapes, objects, entryOf: found.entryOf, entrySet, sets };
+  return { shapes, objects, entryOf: found.entryOf, entrySet, ...sets.flat() };
+}
+
+/**
+ * Sequences of string indexes, each kept once and numbered in the order first seen: a flat
+ * pool of values and a hash of each sequence (nothing is allocated per sequence but its place).
+ */
+class SequenceTable {
+  #values = new Int32Array(256);
+  #used = 0;
+  #start: number[] = [0];
+  readonly #byHash = new Map<number, number[]>();
+
+  get count(): number {
+    return this.#start.length - 1;
+  }
+
+  /** The number of `values[0..length)`, added when new. */
+  intern(values: Int32Array, length: number): number {
+    let hash = length;
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ values[i]!, 0x9e3779b1) >>> 0;
+    const chain = this.#byHash.get(hash);
+    if (chain) {
+      for (const t of chain) {
+        const from = this.#start[t]!;
+        if (this.#start[t + 1]! - from !== length) continue;
+        let same = true;
+        for (let i = 0; same && i < length; i++) same = this.#values[from + i] === values[i];
+        if (same) return t;
+      }
+    }
+    if (this.#used + length > this.#values.length) {
+      const grown = new Int32Array(Math.max(2 * this.#values.length, this.#used + length));
+      grown.set(this.#values.subarray(0, this.#used));
+      this.#values = grown;
+    }
+    this.#values.set(values.subarray(0, length), this.#used);
+    this.#used += length;
+    this.#start.push(this.#used);
+    const t = this.count - 1;
+    if (chain) chain.push(t);
+    else this.#byHash.set(hash, [t]);
+    return t;
+  }
+
+  /** Sequence `t`'s values. */
+  values(t: number): Int32Array {
+    return this.#values.subarray(this.#start[t], this.#start[t + 1]);
+  }
+
+  flat(): { setStart: Uint32Array; setNames: Int32Array; setCount: number } {
+    return { setStart: Uint32Array.from(this.#start), setNames: this.#values.subarray(0, this.#used), setCount: this.count };
+  }
+}
+
+/** Set `s` of a scan as `matchObjectShapes` takes it: its names decoded, each once, sorted by UTF-16 code units. */
+export function setNamesOf(graph: HeapGraph, scan: PlainObjectScan, s: number): string[] {
+  const decoded = Array.from(scan.setNames.subarray(scan.setStart[s], scan.setStart[s + 1]), (name) => graph.strings.get(name)).sort();
+  // (Two indexes may hold one text in a snapshot V8 did not write.)
+  return decoded.filter((name, i) => i === 0 || name !== decoded[i - 1]);
+}
+
+/**
+ * `matchObjectShapes` for a scan's sets, on string indexes: the shape each set takes (an index
+ * into `shapes`, or -1). Only the shapes' property names are looked for among the sets' names,
+ * which are not decoded (see `StringTable.textFinder`).
+ */
+export function matchShapesOfSets(graph: HeapGraph, scan: PlainObjectScan, shapes: readonly ObjectShape[]): Int32Array {
+  const result = new Int32Array(scan.setCount).fill(-1);
+  // Every property name of a shape, once: `texts`; each shape's as positions in it.
+  const texts: string[] = [];
+  const textAt = new Map<string, number>();
+  const shapeTexts = shapes.map((shape) => [
+    ...new Set(
+      shape.properties.map((p) => {
+        let at = textAt.get(p);
+        if (at === undefined) textAt.set(p, (at = texts.push(p) - 1));
+        return at;
+      }),
+    ),
+  ]);
+  // Candidates by text: a shape can match only a set holding its first property.
+  const byFirst: number[][] = texts.map(() => []);
+  let empty = -1;
+  shapeTexts.forEach((own, i) => {
+    if (own.length > 0) byFirst[own[0]!]!.push(i);
+    else if (empty < 0) empty = i;
+  });
+  const find = graph.strings.textFinder(texts);
+  // Per text, the last set that holds it: the set being matched holds the texts stamped with its number.
+  const heldBy = new Int32Array(texts.length).fill(-1);
+  const held: number[] = [];
+  const { setStart, setNames } = scan;
+  for (let s = 0; s < scan.setCount; s++) {
+    held.length = 0;
+    for (let i = setStart[s]!; i < setStart[s + 1]!; i++) {
+      const at = find(setNames[i]!);
+      if (at >= 0 && heldBy[at] !== s) {
+        heldBy[at] = s;
+        held.push(at);
+      }
+    }
+    let best = empty;
+    let bestSize = empty < 0 ? -1 : 0;
+    for (const at of held) {
+      for (const i of byFirst[at]!) {
+        const own = shapeTexts[i]!;
+        if (own.length < bestSize || (own.length === bestSize && i > best)) continue;
+        if (own.every((t) => heldBy[t] === s)) {
+          best = i;
+          bestSize = own.length;
+        }
+      }
+    }
+    result[s] = best;
+  }
+  return result;
 }
 
 /**

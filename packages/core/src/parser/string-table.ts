@@ -92,6 +92,50 @@ export class StringTable {
     return found;
   }
 
+  /**
+   * Finds strings among `texts` without decoding most of them: `find(index)` is the position
+   * in `texts` of string `index`'s text (the first, when listed twice), or -1. A string whose
+   * bytes are plain printable ASCII (no escape) is compared byte by byte with the texts as long as it;
+   * only the others are decoded.
+   *
+   * @example const find = graph.strings.textFinder(['id', 'name']); find(nameIndex) // 1
+   */
+  textFinder(texts: readonly string[]): (index: number) => number {
+    const byText = new Map<string, number>();
+    // Texts written as they read, by length: the texts a plain string can equal.
+    const byLength = new Map<number, number[]>();
+    texts.forEach((text, at) => {
+      if (byText.has(text)) return;
+      byText.set(text, at);
+      if (!/^[\x20-\x7e]*$/.test(text) || /["\\]/.test(text)) return;
+      const same = byLength.get(text.length);
+      if (same) same.push(at);
+      else byLength.set(text.length, [at]);
+    });
+    const bytes = this.#bytes;
+    const offsets = this.#offsets;
+    return (index) => {
+      const start = offsets[index]!;
+      const end = offsets[index + 1]!;
+      let plain = true;
+      for (let i = start; i < end; i++) {
+        const c = bytes[i]!;
+        if (c === 0x5c || c >= 0x80 || c < 0x20) {
+          plain = false;
+          break;
+        }
+      }
+      if (!plain) return byText.get(this.get(index)) ?? -1;
+      for (const at of byLength.get(end - start) ?? []) {
+        const text = texts[at]!;
+        let same = true;
+        for (let i = 0; same && i < text.length; i++) same = bytes[start + i] === text.charCodeAt(i);
+        if (same) return at;
+      }
+      return -1;
+    };
+  }
+
   /** Total bytes held (for memory accounting). */
   get byteSize(): number {
     return this.#bytes.byteLength + this.#offsets.byteLength;

@@ -102,37 +102,39 @@ export class StringTable {
    */
   textFinder(texts: readonly string[]): (index: number) => number {
     const byText = new Map<string, number>();
-    // Texts written as they read, by length: the texts a plain string can equal.
-    const byLength = new Map<number, number[]>();
+    // Texts written as they read, by a hash of their characters: the texts a plain string can equal.
+    const byHash = new Map<number, number>();
+    const hashOf = (text: string): number => {
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+      return hash >>> 0;
+    };
     texts.forEach((text, at) => {
       if (byText.has(text)) return;
       byText.set(text, at);
       if (!/^[\x20-\x7e]*$/.test(text) || /["\\]/.test(text)) return;
-      const same = byLength.get(text.length);
-      if (same) same.push(at);
-      else byLength.set(text.length, [at]);
+      // (Two texts with one hash: the first keeps it, the other is found by decoding.)
+      const hash = hashOf(text);
+      if (!byHash.has(hash)) byHash.set(hash, at);
     });
     const bytes = this.#bytes;
     const offsets = this.#offsets;
     return (index) => {
       const start = offsets[index]!;
       const end = offsets[index + 1]!;
-      let plain = true;
+      let hash = 0x811c9dc5;
       for (let i = start; i < end; i++) {
         const c = bytes[i]!;
-        if (c === 0x5c || c >= 0x80 || c < 0x20) {
-          plain = false;
-          break;
-        }
+        // Escaped, non-ASCII or a control byte: decoded.
+        if (c === 0x5c || c >= 0x80 || c < 0x20) return byText.get(this.get(index)) ?? -1;
+        hash = Math.imul(hash ^ c, 0x01000193);
       }
-      if (!plain) return byText.get(this.get(index)) ?? -1;
-      for (const at of byLength.get(end - start) ?? []) {
-        const text = texts[at]!;
-        let same = true;
-        for (let i = 0; same && i < text.length; i++) same = bytes[start + i] === text.charCodeAt(i);
-        if (same) return at;
-      }
-      return -1;
+      const at = byHash.get(hash >>> 0);
+      if (at === undefined) return -1;
+      const text = texts[at]!;
+      if (text.length !== end - start) return byText.get(this.get(index)) ?? -1;
+      for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return byText.get(this.get(index)) ?? -1;
+      return at;
     };
   }
 

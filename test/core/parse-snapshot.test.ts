@@ -78,6 +78,29 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     expect(Object.is(negativeZero.locations[1], -0)).toBe(true);
   });
 
+  it('keeps locations exact when V8-like unsigned values (read by the WebAssembly path) meet one that is not, late or early, in pieces or whole', async () => {
+    // No sign in the first 30,000 values, as V8 writes them: then 2^31, 2^32 + 5, 2^53 - 1, -1 or -0.
+    const values = Array.from({ length: 40_000 }, (_, i) => (i % 4 === 0 ? 36 : (i * 7919) % 100_003));
+    for (const at of [1, 30_001, 39_999]) {
+      for (const odd of [2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1, -1, -0]) {
+        const copy = [...values];
+        copy[at] = odd;
+        const body = Buffer.from(text.replace('"locations":[]', `"locations":[${copy.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}]`));
+        // In pieces (the size unknown: the array grows as values come) and as one buffer.
+        for (const input of [inPieces(body, 4093), Readable.from([body])]) {
+          const graph = await parseSnapshot(input);
+          const fits = odd === -1;
+          expect(graph.locations).toBeInstanceOf(fits ? Int32Array : Float64Array);
+          expect([...graph.locations]).toEqual(copy);
+          expect(Object.is(graph.locations[at], odd)).toBe(true);
+        }
+      }
+    }
+    const plain = await parseSnapshot(inPieces(Buffer.from(text.replace('"locations":[]', `"locations":[${values.join(',')}]`)), 4093));
+    expect(plain.locations).toBeInstanceOf(Int32Array);
+    expect([...plain.locations]).toEqual(values);
+  });
+
   it('decodes escapes lazily: \\uXXXX surrogate pairs, \\n, quotes, and raw UTF-8', async () => {
     // V8 writes non-ASCII as raw UTF-8 or as \\u escapes; both must decode to the same text.
     const escaped = text.replace('café 😀', 'caf\\u00e9 \\ud83d\\ude00');

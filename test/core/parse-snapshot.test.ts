@@ -78,7 +78,7 @@ describe('parseSnapshot on a hand-made snapshot', () => {
     expect(Object.is(negativeZero.locations[1], -0)).toBe(true);
   });
 
-  it('keeps locations exact when V8-like unsigned values (read by the WebAssembly path) meet one that is not, late or early, in pieces or whole', async () => {
+  it('keeps locations exact when V8-like unsigned values meet one that is not, late or early, in pieces or whole', async () => {
     // No sign in the first 30,000 values, as V8 writes them: then 2^31, 2^32 + 5, 2^53 - 1, -1 or -0.
     const values = Array.from({ length: 40_000 }, (_, i) => (i % 4 === 0 ? 36 : (i * 7919) % 100_003));
     for (const at of [1, 30_001, 39_999]) {

@@ -46,7 +46,8 @@ export interface ParseOptions {
   sharedMinBytes?: number;
   /**
    * Bytes per file read (at most 4 MiB when the file is parsed on workers: a read is one
-   * worker job). Default 4 MiB; files parsed on workers, 1 MiB below 400 MB.
+   * worker job). Default 1 MiB; 4 MiB for gzip input and for files of 400 MB and up parsed
+   * on workers.
    */
   readChunkSize?: number;
   /**

@@ -22,6 +22,13 @@ export interface ByteSource {
 }
 
 const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Bytes per read of a plain file whose chunks are recycled (see `recycle`): its two buffers are
+ * the reads' only fresh memory, and smaller ones cost less of it for as many reads as the parse
+ * keeps up with (an 11.6 MB snapshot's parse: ~6,190 page faults and 146–165 ms with 4 MiB reads,
+ * ~4,800 and 122–124 ms with 1 MiB ones).
+ */
+const RECYCLED_CHUNK_SIZE = 1024 * 1024;
 /** What a read past the expected end asks for: enough to notice that a file grew. */
 const END_PROBE_BYTES = 64 * 1024;
 
@@ -66,7 +73,6 @@ async function* readFileChunks(
   counter: { read: number },
 ) {
   const { signal } = options;
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   let handle;
   try {
     handle = await open(file, 'r');
@@ -79,6 +85,7 @@ async function* readFileChunks(
     await handle.read(head, 0, 2, 0);
     const gzip = head[0] === 0x1f && head[1] === 0x8b;
     const allocate = !gzip && size >= (options.allocateMinBytes ?? 0) ? options.allocate : undefined;
+    const chunkSize = options.chunkSize ?? (options.recycle && !allocate && !gzip ? RECYCLED_CHUNK_SIZE : DEFAULT_CHUNK_SIZE);
     // With `recycle`: the buffer of the chunk before the consumer's, free to read into again.
     let free: Uint8Array | undefined;
     // One read ahead: the next chunk comes off the disk (on libuv's pool) while this one is parsed.

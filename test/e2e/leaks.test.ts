@@ -46,6 +46,8 @@ describe.each(nodes)('findLeaks on real programs (%s)', (_, node) => {
     expect(leak!.count).toBeGreaterThanOrEqual(2 * perRound - 2);
     expect(leak!.count).toBeLessThanOrEqual(2 * perRound);
     expect(leak!.allocatedPerRound.every((n) => n >= perRound - 1)).toBe(true);
+    // (A concatenated string's parts are no rounds of their own: 4 per line of the string log once.)
+    expect(leak!.allocatedPerRound.reduce((sum, n) => sum + n, 0)).toBe(leak!.count);
     expect(leak!.liveCounts[2]! - leak!.liveCounts[0]!).toBeGreaterThanOrEqual(2 * perRound - 2);
     expect(leak!.retainerPath.at(-1)?.id).toBe(leak!.sampleIds[0]);
     expect(leak!.retainedSize).toBeGreaterThan(leak!.shallowSize);
@@ -118,6 +120,50 @@ describe('what a leak report says', () => {
     const cached = leaks.find((l) => l.name === 'CachedResponse')!;
     const strings = cached.retains.filter((r) => /^\((concatenated |sliced )?string\)$/.test(r.className)).reduce((sum, r) => sum + r.count, 0);
     expect(strings).toBeGreaterThanOrEqual(1200);
+  });
+
+  it("a path reads from the program's own function that holds the leak, not from the timers and event tables the way there runs through", async () => {
+    // A module-level cache filled by a listener, as a server's request handler does.
+    const cache = runSeries((snapshot) => [
+      "const { writeHeapSnapshot } = require('node:v8');",
+      "const { EventEmitter } = require('node:events');",
+      'class UserProfile { constructor(id) { this.id = id; } }',
+      'const profileCache = new Map();',
+      'const server = new EventEmitter();',
+      "server.on('request', function onRequest(id) { if (!profileCache.has(id)) profileCache.set(id, new UserProfile(id)); });",
+      'let round = 0;',
+      'const timer = setInterval(() => {',
+      "  if (round > 0) for (let i = 0; i < 300; i++) server.emit('request', round * 1000 + i);",
+      `  writeHeapSnapshot(${snapshot});`,
+      '  if (++round === 3) clearInterval(timer);',
+      '}, 10);',
+    ]);
+    const [profiles] = (await leaksOf(cache)).leaks;
+    expect(profiles!.name).toBe('UserProfile');
+    expect(profiles!.retainerPathText).toMatch(/^\S+ \(Function program\.js:\d+\) → context \(system \/ Context\) → profileCache \(Map\) → table → \d+ → UserProfile @\d+$/);
+    // A local of an async function that waits between rounds: from its frame.
+    const frame = runSeries((snapshot) => [
+      "const { writeHeapSnapshot } = require('node:v8');",
+      'class Job { constructor(i) { this.i = i; } }',
+      'let wake;',
+      'async function runJobs() {',
+      '  const done = [];',
+      '  for (let round = 0; ; round++) {',
+      '    if (round > 0) for (let i = 0; i < 300; i++) done.push(new Job(i));',
+      '    await new Promise((resolve) => (wake = resolve));',
+      '  }',
+      '}',
+      'runJobs();',
+      'let round = 0;',
+      'function next() {',
+      `  writeHeapSnapshot(${snapshot});`,
+      '  if (++round < 3) { wake(); setTimeout(next, 10); }',
+      '}',
+      'setTimeout(next, 10);',
+    ]);
+    const [jobs] = (await leaksOf(frame)).leaks;
+    expect([jobs!.name, jobs!.count]).toEqual(['Job', 600]);
+    expect(jobs!.retainerPathText).toMatch(/^async runJobs\(\) program\.js:4 → parameters_and_registers → .*\(Array\) → \[\d+\] → Job @\d+$/);
   });
 
   it('a built-in holder names the program class it keeps, and shows what the group retains', async () => {

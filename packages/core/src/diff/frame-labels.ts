@@ -36,6 +36,30 @@ export function moduleTopLevelLabel(graph: HeapGraph, node: number): string | un
   return isModuleBody(graph, fn, at) ? `${at!.file} (top level)` : undefined;
 }
 
+/**
+ * `http-cache.js:21` for a closure the program defines (a script of its own, not Node's
+ * `node:` modules), else undefined: a path through it reads from there, its variables being
+ * the program's (`request (Function http-cache.js:21) → context → profileCache (Map) → …`).
+ */
+export function programClosureAt(graph: HeapGraph, node: number): string | undefined {
+  if (graph.nodeType(node) !== 'closure') return undefined;
+  const at = definedAt(graph, node);
+  if (!at || at.url.startsWith('node:') || !at.file) return undefined;
+  return at.line < 0 ? at.file : `${at.file}:${at.line + 1}`;
+}
+
+/**
+ * `async runJobs() worker.js:30` for the suspended frame of an async function (or generator)
+ * the program defines, else undefined: a path through it reads from there, its locals being
+ * the program's (`async runJobs() worker.js:30 → parameters_and_registers → 1 (Array) → …`).
+ */
+export function programFrameLabel(graph: HeapGraph, node: number): string | undefined {
+  const fn = suspendedFunction(graph, node);
+  if (fn < 0) return undefined;
+  const at = definedAt(graph, fn);
+  return at && !at.url.startsWith('node:') && at.file ? frameLabel(graph, node) : undefined;
+}
+
 /** The function a suspended async function's (or generator's) object runs, or -1 for any other node. */
 function suspendedFunction(graph: HeapGraph, frame: number): number {
   if (graph.nodeType(frame) === 'closure') return -1;

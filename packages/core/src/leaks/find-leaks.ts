@@ -4,7 +4,7 @@ import { dominatorTree } from '../analysis/dominators.js';
 import { nodeDistances } from '../analysis/distances.js';
 import { edgeLabel, formatRetainerPath, readableClassName, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
-import { moduleTopLevelLabel } from '../diff/frame-labels.js';
+import { moduleTopLevelLabel, programClosureAt, programFrameLabel } from '../diff/frame-labels.js';
 import { censusClassKeys, takeCensus, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
@@ -235,7 +235,6 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     const top = tops[i]!;
     membership[top] = Membership.Member;
     groupKeyOf[top] = g;
-    members[g]!.push(root);
     const retained = retains[g]!;
     if (g !== own) {
       // A root of a group folded into the program's group: it is what that group also keeps.
@@ -244,13 +243,15 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       retained.set(k, { count: entry.count + 1, retainedSize: entry.retainedSize + retainedSizes[root]! });
       continue;
     }
+    members[g]!.push(root);
     count[g]!++;
     shallowSize[g]! += shallow[root]!;
     perRound[g]![roundOf(graph.nodeId(root))]!++;
     // A root of the group's own class counts the new objects of that class it holds too: a
     // linked list that grows has one root, its newest node, over the nodes of every round.
+    // (Not a string: the parts of a concatenated one are no rounds of their own.)
     const named = groupInfo[g]!.named;
-    const sameClass = keys.keyOf[root] === named ? named : -1;
+    const sameClass = keys.keyOf[root] === named && !STRING_CLASSES.includes(keys.names[named]!) ? named : -1;
     countDominated(top, retained, top !== root, { root, sameClass, rounds: perRound[g]! });
   }
   // The walk goes only where the members are: what has none below it is left out.
@@ -301,7 +302,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
       retainedSize: groupRetained[g]!,
       shallowSize: shallowSize[g]!,
       retainerPath: path.map((step) => ({ edge: edgeLabel(graph, step.edge), className: readableClassName(graph, step.to), id: graph.nodeId(step.to) })),
-      retainerPathText: readablePath(graph, path),
+      retainerPathText: readablePath(graph, path, maxIds[0]!),
       retains: [...retains[g]!]
         .map(([k, v]) => ({ className: keys.names[k]!, ...v }))
         .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
@@ -464,21 +465,42 @@ function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]
   const result = new Map<number, AllocationStack[]>();
   members.forEach((nodes, g) => {
     if (nodes.length === 0) return;
-    const all = [...topAllocationStacks(graph, nodes).values()].flat().sort((a, b) => b.count - a.count);
-    result.set(g, all.slice(0, 3));
+    // Roots of several classes (a group named after what its built-in roots hold) may share a
+    // stack: one entry each.
+    const byFrames = new Map<string, AllocationStack>();
+    for (const stacks of topAllocationStacks(graph, nodes, Infinity).values()) {
+      for (const stack of stacks) {
+        const key = JSON.stringify(stack.frames);
+        const same = byFrames.get(key);
+        byFrames.set(key, same ? { ...same, count: same.count + stack.count } : stack);
+      }
+    }
+    result.set(g, [...byFrames.values()].sort((a, b) => b.count - a.count).slice(0, 3));
   });
   return result;
 }
 
 /**
- * A retainer path as text, starting where the program holds the leak when the way there runs
- * through Node's module loader: from the last suspended module top level on the path
- * (`app.mjs (top level) → context → sessions (Map) → …`), else from the GC roots.
+ * A retainer path as text, starting where the program holds the leak: from the last place on
+ * the path, older than the leak (`baselineId`: not one of the leaked objects, such as a
+ * listener added each round), that is the program's — a suspended module top level
+ * (`app.mjs (top level) → context → sessions (Map) → …`, where the way there runs through
+ * Node's module loader), a suspended async function of its own (`async runJobs() worker.js:30
+ * → parameters_and_registers → …`) or a function of its own scripts, as the edge reached it
+ * (`request (Function http-cache.js:21) → context → profileCache (Map) → …`, where the way
+ * there runs through a server's timers and event tables, and differs from run to run) — else
+ * from the GC roots.
  */
-function readablePath(graph: HeapGraph, steps: readonly RetainerStep[]): string {
+function readablePath(graph: HeapGraph, steps: readonly RetainerStep[], baselineId: number): string {
   for (let i = steps.length - 2; i >= 0; i--) {
-    const label = moduleTopLevelLabel(graph, steps[i]!.to);
+    const step = steps[i]!;
+    const id = graph.nodeId(step.to);
+    if ((id & 1) === 1 && id > baselineId) continue;
+    const label = moduleTopLevelLabel(graph, step.to) ?? programFrameLabel(graph, step.to);
     if (label) return formatRetainerPath(graph, steps.slice(i + 1), label);
+    // (Not a path's first step: from the GC roots, a function is where it starts anyway.)
+    const at = i > 0 ? programClosureAt(graph, step.to) : undefined;
+    if (at) return formatRetainerPath(graph, steps.slice(i + 1), `${edgeLabel(graph, step.edge)} (${readableClassName(graph, step.to)} ${at})`);
   }
   return formatRetainerPath(graph, steps);
 }

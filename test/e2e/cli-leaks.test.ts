@@ -105,6 +105,9 @@ describe('heapdiff leaks', () => {
     [['leaks', 'x', 'y', 'z', '--min-retained', `1${'0'.repeat(30)}GB`], /^heapdiff: --min-retained is too big: 10+GB is more bytes than any heap holds/],
     [['leaks', 'a.heapsnapshot', 'b.heapsnapshot', 'c.heapsnapshot'], /^heapdiff: no such file: a\.heapsnapshot/],
     [['leaks', 'x', 'y', 'z', '--min-count', '-1'], /^heapdiff: --min-count must be a whole number from 0, got -1/],
+    [['leaks', 'x', 'y', 'z', '--min-count', 'abc'], /^heapdiff: --min-count takes a number, got "abc"/],
+    [['leaks', 'x', 'y', 'z', '--top=1x'], /^heapdiff: --top takes a number, got "1x"/],
+    [['leaks'], /^heapdiff: leaks needs 3 or more snapshot files .*, or a process to take them from: --pid PID, --inspect HOST:PORT or -- node app\.js/],
     [['leaks', 'x', 'y', 'z', '--json', '--markdown'], /^heapdiff: Arguments json and markdown are mutually exclusive/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await runCli(args);
@@ -241,6 +244,28 @@ setInterval(() => {}, 1000);
     // The Orders are made on line 5, in the interval's callback.
     expect(leak.allocationStacks[0].frames[0]).toMatchObject({ functionName: '(anonymous)', line: 5 });
     expect(leak.allocationStacks[0].frames[0].scriptName).toMatch(/app\.js$/);
+  });
+
+  it('--track-allocations: the stacks are the leak roots\' only, each once (not the Map keys the group also keeps)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'app.js');
+    writeFileSync(
+      file,
+      [
+        'class UserProfile { constructor(id) { this.id = id; } }',
+        'const profileCache = new Map();',
+        'let i = 0;',
+        "setInterval(() => { for (let k = 0; k < 200; k++) { const key = 'user:' + i++; profileCache.set(key, new UserProfile(key)); } }, 50);",
+      ].join('\n'),
+    );
+    const result = await runCli(['leaks', '--interval', '600ms', '--track-allocations', '--dir', join(dir, 's'), '--json', '--', process.execPath, file], { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    const [leak] = JSON.parse(result.stdout).leaks as { name: string; count: number; allocationStacks: { count: number; frames: { line: number }[] }[] }[];
+    expect(leak!.name).toBe('UserProfile');
+    const stacks = leak!.allocationStacks;
+    expect(stacks[0]!.frames[0]).toMatchObject({ line: 4 });
+    expect(new Set(stacks.map((stack) => JSON.stringify(stack.frames))).size).toBe(stacks.length);
+    expect(stacks.reduce((sum, stack) => sum + stack.count, 0)).toBeLessThanOrEqual(leak!.count);
   });
 
   it("--between drives the load (HEAPDIFF_PID is the process) and --snapshots 4", async () => {

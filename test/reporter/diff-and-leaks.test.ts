@@ -124,9 +124,11 @@ describe('leak report renderers', () => {
         '| :--- | :--- | ---: | ---: | :--- |',
         '| PollingJob | Timeout | 600 | 192.00 kB | 1,000 → 1,300 → 1,600 |',
         '',
-        '**PollingJob** (`jobs.js:59`): `global → timerListMap (Object) → _idleNext → Timeout @109341`',
-        'retains `PollingJob` ×600, `Function` ×600',
-        'look at one: `heapdiff inspect s2.heapsnapshot @109341`',
+        '**PollingJob** (`jobs.js:59`)',
+        '',
+        '- path: `global → timerListMap (Object) → _idleNext → Timeout @109341`',
+        '- retains `PollingJob` ×600, `Function` ×600',
+        '- look at one: `heapdiff inspect s2.heapsnapshot @109341`',
         '',
         'Not growing (new and alive, but bounded): `LruEntry` ×50 (4.00 kB)',
         '',
@@ -176,7 +178,7 @@ describe('hostile names from a snapshot', () => {
   it('Markdown: no link, image or emphasis comes from a name in the table; the file to inspect is quoted for the shell', () => {
     const md = renderLeaksMarkdown({ ...report, leaks: [{ ...leak, name: '![x](http://e/i.png) [y](http://e) **b** _i_' }] }, { files: ['s0', 's1', 'my dir/s2.heapsnapshot'] });
     expect(md.split('\n')[4]).toBe('| \\!\\[x\\](http://e/i.png) \\[y\\](http://e) \\*\\*b\\*\\* \\_i\\_ | Timeout | 600 | 192.00 kB | 1,000 → 1,300 → 1,600 |');
-    expect(md).toContain("look at one: `heapdiff inspect 'my dir/s2.heapsnapshot' @109341`");
+    expect(md).toContain("- look at one: `heapdiff inspect 'my dir/s2.heapsnapshot' @109341`");
     expect(renderLeaksText(report, { files: ['s0', 's1', 'my dir/s2.heapsnapshot'] })).toContain("   look at one: heapdiff inspect 'my dir/s2.heapsnapshot' @109341");
   });
 

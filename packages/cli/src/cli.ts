@@ -25,6 +25,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   let noCommand = false;
   const cli = yargs(hideDashArguments(argv))
     .middleware(restoreDashArguments, true)
+    .middleware((args) => refuseNotNumbers(args, argv))
     .scriptName('heapdiff')
     .usage('$0 <command> [options]\n\nFind memory leaks in Node.js programs from V8 heap snapshots.')
     .command(COMMANDS)
@@ -54,6 +55,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return ExitCode.UsageOrInput;
     }
     return reportError(error);
+  }
+}
+
+/**
+ * A number option given text that is no number (`--top abc`): yargs reads it as NaN, which
+ * each command's check would show as "got NaN"; refused here with the text as given.
+ */
+function refuseNotNumbers(args: Record<string, unknown>, argv: readonly string[]): void {
+  for (const [key, value] of Object.entries(args)) {
+    // (yargs gives each dashed option a camelCase twin: the dashed one is named.)
+    if (!Number.isNaN(value) || typeof value !== 'number' || /[A-Z]/.test(key)) continue;
+    const at = argv.findIndex((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`));
+    const given = at < 0 ? undefined : argv[at]!.includes('=') ? argv[at]!.slice(argv[at]!.indexOf('=') + 1) : argv[at + 1];
+    throw new UsageError(`--${key} takes a number, got ${given === undefined ? 'none' : JSON.stringify(given)}`);
   }
 }
 

@@ -72,6 +72,9 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           checkPid(args.pid);
           if (args.interval !== undefined) parseDuration(args.interval as string, '--interval');
         } else {
+          if (files.length === 0) {
+            throw new UsageError('leaks needs 3 or more snapshot files (a baseline, then one after each round of the same work), or a process to take them from: --pid PID, --inspect HOST:PORT or -- node app.js');
+          }
           if (files.length < 3) {
             // A missing file, rather than a count it was part of; the files named (a directory's).
             checkFilesExist(files);

@@ -34,10 +34,12 @@ export function renderLeaksMarkdown(report: LeakReport, options: { top?: number;
       ),
     );
     const last = lastFile(options.files);
+    // Each leak's lines as a list: one line each, in a comment as in a Markdown file (where
+    // lines of one paragraph run together).
     for (const leak of leaks) {
-      lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}: ${inlineCode(leak.retainerPathText)}`);
-      if (leak.retains.length > 0) lines.push(`retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
-      if (leak.sampleIds.length > 0) lines.push(`look at one: ${inlineCode(`heapdiff inspect ${shellWord(last)} @${leak.sampleIds[0]}`)}`);
+      lines.push('', `**${markdownText(leak.name)}**${leak.location ? ` (${inlineCode(whereDefined(leak.location))})` : ''}`, '', `- path: ${inlineCode(leak.retainerPathText)}`);
+      if (leak.retains.length > 0) lines.push(`- retains ${leak.retains.map((r) => `${inlineCode(r.className)} ×${formatCount(r.count)}`).join(', ')}`);
+      if (leak.sampleIds.length > 0) lines.push(`- look at one: ${inlineCode(`heapdiff inspect ${shellWord(last)} @${leak.sampleIds[0]}`)}`);
     }
     if (report.leaks.length > leaks.length) lines.push('', `… and ${counted(report.leaks.length - leaks.length, 'more leak')}.`);
   }

@@ -166,6 +166,32 @@ describe('what a leak report says', () => {
     expect(jobs!.retainerPathText).toMatch(/^async runJobs\(\) program\.js:4 → parameters_and_registers → .*\(Array\) → \[\d+\] → Job @\d+$/);
   });
 
+  it("a listener that keeps a Node library object and the program's own object for it is one leak, named after the program's class", async () => {
+    // As a request handler that subscribes to a bus with a closure over the response and its context.
+    const files = runSeries((snapshot) => [
+      "const { writeHeapSnapshot } = require('node:v8');",
+      "const { EventEmitter } = require('node:events');",
+      'class RequestContext { constructor(i) { this.i = i; } }',
+      'const bus = new EventEmitter();',
+      'bus.setMaxListeners(0);',
+      'function handle(i) {',
+      '  const res = new EventEmitter();',
+      '  const ctx = new RequestContext(i);',
+      "  bus.on('change', () => [res, ctx]);",
+      '}',
+      'let round = 0;',
+      'function next() {',
+      '  if (round > 0) for (let i = 0; i < 300; i++) handle(i);',
+      `  writeHeapSnapshot(${snapshot});`,
+      '  if (++round < 3) setTimeout(next, 10);',
+      '}',
+      'setTimeout(next, 10);',
+    ]);
+    const { leaks } = await leaksOf(files);
+    expect(leaks.map((l) => [l.name, l.count])).toEqual([['RequestContext', 600]]);
+    expect(leaks[0]!.retains.find((r) => r.className === 'EventEmitter')?.count).toBe(600);
+  });
+
   it('a built-in holder names the program class it keeps, and shows what the group retains', async () => {
     const { leaks } = await leaksOf(writeSeries('interval'));
     expect(leaks[0]).toMatchObject({ name: 'PollingJob', heldBy: 'Timeout', location: { file: 'scenarios.mjs' } });

@@ -207,16 +207,26 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   // a Map's keys beside its values, a promise's reject handler beside the frame it resumes;
   // else into a group of Node's library held that way (a request a listener keeps, beside the
   // request id the same closure keeps).
-  const namesAnObject = (key: number): boolean => kinds.isUser(key) || kinds.isLibrary(key);
+  // A group of Node's library folds into a group of a class the program defines held the same
+  // way: a listener that keeps each request's response and the program's context for it is one
+  // leak, named after the context (the class to go and fix), not two with the response first.
   const userGroupBySignature = new Map<number, number>();
   const libraryGroupBySignature = new Map<number, number>();
+  const programGroupBySignature = new Map<number, number>();
   groupInfo.forEach((info, g) => {
     const bySignature = kinds.isUser(info.named) ? userGroupBySignature : kinds.isLibrary(info.named) ? libraryGroupBySignature : undefined;
     if (bySignature && !bySignature.has(info.signature)) bySignature.set(info.signature, g);
+    if (kinds.isProgramClass(info.named) && !programGroupBySignature.has(info.signature)) programGroupBySignature.set(info.signature, g);
   });
-  const mergedInto = groupInfo.map((info, g) =>
-    namesAnObject(info.named) ? g : (userGroupBySignature.get(info.signature) ?? libraryGroupBySignature.get(info.signature) ?? g),
-  );
+  const libraryInto = (g: number): number => programGroupBySignature.get(groupInfo[g]!.signature) ?? g;
+  const mergedInto = groupInfo.map((info, g) => {
+    if (kinds.isUser(info.named)) return g;
+    if (kinds.isLibrary(info.named)) return libraryInto(g);
+    const user = userGroupBySignature.get(info.signature);
+    if (user !== undefined) return user;
+    const library = libraryGroupBySignature.get(info.signature);
+    return library === undefined ? g : libraryInto(library);
+  });
   // Per group: counts, sizes, rounds, what it retains.
   const groupCount = groupInfo.length;
   const count = new Float64Array(groupCount);

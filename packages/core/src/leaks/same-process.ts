@@ -1,6 +1,7 @@
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import type { SnapshotCensus } from '../diff/snapshot-census.js';
+import { formatCount } from '../format/bytes.js';
 
 /**
  * Objects keep their ids for the life of a process: a sample of each earlier snapshot's
@@ -49,7 +50,7 @@ export function checkSameProcess(earlier: readonly (HeapGraph | SnapshotCensus)[
     });
     if ((ids.length >= 200 && present < ids.length * 0.05) || (present >= 100 && renamed > present * 0.1)) {
       throw new SnapshotsUnrelatedError(
-        `${label(k)} and the last, ${label(earlier.length)}, do not share their objects (${present} of ${ids.length} sampled ids found, ${renamed} of those of another class): ` +
+        `${label(k)} and the last, ${label(earlier.length)}, do not share their objects (${formatCount(present)} of ${formatCount(ids.length)} sampled ids found, ${formatCount(renamed)} of those of another class): ` +
           `they are from different processes, or the heap profiler was reset between them: ${SnapshotsUnrelatedError.ADVICE}`,
       );
     }

@@ -103,7 +103,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       .example('$0 leaks s*.heapsnapshot --min-retained 1MB', 'only leaks retaining 1 MB or more')
       .example('$0 leaks --interval 30s -- node server.js', 'start server.js, snapshot it 3 times 30 s apart, report')
       .example("$0 leaks --pid 4242 --between 'npx --yes autocannon -d 10 localhost:3000'", 'snapshot a running server around two rounds of load')
-      .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage, input or output error.') as unknown as Argv<LeaksArgs>,
+      .epilogue('Exit codes: 0 no leak, 1 leaks reported, 2 usage, input or output error, 3 internal error.') as unknown as Argv<LeaksArgs>,
   handler: async (args: ArgumentsCamelCase<LeaksArgs>) => {
     const { findLeaks, prepareLeaks } = await import('@heapdiff/core');
     const { renderLeaksText, renderLeaksMarkdown, toLeaksJson } = await import('@heapdiff/reporter');

@@ -349,6 +349,48 @@ describe('from an attack round', () => {
     expect(result.stderr).toMatch(/^heapdiff: [^\n]+\n$/);
   });
 
+  it('a process paused in its debugger: the snapshots heapdiff took are said to be of a process that did not run', async () => {
+    const port = await freePort();
+    const { app } = pidProgram(tempDir());
+    const paused = spawn(process.execPath, [`--inspect-brk=127.0.0.1:${port}`, app], { stdio: 'ignore' });
+    children.push(paused);
+    // Its inspector answers once it is up.
+    let up = false;
+    for (let tries = 0; !up && tries < 100; tries++) {
+      up = await fetch(`http://127.0.0.1:${port}/json/list`).then(
+        () => true,
+        async () => (await new Promise((resolve) => setTimeout(resolve, 50)), false),
+      );
+    }
+    expect(up).toBe(true);
+    const result = await runCli(['leaks', '--inspect', `127.0.0.1:${port}`, '--interval', '200ms', '--dir', join(tempDir(), 'series')], { timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\nheapdiff: the process did not run between the snapshots heapdiff took into \S+ \(two of them hold the same objects\): is it paused in a debugger \(--inspect-brk\) or blocked\?/);
+  });
+
+  it('SIGUSR2 while a snapshot is written, or before the program is ready, does not end heapdiff: it takes the next snapshot', async () => {
+    const work = tempDir();
+    const { app, pidFile } = pidProgram(work, 20_000);
+    const series = join(work, 'series');
+    const child = spawn(process.execPath, [...TSX_ARGS, CLI_SOURCE, 'leaks', '--dir', series, '--', process.execPath, app], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    children.push(child);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // One before the program is ready (kept: snapshot 1 is taken at once), one while snapshot 1
+    // is written (kept for snapshot 2), then one at the prompt for snapshot 3.
+    expect(await until(() => { try { return readFileSync(pidFile, 'utf8').length > 0; } catch { return false; } }, 30_000)).toBe(true);
+    child.kill('SIGUSR2');
+    expect(await until(() => /taking snapshot 1 of 3 for the SIGUSR2 that came meanwhile/.test(stderr), 30_000)).toBe(true);
+    child.kill('SIGUSR2');
+    expect(await until(() => /to take snapshot 3 of 3/.test(stderr), 30_000)).toBe(true);
+    child.kill('SIGUSR2');
+    expect(await closed).toBe(0);
+    expect(stderr).toMatch(/snapshot 2 of 3: /);
+    expect(readdirSync(series).sort()).toEqual(['s0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot']);
+    expect(await until(() => !alive(Number(readFileSync(pidFile, 'utf8'))), 3_000)).toBe(true);
+  });
+
   it('a second SIGINT kills a started program that ignores SIGTERM', async () => {
     const work = tempDir();
     const pidFile = join(work, 'app.pid');

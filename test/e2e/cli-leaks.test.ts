@@ -108,6 +108,9 @@ describe('heapdiff leaks', () => {
     [['leaks', 'x', 'y', 'z', '--min-count', 'abc'], /^heapdiff: --min-count takes a number, got "abc"/],
     [['leaks', 'x', 'y', 'z', '--top=1x'], /^heapdiff: --top takes a number, got "1x"/],
     [['leaks'], /^heapdiff: leaks needs 3 or more snapshot files .*, or a process to take them from: --pid PID, --inspect HOST:PORT or -- node app\.js/],
+    [['leaks', 'x', 'y', 'z', '--ignore'], /^heapdiff: Not enough arguments following: ignore/],
+    [['leaks', 'x', 'y', 'z', '--snapshots', '5'], /^heapdiff: --snapshots is for taking snapshots/],
+    [['leaks', 'x', 'y', 'z', '--allow-remote'], /^heapdiff: --allow-remote is for taking snapshots/],
     [['leaks', 'x', 'y', 'z', '--json', '--markdown'], /^heapdiff: Arguments json and markdown are mutually exclusive/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await runCli(args);
@@ -246,6 +249,12 @@ setInterval(() => {}, 1000);
     expect(leak.allocationStacks[0].frames[0].scriptName).toMatch(/app\.js$/);
   });
 
+  it('--ignore before the files takes one value: the files stay files', async () => {
+    const result = await runCli(['leaks', '--ignore', 'Nothing', ...leaky]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^1 leak in 3 snapshots/);
+  });
+
   it('--track-allocations: the stacks are the leak roots\' only, each once (not the Map keys the group also keeps)', async () => {
     const dir = tempDir();
     const file = join(dir, 'app.js');
@@ -338,6 +347,8 @@ setInterval(() => {}, 1000);
     [['leaks', 'a', 'b', 'c', '--pid', '1'], /^heapdiff: give snapshot files, or one of --inspect HOST:PORT, --pid PID, -- node app.js to take them/],
     [['leaks', '--', 'python3', 'app.py'], /^heapdiff: the program to start must be node/],
     [['leaks', 'a', 'b', 'c', '--track-allocations'], /^heapdiff: --track-allocations is for taking snapshots/],
+    [['leaks', '--between', '  ', '--', 'node', 'app.js'], /^heapdiff: --between needs a command/],
+    [['leaks', '--dir', '', '--', 'node', 'app.js'], /^heapdiff: --dir needs a directory name/],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

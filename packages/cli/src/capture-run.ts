@@ -1,4 +1,4 @@
-import { startWithInspector, stopProgram } from './capture-target.js';
+import { holdSignalTrigger, startWithInspector, stopProgram } from './capture-target.js';
 
 /** The signals a capture command stops on, with the exit code each ends it with (128 + n). */
 const STOP_SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
@@ -42,7 +42,11 @@ export class CaptureRun {
   constructor(outcome: () => string) {
     this.#outcome = outcome;
     for (const signal of Object.keys(STOP_SIGNALS)) process.on(signal, this.#onSignal);
+    // SIGUSR2 takes a snapshot: one between two waits must not end heapdiff (Node's default).
+    this.#releaseSignal = holdSignalTrigger();
   }
+
+  readonly #releaseSignal: () => void;
 
   /** Adds an undo step; steps run last-added first, once, each at most 5 s. */
   onEnd(step: () => unknown): void {
@@ -69,6 +73,7 @@ export class CaptureRun {
         }
       }
       for (const signal of Object.keys(STOP_SIGNALS)) process.off(signal, this.#onSignal);
+      this.#releaseSignal();
     })();
     return this.#ended;
   }

@@ -129,10 +129,31 @@ export interface TriggerStops {
   signal?: AbortSignal | undefined;
 }
 
+/** A SIGUSR2 that came while no wait listened (see `holdSignalTrigger`): the next wait takes it. */
+let pendingSignal = false;
+const rememberSignal = (): void => {
+  pendingSignal = true;
+};
+
 /**
- * Waits for the moment to capture `what`: `after` ms, or Enter on a terminal, or SIGUSR2.
- * Whatever way it ends, its timer, stdin and signal listener are let go, so nothing keeps
- * heapdiff running after it.
+ * Keeps SIGUSR2 from ending heapdiff for a whole capture (Node's default for it: the process
+ * dies, leaving a program it started running, with its inspector open, and a partial file):
+ * one that comes while no snapshot is waited for (being written, or before the program is
+ * ready) is kept for the next wait, which then fires at once; more of them meanwhile count as
+ * one. Returns what lets go of it.
+ */
+export function holdSignalTrigger(): () => void {
+  process.on('SIGUSR2', rememberSignal);
+  return () => {
+    process.off('SIGUSR2', rememberSignal);
+    pendingSignal = false;
+  };
+}
+
+/**
+ * Waits for the moment to capture `what`: `after` ms, or Enter on a terminal, or SIGUSR2 (one
+ * kept from before: at once, see `holdSignalTrigger`). Whatever way it ends, its timer, stdin
+ * and signal listener are let go, so nothing keeps heapdiff running after it.
  */
 export async function captureTrigger(after: number | undefined, stops: TriggerStops = {}, what = 'the snapshot'): Promise<void> {
   const { AbortedError, CaptureError } = await import('@heapdiff/core');
@@ -142,6 +163,8 @@ export async function captureTrigger(after: number | undefined, stops: TriggerSt
     const settle = (error?: Error): void => {
       clearTimeout(timer);
       process.off('SIGUSR2', fire);
+      // (The signal that fired this wait is not kept for the next.)
+      if (after === undefined) pendingSignal = false;
       if (listening) {
         process.stdin.off('data', fire);
         process.stdin.pause();
@@ -158,6 +181,10 @@ export async function captureTrigger(after: number | undefined, stops: TriggerSt
     if (after !== undefined) {
       timer = setTimeout(fire, after);
       return;
+    }
+    if (pendingSignal) {
+      process.stderr.write(`heapdiff: taking ${what} for the SIGUSR2 that came meanwhile\n`);
+      return settle();
     }
     process.once('SIGUSR2', fire);
     if (process.stdin.isTTY) {

@@ -41,8 +41,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .epilogue('Exit codes: 0 success, 1 leaks found (heapdiff leaks), 2 usage, input or output error, 3 internal error.')
     .fail((message, error) => {
       noCommand = !error && message === NO_COMMAND;
-      // Stop here: yargs would otherwise go on to run the command after a usage error.
-      throw error ?? didYouMean(message, argv, optionsOf(cli)) ?? new UsageError(message);
+      // Stop here: yargs would otherwise go on to run the command after a usage error. (Its own
+      // errors, such as an option given no value, are usage errors too.)
+      if (error && error.name !== 'YError') throw error;
+      const text = message ?? error?.message ?? 'the arguments could not be read';
+      throw didYouMean(text, argv, optionsOf(cli)) ?? new UsageError(text);
     });
   try {
     const parsed = await cli.parseAsync();

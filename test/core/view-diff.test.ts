@@ -35,3 +35,13 @@ describe('viewDiff', () => {
     expect(viewDiff(diff).newCount).toBe(13);
   });
 });
+
+describe('library arguments of the wrong kind get a TypeError that says what was expected', () => {
+  it('viewDiff', () => {
+    expect(() => viewDiff(undefined as unknown as SnapshotDiff)).toThrow('viewDiff: takes a comparison (diffSnapshots), got undefined');
+    const diff = { rows: [], newCount: 0, deletedCount: 0, allocSize: 0, freedSize: 0 } as unknown as SnapshotDiff;
+    expect(() => viewDiff(diff, null as unknown as object)).toThrow('viewDiff: the view must be an object, got null');
+    expect(() => viewDiff(diff, { sort: 'bogus' as never })).toThrow(/^viewDiff: sort must be one of size-delta, .*, name, got "bogus"$/);
+    expect(() => viewDiff(diff, { filter: 5 as never })).toThrow('viewDiff: filter must be a string, got 5');
+  });
+});

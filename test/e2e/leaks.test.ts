@@ -18,6 +18,19 @@ async function leaksOf(files: readonly string[]): Promise<LeakReport> {
   return findLeaks(series);
 }
 
+describe('findLeaks options of the wrong kind', () => {
+  it('get a TypeError that says what was expected, before any work', async () => {
+    const files = writeSeries('map-cache');
+    const series = [takeCensus(await parseSnapshot(files[0]!)), takeCensus(await parseSnapshot(files[1]!)), await parseSnapshot(files[2]!)];
+    expect(() => findLeaks(series, null as never)).toThrow('findLeaks: options must be an object, got null');
+    expect(() => findLeaks(series, { ignore: 'Session' as never })).toThrow('findLeaks: ignore must be an array of strings or RegExps, got "Session"');
+    expect(() => findLeaks(series, { ignore: [5 as never] })).toThrow('findLeaks: ignore must hold strings or RegExps, got 5');
+    expect(() => findLeaks(series, { ignore: [''] })).toThrow('findLeaks: ignore holds an empty string, which would leave out every leak');
+    expect(() => findLeaks(series, { minCount: '5' as never })).toThrow('findLeaks: minCount must be a number from 0, got "5"');
+    expect(findLeaks(series, { ignore: [/cached/i] }).leaks).toEqual([]);
+  });
+});
+
 /**
  * Runs a program in a Node process of its own: `program(snapshot)` gives its lines, where
  * `snapshot` is the expression of round `round`'s file name (rounds 0 to 2). Returns the

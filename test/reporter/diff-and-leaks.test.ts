@@ -191,3 +191,16 @@ describe('hostile names from a snapshot', () => {
     expect(md).toContain('**Evil\\\\x1b\\]0;pwned\\\\x07\\\\x1b\\[2J\\\\n\\# Heading &lt;b&gt;x&lt;/b&gt;**');
   });
 });
+
+describe('renderers given the wrong thing say what they take', () => {
+  it('leak reports and comparisons', () => {
+    expect(() => renderLeaksText(undefined as never)).toThrow('renderLeaksText: takes a leak report (findLeaks), got undefined');
+    expect(() => renderLeaksMarkdown({} as never)).toThrow('renderLeaksMarkdown: takes a leak report (findLeaks), got an object of another kind');
+    expect(() => renderLeaksText(report, { top: -1 })).toThrow('renderLeaksText: top must be a whole number from 0, got -1');
+    // One name per snapshot: with fewer, "look at one" would name another snapshot.
+    expect(() => renderLeaksText(report, { files: ['a'] })).toThrow('renderLeaksText: files must name each of the 3 snapshots, oldest first; got 1');
+    expect(() => toLeaksJson(report, ['a', 'b'])).toThrow('toLeaksJson: files must name each of the 3 snapshots, oldest first; got 2');
+    expect(() => renderDiffText(null as never)).toThrow('renderDiffText: takes a comparison (diffSnapshots), got null');
+    expect(() => toDiffJson(diff as never)).toThrow(/^toDiffJson: takes \{ diff, baseFile\?, currentFile\?, top\? \}/);
+  });
+});

@@ -60,6 +60,7 @@ export interface DiffOptions {
  * for (const row of diff.rows.slice(0, 10)) console.log(row.className, row.countDelta, row.sizeDelta)
  */
 export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGraph | SnapshotCensus, options: DiffOptions = {}): SnapshotDiff {
+  if (options === null || typeof options !== 'object') throw new TypeError(`diffSnapshots: options must be an object, got ${String(options)}`);
   const retained = options.retained ?? false;
   const censusOf = (side: HeapGraph | SnapshotCensus, which: string): SnapshotCensus => {
     if (side instanceof HeapGraph) return takeCensus(side, { retained, copy: false });

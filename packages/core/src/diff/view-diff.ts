@@ -1,3 +1,4 @@
+import { shown } from '../format/shown.js';
 import type { ClassDiffRow, SnapshotDiff } from './snapshot-diff.js';
 
 /** Orders of a comparison's rows: by a column (biggest first), or by class name. */
@@ -27,6 +28,12 @@ const COLUMN: Record<Exclude<DiffSortKey, 'name'>, (row: ClassDiffRow) => number
  * @example viewDiff(diffSnapshots(base, current), { filter: 'session', sort: 'count-delta' })
  */
 export function viewDiff(diff: SnapshotDiff, view: DiffView = {}): SnapshotDiff {
+  if (!Array.isArray(diff?.rows)) throw new TypeError(`viewDiff: takes a comparison (diffSnapshots), got ${shown(diff)}`);
+  if (view === null || typeof view !== 'object') throw new TypeError(`viewDiff: the view must be an object, got ${shown(view)}`);
+  if (view.filter !== undefined && typeof view.filter !== 'string') throw new TypeError(`viewDiff: filter must be a string, got ${shown(view.filter)}`);
+  if (view.sort !== undefined && view.sort !== 'name' && !Object.hasOwn(COLUMN, view.sort)) {
+    throw new TypeError(`viewDiff: sort must be one of ${[...Object.keys(COLUMN), 'name'].join(', ')}, got ${shown(view.sort)}`);
+  }
   const needle = view.filter?.toLowerCase();
   const rows = needle ? diff.rows.filter((row) => row.className.toLowerCase().includes(needle)) : [...diff.rows];
   const byName = (a: ClassDiffRow, b: ClassDiffRow): number => (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);

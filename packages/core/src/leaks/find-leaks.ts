@@ -7,6 +7,7 @@ import { shallowSizes } from '../analysis/shallow-sizes.js';
 import { moduleTopLevelLabel, programClosureAt, programFrameLabel } from '../diff/frame-labels.js';
 import { censusClassKeys, takeCensus, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
+import { shown } from '../format/shown.js';
 import { classKeys, type SourceLocation } from '../graph/class-keys.js';
 import { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
@@ -126,8 +127,17 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   for (const [k, s] of series.entries()) {
     if (!(s instanceof HeapGraph) && !(s?.classOf instanceof Uint32Array)) throw new TypeError(`findLeaks: snapshot ${k + 1} is neither a graph (parseSnapshot) nor a census (takeCensus): ${String(s)}`);
   }
+  if (options === null || typeof options !== 'object') throw new TypeError(`findLeaks: options must be an object, got ${shown(options)}`);
   for (const [name, value] of [['minCount', options.minCount], ['minRetainedSize', options.minRetainedSize]] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`findLeaks: ${name} must be a number from 0, got ${String(value)}`);
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new TypeError(`findLeaks: ${name} must be a number from 0, got ${shown(value)}`);
+  }
+  if (options.ignore !== undefined) {
+    if (!Array.isArray(options.ignore)) throw new TypeError(`findLeaks: ignore must be an array of strings or RegExps, got ${shown(options.ignore)}`);
+    for (const pattern of options.ignore) {
+      if (pattern instanceof RegExp) continue;
+      if (typeof pattern !== 'string') throw new TypeError(`findLeaks: ignore must hold strings or RegExps, got ${shown(pattern)}`);
+      if (pattern.trim() === '') throw new TypeError('findLeaks: ignore holds an empty string, which would leave out every leak');
+    }
   }
   if (options.names !== undefined && !(Array.isArray(options.names) && options.names.every((name) => typeof name === 'string'))) {
     throw new TypeError(`findLeaks: names must be an array of strings, got ${String(options.names)}`);

@@ -1,5 +1,6 @@
 import type { SnapshotDiff } from '@heapdiff/core';
 import { toLocationJson, type LocationJson } from './location-json.js';
+import { checkDiff } from '../format/checked-input.js';
 
 /** Identifies the shape of {@link DiffJson}; bumped only on breaking changes. */
 export const DIFF_JSON_SCHEMA = 'heapdiff/diff@1';
@@ -33,7 +34,10 @@ export interface DiffJsonInput {
 
 /** Builds the JSON document for a comparison; `JSON.stringify` it to print. */
 export function toDiffJson(input: DiffJsonInput): DiffJson {
-  const { diff } = input;
+  if (input === null || typeof input !== 'object' || !('diff' in input)) {
+    throw new TypeError(`toDiffJson: takes { diff, baseFile?, currentFile?, top? } (the comparison from diffSnapshots), got ${input === null ? 'null' : typeof input}`);
+  }
+  const diff = checkDiff('toDiffJson', input.diff, input.top === undefined ? {} : { top: input.top });
   return {
     schema: DIFF_JSON_SCHEMA,
     base: { file: input.baseFile ?? null, ...diff.base },

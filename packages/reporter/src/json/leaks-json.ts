@@ -1,5 +1,6 @@
 import type { LeakGroup, LeakReport } from '@heapdiff/core';
 import { toLocationJson, type LocationJson } from './location-json.js';
+import { checkLeakReport } from '../format/checked-input.js';
 
 /** Identifies the shape of {@link LeaksJson}; bumped only on breaking changes. */
 export const LEAKS_JSON_SCHEMA = 'heapdiff/leaks@1';
@@ -55,6 +56,7 @@ function groupJson(group: LeakGroup): LeakGroupJson {
 
 /** Builds the JSON document for a leak report; `JSON.stringify` it to print. */
 export function toLeaksJson(report: LeakReport, files: readonly string[] = []): LeaksJson {
+  checkLeakReport('toLeaksJson', report, files.length === 0 ? {} : { files });
   return {
     schema: LEAKS_JSON_SCHEMA,
     snapshots: report.snapshots.map((s, i) => ({ file: files[i] ?? null, ...s })),

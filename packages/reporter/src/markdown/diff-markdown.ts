@@ -2,6 +2,7 @@ import type { SnapshotDiff } from '@heapdiff/core';
 import { counted } from '../format/counted.js';
 import { markdownTable } from '../format/markdown-table.js';
 import { diffTable, diffTotals } from '../format/diff-table.js';
+import { checkDiff } from '../format/checked-input.js';
 
 export interface DiffMarkdownOptions {
   top?: number;
@@ -15,6 +16,7 @@ export interface DiffMarkdownOptions {
  * @example await writeFile('diff.md', renderDiffMarkdown(diff, { top: 15 }))
  */
 export function renderDiffMarkdown(diff: SnapshotDiff, options: DiffMarkdownOptions = {}): string {
+  checkDiff('renderDiffMarkdown', diff, options);
   const shown = diff.rows.slice(0, options.top ?? diff.rows.length);
   const { columns, cells } = diffTable(diff, shown);
   const { net, detail } = diffTotals(diff);

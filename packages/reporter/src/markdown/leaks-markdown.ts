@@ -5,6 +5,7 @@ import { counted } from '../format/counted.js';
 import { shellWord } from '../format/shell-word.js';
 import { lastFile, leftOutBy, notGrowing } from '../format/leak-report-parts.js';
 import { inlineCode, markdownTable, markdownText } from '../format/markdown-table.js';
+import { checkLeakReport } from '../format/checked-input.js';
 
 /**
  * A leak report as Markdown for a pull-request comment: a table of the leaks, then each
@@ -14,6 +15,7 @@ import { inlineCode, markdownTable, markdownText } from '../format/markdown-tabl
  * @example await writeFile('leaks.md', renderLeaksMarkdown(findLeaks([s0, s1, s2]), { files }))
  */
 export function renderLeaksMarkdown(report: LeakReport, options: { top?: number; files?: readonly string[] } = {}): string {
+  checkLeakReport('renderLeaksMarkdown', report, options);
   const snapshots = report.snapshots.length;
   const lines: string[] = [];
   if (report.leaks.length === 0 && report.leftOut > 0) {

@@ -3,6 +3,7 @@ import { paint } from '../format/colour.js';
 import { counted } from '../format/counted.js';
 import { diffTable, diffTotals } from '../format/diff-table.js';
 import { renderTable } from '../format/table.js';
+import { checkDiff } from '../format/checked-input.js';
 
 export interface DiffTextOptions {
   /** Rows shown; the rest are folded into one line. Default: all. */
@@ -19,6 +20,7 @@ export interface DiffTextOptions {
  * @example process.stdout.write(renderDiffText(diffSnapshots(base, current), { top: 20 }))
  */
 export function renderDiffText(diff: SnapshotDiff, options: DiffTextOptions = {}): string {
+  checkDiff('renderDiffText', diff, options);
   const shown = diff.rows.slice(0, options.top ?? diff.rows.length);
   const { columns, cells, retained } = diffTable(diff, shown);
   const p = paint(options.colour ?? false);

@@ -6,6 +6,7 @@ import { counted } from '../format/counted.js';
 import { lastFile, leftOutBy, notGrowing } from '../format/leak-report-parts.js';
 import { printable } from '../format/printable.js';
 import { shellWord } from '../format/shell-word.js';
+import { checkLeakReport } from '../format/checked-input.js';
 
 export interface LeaksTextOptions {
   /** Leaks shown in full; the rest are listed by name. Default: all. */
@@ -24,6 +25,7 @@ export interface LeaksTextOptions {
  * @example process.stdout.write(renderLeaksText(findLeaks([s0, s1, s2])))
  */
 export function renderLeaksText(report: LeakReport, options: LeaksTextOptions = {}): string {
+  checkLeakReport('renderLeaksText', report, options);
   const p = paint(options.colour ?? false);
   const snapshots = report.snapshots.length;
   const lines: string[] = [];

@@ -157,6 +157,12 @@ describe('heapdiff diff', () => {
     ]);
   });
 
+  it('--filter that matches no class that changed says so, not an empty table', async () => {
+    const result = await runCli(['diff', leaky[0]!, leaky[2]!, '--filter', 'zzz']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No class that changed has a name containing "zzz" \(in any case\), of the [\d,]+ that changed: drop --filter to list them\n$/);
+  });
+
   it('--json with --retained: the documented fields', async () => {
     const result = await runCli(['diff', leaky[0]!, leaky[1]!, '--json', '--retained', '--sort', 'count-delta']);
     expect(result.code).toBe(0);
@@ -363,7 +369,7 @@ setInterval(() => {}, 1000);
     const result = await runCli(['leaks', '--interval', '600ms', '--dir', join(dir, 's'), '--', process.execPath, file], { timeoutMs: 30_000 });
     expect(result.code).toBe(2);
     // Its exit code, once the inspector has let it go (before snapshot 2 as a rule; on a busy machine the start alone may take 900 ms).
-    expect(result.stderr).toMatch(/heapdiff: the program exited \(code 7\) before snapshot [12] of 3 was taken\n$/);
+    expect(result.stderr).toMatch(/heapdiff: the program exited \(code 7\) before snapshot [12] of 3 was taken( \(1 of 3 snapshots kept in \S+\))?\n$/);
     // The directory is made with the first snapshot: absent when the program ended before it.
     const written = existsSync(join(dir, 's')) ? readdirSync(join(dir, 's')) : [];
     expect(written.filter((f) => f.endsWith('.partial'))).toEqual([]);
@@ -416,6 +422,7 @@ setInterval(() => {}, 1000);
     writeFileSync(file, app);
     const result = await runCli(['leaks', '--between', 'exit 3', '--dir', join(dir, 's'), '--', process.execPath, file], { timeoutMs: 30_000 });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/heapdiff: the --between command failed \(exit 3\): exit 3\n$/);
+    // (The snapshot taken before it stays, and the line says where.)
+    expect(result.stderr).toMatch(/heapdiff: the --between command failed \(exit 3\): exit 3 \(1 of 3 snapshots kept in \S+\/s\)\n$/);
   });
 });

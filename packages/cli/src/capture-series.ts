@@ -120,7 +120,10 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
   } catch (error) {
     // A program that ended while connected: its own error (printed once it is let go) and its
     // exit say more than the inspector's goodbye.
-    throw (await programEndedError(started, session, `snapshot ${files.length + 1} of ${options.snapshots}`, () => run.end(), error)) ?? error;
+    const cause = (await programEndedError(started, session, `snapshot ${files.length + 1} of ${options.snapshots}`, () => run.end(), error)) ?? error;
+    // The snapshots taken so far stay: say where.
+    if (files.length === 0 || !(cause instanceof CaptureError)) throw cause;
+    throw new CaptureError(`${cause.message} (${files.length} of ${options.snapshots} snapshots kept in ${shellQuoted(dirname(files[0]!))})`, { cause });
   } finally {
     await run.end();
   }

@@ -55,12 +55,16 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
     const { renderDiffText, renderDiffMarkdown, toDiffJson } = await import('@heapdiff/reporter');
     const { loadSeries } = await import('../load-series.js');
     const { earlier, last } = await loadSeries([args.base, args.current], { retained: args.retained });
-    const diff = viewDiff(diffSnapshots(earlier[0]!, last, { retained: args.retained }), {
+    const all = diffSnapshots(earlier[0]!, last, { retained: args.retained });
+    const diff = viewDiff(all, {
       sort: args.sort ?? 'size-delta',
       ...(args.filter === undefined ? {} : { filter: args.filter }),
     });
     const top = args.top;
-    if (args.json) {
+    if (args.filter !== undefined && diff.rows.length === 0 && !args.json) {
+      // An empty table would read as snapshots that hold the same.
+      process.stdout.write(`No class that changed has a name containing ${JSON.stringify(args.filter)} (in any case), of the ${all.rows.length} that changed: drop --filter to list them\n`);
+    } else if (args.json) {
       const json = toDiffJson({ diff, baseFile: args.base, currentFile: args.current, ...(top === undefined ? {} : { top }) });
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else if (args.markdown) {

@@ -355,6 +355,8 @@ setInterval(() => {}, 1000);
     [['leaks', 'a', 'b', 'c', '--track-allocations'], /^heapdiff: --track-allocations is for taking snapshots/],
     [['leaks', '--between', '  ', '--', 'node', 'app.js'], /^heapdiff: --between needs a command/],
     [['leaks', '--dir', '', '--', 'node', 'app.js'], /^heapdiff: --dir needs a directory name/],
+    // (Before the program starts: app.js does not exist, and that is not what is said.)
+    [['leaks', '--dir', '/proc/heapdiff-none/s', '--', 'node', 'app.js'], /^heapdiff: cannot create the directory \/proc\/heapdiff-none\/s: /],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

@@ -122,6 +122,7 @@ describe('heapdiff snapshot (another process, through its inspector)', () => {
   it.each([
     [['snapshot', '--pid', '999999', '-o', 'x.heapsnapshot'], /^heapdiff: no process with pid 999999\n$/],
     [['snapshot', '--inspect', '127.0.0.1:1', '-o', 'x.heapsnapshot'], /^heapdiff: nothing listens on 127\.0\.0\.1:1: is the process running with --inspect\?\n$/],
+    [['snapshot', '--inspect', '[::1]:1', '-o', 'x.heapsnapshot'], /^heapdiff: nothing listens on \[::1\]:1: is the process running with --inspect\?\n$/],
     [['snapshot', '--inspect', '10.0.0.1:9229', '-o', 'x.heapsnapshot'], /^heapdiff: 10\.0\.0\.1 is not a loopback address.*--allow-remote/],
     [['snapshot', '-o', 'x.heapsnapshot'], /^heapdiff: give exactly one of --inspect HOST:PORT, --pid PID, or -- node app.js/],
     [['snapshot', '--inspect', 'nope', '-o', 'x.heapsnapshot'], /^heapdiff: --inspect takes HOST:PORT/],

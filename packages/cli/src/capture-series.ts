@@ -46,6 +46,19 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
   try {
     const dir = resolve(options.dir ?? `heapdiff-leaks-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
     checkDirectory(dir, CaptureError);
+    // Made before the program starts: a directory that cannot be made stops nothing under way.
+    // (Removed at the end when no snapshot went into it.)
+    const createdDir = makeDirectory(dir, CaptureError);
+    if (createdDir) {
+      run.onEnd(() => {
+        if (files.length > 0) return;
+        try {
+          rmdirSync(createdDir);
+        } catch {
+          // not empty after all: leave it
+        }
+      });
+    }
     let address: { host: string; port: number };
     let pid = options.pid;
     let closeInspector = false;
@@ -67,17 +80,6 @@ export async function captureSeries(options: SeriesCapture, sayLine: (line: stri
     });
     const connected = session;
     run.onEnd(() => connected.release({ closeInspector }));
-    const createdDir = makeDirectory(dir, CaptureError);
-    if (createdDir) {
-      run.onEnd(() => {
-        if (files.length > 0) return;
-        try {
-          rmdirSync(createdDir);
-        } catch {
-          // not empty after all: leave it
-        }
-      });
-    }
     say(`heapdiff: taking ${options.snapshots} snapshots into ${dir}`);
     if (options.trackAllocations) {
       await session.startTrackingAllocations({ runIfWaitingForDebugger: started !== undefined });

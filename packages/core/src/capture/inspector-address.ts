@@ -36,7 +36,8 @@ async function getJson(host: string, port: number, path: string, timeoutMs: numb
 
 /** Asks the inspector's HTTP endpoint for the target's WebSocket URL. */
 export async function inspectorWebSocketUrl(address: InspectorAddress, timeoutMs = 10_000): Promise<string> {
-  const where = `${address.host}:${address.port}`;
+  // (An IPv6 address in brackets, as it is written with a port.)
+  const where = `${address.host.includes(':') && !address.host.startsWith('[') ? `[${address.host}]` : address.host}:${address.port}`;
   let targets: unknown;
   try {
     // A bracketed IPv6 literal ("[::1]") is a URL's spelling; the socket wants the bare address.

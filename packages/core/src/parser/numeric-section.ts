@@ -263,12 +263,6 @@ export class InlineNumericSection implements SectionReader {
   readonly #state = createTokenizerState();
   readonly #wasm = prepareThreadTokenizer();
   #staging: Float64Array | undefined;
-  /**
-   * A `narrow` section read by the WebAssembly tokenizer, straight into its Int32Array, while
-   * its values are unsigned and below 2^31 (V8 writes no other: a constructor's unknown line is
-   * left out, not -1); from the first that is not (a sign, a value too big), the float path.
-   */
-  #narrowFast = true;
   #done = false;
 
   constructor(target: NumericTarget) {
@@ -281,7 +275,7 @@ export class InlineNumericSection implements SectionReader {
 
   push(chunk: Uint8Array, start: number, end: number, base: number): number {
     const target = this.#target;
-    if (target.narrow) return this.#narrowFast && this.#wasm ? this.#pushNarrowFast(chunk, start, end, base, this.#wasm) : this.#pushNarrow(chunk, start, end, base);
+    if (target.narrow) return this.#pushNarrow(chunk, start, end, base);
     const state = this.#state;
     let i = start;
     for (;;) {
@@ -310,59 +304,6 @@ export class InlineNumericSection implements SectionReader {
       }
       target.statusError(status, chunk[i] ?? -1, base + i);
     }
-  }
-
-  /**
-   * A `narrow` section's fast path (see `#narrowFast`): the unsigned tokenizer writes into the
-   * section's Int32Array as a Uint32Array, the state's count being the section's; a value past
-   * 2^31 - 1 turns the array into a Float64Array (every value so far is unsigned), and anything
-   * the unsigned tokenizer stops at hands the rest to `#pushNarrow`, which reads it as
-   * everything else (a sign, or the error the float path gives there: the same one).
-   */
-  #pushNarrowFast(chunk: Uint8Array, start: number, end: number, base: number, wasm: WasmTokenizer): number {
-    const target = this.#target;
-    const state = this.#state;
-    let i = start;
-    for (;;) {
-      const out = target.out;
-      if (!(out instanceof Int32Array)) return this.#leaveFast(chunk, i, end, base);
-      const values = new Uint32Array(out.buffer, out.byteOffset, out.length);
-      const before = target.count;
-      state[STATE_COUNT] = before;
-      i = tokenizeWasm(chunk, i, end, values, state, wasm);
-      const count = state[STATE_COUNT]!;
-      target.count = count;
-      let k = before;
-      while (k < count && values[k]! <= 0x7fffffff) k++;
-      if (k < count) {
-        const wide = new Float64Array(out.length);
-        for (let j = 0; j < count; j++) wide[j] = values[j]!;
-        target.out = wide;
-      }
-      const status = state[STATE_STATUS]!;
-      if (status === STATUS_NEED_MORE) {
-        target.checkpoint(count, base + i);
-        return i;
-      }
-      if (status === STATUS_CLOSED) {
-        target.checkpoint(count, base + i);
-        target.complete(count, base + i - 1);
-        this.#done = true;
-        return i;
-      }
-      if (status === STATUS_FULL) {
-        target.grow(base + i);
-        continue;
-      }
-      return this.#leaveFast(chunk, i, end, base);
-    }
-  }
-
-  /** Reads on from `start` by the float path: the tokenizer's phase and partial value carry over. */
-  #leaveFast(chunk: Uint8Array, start: number, end: number, base: number): number {
-    this.#narrowFast = false;
-    this.#state[STATE_STATUS] = STATUS_NEED_MORE;
-    return this.#pushNarrow(chunk, start, end, base);
   }
 
   /**

@@ -51,6 +51,24 @@ export function topAllocationStacks(graph: HeapGraph, nodes: Iterable<number>, t
 }
 
 /**
+ * Where `nodes` were allocated, whatever their classes: their most frequent stacks, at most
+ * `top`, one entry per stack (two trace nodes can read alike: the same frames, counted together).
+ *
+ * @example allocationStacksOf(graph, leakRoots, 3)[0]?.count
+ */
+export function allocationStacksOf(graph: HeapGraph, nodes: Iterable<number>, top = 3): AllocationStack[] {
+  const byFrames = new Map<string, AllocationStack>();
+  for (const stacks of topAllocationStacks(graph, nodes, Infinity).values()) {
+    for (const stack of stacks) {
+      const key = JSON.stringify(stack.frames);
+      const same = byFrames.get(key);
+      byFrames.set(key, same ? { ...same, count: same.count + stack.count } : stack);
+    }
+  }
+  return [...byFrames.values()].sort((a, b) => b.count - a.count).slice(0, top);
+}
+
+/**
  * A reader of allocation stacks by trace node id (a node's `traceNodeId`): innermost frame
  * first, empty for 0 or an unknown id. Make one reader and use it for many nodes.
  *

@@ -1,10 +1,9 @@
-import { topAllocationStacks, type AllocationStack } from '../analysis/allocation-stacks.js';
+import { allocationStacksOf, type AllocationStack } from '../analysis/allocation-stacks.js';
 import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { nodeDistances } from '../analysis/distances.js';
-import { edgeLabel, formatRetainerPath, readableClassName, retainerPath, type RetainerStep } from '../analysis/retainer-path.js';
+import { edgeLabel, readableClassName, retainerPath } from '../analysis/retainer-path.js';
 import { shallowSizes } from '../analysis/shallow-sizes.js';
-import { moduleTopLevelLabel, programClosureAt, programFrameLabel } from '../diff/frame-labels.js';
 import { censusClassKeys, takeCensus, type SnapshotCensus } from '../diff/snapshot-census.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { shown } from '../format/shown.js';
@@ -13,6 +12,7 @@ import { HeapGraph } from '../graph/heap-graph.js';
 import { namedEdgeTarget } from '../graph/named-edge.js';
 import { scratchArrays } from '../graph/scratch-arrays.js';
 import { leakRoots } from './leak-roots.js';
+import { readablePath } from './readable-path.js';
 import { classKinds, STRING_CLASSES } from './leak-naming.js';
 import { nodeRenewals } from '../diff/node-renewals.js';
 import { AnalysisKey } from '../graph/analysis-cache.js';
@@ -289,7 +289,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
   const countsByKey = series.map((s) =>
     s === graph ? liveByKey(graph) : liveByCensus(s instanceof HeapGraph ? takeCensus(s, { perNode: false }) : s, keys.shapes),
   );
-  const stacks = graph.traceTree && graph.traceTree.count > 0 ? allocationStacksPerGroup(graph, members) : undefined;
+  // Each group's most frequent allocation stacks (of its leak roots).
+  const stacks = graph.traceTree && graph.traceTree.count > 0 ? members.map((nodes) => allocationStacksOf(graph, nodes, 3)) : undefined;
 
   const leaks: LeakGroup[] = [];
   const bounded: LeakGroup[] = [];
@@ -327,7 +328,7 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
         .map(([k, v]) => ({ className: keys.names[k]!, ...v }))
         .sort((a, b) => b.retainedSize - a.retainedSize || b.count - a.count)
         .slice(0, options.retainsTop ?? 5),
-      ...(stacks ? { allocationStacks: stacks.get(g) ?? [] } : {}),
+      ...(stacks ? { allocationStacks: stacks[g]! } : {}),
       liveCounts,
       allocatedPerRound: rounds,
       sampleIds: sample.slice(0, 10).map((n) => graph.nodeId(n)),
@@ -478,51 +479,6 @@ function liveByCensus(census: SnapshotCensus, shapes: Parameters<typeof censusCl
   const byKey = new Map<string, number>();
   keys.forEach((key, k) => census.classCounts[k]! > 0 && byKey.set(key, (byKey.get(key) ?? 0) + census.classCounts[k]!));
   return byKey;
-}
-
-/** Each group's most frequent allocation stacks (of its leak roots). */
-function allocationStacksPerGroup(graph: HeapGraph, members: readonly number[][]): Map<number, AllocationStack[]> {
-  const result = new Map<number, AllocationStack[]>();
-  members.forEach((nodes, g) => {
-    if (nodes.length === 0) return;
-    // Roots of several classes (a group named after what its built-in roots hold) may share a
-    // stack: one entry each.
-    const byFrames = new Map<string, AllocationStack>();
-    for (const stacks of topAllocationStacks(graph, nodes, Infinity).values()) {
-      for (const stack of stacks) {
-        const key = JSON.stringify(stack.frames);
-        const same = byFrames.get(key);
-        byFrames.set(key, same ? { ...same, count: same.count + stack.count } : stack);
-      }
-    }
-    result.set(g, [...byFrames.values()].sort((a, b) => b.count - a.count).slice(0, 3));
-  });
-  return result;
-}
-
-/**
- * A retainer path as text, starting where the program holds the leak: from the last place on
- * the path, older than the leak (`baselineId`: not one of the leaked objects, such as a
- * listener added each round), that is the program's — a suspended module top level
- * (`app.mjs (top level) → context → sessions (Map) → …`, where the way there runs through
- * Node's module loader), a suspended async function of its own (`async runJobs() worker.js:30
- * → parameters_and_registers → …`) or a function of its own scripts, as the edge reached it
- * (`request (Function http-cache.js:21) → context → profileCache (Map) → …`, where the way
- * there runs through a server's timers and event tables, and differs from run to run) — else
- * from the GC roots.
- */
-function readablePath(graph: HeapGraph, steps: readonly RetainerStep[], baselineId: number): string {
-  for (let i = steps.length - 2; i >= 0; i--) {
-    const step = steps[i]!;
-    const id = graph.nodeId(step.to);
-    if ((id & 1) === 1 && id > baselineId) continue;
-    const label = moduleTopLevelLabel(graph, step.to) ?? programFrameLabel(graph, step.to);
-    if (label) return formatRetainerPath(graph, steps.slice(i + 1), label);
-    // (Not a path's first step: from the GC roots, a function is where it starts anyway.)
-    const at = i > 0 ? programClosureAt(graph, step.to) : undefined;
-    if (at) return formatRetainerPath(graph, steps.slice(i + 1), `${edgeLabel(graph, step.edge)} (${readableClassName(graph, step.to)} ${at})`);
-  }
-  return formatRetainerPath(graph, steps);
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

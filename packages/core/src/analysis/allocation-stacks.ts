@@ -19,8 +19,8 @@ export interface AllocationStack {
 /**
  * Where objects were allocated, for snapshots taken while V8 tracked allocations (their
  * `trace_tree` and `trace_function_infos`): per class of `nodes` (its key in `classKeys`), its
- * most frequent stacks, at most `top` of them. Objects allocated before tracking started have no stack and are not
- * counted. Each frame is the function running when the object was allocated (its own start
+ * most frequent stacks, at most `top` of them (trace nodes that read alike counted as one
+ * stack). Objects allocated before tracking started have no stack and are not counted. Each frame is the function running when the object was allocated (its own start
  * line, as DevTools shows it).
  *
  * @example
@@ -40,30 +40,39 @@ export function topAllocationStacks(graph: HeapGraph, nodes: Iterable<number>, t
   }
   const stackOf = allocationStackReader(graph);
   const result = new Map<number, AllocationStack[]>();
-  for (const [c, byTrace] of perClass) {
-    const most = [...byTrace].sort((a, b) => b[1] - a[1]).slice(0, top);
-    result.set(
-      c,
-      most.map(([traceNode, count]) => ({ count, frames: stackOf(traceNode) })),
-    );
-  }
+  for (const [c, byTrace] of perClass) result.set(c, commonestStacks(byTrace, stackOf, top));
   return result;
 }
 
 /**
  * Where `nodes` were allocated, whatever their classes: their most frequent stacks, at most
- * `top`, one entry per stack (two trace nodes can read alike: the same frames, counted together).
+ * `top`. `stackOf`: pass one reader (`allocationStackReader`) to many calls on one graph.
  *
- * @example allocationStacksOf(graph, leakRoots, 3)[0]?.count
+ * @example
+ * const stackOf = allocationStackReader(graph)
+ * groups.map((nodes) => allocationStacksOf(graph, nodes, 3, stackOf))
  */
-export function allocationStacksOf(graph: HeapGraph, nodes: Iterable<number>, top = 3): AllocationStack[] {
-  const byFrames = new Map<string, AllocationStack>();
-  for (const stacks of topAllocationStacks(graph, nodes, Infinity).values()) {
-    for (const stack of stacks) {
-      const key = JSON.stringify(stack.frames);
-      const same = byFrames.get(key);
-      byFrames.set(key, same ? { ...same, count: same.count + stack.count } : stack);
-    }
+export function allocationStacksOf(graph: HeapGraph, nodes: Iterable<number>, top = 3, stackOf = allocationStackReader(graph)): AllocationStack[] {
+  const byTrace = new Map<number, number>();
+  for (const n of nodes) {
+    const traceNode = graph.traceNodeId(n);
+    if (traceNode !== 0) byTrace.set(traceNode, (byTrace.get(traceNode) ?? 0) + 1);
+  }
+  return commonestStacks(byTrace, stackOf, top);
+}
+
+/**
+ * The `top` commonest stacks of objects counted by trace node id, one entry per stack: two trace
+ * nodes can read alike (the same frames), and are counted together.
+ */
+function commonestStacks(byTrace: ReadonlyMap<number, number>, stackOf: (traceNodeId: number) => AllocationFrame[], top: number): AllocationStack[] {
+  const byFrames = new Map<string, { count: number; frames: AllocationFrame[] }>();
+  for (const [traceNode, count] of byTrace) {
+    const frames = stackOf(traceNode);
+    const key = JSON.stringify(frames);
+    const same = byFrames.get(key);
+    if (same) same.count += count;
+    else byFrames.set(key, { count, frames });
   }
   return [...byFrames.values()].sort((a, b) => b.count - a.count).slice(0, top);
 }

@@ -1,3 +1,4 @@
+import { shown } from '../format/shown.js';
 import { classRetainedSizes } from '../analysis/class-retained-sizes.js';
 import { SnapshotsUnrelatedError } from '../errors.js';
 import { formatCount } from '../format/bytes.js';
@@ -60,7 +61,7 @@ export interface DiffOptions {
  * for (const row of diff.rows.slice(0, 10)) console.log(row.className, row.countDelta, row.sizeDelta)
  */
 export function diffSnapshots(base: HeapGraph | SnapshotCensus, current: HeapGraph | SnapshotCensus, options: DiffOptions = {}): SnapshotDiff {
-  if (options === null || typeof options !== 'object') throw new TypeError(`diffSnapshots: options must be an object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object') throw new TypeError(`diffSnapshots: options must be an object, got ${shown(options)}`);
   const retained = options.retained ?? false;
   const censusOf = (side: HeapGraph | SnapshotCensus, which: string): SnapshotCensus => {
     if (side instanceof HeapGraph) return takeCensus(side, { retained, copy: false });

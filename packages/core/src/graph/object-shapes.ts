@@ -260,7 +260,8 @@ export function scanPlainObjects(
     if (count < minCount) break;
     shapes.push({ name, properties });
   }
-  return { shapes, objects, entryOf: found.entryOf, entrySet, ...sets.flat() };
+  const { start: setStart, values: setNames } = sets.flat();
+  return { shapes, objects, entryOf: found.entryOf, entrySet, setStart, setNames, setCount: sets.count };
 }
 
 /**
@@ -310,8 +311,9 @@ class SequenceTable {
     return this.#values.subarray(this.#start[t], this.#start[t + 1]);
   }
 
-  flat(): { setStart: Uint32Array; setNames: Int32Array; setCount: number } {
-    return { setStart: Uint32Array.from(this.#start), setNames: this.#values.subarray(0, this.#used), setCount: this.count };
+  /** Every sequence, flat: sequence `t` is `values[start[t]..start[t + 1])`. */
+  flat(): { start: Uint32Array; values: Int32Array } {
+    return { start: Uint32Array.from(this.#start), values: this.#values.subarray(0, this.#used) };
   }
 }
 
@@ -328,53 +330,13 @@ export function setNamesOf(graph: HeapGraph, scan: PlainObjectScan, s: number): 
  * which are not decoded (see `StringTable.textFinder`).
  */
 export function matchShapesOfSets(graph: HeapGraph, scan: PlainObjectScan, shapes: readonly ObjectShape[]): Int32Array {
-  const result = new Int32Array(scan.setCount).fill(-1);
-  // Every property name of a shape, once: `texts`; each shape's as positions in it.
-  const texts: string[] = [];
-  const textAt = new Map<string, number>();
-  const shapeTexts = shapes.map((shape) => [
-    ...new Set(
-      shape.properties.map((p) => {
-        let at = textAt.get(p);
-        if (at === undefined) textAt.set(p, (at = texts.push(p) - 1));
-        return at;
-      }),
-    ),
-  ]);
-  // Candidates by text: a shape can match only a set holding its first property.
-  const byFirst: number[][] = texts.map(() => []);
-  let empty = -1;
-  shapeTexts.forEach((own, i) => {
-    if (own.length > 0) byFirst[own[0]!]!.push(i);
-    else if (empty < 0) empty = i;
-  });
-  const find = graph.strings.textFinder(texts);
-  // Per text, the last set that holds it: the set being matched holds the texts stamped with its number.
-  const heldBy = new Int32Array(texts.length).fill(-1);
-  const held: number[] = [];
+  const rule = new ShapeRule(shapes);
+  const find = graph.strings.textFinder(rule.texts);
   const { setStart, setNames } = scan;
+  const result = new Int32Array(scan.setCount);
   for (let s = 0; s < scan.setCount; s++) {
-    held.length = 0;
-    for (let i = setStart[s]!; i < setStart[s + 1]!; i++) {
-      const at = find(setNames[i]!);
-      if (at >= 0 && heldBy[at] !== s) {
-        heldBy[at] = s;
-        held.push(at);
-      }
-    }
-    let best = empty;
-    let bestSize = empty < 0 ? -1 : 0;
-    for (const at of held) {
-      for (const i of byFirst[at]!) {
-        const own = shapeTexts[i]!;
-        if (own.length < bestSize || (own.length === bestSize && i > best)) continue;
-        if (own.every((t) => heldBy[t] === s)) {
-          best = i;
-          bestSize = own.length;
-        }
-      }
-    }
-    result[s] = best;
+    for (let i = setStart[s]!; i < setStart[s + 1]!; i++) rule.hold(find(setNames[i]!));
+    result[s] = rule.match();
   }
   return result;
 }
@@ -387,44 +349,74 @@ export function matchShapesOfSets(graph: HeapGraph, scan: PlainObjectScan, shape
  * @example matchObjectShapes([['a', 'b', 'c']], [{ name: '{a, b}', properties: ['a', 'b'] }]) // Int32Array [0]
  */
 export function matchObjectShapes(sets: readonly (readonly string[])[], shapes: readonly ObjectShape[]): Int32Array {
-  const result = new Int32Array(sets.length).fill(-1);
-  const shapeSets = shapes.map((shape) => new Set(shape.properties));
-  // Candidates by property: a shape can match only a set holding its first (sorted) property.
-  const byFirst = new Map<string, number[]>();
-  let empty = -1;
-  shapes.forEach((shape, i) => {
-    const sorted = [...shapeSets[i]!].sort();
-    if (sorted.length === 0) {
-      if (empty < 0) empty = i;
-      return;
-    }
-    const list = byFirst.get(sorted[0]!) ?? [];
-    list.push(i);
-    byFirst.set(sorted[0]!, list);
+  const rule = new ShapeRule(shapes);
+  return Int32Array.from(sets, (set) => {
+    for (const name of set) rule.hold(rule.textAt.get(name) ?? -1);
+    return rule.match();
   });
-  for (let s = 0; s < sets.length; s++) {
-    const set = sets[s]!;
-    const has = new Set(set);
-    let best = empty;
-    let bestSize = empty < 0 ? -1 : 0;
-    for (const name of set) {
-      for (const i of byFirst.get(name) ?? []) {
-        const size = shapeSets[i]!.size;
-        if (size < bestSize || (size === bestSize && i > best)) continue;
-        let all = true;
-        for (const p of shapeSets[i]!) {
-          if (!has.has(p)) {
-            all = false;
-            break;
-          }
-        }
-        if (all) {
+}
+
+/**
+ * DevTools' rule (see `matchObjectShapes`) over numbered texts: the shapes' property names,
+ * each once, are `texts`; a set is given by the numbers of the texts it holds (`hold`, once per
+ * name, -1 for a name no shape has), then `match` says which shape it takes and starts the next.
+ */
+class ShapeRule {
+  readonly texts: string[] = [];
+  readonly textAt = new Map<string, number>();
+  /** Per shape: its properties' text numbers, each once. */
+  readonly #shapeTexts: number[][];
+  /** Per text: the shapes whose first property it is (a shape can match only a set holding that). */
+  readonly #byFirst: number[][];
+  /** The first shape without properties (it matches any set), or -1. */
+  #empty = -1;
+  /** Per text: the number of the last set that held it. */
+  readonly #heldBy: Int32Array;
+  readonly #held: number[] = [];
+  #set = 0;
+
+  constructor(shapes: readonly ObjectShape[]) {
+    this.#shapeTexts = shapes.map((shape) => [
+      ...new Set(
+        shape.properties.map((p) => {
+          let at = this.textAt.get(p);
+          if (at === undefined) this.textAt.set(p, (at = this.texts.push(p) - 1));
+          return at;
+        }),
+      ),
+    ]);
+    this.#byFirst = this.texts.map(() => []);
+    this.#shapeTexts.forEach((own, i) => {
+      if (own.length > 0) this.#byFirst[own[0]!]!.push(i);
+      else if (this.#empty < 0) this.#empty = i;
+    });
+    this.#heldBy = new Int32Array(this.texts.length).fill(-1);
+  }
+
+  /** The set being matched holds text `at` (-1: a name of no shape). */
+  hold(at: number): void {
+    if (at < 0 || this.#heldBy[at] === this.#set) return;
+    this.#heldBy[at] = this.#set;
+    this.#held.push(at);
+  }
+
+  /** The shape the set held so far takes, or -1; then the next set starts empty. */
+  match(): number {
+    const set = this.#set;
+    let best = this.#empty;
+    let bestSize = best < 0 ? -1 : 0;
+    for (const at of this.#held) {
+      for (const i of this.#byFirst[at]!) {
+        const own = this.#shapeTexts[i]!;
+        if (own.length < bestSize || (own.length === bestSize && i > best)) continue;
+        if (own.every((t) => this.#heldBy[t] === set)) {
           best = i;
-          bestSize = size;
+          bestSize = own.length;
         }
       }
     }
-    result[s] = best;
+    this.#held.length = 0;
+    this.#set++;
+    return best;
   }
-  return result;
 }

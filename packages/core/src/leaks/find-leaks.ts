@@ -1,4 +1,4 @@
-import { allocationStacksOf, type AllocationStack } from '../analysis/allocation-stacks.js';
+import { allocationStackReader, allocationStacksOf, type AllocationStack } from '../analysis/allocation-stacks.js';
 import { classRetainedSizes, Membership, treeOf } from '../analysis/class-retained-sizes.js';
 import { dominatorTree } from '../analysis/dominators.js';
 import { nodeDistances } from '../analysis/distances.js';
@@ -290,7 +290,8 @@ export function findLeaks(series: readonly (HeapGraph | SnapshotCensus)[], optio
     s === graph ? liveByKey(graph) : liveByCensus(s instanceof HeapGraph ? takeCensus(s, { perNode: false }) : s, keys.shapes),
   );
   // Each group's most frequent allocation stacks (of its leak roots).
-  const stacks = graph.traceTree && graph.traceTree.count > 0 ? members.map((nodes) => allocationStacksOf(graph, nodes, 3)) : undefined;
+  const stackOf = graph.traceTree && graph.traceTree.count > 0 ? allocationStackReader(graph) : undefined;
+  const stacks = stackOf && members.map((nodes) => allocationStacksOf(graph, nodes, 3, stackOf));
 
   const leaks: LeakGroup[] = [];
   const bounded: LeakGroup[] = [];

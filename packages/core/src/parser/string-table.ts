@@ -119,6 +119,7 @@ export class StringTable {
     });
     const bytes = this.#bytes;
     const offsets = this.#offsets;
+    const decoded = (index: number): number => byText.get(this.get(index)) ?? -1;
     return (index) => {
       const start = offsets[index]!;
       const end = offsets[index + 1]!;
@@ -126,14 +127,14 @@ export class StringTable {
       for (let i = start; i < end; i++) {
         const c = bytes[i]!;
         // Escaped, non-ASCII or a control byte: decoded.
-        if (c === 0x5c || c >= 0x80 || c < 0x20) return byText.get(this.get(index)) ?? -1;
+        if (c === 0x5c || c >= 0x80 || c < 0x20) return decoded(index);
         hash = Math.imul(hash ^ c, 0x01000193);
       }
       const at = byHash.get(hash >>> 0);
       if (at === undefined) return -1;
       const text = texts[at]!;
-      if (text.length !== end - start) return byText.get(this.get(index)) ?? -1;
-      for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return byText.get(this.get(index)) ?? -1;
+      if (text.length !== end - start) return decoded(index);
+      for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return decoded(index);
       return at;
     };
   }
